@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+// The BMS kiosk (borne multiservices) and its central store.
+// Parts and arrows: DESIGN.md (shared) and README.md. Each part below keeps
+// its own targets, so that a module is added or changed in one place.
+import PackageDescription
+
+var products: [Product] = []
+var dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+]
+var targets: [Target] = []
+/// What the `bms-kiosk` executable links; each part appends its modules.
+var kioskExecutableDependencies: [Target.Dependency] = [
+    "Domain",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
+]
+let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+
+// MARK: - Domain: the rules of the services. No I/O, no SDL, no SQL, no HTTP.
+products += [.library(name: "Domain", targets: ["Domain"])]
+targets += [
+    .target(name: "Domain"),
+    .testTarget(name: "DomainTests", dependencies: ["Domain", propertyBased]),
+]
+
+// MARK: - Card: PC/SC reader, card drivers, virtual card (vpcd).
+
+// MARK: - UI: SDL2 widgets, display list, theme, speech, smoke scenarios.
+
+// MARK: - Central store, kiosk outbox, sync, SMS.
+
+// MARK: - Executables
+targets += [
+    .executableTarget(name: "bms-kiosk", dependencies: kioskExecutableDependencies),
+]
+
+let package = Package(
+    name: "bms-kiosk",
+    platforms: [.macOS(.v14)],
+    products: products,
+    dependencies: dependencies,
+    targets: targets
+)
