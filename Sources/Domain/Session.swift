@@ -1,0 +1,250 @@
+import Foundation
+
+/// The services of the kiosk menu.
+public enum KioskService: String, Hashable, Sendable, Codable, CaseIterable {
+    case ceam
+    case provisionalCode
+    case carteVitaleLoss
+    case attestation
+    case miseAJour
+}
+
+/// Why a session ended.
+public enum SessionEndReason: String, Hashable, Sendable, Codable {
+    case cardRemoved
+    case inactivity
+    /// "Terminer" tapped.
+    case finished
+    case cardRefused
+    case codeLocked
+    /// Any fault: the kiosk returns to a safe screen.
+    case fault
+}
+
+/// Where a session is. Only what the screen needs; everything personal is
+/// in `KioskSession.identity` and goes when the session ends.
+public enum SessionState: Hashable, Sendable {
+    /// "Insérez votre carte Vitale".
+    case attract
+    /// Card inserted, being read.
+    case readingCard
+    /// The card cannot be used; the reason is shown until it is removed.
+    case cardRefused(CardVerdict)
+    /// Card read; the code personnel is asked with this many tries left.
+    case codeEntry(triesLeft: Int)
+    /// The code is locked: what to do next is shown until the card is removed.
+    case codeLocked
+    /// Signed in.
+    case menu
+    /// In a service. `.provisionalCode` is also reachable from code entry ("code oublié ?").
+    case flow(KioskService)
+    /// A request was taken; the screen confirms it.
+    case confirmation(KioskService)
+    /// The session is over; the screen asks to take the card.
+    case ended(SessionEndReason)
+
+    /// States during which the assuré is interacting, so inactivity counts.
+    public var isInteractive: Bool {
+        switch self {
+        case .attract, .readingCard, .ended: return false
+        default: return true
+        }
+    }
+}
+
+public enum SessionEvent: Hashable, Sendable {
+    case cardInserted
+    case cardRead(CardIdentity, CardVerdict)
+    /// The card could not be read at all (mute, pulled mid-read, faulty).
+    case cardUnreadable(reason: String)
+    case cardRemoved
+    case codeAccepted
+    case codeRejected(triesLeft: Int)
+    case codeLocked
+    /// "Code oublié ?" on the code screen.
+    case forgotCode
+    case choose(KioskService)
+    /// A request was confirmed (and is durable).
+    case confirmed
+    /// Back to the previous place: the menu, or code entry before sign-in.
+    case back
+    /// "Terminer".
+    case finish
+    /// Any touch.
+    case activity
+    /// Tap on the inactivity warning.
+    case extend
+    /// Time passes.
+    case tick
+    case fault
+}
+
+/// What the UI must do beside showing the new state.
+public enum SessionEffect: Hashable, Sendable {
+    /// Show and speak the inactivity warning (seconds left).
+    case showInactivityWarning(secondsLeft: Int)
+    case hideInactivityWarning
+    /// Clear the screen and everything personal of the session.
+    case wipe
+}
+
+/// The kiosk session as a state machine. Time comes from the Clock, so
+/// inactivity is tested in milliseconds.
+public struct KioskSession: Sendable {
+    public private(set) var state: SessionState = .attract
+    /// Who is on the card; nil outside a session.
+    public private(set) var identity: CardIdentity?
+    public private(set) var verdict: CardVerdict?
+    public private(set) var extensionsUsed = 0
+    public private(set) var warningShown = false
+    private var lastActivity: Date
+    private var codeTriesLeft: Int
+    public let parameters: SessionParameters
+    let maxCodeTries: Int
+
+    public init(parameters: SessionParameters = .init(), maxCodeTries: Int = 3, now: Date) {
+        self.parameters = parameters
+        self.maxCodeTries = maxCodeTries
+        self.lastActivity = now
+        self.codeTriesLeft = maxCodeTries
+    }
+
+    /// When the session will end for inactivity, if it is interactive.
+    public var deadline: Date? {
+        state.isInteractive ? lastActivity.addingTimeInterval(Double(parameters.inactivityTimeoutSeconds)) : nil
+    }
+
+    public var canExtend: Bool { warningShown && extensionsUsed < parameters.maxExtensions }
+
+    @discardableResult
+    public mutating func handle(_ event: SessionEvent, now: Date) -> [SessionEffect] {
+        var effects: [SessionEffect] = []
+
+        // Card removed: from any state, at once.
+        if event == .cardRemoved {
+            let hadSession = state != .attract
+            reset(now: now)
+            return hadSession ? [.wipe] : []
+        }
+        if event == .fault {
+            if state == .attract { return [] }
+            end(.fault, effects: &effects, now: now)
+            return effects
+        }
+
+        switch (state, event) {
+        case (.attract, .cardInserted):
+            state = .readingCard
+        case (.readingCard, .cardRead(let id, let v)):
+            if v.allowsSession {
+                identity = id
+                verdict = v
+                codeTriesLeft = maxCodeTries
+                state = .codeEntry(triesLeft: codeTriesLeft)
+                touch(now)
+            } else {
+                verdict = v
+                state = .cardRefused(v)
+            }
+        case (.readingCard, .cardUnreadable):
+            state = .cardRefused(.faulty(reason: "unreadable"))
+        case (.codeEntry, .codeAccepted), (.flow(.provisionalCode), .codeAccepted) where identity != nil:
+            state = .menu
+            touch(now)
+        case (.codeEntry, .codeRejected(let left)):
+            codeTriesLeft = left
+            state = left > 0 ? .codeEntry(triesLeft: left) : .codeLocked
+            touch(now)
+        case (.codeEntry, .codeLocked):
+            codeTriesLeft = 0
+            state = .codeLocked
+            touch(now)
+        case (.codeEntry, .forgotCode):
+            state = .flow(.provisionalCode)
+            touch(now)
+        case (.menu, .choose(let service)):
+            state = .flow(service)
+            touch(now)
+        case (.flow(let service), .confirmed):
+            state = .confirmation(service)
+            touch(now)
+        case (.flow(.provisionalCode), .back) where !isSignedIn:
+            state = .codeEntry(triesLeft: codeTriesLeft)
+            touch(now)
+        case (.flow, .back), (.confirmation, .back):
+            state = .menu
+            touch(now)
+        case (.confirmation(let service), .choose(let next)) where next == service:
+            // Another request in the same service (e.g. the next beneficiary).
+            state = .flow(service)
+            touch(now)
+        case (_, .finish) where state.isInteractive:
+            end(.finished, effects: &effects, now: now)
+        case (_, .activity) where state.isInteractive:
+            touch(now)
+            if warningShown { warningShown = false; effects.append(.hideInactivityWarning) }
+        case (_, .extend) where state.isInteractive:
+            if canExtend {
+                extensionsUsed += 1
+                touch(now)
+                warningShown = false
+                effects.append(.hideInactivityWarning)
+            }
+        case (_, .tick):
+            break
+        default:
+            // An event that does not apply here (a stale tap): ignored, the
+            // state stays safe.
+            break
+        }
+
+        // Inactivity, checked on every event.
+        if state.isInteractive, let deadline {
+            let left = deadline.timeIntervalSince(now)
+            if left <= 0 {
+                end(.inactivity, effects: &effects, now: now)
+            } else if left <= Double(parameters.inactivityWarningSeconds), !warningShown {
+                warningShown = true
+                effects.append(.showInactivityWarning(secondsLeft: Int(left.rounded(.up))))
+            }
+        }
+        return effects
+    }
+
+    /// True once the code personnel was accepted in this session.
+    public var isSignedIn: Bool {
+        switch state {
+        case .menu, .confirmation: return true
+        case .flow(let s): return s != .provisionalCode || signedInBeforeFlow
+        default: return false
+        }
+    }
+
+    // The provisional-code flow is reached before sign-in; remember whether
+    // the menu was reached so "back" goes to the right place.
+    private var signedInBeforeFlow = false
+
+    private mutating func touch(_ now: Date) {
+        lastActivity = now
+        if state == .menu { signedInBeforeFlow = true }
+    }
+
+    private mutating func end(_ reason: SessionEndReason, effects: inout [SessionEffect], now: Date) {
+        identity = nil
+        verdict = nil
+        warningShown = false
+        state = .ended(reason)
+        effects.append(.wipe)
+    }
+
+    private mutating func reset(now: Date) {
+        state = .attract
+        identity = nil
+        verdict = nil
+        extensionsUsed = 0
+        warningShown = false
+        signedInBeforeFlow = false
+        codeTriesLeft = maxCodeTries
+        lastActivity = now
+    }
+}
