@@ -16,9 +16,10 @@ public struct NIR: Hashable, Sendable, Codable, CustomStringConvertible {
         let body = String(compact.prefix(13))
         try NIR.checkParts(body)
         let keyText = String(compact.suffix(2))
-        guard let key = Int(keyText), keyText.allSatisfy(\.isASCIIDigit) else {
-            throw .character(position: 14, found: keyText.first { !$0.isASCIIDigit } ?? "?")
+        if let bad = keyText.firstIndex(where: { !$0.isASCIIDigit }) {
+            throw .character(position: 14 + keyText.distance(from: keyText.startIndex, to: bad), found: keyText[bad])
         }
+        let key = Int(keyText)!
         let expected = NIR.key(for: body)!
         guard key == expected else { throw .key(expected: expected, found: key) }
         self.body = body
