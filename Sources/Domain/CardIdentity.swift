@@ -94,3 +94,22 @@ public enum CardVerdict: Hashable, Sendable, Codable {
 
     public var allowsSession: Bool { self == .authentic || self == .identified }
 }
+
+extension PersonRights {
+    /// AMO rights open on `day` (both bounds included).
+    public func amoOpen(on day: CivilDate) -> Bool { amoStart <= day && day <= amoEnd }
+
+    /// Complémentaire santé solidaire in force on `day`.
+    public func complementaireOpen(on day: CivilDate) -> Bool {
+        complementaireSanteSolidaireEnd.map { day <= $0 && amoStart <= day } ?? false
+    }
+}
+
+extension CardRightsStatus {
+    /// The rights written for the person at `index` (EF.BENEF order), only
+    /// when they are trusted: untrusted rights are never shown as valid.
+    public func rights(forPersonAt index: Int) -> PersonRights? {
+        guard case .trusted(_, let persons) = self else { return nil }
+        return persons.first { $0.index == index }
+    }
+}

@@ -161,3 +161,29 @@ struct CEAMTests {
         #expect(CEAMRules(p).renewalOpens(until: day(2027, 2, 23)) == today)
     }
 }
+
+@Suite("Rights on the card")
+struct RightsTests {
+    let rights = PersonRights(index: 1, amoStart: day(2026, 1, 1), amoEnd: day(2026, 12, 31), ald: false,
+                              complementaireSanteSolidaireEnd: day(2026, 6, 30))
+
+    @Test("AMO rights are open from the first day through the last")
+    func amoBounds() {
+        #expect(!rights.amoOpen(on: day(2025, 12, 31)))
+        #expect(rights.amoOpen(on: day(2026, 1, 1)))
+        #expect(rights.amoOpen(on: day(2026, 12, 31)))
+        #expect(!rights.amoOpen(on: day(2027, 1, 1)))
+        #expect(rights.complementaireOpen(on: day(2026, 6, 30)))
+        #expect(!rights.complementaireOpen(on: day(2026, 7, 1)))
+    }
+
+    @Test("untrusted or absent rights give nothing to show")
+    func untrusted() {
+        #expect(CardRightsStatus.trusted(issuedAt: "20261123120000", persons: [rights]).rights(forPersonAt: 1) == rights)
+        #expect(CardRightsStatus.trusted(issuedAt: "20261123120000", persons: [rights]).rights(forPersonAt: 0) == nil)
+        #expect(CardRightsStatus.untrusted(reason: "bad signature").rights(forPersonAt: 1) == nil)
+        #expect(CardRightsStatus.untrusted(reason: "bad signature").needsUpdate)
+        #expect(CardRightsStatus.absent.needsUpdate)
+        #expect(!CardRightsStatus.trusted(issuedAt: "x", persons: []).needsUpdate)
+    }
+}
