@@ -27,6 +27,29 @@ targets += [
 ]
 
 // MARK: - Card: PC/SC reader, card drivers, virtual card (vpcd).
+// swift-crypto may also be wanted by another part: add it once only.
+if !dependencies.contains(where: { "\($0.kind)".contains("swift-crypto") }) {
+    dependencies.append(.package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"))
+}
+let cardCrypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cardLogging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+products += [
+    .library(name: "CardProfile", targets: ["CardProfile"]),
+    .library(name: "CardReader", targets: ["CardReader"]),
+    // Test harness (pcscd + virtual card), shipped like HummingbirdTesting.
+    .library(name: "VirtualCard", targets: ["VirtualCard"]),
+]
+targets += [
+    .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite",
+                   providers: [.apt(["libpcsclite-dev"]), .brew(["pcsc-lite"])]),
+    .target(name: "CardProfile", dependencies: ["Domain"]),
+    .target(name: "CardReader", dependencies: ["CardProfile", "Domain", "CPCSCLite", cardCrypto, cardLogging]),
+    .target(name: "VirtualCard", dependencies: ["CardProfile", "CardReader", "Domain", cardCrypto, cardLogging]),
+    .testTarget(name: "CardProfileTests", dependencies: ["CardProfile", "Domain"]),
+    .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardProfile", "Domain", cardCrypto]),
+    .testTarget(name: "CardReaderTests", dependencies: ["CardReader", "VirtualCard", "CardProfile", "Domain", cardCrypto]),
+]
+kioskExecutableDependencies += ["CardProfile", "CardReader", "VirtualCard", cardCrypto]
 
 // MARK: - UI: SDL2 widgets, display list, theme, speech, smoke scenarios.
 

@@ -1,0 +1,51 @@
+import CardProfile
+
+/// Sends command APDUs and handles what T=0 cards ask for, on every
+/// command and repeatedly: `61 XX` (fetch XX more bytes with GET RESPONSE)
+/// and `6C XX` (resend with Le = XX). Both loops are bounded.
+public struct APDUTransport: Sendable {
+    public let channel: any CardChannel
+    /// Most GET RESPONSE rounds for one command.
+    public var maxGetResponse = 64
+    /// Most `6C XX` retries for one command.
+    public var maxWrongLe = 4
+    /// Largest answer accepted across GET RESPONSE rounds.
+    public var maxResponseBytes = 16 * 1024
+
+    public init(channel: any CardChannel) { self.channel = channel }
+
+    public func send(_ command: CommandAPDU) async throws(CardTransportError) -> ResponseAPDU {
+        var command = command
+        var retries = 0
+        var response = try await exchange(command)
+        while case .wrongLe(let exact) = response.sw.outcome {
+            retries += 1
+            guard retries <= maxWrongLe else { throw .runaway("6C XX repeated \(retries) times") }
+            command.le = exact
+            response = try await exchange(command)
+        }
+        var data = response.data
+        var rounds = 0
+        while case .moreData(let available) = response.sw.outcome {
+            rounds += 1
+            guard rounds <= maxGetResponse else { throw .runaway("61 XX repeated \(rounds) times") }
+            var get = CommandAPDU.getResponse(available)
+            response = try await exchange(get)
+            var leRetries = 0
+            while case .wrongLe(let exact) = response.sw.outcome {
+                leRetries += 1
+                guard leRetries <= maxWrongLe else { throw .runaway("6C XX repeated on GET RESPONSE") }
+                get.le = exact
+                response = try await exchange(get)
+            }
+            data += response.data
+            guard data.count <= maxResponseBytes else { throw .runaway("answer longer than \(maxResponseBytes) bytes") }
+        }
+        return ResponseAPDU(data: data, sw: response.sw)
+    }
+
+    private func exchange(_ command: CommandAPDU) async throws(CardTransportError) -> ResponseAPDU {
+        let raw = try await channel.transmit(command.bytes)
+        do { return try ResponseAPDU(bytes: raw) } catch { throw .malformedResponse(error.description) }
+    }
+}

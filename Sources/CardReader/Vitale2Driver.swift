@@ -1,0 +1,47 @@
+import CardProfile
+import Domain
+import Logging
+
+/// Driver 2: the clear zone of a real carte Vitale 2, read-only and best
+/// effort. Its certificate cannot be checked here, so the verdict is at
+/// most `identified`: the code personnel then authenticates the assuré.
+public struct Vitale2Driver: CardDriver {
+    public let name = "VITALE-2"
+    public var maxFileBytes = 4 * 1024
+    let logger: Logger
+
+    public init(logger: Logger = Logger(label: "bms.card.vitale2")) { self.logger = logger }
+
+    public func read(_ transport: APDUTransport, atr: [UInt8]) async throws(CardTransportError) -> CardReading? {
+        let select = try await transport.send(.select(aid: Vitale2.vitaleAID))
+        switch select.sw.outcome {
+        case .success: break
+        case .invalidated: return CardReading(identity: nil, verdict: .invalidated, atr: atr, driver: name)
+        default: return nil
+        }
+        func stop(_ v: CardVerdict) -> CardReading { CardReading(identity: nil, verdict: v, atr: atr, driver: name) }
+        let map: [Vitale2.FileEntry]
+        switch try await transport.readFile(Vitale2.mapFileID, name: "EF 2001", maxBytes: maxFileBytes) {
+        case .success(let bytes?):
+            do { map = try Vitale2.decodeMap(bytes) } catch { return stop(.faulty(reason: error.description)) }
+        case .success(nil): return stop(.faulty(reason: "Vitale 2 map EF 2001 not found"))
+        case .failure(.verdict(let v)): return stop(v)
+        }
+        var zone = Vitale2.ClearZone(beneficiaries: [], validityStart: nil)
+        for entry in map {
+            switch try await transport.readFile(entry.fileID, name: "EF \(String(entry.fileID, radix: 16, uppercase: true))", maxBytes: maxFileBytes) {
+            case .success(let bytes?):
+                do { try Vitale2.decodeFile(bytes, into: &zone) } catch { return stop(.faulty(reason: error.description)) }
+            case .success(nil): continue
+            case .failure(.verdict(let v)): return stop(v)
+            }
+        }
+        do {
+            let foyer = try zone.foyer()
+            let identity = CardIdentity(profile: .vitale2, serial: "", issueDate: zone.validityStart, foyer: foyer, rights: .absent)
+            return CardReading(identity: identity, verdict: .identified, atr: atr, driver: name)
+        } catch {
+            return stop(.faulty(reason: error.description))
+        }
+    }
+}

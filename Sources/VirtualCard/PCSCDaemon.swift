@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private pcscd for tests and the demo: its own reader.conf with one
+/// vpcd reader on a free port, started in the foreground and stopped with
+/// SIGTERM. pcscd's socket is machine-wide, so only one runs at a time:
+/// tests that use it belong in one `.serialized` suite.
+public final class PCSCDaemon: @unchecked Sendable {
+    public let port: UInt16
+    public let directory: URL
+    /// The PC/SC name of the reader's first slot (the virtual cards' port).
+    public let readerName: String
+    private let process: Process
+
+    public enum DaemonError: Error, CustomStringConvertible {
+        case missing(String)
+        case alreadyRunning(pid: String)
+        case notReady(log: String)
+        public var description: String {
+            switch self {
+            case .missing(let what): return "\(what) is missing: apt-get install -y pcscd libpcsclite-dev vsmartcard-vpcd"
+            case .alreadyRunning(let pid): return "a pcscd is already running (pid \(pid)); stop it first (systemctl stop pcscd pcscd.socket): only one can run per machine"
+            case .notReady(let log): return "pcscd did not become ready; its log ends with:\n\(log)"
+            }
+        }
+    }
+
+    public static let pcscdPath = "/usr/sbin/pcscd"
+    public static let vpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
+    static let friendlyName = "BMS Virtual PCD"
+
+    private init(port: UInt16, directory: URL, process: Process) {
+        self.port = port; self.directory = directory; self.process = process
+        self.readerName = "\(PCSCDaemon.friendlyName) 00 00"
+    }
+
+    /// Starts pcscd and waits for "daemon ready" (up to `timeout`).
+    public static func start(port: UInt16? = nil, timeout: Duration = .seconds(10)) async throws -> PCSCDaemon {
+        let fm = FileManager.default
+        guard fm.isExecutableFile(atPath: pcscdPath) else { throw DaemonError.missing("pcscd (\(pcscdPath))") }
+        guard fm.fileExists(atPath: vpcdDriver) else { throw DaemonError.missing("the vpcd driver (\(vpcdDriver))") }
+        if let pid = try? String(contentsOfFile: "/run/pcscd/pcscd.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+           let n = Int32(pid), kill(n, 0) == 0 {
+            throw DaemonError.alreadyRunning(pid: pid)
+        }
+        let port = port ?? freePortPair()
+        let dir = fm.temporaryDirectory.appendingPathComponent("bms-pcscd-\(UUID().uuidString)")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        let conf = """
+            FRIENDLYNAME "\(friendlyName)"
+            DEVICENAME   /dev/null:\(port)
+            LIBPATH      \(vpcdDriver)
+            CHANNELID    \(port)
+
+            """
+        let confDir = dir.appendingPathComponent("reader.conf.d")
+        try fm.createDirectory(at: confDir, withIntermediateDirectories: true)
+        try conf.write(to: confDir.appendingPathComponent("vpcd"), atomically: true, encoding: .utf8)
+        let logURL = dir.appendingPathComponent("pcscd.log")
+        fm.createFile(atPath: logURL.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logURL)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pcscdPath)
+        p.arguments = ["--foreground", "--info", "-c", confDir.path]
+        p.standardOutput = log
+        p.standardError = log
+        try p.run()
+        let daemon = PCSCDaemon(port: port, directory: dir, process: p)
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < timeout {
+            let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+            if text.contains("daemon ready") || text.contains("Daemon ready") { return daemon }
+            if !p.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+        await daemon.stop()
+        throw DaemonError.notReady(log: String(text.suffix(2000)))
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM, then waits (SIGKILL after 5 s).
+    public func stop() async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let start = ContinuousClock.now
+        while process.isRunning {
+            if ContinuousClock.now - start > .seconds(5) { kill(process.processIdentifier, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The daemon's log so far (for a failing test's message).
+    public var log: String { (try? String(contentsOf: directory.appendingPathComponent("pcscd.log"), encoding: .utf8)) ?? "" }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A port whose successor is free too (vpcd may use port and port + 1).
+    static func freePortPair() -> UInt16 {
+        for _ in 0..<50 {
+            let p = ephemeralPort()
+            if p < 65535, canBind(p + 1) { return p }
+        }
+        return 35990
+    }
+
+    static func ephemeralPort() -> UInt16 {
+        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(s) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = INADDR_ANY
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
+        return UInt16(bigEndian: addr.sin_port)
+    }
+
+    static func canBind(_ port: UInt16) -> Bool {
+        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(s) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = INADDR_ANY
+        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+    }
+}

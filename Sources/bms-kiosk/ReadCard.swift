@@ -1,0 +1,139 @@
+import ArgumentParser
+import CardProfile
+import CardReader
+import Domain
+import Foundation
+
+/// `bms-kiosk read-card`: the technician's first check. Waits for a card,
+/// prints who is on it and the verdict; exit 0 only for an authentic or
+/// identified card. Names and NIRs go to stdout (the technician's display),
+/// never to the logs.
+struct ReadCard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read-card",
+        abstract: "Wait for a card, print its identity and verdict (exit 0 only when authentic or identified).")
+
+    @Option(name: .long, help: "Reader to use (default: the first one with a card).")
+    var reader: String?
+
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Trust files (issuer and central keys, JSON).")
+    var trust: [String] = []
+
+    @Option(name: .long, help: "Seconds to wait for a card before giving up.")
+    var timeout: Double = 60
+
+    func run() async throws {
+        let store = try TrustStore.load(paths: trust)
+        let service = CardService.standard(trust: store)
+        let monitor = ReaderMonitor()
+        defer { monitor.stop() }
+        let events = monitor.events()
+        if !json { FileHandle.standardError.write(Data("Insert a card\(reader.map { " in \($0)" } ?? "")…\n".utf8)) }
+        let outcome: CardOutcome? = try await withThrowingTaskGroup(of: CardOutcome?.self) { group in
+            group.addTask {
+                for await event in events {
+                    switch event {
+                    case .cardInserted(let r, _) where reader == nil || reader == r:
+                        do { return .reading(try await service.read(reader: r)) } catch { return .error("\(error)") }
+                    case .cardMute(let r) where reader == nil || reader == r:
+                        return .reading(CardReading(identity: nil, verdict: .faulty(reason: "the card does not answer (mute)"), atr: [], driver: nil))
+                    default: continue
+                    }
+                }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            monitor.stop()
+            return first
+        }
+        guard let outcome else {
+            FileHandle.standardError.write(Data("No card within \(Int(timeout)) s.\n".utf8))
+            throw ExitCode(2)
+        }
+        switch outcome {
+        case .error(let message):
+            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            throw ExitCode(3)
+        case .reading(let reading):
+            print(json ? CardPrinter.json(reading) : CardPrinter.text(reading))
+            if !reading.verdict.allowsSession { throw ExitCode(1) }
+        }
+    }
+
+    enum CardOutcome: Sendable { case reading(CardReading), error(String) }
+}
+
+/// How a reading is shown to a technician.
+enum CardPrinter {
+    static func verdictText(_ v: CardVerdict) -> String {
+        switch v {
+        case .authentic: return "authentique"
+        case .identified: return "identifiée (authenticité non vérifiable : code personnel requis)"
+        case .forged(let r): return "contrefaite — \(r)"
+        case .expired: return "certificat expiré"
+        case .unknownIssuer: return "émetteur inconnu"
+        case .invalidated: return "carte invalidée (opposée ou bloquée)"
+        case .faulty(let r): return "carte défectueuse — \(r)"
+        case .unknownCard: return "carte inconnue (ni BMS-VIT ni Vitale 2)"
+        }
+    }
+
+    static func qualiteText(_ q: Qualite) -> String {
+        switch q {
+        case .assure: return "assuré"
+        case .conjoint: return "conjoint"
+        case .enfant: return "enfant"
+        case .autreAyantDroit: return "autre ayant droit"
+        }
+    }
+
+    static func text(_ r: CardReading) -> String {
+        var lines = ["Verdict : \(verdictText(r.verdict))"]
+        if !r.atr.isEmpty { lines.append("ATR : \(r.atr.hexString)") }
+        if let id = r.identity {
+            lines.append("Profil : \(id.profile.rawValue)")
+            if !id.serial.isEmpty { lines.append("N° de série : \(id.serial)") }
+            if let i = id.issuer { lines.append("Organisme : \(i)") }
+            if let d = id.issueDate { lines.append("Émise le : \(d.french)") }
+            for (i, p) in id.foyer.persons.enumerated() {
+                let nir = p.ownNIR.map { " — NIR \($0.formatted)" } ?? ""
+                lines.append("\(i == 0 ? "Assuré" : "Bénéficiaire") : \(p.displayName), né(e) le \(p.birthDate.french) (\(qualiteText(p.qualite)))\(nir)")
+            }
+            switch id.rights {
+            case .absent: lines.append("Droits : jamais mis à jour (mise à jour nécessaire)")
+            case .trusted(let at, let persons): lines.append("Droits : signés, mis à jour le \(at) UTC, \(persons.count) personne(s)")
+            case .untrusted(let reason): lines.append("Droits : NON FIABLES (\(reason)) — mise à jour nécessaire")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ r: CardReading) -> String {
+        struct Output: Encodable {
+            var verdict: String
+            var reason: String?
+            var allowsSession: Bool
+            var atr: String
+            var driver: String?
+            var identity: CardIdentity?
+        }
+        var reason: String?
+        switch r.verdict {
+        case .forged(let x), .faulty(let x): reason = x
+        default: reason = nil
+        }
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let out = Output(verdict: r.verdict.logLabel, reason: reason, allowsSession: r.verdict.allowsSession, atr: r.atr.hexString,
+                         driver: r.driver, identity: r.identity)
+        return String(decoding: (try? e.encode(out)) ?? Data(), as: UTF8.self)
+    }
+}
