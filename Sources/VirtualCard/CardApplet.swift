@@ -76,12 +76,16 @@ public final class CardApplet: @unchecked Sendable {
     /// Adds or removes faults while the card is in the reader.
     public func set(faults: Set<Fault>) { lock.withLock { self.faults = faults } }
 
+    /// Not ISO 7816-3 at all: TS is neither 3B nor 3F, and T0 promises
+    /// interface bytes that are missing.
+    public static let badATR: [UInt8] = [0x12, 0xFF, 0x13]
+
     /// The ATR the card answers now (vpcd asks for it to check presence,
     /// and right after each power-on).
     public func answerATR() -> [UInt8] {
         lock.withLock {
             defer { justPoweredOn = false }
-            if faults.contains(.badATR) { return [0x3B, 0xFF, 0x13] }
+            if faults.contains(.badATR) { return CardApplet.badATR }
             // Present when asked, but the ATR after power-on is unusable
             // (longer than ISO's 33 bytes): vpcd fails the power-up and
             // pcscd reports the card PRESENT|MUTE.

@@ -75,7 +75,10 @@ public final class PCSCDaemon: @unchecked Sendable {
             if !p.isRunning { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+        var text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+        if !p.isRunning {
+            text += "\n(pcscd exited with status \(p.terminationStatus): is another pcscd running? only one can use /run/pcscd/pcscd.comm)"
+        }
         await daemon.stop()
         throw DaemonError.notReady(log: String(text.suffix(2000)))
     }
