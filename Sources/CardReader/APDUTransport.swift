@@ -1,3 +1,4 @@
+import Foundation
 import CardProfile
 
 /// Sends command APDUs and handles what T=0 cards ask for, on every
@@ -47,5 +48,20 @@ public struct APDUTransport: Sendable {
     private func exchange(_ command: CommandAPDU) async throws(CardTransportError) -> ResponseAPDU {
         let raw = try await channel.transmit(command.bytes)
         do { return try ResponseAPDU(bytes: raw) } catch { throw .malformedResponse(error.description) }
+    }
+}
+
+/// Records the raw commands sent through a channel (the benchmark replays
+/// them to measure the floor). Commands may carry personal data: keep the
+/// recording in memory, never log it.
+public final class RecordingChannel: CardChannel, @unchecked Sendable {
+    public let base: any CardChannel
+    private let lock = NSLock()
+    private var commands: [[UInt8]] = []
+    public init(_ base: any CardChannel) { self.base = base }
+    public var recorded: [[UInt8]] { lock.withLock { commands } }
+    public func transmit(_ command: [UInt8]) async throws(CardTransportError) -> [UInt8] {
+        lock.withLock { commands.append(command) }
+        return try await base.transmit(command)
     }
 }
