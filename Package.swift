@@ -52,6 +52,19 @@ targets += [
 kioskExecutableDependencies += ["CardProfile", "CardReader", "VirtualCard", cardCrypto]
 
 // MARK: - UI: SDL2 widgets, display list, theme, speech, smoke scenarios.
+products += [
+    .library(name: "KioskUI", targets: ["KioskUI"]),
+    .library(name: "KioskApp", targets: ["KioskApp"]),
+]
+targets += [
+    .systemLibrary(name: "CSDL2", pkgConfig: "sdl2",
+                   providers: [.apt(["libsdl2-dev", "libsdl2-ttf-dev", "libsdl2-image-dev"])]),
+    .target(name: "KioskUI", dependencies: ["CSDL2"]),
+    .target(name: "KioskApp", dependencies: ["KioskUI", "Domain"]),
+    .testTarget(name: "KioskUITests", dependencies: ["KioskUI"]),
+    .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "KioskUI", "Domain"]),
+]
+kioskExecutableDependencies += ["KioskApp", "KioskUI"]
 
 // MARK: - Central store, kiosk outbox, sync, SMS.
 

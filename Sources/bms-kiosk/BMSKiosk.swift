@@ -10,6 +10,7 @@ struct BMSKiosk: AsyncParsableCommand {
         abstract: "Borne multiservices de l'Assurance Maladie: the kiosk and its tools.",
         subcommands: [
             Rules.self,
+            Run.self, Smoke.self, Bench.self,
             ReadCard.self, VirtualCardCommand.self,
         ]
     )

@@ -1,0 +1,99 @@
+import Domain
+import Foundation
+
+/// What a card reader tells the kiosk.
+public enum CardEvent: Hashable, Sendable {
+    case inserted
+    case read(CardIdentity, CardVerdict)
+    case removed
+    /// A card is present but does not answer.
+    case mute
+}
+
+/// A source of card events: the PC/SC reader in production (wired by the
+/// flows work), `FakeCardSource` in smoke scenarios.
+public protocol CardEventSource: AnyObject, Sendable {
+    var events: AsyncStream<CardEvent> { get }
+}
+
+/// A card described in a JSON file: `{"verdict": …, "identity": <Domain.CardIdentity>}`.
+/// `verdict` is `authentic`, `identified`, `expired`, `unknownIssuer`,
+/// `invalidated`, `unknownCard`, `forged` or `faulty` (the last two with an
+/// optional `reason`); `mute: true` makes a card that never answers.
+public struct CardFile: Codable, Sendable {
+    public var verdict: String
+    public var reason: String?
+    public var mute: Bool?
+    public var identity: CardIdentity?
+
+    public enum Problem: Error, CustomStringConvertible {
+        case unreadable(path: String, detail: String)
+        case unknownVerdict(path: String, verdict: String)
+        case missingIdentity(path: String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let p, let d): "card file \(p) cannot be read: \(d)"
+            case .unknownVerdict(let p, let v):
+                "card file \(p): verdict \"\(v)\" is not one of authentic, identified, forged, expired, unknownIssuer, invalidated, faulty, unknownCard"
+            case .missingIdentity(let p): "card file \(p): a card that can be read needs an \"identity\""
+            }
+        }
+    }
+
+    public static func load(_ path: String) throws -> CardFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem.unreadable(path: path, detail: "no such file")
+        }
+        do { return try JSONDecoder().decode(CardFile.self, from: data) } catch {
+            throw Problem.unreadable(path: path, detail: "\(error)")
+        }
+    }
+
+    public func cardVerdict(path: String = "") throws -> CardVerdict {
+        switch verdict {
+        case "authentic": return .authentic
+        case "identified": return .identified
+        case "forged": return .forged(reason: reason ?? "signature")
+        case "expired": return .expired
+        case "unknownIssuer": return .unknownIssuer
+        case "invalidated": return .invalidated
+        case "faulty": return .faulty(reason: reason ?? "memory")
+        case "unknownCard": return .unknownCard
+        default: throw Problem.unknownVerdict(path: path, verdict: verdict)
+        }
+    }
+
+    /// The events a reader would send for this card being inserted.
+    public func insertionEvents(path: String = "") throws -> [CardEvent] {
+        if mute == true { return [.inserted, .mute] }
+        guard let identity else { throw Problem.missingIdentity(path: path) }
+        return [.inserted, .read(identity, try cardVerdict(path: path))]
+    }
+}
+
+/// Card events from card files, for smoke scenarios and development.
+/// A fake: the real reader is PC/SC.
+public final class FakeCardSource: CardEventSource, @unchecked Sendable {
+    public let events: AsyncStream<CardEvent>
+    private let continuation: AsyncStream<CardEvent>.Continuation
+
+    public init() {
+        (events, continuation) = AsyncStream.makeStream(of: CardEvent.self)
+    }
+
+    /// Reads the card file and sends its events; returns them too, so a
+    /// synchronous caller (the smoke runner) can apply them in order.
+    @discardableResult
+    public func insert(file path: String) throws -> [CardEvent] {
+        let evs = try CardFile.load(path).insertionEvents(path: path)
+        for e in evs { continuation.yield(e) }
+        return evs
+    }
+
+    @discardableResult
+    public func remove() -> [CardEvent] {
+        continuation.yield(.removed)
+        return [.removed]
+    }
+}

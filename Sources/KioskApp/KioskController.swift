@@ -1,0 +1,184 @@
+import Domain
+import Foundation
+import KioskUI
+
+/// The kiosk's flows: which screen follows which and what a tap asks of the
+/// session. Holds no SDL handle: it hands `ScreenModel`s to the host.
+@MainActor
+public final class KioskController {
+    public struct Settings: Equatable, Sendable {
+        public var language: String
+        public var contrast: Theme.Contrast
+        public var fontScale: Double
+        /// Speak each new screen.
+        public var autoSpeech: Bool
+        public init(language: String = "fr", contrast: Theme.Contrast = .normal, fontScale: Double = 1, autoSpeech: Bool = false) {
+            self.language = language; self.contrast = contrast; self.fontScale = fontScale; self.autoSpeech = autoSpeech
+        }
+    }
+
+    /// Screens outside the session: settings and, in smoke/dev runs, the gallery.
+    public enum Overlay: Equatable, Sendable { case none, settings, gallery }
+
+    public private(set) var session: KioskSession
+    public let clock: Clock
+    public let services: KioskServices
+    public let catalogs: [String: Catalog]
+    /// What a new session starts with (a technician's configuration).
+    public let defaults: Settings
+    public var settings: Settings
+    public private(set) var overlay: Overlay = .none
+    public private(set) var code = ""
+    public private(set) var codeError: String?
+    public private(set) var offered: [KioskService] = []
+    public private(set) var warningVisible = false
+    public var gallery = GalleryState()
+    /// Requests to the host: speak now (Écouter), or stop.
+    public var onListen: (() -> Void)?
+    /// Bumped on every change that needs a new frame.
+    public private(set) var revision = 0
+    public let codeLength = 4
+
+    public init(clock: Clock, services: KioskServices, catalogs: [String: Catalog], settings: Settings = Settings(),
+                sessionParameters: SessionParameters = .init()) {
+        self.clock = clock
+        self.services = services
+        self.catalogs = catalogs
+        self.defaults = settings
+        self.settings = settings
+        self.session = KioskSession(parameters: sessionParameters, now: clock.now)
+    }
+
+    public var catalog: Catalog { catalogs[settings.language] ?? catalogs["fr"] ?? Catalog(language: "fr", strings: [:]) }
+    public var languages: [String] { catalogs.keys.sorted { a, b in a == "fr" ? true : b == "fr" ? false : a < b } }
+
+    func changed() { revision &+= 1 }
+
+    // MARK: events
+
+    public func handle(card event: CardEvent) {
+        switch event {
+        case .inserted: apply(.cardInserted)
+        case .read(let id, let verdict): apply(.cardRead(id, verdict))
+        case .removed: apply(.cardRemoved)
+        case .mute: apply(.cardUnreadable(reason: "mute"))
+        }
+    }
+
+    /// Time passes: inactivity warning and end.
+    public func tick() { apply(.tick) }
+
+    /// A tap on the widget `id` (from hit testing or a scenario).
+    public func tap(_ id: String) async {
+        if session.state.isInteractive, !id.hasPrefix("warning.") { apply(.activity) }
+        if id.hasPrefix("tool.") { tool(id); changed(); return }
+        if id.hasPrefix("settings.") || id.hasPrefix("lang.") { settingsTap(id); changed(); return }
+        if overlay == .gallery { gallery.tap(id, catalog: catalog); if id == "footer.close" { overlay = .none }; changed(); return }
+        switch id {
+        case "warning.extend": apply(.extend)
+        case "warning.finish", "footer.finish": apply(.finish)
+        case "footer.back": apply(.back)
+        case "code.forgot": apply(.forgotCode)
+        case _ where id.hasPrefix("keypad."):
+            await keypad(String(id.dropFirst("keypad.".count)))
+        case _ where id.hasPrefix("service."):
+            if let s = KioskService(rawValue: String(id.dropFirst("service.".count))) { apply(.choose(s)) }
+        default: break
+        }
+        changed()
+    }
+
+    /// Seconds before the session ends for inactivity, when it is counting.
+    public var secondsLeft: Int? {
+        session.deadline.map { max(0, Int($0.timeIntervalSince(clock.now).rounded(.up))) }
+    }
+
+    public func openGallery() { overlay = .gallery; gallery = GalleryState(); changed() }
+
+    // MARK: internals
+
+    private func tool(_ id: String) {
+        switch id {
+        case "tool.listen":
+            settings.autoSpeech = true
+            onListen?()
+        case "tool.language": overlay = overlay == .settings ? .none : .settings
+        case "tool.contrast": settings.contrast = settings.contrast == .high ? .normal : .high
+        case "tool.textsize":
+            let scales = ScreenMetrics.fontScales
+            let i = scales.firstIndex { abs($0 - settings.fontScale) < 0.01 } ?? 0
+            settings.fontScale = scales[(i + 1) % scales.count]
+        default: break
+        }
+    }
+
+    private func settingsTap(_ id: String) {
+        if id.hasPrefix("lang.") {
+            let code = String(id.dropFirst(5))
+            if catalogs[code] != nil { settings.language = code }
+            return
+        }
+        switch id {
+        case "settings.contrast": settings.contrast = settings.contrast == .high ? .normal : .high
+        case "settings.speech": settings.autoSpeech.toggle()
+        case "settings.done": overlay = .none
+        case _ where id.hasPrefix("settings.scale."):
+            if let v = Double(id.dropFirst("settings.scale.".count)) { settings.fontScale = v / 100 }
+        default: break
+        }
+    }
+
+    private func keypad(_ key: String) async {
+        guard case .codeEntry = session.state else { return }
+        switch key {
+        case "erase": if !code.isEmpty { code.removeLast() }
+        case "ok":
+            guard code.count == codeLength, let card = session.identity else { return }
+            let typed = code
+            code = ""
+            do {
+                switch try await services.checkCode(typed, card: card) {
+                case .accepted:
+                    offered = (try? await services.services(for: card)) ?? []
+                    codeError = nil
+                    apply(.codeAccepted)
+                case .rejected(let left):
+                    codeError = catalog.text(left == 1 ? "code.wrong.one" : "code.wrong.many", ["n": String(left)])
+                    apply(.codeRejected(triesLeft: left))
+                case .locked:
+                    apply(.codeLocked)
+                }
+            } catch {
+                codeError = catalog["code.unavailable"]
+            }
+        default:
+            if key.count == 1, key.first!.isASCII && key.first!.isNumber, code.count < codeLength { code.append(key) }
+        }
+    }
+
+    private func apply(_ event: SessionEvent) {
+        let effects = session.handle(event, now: clock.now)
+        for e in effects {
+            switch e {
+            case .showInactivityWarning: warningVisible = true
+            case .hideInactivityWarning: warningVisible = false
+            case .wipe: wipe()
+            }
+        }
+        if !session.state.isInteractive { warningVisible = false }
+        if case .attract = session.state, event == .cardRemoved { wipe() }
+        if event != .tick || !effects.isEmpty { changed() }
+    }
+
+    /// The next person sees nothing of the last: code, errors, services,
+    /// and their accessibility choices go.
+    private func wipe() {
+        code = ""
+        codeError = nil
+        offered = []
+        warningVisible = false
+        if overlay == .settings { overlay = .none }
+        settings = defaults
+        changed()
+    }
+}

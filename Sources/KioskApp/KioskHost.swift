@@ -1,0 +1,131 @@
+import Domain
+import Foundation
+import KioskUI
+
+/// Where Assets/ is: `$BMS_ASSETS`, else the first `Assets` folder with
+/// `i18n/fr.json` up from the working directory or from the executable.
+public enum AssetLocator {
+    public static func find() -> URL? {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["BMS_ASSETS"] { return URL(fileURLWithPath: env) }
+        var starts = [URL(fileURLWithPath: fm.currentDirectoryPath)]
+        if let exe = Bundle.main.executableURL { starts.append(exe.deletingLastPathComponent()) }
+        for start in starts {
+            var dir = start.standardizedFileURL
+            for _ in 0..<8 {
+                let candidate = dir.appendingPathComponent("Assets")
+                if fm.fileExists(atPath: candidate.appendingPathComponent("i18n/fr.json").path) { return candidate }
+                dir.deleteLastPathComponent()
+            }
+        }
+        let system = URL(fileURLWithPath: "/usr/share/bms-kiosk/Assets")
+        return fm.fileExists(atPath: system.path) ? system : nil
+    }
+
+    public enum Problem: Error, CustomStringConvertible {
+        case notFound
+        public var description: String {
+            "Assets/ not found: run from the repository, or set BMS_ASSETS to the folder holding i18n/ and fonts/"
+        }
+    }
+
+    public static func require() throws -> URL {
+        guard let u = find() else { throw Problem.notFound }
+        return u
+    }
+
+    public static func catalogs(_ assets: URL) throws -> [String: Catalog] {
+        let dir = assets.appendingPathComponent("i18n")
+        var out: [String: Catalog] = [:]
+        for code in Catalog.availableLanguages(in: dir) { out[code] = try Catalog.load(directory: dir, language: code) }
+        return out
+    }
+}
+
+/// Glues the controller to the one SDL backend: layout, drawing, taps,
+/// speech. Draws only when something changed.
+@MainActor
+public final class KioskHost {
+    public let controller: KioskController
+    public let renderer: SDLRenderer
+    public let speech: SpeechController
+    public var metricsBase: ScreenMetrics
+    public private(set) var list: DisplayList?
+    private var drawnRevision = -1
+    private var drawnKey: String = ""
+    private var lastSignature = ""
+    /// Frames actually drawn (the idle benchmark checks it stays put).
+    public private(set) var framesDrawn = 0
+
+    public init(controller: KioskController, renderer: SDLRenderer, metrics: ScreenMetrics, speech: SpeechController) {
+        self.controller = controller
+        self.renderer = renderer
+        self.metricsBase = metrics
+        self.speech = speech
+        controller.onListen = { [unowned self] in self.listen() }
+    }
+
+    public var metrics: ScreenMetrics {
+        var m = metricsBase
+        m.size = renderer.size
+        m.fontScale = controller.settings.fontScale
+        return m
+    }
+
+    public var theme: Theme { Theme.named(controller.settings.contrast) }
+
+    /// The display list for the current state.
+    public func layout() -> DisplayList {
+        let l = LayoutEngine(metrics: metrics, theme: theme, measurer: renderer.fonts).layout(controller.screen())
+        // Paging moves by the rows the assuré actually saw.
+        if controller.overlay == .gallery { controller.gallery.pageSizes.merge(l.listPageSizes) { $1 } }
+        return l
+    }
+
+    /// Lays out and draws when the state changed (or `force`). Returns true when a frame was drawn.
+    @discardableResult
+    public func renderIfNeeded(force: Bool = false) -> Bool {
+        let key = "\(controller.revision)|\(controller.secondsLeftIfWarning)"
+        guard force || key != drawnKey || list == nil else { return false }
+        let l = layout()
+        list = l
+        renderer.draw(l)
+        renderer.present()
+        drawnKey = key
+        framesDrawn += 1
+        speech.language = controller.settings.language
+        speech.enabled = controller.settings.autoSpeech
+        let signature = l.screenID + "|" + (l.items.last { $0.role == .modal }?.widgetID ?? "") + "|" + controller.settings.language
+        if signature != lastSignature {
+            lastSignature = signature
+            speech.screenChanged(l)
+        }
+        return true
+    }
+
+    /// A tap at a point of the screen; returns the widget it reached.
+    @discardableResult
+    public func tap(at p: Point) async -> String? {
+        let l = list ?? layout()
+        guard let hit = l.hitTest(p), let id = hit.widgetID else { return nil }
+        await controller.tap(id)
+        return id
+    }
+
+    /// "Écouter": says the title and the focused element; a second tap while
+    /// speaking interrupts, the next repeats.
+    public func listen() {
+        let l = list ?? layout()
+        if let out = speech.output as? EspeakSpeech, out.isSpeaking {
+            speech.interrupt()
+            return
+        }
+        speech.language = controller.settings.language
+        speech.say(SpeechController.utterance(for: l))
+    }
+}
+
+extension KioskController {
+    /// Changes every second while the warning counts down, so the host redraws.
+    public var secondsLeftIfWarning: Int { warningVisible ? (secondsLeft ?? -1) : -1 }
+}

@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+import KioskUI
+
+/// Card events from other threads, handed to the UI thread.
+final class CardInbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [CardEvent] = []
+    func put(_ e: CardEvent) { lock.withLock { pending.append(e) }; InputMapper.pushWake() }
+    func take() -> [CardEvent] { lock.withLock { defer { pending = [] }; return pending } }
+}
+
+/// The kiosk's main loop: waits for an event (the thread sleeps: no busy
+/// loop), handles it, draws only when something changed. Ticks once a
+/// second while a session counts inactivity.
+@MainActor
+public final class KioskRunLoop {
+    public let host: KioskHost
+    public let cards: CardEventSource
+    public var demoCardPath: String?
+    private let inbox = CardInbox()
+    private var quit = false
+    public var allowEscape = true
+
+    public init(host: KioskHost, cards: CardEventSource) {
+        self.host = host
+        self.cards = cards
+    }
+
+    /// Runs until quit, or for `seconds` when given (benchmarks).
+    public func run(seconds: Double? = nil) async {
+        let inbox = self.inbox
+        let stream = cards.events
+        let reader = Task.detached {
+            for await e in stream { inbox.put(e) }
+        }
+        defer { reader.cancel() }
+        let end = seconds.map { monotonicNanos() + UInt64($0 * 1e9) }
+        host.renderIfNeeded(force: true)
+        while !quit {
+            let now = monotonicNanos()
+            if let end, now >= end { break }
+            var timeout: Int32 = host.controller.session.state.isInteractive ? 1000 : 60_000
+            if let end { timeout = min(timeout, Int32((end - now) / 1_000_000) + 1) }
+            for input in InputMapper.waitInputs(timeoutMS: timeout, size: host.renderer.size) { await handle(input) }
+            for c in inbox.take() { host.controller.handle(card: c) }
+            host.controller.tick()
+            host.renderIfNeeded()
+            await Task.yield()
+        }
+    }
+
+    func handle(_ input: InputEvent) async {
+        switch input {
+        case .tap(let p): await host.tap(at: p)
+        case .quit: quit = true
+        case .redraw: host.renderIfNeeded(force: true)
+        case .wake: break
+        case .key(let k):
+            switch k {
+            case "escape": if allowEscape { quit = true }
+            case "backspace": await host.controller.tap("keypad.erase")
+            case "return": await host.controller.tap("keypad.ok")
+            case "F2": if let p = demoCardPath, let fake = cards as? FakeCardSource { _ = try? fake.insert(file: p) }
+            case "F3": (cards as? FakeCardSource)?.remove()
+            case "F4": host.controller.openGallery()
+            default: if k.count == 1 { await host.controller.tap("keypad.\(k)") }
+            }
+        }
+    }
+}

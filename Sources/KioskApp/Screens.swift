@@ -1,0 +1,218 @@
+import Domain
+import KioskUI
+
+/// The screens as data. Every string comes from the catalog.
+extension KioskController {
+    public func screen() -> ScreenModel {
+        let t = catalog
+        var s: ScreenModel
+        switch overlay {
+        case .settings: s = settingsScreen()
+        case .gallery: s = galleryScreen()
+        case .none: s = sessionScreen()
+        }
+        s.brand = t["brand"]
+        s.tools = [
+            Button(id: "tool.listen", label: t["tool.listen"], style: .toggle(on: settings.autoSpeech), width: .natural,
+                   speech: t["tool.listen.speech"]),
+            Button(id: "tool.language", label: t["tool.language"], style: .toggle(on: overlay == .settings), width: .natural,
+                   speech: t["tool.language.speech"]),
+            Button(id: "tool.contrast", label: t["tool.contrast"], style: .toggle(on: settings.contrast == .high), width: .natural),
+            Button(id: "tool.textsize", label: t["tool.textsize"], style: .toggle(on: settings.fontScale > 1.01), width: .natural,
+                   speech: t["tool.textsize.speech"]),
+        ]
+        if warningVisible, overlay == .none {
+            let left = secondsLeft ?? 0
+            var buttons = [Button(id: "warning.finish", label: t["warning.finish"], style: .secondary)]
+            if session.canExtend { buttons.append(Button(id: "warning.extend", label: t["warning.extend"], style: .primary)) }
+            s.modal = Modal(id: "warning", title: t["warning.title"],
+                            message: t.text(left == 1 ? "warning.message.one" : "warning.message", ["n": String(left)]),
+                            buttons: buttons)
+            s.focusID = session.canExtend ? "warning.extend" : "warning.finish"
+        }
+        return s
+    }
+
+    func sessionScreen() -> ScreenModel {
+        let t = catalog
+        let finish = Button(id: "footer.finish", label: t["footer.finish"], style: .danger, width: .natural)
+        let back = Button(id: "footer.back", label: t["footer.back"], style: .secondary, width: .natural)
+        switch session.state {
+        case .attract:
+            return ScreenModel(id: "attract", title: t["attract.title"], body: .vstack([
+                .flexible,
+                .text(Text(t["attract.insert"], style: .display, alignment: .center, id: "attract.insert")),
+                .text(Text(t["attract.services"], style: .body, alignment: .center, muted: true, id: "attract.services")),
+                .flexible,
+            ], spacingMM: 8), focusID: nil)
+        case .readingCard:
+            return ScreenModel(id: "reading", title: t["reading.title"], body: .vstack([
+                .flexible,
+                .progress(Progress(id: "reading.progress", message: t["reading.message"], phase: 0.35)),
+                .flexible,
+            ]))
+        case .cardRefused(let verdict):
+            return ScreenModel(id: "refused", title: t["refused.title"], banner: Banner(kind: .error, text: t[refusalKey(verdict)]),
+                               body: .vstack([
+                                   .text(Text(t["refused.what"], id: "refused.what")),
+                                   .flexible,
+                                   .text(Text(t["refused.takeCard"], style: .title, alignment: .center, id: "refused.takeCard")),
+                                   .flexible,
+                               ]))
+        case .codeEntry(let left):
+            let info = codeError ?? t.text(left == 1 ? "code.tries.one" : "code.tries", ["n": String(left)])
+            let field = Node.vstack([
+                .text(Text(t["code.prompt"], id: "code.prompt")),
+                .codeField(CodeField(id: "code.field", length: codeLength, entered: code.count,
+                                     speech: t.text("code.entered", ["n": String(code.count), "total": String(codeLength)]))),
+                .text(Text(info, style: .small, muted: codeError == nil, id: "code.tries")),
+                .flexible,
+                .button(Button(id: "code.forgot", label: t["code.forgot"], style: .secondary)),
+            ], spacingMM: 5)
+            let pad = Node.keypad(Keypad(id: "keypad", eraseLabel: t["keypad.erase"], okLabel: t["keypad.ok"],
+                                         okEnabled: code.count == codeLength, digitSpeech: t["keypad.digit"]))
+            return ScreenModel(id: "code", title: t["code.title"],
+                               banner: codeError.map { Banner(kind: .error, text: $0) },
+                               body: .hstack([field, pad], spacingMM: 10), footer: [finish],
+                               focusID: code.count == codeLength ? "keypad.ok" : nil)
+        case .codeLocked:
+            return ScreenModel(id: "locked", title: t["locked.title"], banner: Banner(kind: .error, text: t["locked.banner"]),
+                               body: .vstack([
+                                   .text(Text(t["locked.what"], id: "locked.what")),
+                                   .flexible,
+                                   .text(Text(t["refused.takeCard"], style: .title, alignment: .center, id: "locked.takeCard")),
+                                   .flexible,
+                               ]), footer: [finish])
+        case .menu:
+            let name = session.identity?.holder.prenoms.split(separator: " ").first.map(String.init) ?? ""
+            let buttons = offered.map { Button(id: "service.\($0.rawValue)", label: t["service.\($0.rawValue)"], style: .primary) }
+            var rows: [Node] = []
+            var i = 0
+            while i < buttons.count {
+                let pair = buttons[i..<min(i + 2, buttons.count)].map { Node.button($0) }
+                rows.append(.hstack(pair.count == 2 ? pair : pair + [.flexible], spacingMM: 6))
+                i += 2
+            }
+            return ScreenModel(id: "menu", title: t.text("menu.title", ["name": name]),
+                               body: .vstack([.text(Text(t["menu.prompt"], id: "menu.prompt"))] + rows + [.flexible], spacingMM: 6),
+                               footer: [finish], focusID: buttons.first?.id)
+        case .flow(let service):
+            return ScreenModel(id: "flow.\(service.rawValue)", title: t["service.\(service.rawValue)"],
+                               banner: Banner(kind: .info, text: t["flow.soon"]),
+                               body: .vstack([.text(Text(t["service.\(service.rawValue).about"], id: "flow.about")), .flexible]),
+                               footer: [finish, back])
+        case .confirmation(let service):
+            return ScreenModel(id: "confirmation.\(service.rawValue)", title: t["confirmation.title"],
+                               body: .vstack([.text(Text(t["confirmation.done"], id: "confirmation.done")), .flexible]),
+                               footer: [finish, back])
+        case .ended(let reason):
+            return ScreenModel(id: "ended", title: t["ended.title"], body: .vstack([
+                .text(Text(t["ended.\(reason.rawValue)"], id: "ended.reason")),
+                .flexible,
+                .text(Text(t["ended.takeCard"], style: .display, alignment: .center, id: "ended.takeCard")),
+                .flexible,
+            ], spacingMM: 6))
+        }
+    }
+
+    func refusalKey(_ v: CardVerdict) -> String {
+        switch v {
+        case .authentic, .identified: "refused.unknown"
+        case .forged: "refused.forged"
+        case .expired: "refused.expired"
+        case .unknownIssuer: "refused.unknownIssuer"
+        case .invalidated: "refused.invalidated"
+        case .faulty: "refused.faulty"
+        case .unknownCard: "refused.unknownCard"
+        }
+    }
+
+    func settingsScreen() -> ScreenModel {
+        let t = catalog
+        let langs = languages.map { code in
+            Button(id: "lang.\(code)", label: catalogs[code]?["_language.name"] ?? code, style: .toggle(on: code == settings.language))
+        }
+        let scales = ScreenMetrics.fontScales.map { v in
+            Button(id: "settings.scale.\(Int((v * 100).rounded()))", label: t["settings.scale.\(Int((v * 100).rounded()))"],
+                   style: .toggle(on: abs(v - settings.fontScale) < 0.01))
+        }
+        return ScreenModel(id: "settings", title: t["settings.title"], body: .vstack([
+            .text(Text(t["settings.language"], style: .small, muted: true, id: "settings.language")),
+            .hstack(langs.map { .button($0) }, spacingMM: 5),
+            .text(Text(t["settings.textsize"], style: .small, muted: true, id: "settings.textsize")),
+            .hstack(scales.map { .button($0) }, spacingMM: 5),
+            .hstack([
+                .button(Button(id: "settings.contrast", label: t["settings.contrast"], style: .toggle(on: settings.contrast == .high))),
+                .button(Button(id: "settings.speech", label: t["settings.speech"], style: .toggle(on: settings.autoSpeech))),
+            ], spacingMM: 5),
+            .flexible,
+        ], spacingMM: 4), footer: [Button(id: "settings.done", label: t["settings.done"], style: .primary, width: .natural)],
+        focusID: "lang.\(settings.language)")
+    }
+
+    func galleryScreen() -> ScreenModel {
+        let t = catalog
+        let g = gallery
+        let tabs = Node.hstack(GalleryState.Tab.allCases.map { tab in
+            .button(Button(id: "gallery.tab.\(tab.rawValue)", label: t["gallery.tab.\(tab.rawValue)"], style: .toggle(on: g.tab == tab)))
+        }, spacingMM: 3)
+        var banner: Banner?
+        var modal: Modal?
+        let body: Node
+        switch g.tab {
+        case .ceam:
+            let rows = g.members.map { m in
+                ListView.Row(id: "member.\(m.id)", title: m.name,
+                             detail: t.text("gallery.born", ["date": m.born]) + " — " + t["ceam.status.\(m.status)"],
+                             actions: m.actions.map { a in
+                                 Button(id: "ceam.\(m.id).\(a)", label: t["ceam.action.\(a)"], style: a == "loss" ? .secondary : .primary,
+                                        width: .natural, speech: t["ceam.action.\(a)"] + ", " + m.name)
+                             })
+            }
+            body = .vstack([tabs, .list(ListView(id: "members", rows: rows, firstVisible: g.firstMember, visibleRows: 4, previousLabel: t["list.previous"],
+                                                 nextLabel: t["list.next"]))], spacingMM: 5)
+            if let c = g.confirmed { banner = Banner(kind: .info, text: t.text("ceam.confirmed", ["name": c])) }
+            if let m = g.modal, let member = g.members.first(where: { $0.id == m.member }) {
+                modal = Modal(id: "modal", title: t["ceam.modal.\(m.action).title"],
+                              message: t.text("ceam.modal.\(m.action).message", ["name": member.name]),
+                              buttons: [Button(id: "modal.cancel", label: t["modal.cancel"], style: .secondary),
+                                        Button(id: "modal.confirm", label: t["modal.confirm"], style: .primary)])
+            }
+        case .keyboard:
+            body = .vstack([tabs, .keyboard(Keyboard(id: "kb", text: g.keyboardText, placeholder: t["keyboard.placeholder"],
+                                                     uppercase: g.uppercase, spaceLabel: t["keyboard.space"], okLabel: t["keyboard.ok"],
+                                                     eraseLabel: "⌫", shiftLabel: "⇧"))], spacingMM: 4)
+            // No banner here: the keyboard needs the room; the field shows what was typed.
+        case .date:
+            let months = (1...12).map { t["month.\($0)"] }
+            body = .vstack([tabs,
+                            .text(Text(t["date.prompt"], id: "date.prompt")),
+                            .datePicker(DatePicker(id: "date",
+                                day: .init(label: t["date.day"], value: String(g.day), upSpeech: t["date.day.up"], downSpeech: t["date.day.down"]),
+                                month: .init(label: t["date.month"], value: months[g.month - 1], upSpeech: t["date.month.up"], downSpeech: t["date.month.down"]),
+                                year: .init(label: t["date.year"], value: String(g.year), upSpeech: t["date.year.up"], downSpeech: t["date.year.down"]))),
+                            .text(Text(t.text("date.chosen", ["date": "\(g.day) \(months[g.month - 1]) \(g.year)"]), id: "date.chosen")),
+                           ], spacingMM: 4)
+        case .scroll:
+            let rows = GalleryState.countries.map { c in
+                ListView.Row(id: "country.\(c)", title: t["country.\(c)"], selected: g.selectedCountry == c)
+            }
+            body = .vstack([tabs,
+                            .list(ListView(id: "countries", rows: rows, firstVisible: g.firstCountry, visibleRows: GalleryState.visibleCountries,
+                                           rowsSelectable: true, previousLabel: t["list.previous"], nextLabel: t["list.next"]))], spacingMM: 4)
+        case .wait:
+            if g.showError { banner = Banner(kind: .error, text: t["wait.error.text"]) }
+            body = .vstack([tabs,
+                            .progress(Progress(id: "wait.progress", message: t["reading.message"], fraction: g.progress)),
+                            .hstack([.button(Button(id: "wait.more", label: t["wait.more"], style: .secondary)),
+                                     .button(Button(id: "wait.error", label: t["wait.error"], style: .secondary))], spacingMM: 5),
+                            .flexible], spacingMM: 6)
+        }
+        var screen = ScreenModel(id: "gallery.\(g.tab.rawValue)", title: t["gallery.title"], banner: banner, body: body,
+                                 footer: [Button(id: "footer.close", label: t["gallery.close"], style: .secondary, width: .natural)],
+                                 modal: modal, focusID: modal == nil ? nil : "modal.confirm")
+        // The tabs say where one is; the room goes to the widgets.
+        screen.titleHidden = true
+        return screen
+    }
+}

@@ -1,0 +1,341 @@
+import Domain
+import Foundation
+import KioskUI
+
+/// One step of a smoke scenario (syntax in docs/scenarios.md).
+public enum ScenarioStep: Equatable, Sendable {
+    case tap(String)
+    case type(String)
+    case cardInsert(String)
+    case cardRemove
+    case advance(seconds: Double)
+    case expectScreen(String)
+    case expectText(String)
+    case expectNoText(String)
+    case expectSpeech(String)
+    case expectColor(widget: String, color: Color)
+    case expectFits
+    case screenshot(String)
+    case compare(name: String, reference: String, tolerancePercent: Double)
+    case set(key: String, value: String)
+    case gallery
+    case listen
+}
+
+public struct Scenario: Sendable {
+    public var name: String
+    public var path: String
+    public var steps: [(line: Int, step: ScenarioStep)]
+
+    public struct ParseError: Error, CustomStringConvertible {
+        public var path: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(path):\(line): \(message)" }
+    }
+
+    public static func load(_ path: String) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ParseError(path: path, line: 0, message: "scenario file not found")
+        }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try parse(String(decoding: data, as: UTF8.self), name: name, path: path)
+    }
+
+    public static func parse(_ text: String, name: String, path: String = "<text>") throws -> Scenario {
+        var steps: [(Int, ScenarioStep)] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            do { steps.append((i + 1, try parseStep(tokens(line)))) } catch let m as StepError {
+                throw ParseError(path: path, line: i + 1, message: m.message)
+            }
+        }
+        return Scenario(name: name, path: path, steps: steps)
+    }
+
+    struct StepError: Error { var message: String }
+
+    /// Words, with "double quotes" keeping spaces.
+    static func tokens(_ line: String) throws -> [String] {
+        var out: [String] = []
+        var cur = ""
+        var quoted = false, inToken = false
+        for c in line {
+            if c == "\"" { quoted.toggle(); inToken = true; continue }
+            if c.isWhitespace && !quoted {
+                if inToken { out.append(cur); cur = ""; inToken = false }
+            } else { cur.append(c); inToken = true }
+        }
+        if quoted { throw StepError(message: "unclosed quote") }
+        if inToken { out.append(cur) }
+        return out
+    }
+
+    static func parseStep(_ t: [String]) throws -> ScenarioStep {
+        func rest(_ from: Int) throws -> String {
+            guard t.count > from else { throw StepError(message: "\(t.joined(separator: " ")): missing argument") }
+            return t[from...].joined(separator: " ")
+        }
+        switch t[0].lowercased() {
+        case "tap": return .tap(try rest(1))
+        case "type":
+            let digits = try rest(1).replacingOccurrences(of: " ", with: "")
+            guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw StepError(message: "type takes digits for the keypad, found \(digits)") }
+            return .type(digits)
+        case "card":
+            switch t.count > 1 ? t[1] : "" {
+            case "insert": return .cardInsert(try rest(2))
+            case "remove": return .cardRemove
+            default: throw StepError(message: "card insert FILE | card remove")
+            }
+        case "advance":
+            let v = try rest(1)
+            guard let s = parseDuration(v) else { throw StepError(message: "advance takes a duration like 30s, 2m, 500ms; found \(v)") }
+            return .advance(seconds: s)
+        case "expect":
+            if t.count == 2, t[1] == "fits" { return .expectFits }
+            guard t.count >= 3 else { throw StepError(message: "expect screen ID | text \"…\" | no text \"…\" | speech \"…\" | color WIDGET #RRGGBB | fits") }
+            switch t[1] {
+            case "screen": return .expectScreen(t[2])
+            case "text": return .expectText(try rest(2))
+            case "no" where t[2] == "text": return .expectNoText(try rest(3))
+            case "speech": return .expectSpeech(try rest(2))
+            case "color":
+                guard t.count == 4, let c = parseColor(t[3]) else { throw StepError(message: "expect color WIDGET #RRGGBB") }
+                return .expectColor(widget: t[2], color: c)
+            default: throw StepError(message: "unknown expectation \(t[1])")
+            }
+        case "expect-fits", "fits": return .expectFits
+        case "screenshot": return .screenshot(try rest(1))
+        case "compare":
+            guard t.count >= 3 else { throw StepError(message: "compare NAME REFERENCE.png [tolerance N%]") }
+            var tol = 0.5
+            if t.count >= 5, t[3] == "tolerance", let v = Double(t[4].replacingOccurrences(of: "%", with: "")) { tol = v }
+            return .compare(name: t[1], reference: t[2], tolerancePercent: tol)
+        case "set":
+            guard t.count == 3 else { throw StepError(message: "set lang|contrast|scale|speech VALUE") }
+            return .set(key: t[1], value: t[2])
+        case "gallery": return .gallery
+        case "listen": return .listen
+        default: throw StepError(message: "unknown step \(t[0])")
+        }
+    }
+
+    static func parseDuration(_ s: String) -> Double? {
+        if s.hasSuffix("ms"), let v = Double(s.dropLast(2)) { return v / 1000 }
+        if s.hasSuffix("s"), let v = Double(s.dropLast()) { return v }
+        if s.hasSuffix("m"), let v = Double(s.dropLast()) { return v * 60 }
+        if s.hasSuffix("h"), let v = Double(s.dropLast()) { return v * 3600 }
+        return Double(s)
+    }
+
+    static func parseColor(_ s: String) -> Color? {
+        let hex = s.hasPrefix("#") ? String(s.dropFirst()) : s
+        guard hex.count == 6, let v = UInt32(hex, radix: 16) else { return nil }
+        return Color(hex: v)
+    }
+}
+
+/// Runs scenarios headless: software renderer at a fixed size, a test clock,
+/// no animation, fake card source and services. Every step that fails is
+/// reported with its file and line.
+@MainActor
+public final class SmokeRunner {
+    public struct Options: Sendable {
+        public var size = Size(width: 1280, height: 800)
+        public var physicalWidthMM = 336.0
+        public var language = "fr"
+        public var contrast = Theme.Contrast.normal
+        public var fontScale = 1.0
+        public var outputDirectory: URL
+        public var assets: URL
+        public init(outputDirectory: URL, assets: URL) { self.outputDirectory = outputDirectory; self.assets = assets }
+    }
+
+    public struct Failure: Sendable, CustomStringConvertible {
+        public var scenario: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(scenario):\(line): \(message)" }
+    }
+
+    public let options: Options
+    public private(set) var failures: [Failure] = []
+    public var log: (String) -> Void = { print($0) }
+    private let fonts: FontLibrary
+    private let catalogs: [String: Catalog]
+
+    public init(options: Options) throws {
+        self.options = options
+        try SDLRuntime.start(headless: true)
+        fonts = try FontLibrary(fontsDirectory: options.assets.appendingPathComponent("fonts"))
+        catalogs = try AssetLocator.catalogs(options.assets)
+        try FileManager.default.createDirectory(at: options.outputDirectory, withIntermediateDirectories: true)
+    }
+
+    /// A fresh kiosk for one scenario, as the smoke mode builds it.
+    public func makeHost(speechDirectory: URL?) throws -> (KioskHost, TestClock, FakeCardSource) {
+        let clock = TestClock(day: CivilDate(year: 2026, month: 11, day: 23)!)
+        let settings = KioskController.Settings(language: options.language, contrast: options.contrast, fontScale: options.fontScale)
+        let controller = KioskController(clock: clock, services: FakeKioskServices(), catalogs: catalogs, settings: settings)
+        let renderer = try SDLRenderer(mode: .headless(options.size), fonts: fonts, assetsDirectory: options.assets)
+        let out: SpeechOutput? = speechDirectory.flatMap { try? EspeakSpeech(outputDirectory: $0) }
+        let speech = SpeechController(output: out, language: options.language)
+        let metrics = ScreenMetrics(size: options.size, physicalWidthMM: options.physicalWidthMM)
+        return (KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speech), clock, FakeCardSource())
+    }
+
+    /// Runs one scenario; returns true when every expectation held.
+    @discardableResult
+    public func run(_ scenario: Scenario) async -> Bool {
+        let before = failures.count
+        let speechDir = options.outputDirectory.appendingPathComponent("speech").appendingPathComponent(scenario.name)
+        let host: KioskHost, clock: TestClock, cards: FakeCardSource
+        do { (host, clock, cards) = try makeHost(speechDirectory: speechDir) } catch {
+            failures.append(Failure(scenario: scenario.name, line: 0, message: "cannot start: \(error)"))
+            return false
+        }
+        host.renderIfNeeded(force: true)
+        for (line, step) in scenario.steps {
+            do {
+                try await execute(step, host: host, clock: clock, cards: cards, scenario: scenario)
+                host.renderIfNeeded()
+            } catch {
+                failures.append(Failure(scenario: scenario.name, line: line, message: "\(error)"))
+                log("FAIL \(scenario.path):\(line): \(error)")
+                // Later steps depend on this one: stop the scenario.
+                break
+            }
+        }
+        (host.speech.output as? EspeakSpeech)?.waitUntilDone()
+        let ok = failures.count == before
+        log("\(ok ? "ok  " : "FAIL") \(scenario.name) (\(scenario.steps.count) steps)")
+        return ok
+    }
+
+    struct StepFailure: Error, CustomStringConvertible { var description: String }
+
+    func resolve(_ path: String, scenario: Scenario) -> String {
+        let fm = FileManager.default
+        if path.hasPrefix("/") { return path }
+        let candidates = [
+            URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent(path),
+            URL(fileURLWithPath: scenario.path).deletingLastPathComponent().appendingPathComponent(path),
+            options.assets.deletingLastPathComponent().appendingPathComponent(path),
+        ]
+        return candidates.first { fm.fileExists(atPath: $0.path) }?.path ?? path
+    }
+
+    func execute(_ step: ScenarioStep, host: KioskHost, clock: TestClock, cards: FakeCardSource, scenario: Scenario) async throws {
+        let c = host.controller
+        func current() -> DisplayList { host.renderIfNeeded(); return host.list! }
+        switch step {
+        case .tap(let label):
+            let l = current()
+            let id = label.hasPrefix("#") ? String(label.dropFirst()) : label
+            guard let target = l.findTarget(id) else {
+                let labels = l.reachableTargets.compactMap { t in t.widgetID.map { "\(l.label(of: $0).normalizedSpaces) (#\($0))" } }
+                throw StepFailure(description: "no reachable widget \"\(label)\" on screen \(l.screenID); there are: \(labels.joined(separator: ", "))")
+            }
+            guard target.isEnabled else { throw StepFailure(description: "widget \"\(label)\" is disabled") }
+            // Through hit testing, as a finger would.
+            let reached = await host.tap(at: target.frame.center)
+            guard reached == target.widgetID else {
+                throw StepFailure(description: "a tap at the centre of \"\(label)\" reached \(reached ?? "nothing")")
+            }
+        case .type(let digits):
+            for d in digits {
+                let l = current()
+                guard let key = l.target(id: "keypad.\(d)") else { throw StepFailure(description: "no keypad on screen \(l.screenID)") }
+                await host.tap(at: key.frame.center)
+            }
+        case .cardInsert(let file):
+            for e in try cards.insert(file: resolve(file, scenario: scenario)) {
+                c.handle(card: e)
+                host.renderIfNeeded()
+            }
+        case .cardRemove:
+            for e in cards.remove() { c.handle(card: e) }
+        case .advance(let seconds):
+            // One tick a second, as the real loop does.
+            var left = seconds
+            while left > 0 {
+                let stepSeconds = min(1, left)
+                clock.advance(seconds: stepSeconds)
+                left -= stepSeconds
+                c.tick()
+                host.renderIfNeeded()
+            }
+        case .expectScreen(let id):
+            let l = current()
+            guard l.screenID == id else { throw StepFailure(description: "expected screen \(id), found \(l.screenID)") }
+        case .expectText(let text):
+            let l = current()
+            guard l.visibleText.lowercased().contains(text.normalizedSpaces.lowercased()) else {
+                throw StepFailure(description: "text \"\(text)\" not on screen \(l.screenID); it shows: \(l.visibleText.prefix(300))")
+            }
+        case .expectNoText(let text):
+            let l = current()
+            guard !l.visibleText.lowercased().contains(text.normalizedSpaces.lowercased()) else {
+                throw StepFailure(description: "text \"\(text)\" is on screen \(l.screenID)")
+            }
+        case .expectSpeech(let text):
+            _ = current()
+            let said = host.speech.lastUtterance ?? ""
+            guard said.lowercased().contains(text.normalizedSpaces.lowercased()) else {
+                throw StepFailure(description: "speech did not say \"\(text)\"; last said: \"\(said)\"")
+            }
+        case .expectColor(let name, let color):
+            let l = current()
+            let widget = name.hasPrefix("#") ? String(name.dropFirst()) : name
+            guard let item = l.items.last(where: { $0.widgetID == widget && $0.text == nil }) ?? l.findTarget(widget) else {
+                throw StepFailure(description: "no widget \(widget) on screen \(l.screenID)")
+            }
+            let found = try host.renderer.snapshot().dominantColor(in: item.frame)
+            guard found.distance(to: color) <= 8 else {
+                throw StepFailure(description: "widget \(widget) is mostly \(found), expected \(color)")
+            }
+        case .expectFits:
+            let l = current()
+            guard l.problems.isEmpty else { throw StepFailure(description: "layout: " + l.problems.joined(separator: "; ")) }
+        case .screenshot(let name):
+            let l = current()
+            let path = options.outputDirectory.appendingPathComponent(name.hasSuffix(".png") ? name : "\(name).png").path
+            try host.renderer.savePNG(to: path)
+            log("     screenshot \(path)")
+            guard l.problems.isEmpty else { throw StepFailure(description: "layout: " + l.problems.joined(separator: "; ")) }
+        case .compare(let name, let reference, let tolerance):
+            _ = current()
+            let ref = try PNGFile.read(resolve(reference, scenario: scenario))
+            let result = ImageComparison.compare(try host.renderer.snapshot(), ref)
+            if !result.sameSize || result.differingFraction * 100 > tolerance {
+                if let d = result.diff {
+                    let p = options.outputDirectory.appendingPathComponent("\(name).diff.png").path
+                    try PNGFile.write(d, to: p)
+                }
+                try host.renderer.savePNG(to: options.outputDirectory.appendingPathComponent("\(name).actual.png").path)
+                throw StepFailure(description: result.sameSize
+                    ? String(format: "%@ differs from %@ on %.2f %% of pixels (tolerance %.2f %%)", name, reference, result.differingFraction * 100, tolerance)
+                    : "\(name): reference \(reference) has another size (\(ref.width)x\(ref.height))")
+            }
+        case .set(let key, let value):
+            switch key {
+            case "lang", "language":
+                guard c.catalogs[value] != nil else { throw StepFailure(description: "no catalog Assets/i18n/\(value).json") }
+                c.settings.language = value
+            case "contrast": c.settings.contrast = value == "high" ? .high : .normal
+            case "scale":
+                guard let v = Double(value), (1...1.5).contains(v) else { throw StepFailure(description: "scale is 1 to 1.5") }
+                c.settings.fontScale = v
+            case "speech": c.settings.autoSpeech = value == "on"
+            default: throw StepFailure(description: "set lang|contrast|scale|speech")
+            }
+            c.changed()
+        case .gallery:
+            c.openGallery()
+        case .listen:
+            host.listen()
+        }
+    }
+}

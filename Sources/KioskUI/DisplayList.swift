@@ -1,0 +1,127 @@
+/// What a widget is, for hit testing, speech and tests.
+public enum Role: String, Hashable, Sendable {
+    case background, topBar, title, text, button, toggle, key, codeField, listRow, listAction
+    case scrollButton, scrollTrack, scrollThumb, modal, scrim, banner, progress, datePart, image
+    case textField, divider, focusRing
+}
+
+/// One thing to draw. Colours are already resolved from the theme: the
+/// backend knows nothing of widgets.
+public struct DisplayItem: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case rect(fill: Color, border: Color?, borderWidth: Int, radius: Int)
+        /// One line of text; `frame.origin` is its top-left.
+        case text(String, font: FontSpec, color: Color)
+        /// A PNG from Assets, scaled into the frame.
+        case image(path: String)
+    }
+
+    public var frame: Rect
+    public var kind: Kind
+    public var widgetID: String?
+    public var role: Role
+    /// What speech says for this widget when it has the focus.
+    public var speech: String?
+    /// Taps on this frame go to `widgetID`.
+    public var isTarget: Bool
+    public var isEnabled: Bool
+    public var isSelected: Bool
+
+    public init(frame: Rect, kind: Kind, widgetID: String? = nil, role: Role, speech: String? = nil,
+                isTarget: Bool = false, isEnabled: Bool = true, isSelected: Bool = false) {
+        self.frame = frame; self.kind = kind; self.widgetID = widgetID; self.role = role
+        self.speech = speech; self.isTarget = isTarget; self.isEnabled = isEnabled; self.isSelected = isSelected
+    }
+
+    public var text: String? { if case .text(let s, _, _) = kind { return s }; return nil }
+}
+
+/// A frame's worth of drawing, in painter's order, plus what the screen is.
+public struct DisplayList: Hashable, Sendable {
+    public var size: Size
+    public var background: Color
+    public var items: [DisplayItem] = []
+    public var screenID: String
+    public var title: String
+    /// The focused widget, spoken after the title.
+    public var focusID: String?
+    /// Layout problems: overflowing or cut text. Empty on a good screen.
+    public var problems: [String] = []
+    /// The factor the layout had to apply to the type to fit (1 = none).
+    public var textShrink: Double = 1
+    /// Rows shown by each list (by list id): the page size for its buttons.
+    public var listPageSizes: [String: Int] = [:]
+
+    public init(size: Size, background: Color, screenID: String, title: String) {
+        self.size = size; self.background = background; self.screenID = screenID; self.title = title
+    }
+
+    public mutating func append(_ item: DisplayItem) { items.append(item) }
+
+    /// The widget a tap at `p` reaches: the topmost enabled target. A modal's
+    /// scrim swallows taps outside the modal.
+    public func hitTest(_ p: Point) -> DisplayItem? {
+        for item in items.reversed() where item.frame.contains(p) {
+            if item.role == .scrim { return nil }
+            if item.isTarget { return item.isEnabled ? item : nil }
+        }
+        return nil
+    }
+
+    /// Targets, first drawn first.
+    public var targets: [DisplayItem] { items.filter(\.isTarget) }
+
+    public func target(id: String) -> DisplayItem? { items.last { $0.isTarget && $0.widgetID == id } }
+
+    /// Targets reachable now (not under a modal's scrim).
+    public var reachableTargets: [DisplayItem] {
+        let scrimIndex = items.lastIndex { $0.role == .scrim } ?? -1
+        return items.enumerated().filter { $0.offset > scrimIndex && $0.element.isTarget }.map(\.element)
+    }
+
+    /// Every line of text drawn, top to bottom.
+    public var texts: [DisplayItem] { items.filter { $0.text != nil } }
+
+    /// All visible text joined with spaces, with non-breaking spaces made plain,
+    /// so that tests and scenarios can look for a phrase across line breaks.
+    public var visibleText: String {
+        texts.map { $0.text! }.joined(separator: " ").normalizedSpaces
+    }
+
+    /// The text lines belonging to a widget, joined.
+    public func label(of widgetID: String) -> String {
+        items.filter { $0.widgetID == widgetID && $0.text != nil }.map { $0.text! }.joined(separator: " ")
+    }
+
+    /// A reachable target whose id is `label`, or whose visible label equals
+    /// it (spaces normalised, case-insensitive).
+    public func findTarget(_ label: String) -> DisplayItem? {
+        let reach = reachableTargets
+        if let byID = reach.last(where: { $0.widgetID == label }) { return byID }
+        let wanted = label.normalizedSpaces.lowercased()
+        return reach.last { t in
+            guard let id = t.widgetID else { return false }
+            let l = self.label(of: id).normalizedSpaces.lowercased()
+            return l == wanted || (t.speech?.normalizedSpaces.lowercased() == wanted)
+        }
+    }
+}
+
+extension String {
+    /// NBSP and narrow NBSP as plain spaces, runs of spaces collapsed, the
+    /// typographic apostrophe as a plain one: for matching and speech.
+    public var normalizedSpaces: String {
+        let plain = self.map { c -> Character in
+            if c == "\u{00A0}" || c == "\u{202F}" || c == "\n" { return " " }
+            return c == "’" ? "'" : c
+        }
+        var out = ""
+        var lastSpace = false
+        for c in plain {
+            if c == " " { if !lastSpace { out.append(c) }; lastSpace = true } else { out.append(c); lastSpace = false }
+        }
+        return out.trimmingCharacters(in: .whitespaces)
+    }
+}
+
+import Foundation

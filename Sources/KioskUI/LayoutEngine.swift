@@ -1,0 +1,594 @@
+/// Turns a `ScreenModel` into a `DisplayList`: sizes in millimetres become
+/// pixels for the configured screen, text wraps at word boundaries, and the
+/// whole screen's type shrinks a little (never below 70 %) rather than
+/// overflow or cut a word.
+@MainActor
+public struct LayoutEngine {
+    public var metrics: ScreenMetrics
+    public var theme: Theme
+    public let measurer: TextMeasurer
+    private var shrink: Double = 1
+    private let log = ProblemLog()
+
+    public init(metrics: ScreenMetrics, theme: Theme, measurer: TextMeasurer) {
+        self.metrics = metrics; self.theme = theme; self.measurer = measurer
+    }
+
+    // MARK: units
+
+    func mm(_ v: Double) -> Int { metrics.px(mm: v) }
+    var target: Int { metrics.minTarget }
+    var gap: Int { mm(2.5) }
+    var pad: Int { mm(3) }
+    var border: Int { max(1, Int((theme.borderWidth * metrics.layoutScale).rounded())) }
+    var radius: Int { mm(2) }
+    func font(_ s: TextStyle) -> FontSpec { FontSpec(pixels: metrics.fontPixels(s, shrink: shrink), bold: s.bold) }
+
+    // MARK: screen
+
+    public func layout(_ screen: ScreenModel) -> DisplayList {
+        var engine = self
+        var result = engine.attempt(screen)
+        // Shrink the type a step at a time until the body fits.
+        while result.overflowed, engine.shrink > 0.7 {
+            engine.shrink -= 0.05
+            result = engine.attempt(screen)
+        }
+        var list = result.list
+        list.problems = engine.log.items + (result.overflowed ? ["body of \(screen.id) does not fit the screen"] : [])
+        list.textShrink = engine.shrink
+        list.listPageSizes = engine.log.pages
+        return list
+    }
+
+    private mutating func attempt(_ screen: ScreenModel) -> (list: DisplayList, overflowed: Bool) {
+        log.items = []
+        let size = metrics.size
+        var list = DisplayList(size: size, background: theme.background, screenID: screen.id, title: screen.title)
+        list.append(DisplayItem(frame: Rect(x: 0, y: 0, width: size.width, height: size.height),
+                                kind: .rect(fill: theme.background, border: nil, borderWidth: 0, radius: 0), role: .background))
+        let margin = mm(8)
+        var y = 0
+
+        // Top bar: brand left, tools right.
+        let barHeight = target + 2 * mm(2)
+        list.append(DisplayItem(frame: Rect(x: 0, y: 0, width: size.width, height: barHeight),
+                                kind: .rect(fill: theme.topBar, border: nil, borderWidth: 0, radius: 0), role: .topBar))
+        var toolX = size.width - mm(3)
+        for tool in screen.tools.reversed() {
+            let w = naturalWidth(button: tool, style: .small)
+            toolX -= w
+            placeButton(tool, frame: Rect(x: toolX, y: mm(2), width: w, height: target), textStyle: .small, onBar: true, into: &list)
+            toolX -= gap
+        }
+        let brandWidth = toolX - mm(6)
+        if !screen.brand.isEmpty, brandWidth > mm(25) {
+            let wrapped = TextWrapper.fit(screen.brand, font: font(.button), maxWidth: brandWidth, maxHeight: target, measurer: measurer)
+            if wrapped.wordsFit, wrapped.height <= barHeight {
+                placeLines(wrapped, in: Rect(x: mm(6), y: (barHeight - wrapped.height) / 2, width: brandWidth, height: wrapped.height),
+                           color: theme.onTopBar, alignment: .leading, id: "brand", role: .text, into: &list)
+            }
+        }
+        y = barHeight
+
+        if let banner = screen.banner {
+            let h = measureBanner(banner, width: size.width - 2 * margin)
+            placeBanner(banner, frame: Rect(x: 0, y: y, width: size.width, height: h), inset: margin, into: &list)
+            y += h
+        }
+
+        // Footer.
+        let footerHeight = screen.footer.isEmpty ? 0 : target + 2 * mm(3)
+        let footerY = size.height - footerHeight
+        if !screen.footer.isEmpty {
+            list.append(DisplayItem(frame: Rect(x: 0, y: footerY, width: size.width, height: 1 + border / 2),
+                                    kind: .rect(fill: theme.divider, border: nil, borderWidth: 0, radius: 0), role: .divider))
+            var x = margin
+            var widths = screen.footer.map { naturalWidth(button: $0, style: .button) }
+            let avail = size.width - 2 * margin - gap * (screen.footer.count - 1)
+            if widths.reduce(0, +) > avail { widths = widths.map { _ in avail / screen.footer.count } }
+            for (i, b) in screen.footer.enumerated() {
+                // The first footer action sits left (end session), the others right.
+                if i == 1 { x = size.width - margin - widths[1...].reduce(0, +) - gap * (widths.count - 2) }
+                placeButton(b, frame: Rect(x: x, y: footerY + mm(3), width: widths[i], height: target), textStyle: .button,
+                            onBar: false, into: &list)
+                x += widths[i] + gap
+            }
+        }
+
+        // Title.
+        y += mm(6)
+        let contentWidth = size.width - 2 * margin
+        if !screen.titleHidden {
+            let title = wrap(screen.title, style: .title, width: contentWidth)
+            placeLines(title, in: Rect(x: margin, y: y, width: contentWidth, height: title.height), color: theme.text,
+                       alignment: .leading, id: "title", role: .title, into: &list)
+            y += title.height + mm(5)
+        }
+
+        // Body.
+        let bodyFrame = Rect(x: margin, y: y, width: contentWidth, height: footerY - mm(4) - y)
+        let needed = measure(screen.body, width: bodyFrame.width)
+        place(screen.body, in: Rect(x: bodyFrame.x, y: bodyFrame.y, width: bodyFrame.width, height: max(bodyFrame.height, 0)), into: &list)
+        let overflowed = needed > bodyFrame.height
+
+        if let modal = screen.modal { placeModal(modal, into: &list) }
+
+        // Focus ring around the focused target.
+        if let fid = screen.focusID, let t = list.reachableTargets.last(where: { $0.widgetID == fid }) {
+            let ring = border * 2
+            list.append(DisplayItem(frame: t.frame.inset(by: -ring - 2),
+                                    kind: .rect(fill: Color(hex: 0, alpha: 0), border: theme.focusRing, borderWidth: ring, radius: radius + ring),
+                                    widgetID: fid, role: .focusRing))
+        }
+        list.focusID = screen.focusID
+        return (list, overflowed)
+    }
+
+    // MARK: measuring
+
+    func wrap(_ s: String, style: TextStyle, width: Int) -> WrappedText {
+        let w = TextWrapper.fit(s, font: font(style), maxWidth: max(1, width), measurer: measurer)
+        return w
+    }
+
+    func naturalWidth(button b: Button, style: TextStyle) -> Int {
+        switch b.width {
+        case .mm(let v): return max(target, mm(v))
+        case .fill, .natural:
+            let w = measurer.width(of: b.label, font: font(style)) + 2 * mm(5)
+            return max(target, w)
+        }
+    }
+
+    func naturalWidth(_ node: Node) -> Int? {
+        if case .button(let b) = node, b.width != .fill { return naturalWidth(button: b, style: .button) }
+        return nil
+    }
+
+    func measure(_ node: Node, width: Int) -> Int {
+        switch node {
+        case .stack(let s):
+            let sp = mm(s.spacingMM)
+            if s.axis == .vertical {
+                let hs = s.children.map { measure($0, width: naturalWidth($0).map { min($0, width) } ?? width) }
+                return hs.reduce(0, +) + sp * max(0, s.children.count - 1)
+            }
+            let widths = rowWidths(s, width: width)
+            return zip(s.children, widths).map { measure($0, width: $1) }.max() ?? 0
+        case .text(let t):
+            return wrap(t.string, style: t.style, width: width).height
+        case .button(let b):
+            return buttonHeight(b, width: width, style: .button)
+        case .spacer(let minMM):
+            return mm(minMM)
+        case .codeField:
+            return target
+        case .keypad:
+            return 4 * keypadKeyHeight + 3 * gap
+        case .keyboard:
+            return 5 * target + 4 * gap
+        case .datePicker:
+            return font(.small).pixels * 3 / 2 + 3 * target + 2 * gap
+        case .list(let l):
+            // The minimum: a list gives up rows (and pages) rather than overflow.
+            return listLayout(l, width: width, maxHeight: 0).height
+        case .progress(let p):
+            return wrap(p.message, style: .body, width: width).height + mm(4) + mm(6)
+        case .banner(let b):
+            return measureBanner(b, width: width)
+        case .image(let i):
+            return mm(i.heightMM)
+        }
+    }
+
+    var keypadKeyHeight: Int { target + mm(2) }
+
+    func buttonHeight(_ b: Button, width: Int, style: TextStyle) -> Int {
+        let w = wrap(b.label, style: style, width: width - 2 * mm(4))
+        return max(target, w.height + 2 * mm(3))
+    }
+
+    func rowWidths(_ s: Stack, width: Int) -> [Int] {
+        let sp = mm(s.spacingMM)
+        let avail = width - sp * max(0, s.children.count - 1)
+        var fixed = 0, flexCount = 0
+        var out = s.children.map { child -> Int? in
+            if case .spacer(let m) = child { _ = m; return nil }
+            if let w = naturalWidth(child) { fixed += w; return w }
+            return nil
+        }
+        let spacers = s.children.filter { if case .spacer = $0 { return true }; return false }.count
+        let fills = s.children.count - out.compactMap { $0 }.count - spacers
+        flexCount = fills > 0 ? fills : spacers
+        let share = flexCount > 0 ? max(0, (avail - fixed) / flexCount) : 0
+        for (i, child) in s.children.enumerated() where out[i] == nil {
+            if case .spacer(let m) = child { out[i] = fills > 0 ? mm(m) : share } else { out[i] = share }
+        }
+        return out.map { $0 ?? 0 }
+    }
+
+    func measureBanner(_ b: Banner, width: Int) -> Int {
+        wrap(b.text, style: .body, width: width - 2 * pad).height + 2 * pad
+    }
+
+    // MARK: placing
+
+    func place(_ node: Node, in frame: Rect, into list: inout DisplayList) {
+        switch node {
+        case .stack(let s): placeStack(s, in: frame, into: &list)
+        case .text(let t):
+            let w = wrap(t.string, style: t.style, width: frame.width)
+            placeLines(w, in: Rect(x: frame.x, y: frame.y, width: frame.width, height: w.height),
+                       color: t.muted ? theme.mutedText : theme.text, alignment: t.alignment, id: t.id,
+                       role: t.style == .title || t.style == .display ? .title : .text, into: &list)
+        case .button(let b):
+            placeButton(b, frame: frame, textStyle: .button, onBar: false, into: &list)
+        case .spacer: break
+        case .codeField(let c): placeCodeField(c, in: frame, into: &list)
+        case .keypad(let k): placeKeypad(k, in: frame, into: &list)
+        case .keyboard(let k): placeKeyboard(k, in: frame, into: &list)
+        case .datePicker(let d): placeDatePicker(d, in: frame, into: &list)
+        case .list(let l): placeList(l, in: frame, into: &list)
+        case .progress(let p): placeProgress(p, in: frame, into: &list)
+        case .banner(let b): placeBanner(b, frame: Rect(x: frame.x, y: frame.y, width: frame.width, height: measureBanner(b, width: frame.width)), inset: 0, into: &list)
+        case .image(let i):
+            let h = mm(i.heightMM), w = Int(Double(h) * i.aspect)
+            list.append(DisplayItem(frame: Rect(x: frame.x + (frame.width - w) / 2, y: frame.y, width: w, height: h),
+                                    kind: .image(path: i.path), widgetID: i.id, role: .image))
+        }
+    }
+
+    func placeStack(_ s: Stack, in frame: Rect, into list: inout DisplayList) {
+        let sp = mm(s.spacingMM)
+        if s.axis == .vertical {
+            let widths = s.children.map { naturalWidth($0).map { min($0, frame.width) } ?? frame.width }
+            var heights = zip(s.children, widths).map { measure($0, width: $1) }
+            let spacerIdx = s.children.indices.filter { if case .spacer = s.children[$0] { return true }; return false }
+            var used = heights.reduce(0, +) + sp * max(0, s.children.count - 1)
+            // Lists grow first, up to all their visible rows.
+            for (i, child) in s.children.enumerated() {
+                guard case .list(let l) = child, used < frame.height else { continue }
+                let natural = listLayout(l, width: widths[i], maxHeight: nil).height
+                let extra = min(frame.height - used, natural - heights[i])
+                if extra > 0 { heights[i] += extra; used += extra }
+            }
+            if !spacerIdx.isEmpty, used < frame.height {
+                let extra = (frame.height - used) / spacerIdx.count
+                for i in spacerIdx { heights[i] += extra }
+            }
+            var y = frame.y
+            for (i, child) in s.children.enumerated() {
+                let w = widths[i]
+                let x: Int
+                switch s.align {
+                case .start, .fill: x = frame.x
+                case .center: x = frame.x + (frame.width - w) / 2
+                case .end: x = frame.maxX - w
+                }
+                place(child, in: Rect(x: x, y: y, width: w, height: heights[i]), into: &list)
+                y += heights[i] + sp
+            }
+        } else {
+            let widths = rowWidths(s, width: frame.width)
+            let total = widths.reduce(0, +) + sp * max(0, widths.count - 1)
+            var x = frame.x
+            if s.align == .center { x += max(0, (frame.width - total) / 2) }
+            if s.align == .end { x += max(0, frame.width - total) }
+            for (i, child) in s.children.enumerated() {
+                let h = s.align == .fill ? frame.height : measure(child, width: widths[i])
+                place(child, in: Rect(x: x, y: frame.y, width: widths[i], height: min(h, frame.height)), into: &list)
+                x += widths[i] + sp
+            }
+        }
+    }
+
+    func placeLines(_ w: WrappedText, in frame: Rect, color: Color, alignment: Text.Alignment, id: String?, role: Role,
+                    into list: inout DisplayList) {
+        var y = frame.y
+        for line in w.lines {
+            let lw = measurer.width(of: line, font: w.font)
+            let x = alignment == .center ? frame.x + (frame.width - lw) / 2 : frame.x
+            if lw > frame.width + 1 { log.items.append("« \(line) » is \(lw) px wide in a \(frame.width) px box (\(id ?? "text"))") }
+            if x < 0 || y < 0 || x + lw > metrics.size.width || y + w.lineHeight > metrics.size.height {
+                log.items.append("« \(line) » leaves the screen (\(id ?? "text"))")
+            }
+            list.append(DisplayItem(frame: Rect(x: x, y: y, width: lw, height: w.lineHeight),
+                                    kind: .text(line, font: w.font, color: color), widgetID: id, role: role))
+            y += w.lineHeight
+        }
+    }
+
+
+    func colors(for style: Button.Style, enabled: Bool, onBar: Bool) -> (fill: Color, border: Color?, text: Color) {
+        if !enabled { return (theme.disabledFill, theme.disabledText, theme.disabledText) }
+        if onBar {
+            if case .toggle(true) = style { return (theme.onTopBar, theme.onTopBar, theme.topBar) }
+            return (theme.topBar, theme.onTopBar, theme.onTopBar)
+        }
+        switch style {
+        case .primary: return (theme.primary, theme.contrast == .high ? theme.primary : nil, theme.onPrimary)
+        case .secondary, .plain: return (theme.secondaryFill, theme.secondaryBorder, theme.onSecondary)
+        case .danger: return (theme.danger, nil, theme.onDanger)
+        case .toggle(let on):
+            return on ? (theme.selectedFill, theme.selectedFill, theme.onSelected) : (theme.secondaryFill, theme.secondaryBorder, theme.onSecondary)
+        }
+    }
+
+    func placeButton(_ b: Button, frame: Rect, textStyle: TextStyle, onBar: Bool, into list: inout DisplayList) {
+        let c = colors(for: b.style, enabled: b.enabled, onBar: onBar)
+        let role: Role = { if case .toggle = b.style { return .toggle }; return .button }()
+        var selected = false
+        if case .toggle(let on) = b.style { selected = on }
+        list.append(DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: c.border == nil ? 0 : border, radius: radius),
+                                widgetID: b.id, role: role, speech: b.speech ?? b.label, isTarget: true, isEnabled: b.enabled,
+                                isSelected: selected))
+        let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: frame.width - 2 * mm(3),
+                                maxHeight: frame.height - 2 * mm(1), measurer: measurer)
+        placeLines(w, in: Rect(x: frame.x + mm(3), y: frame.y + (frame.height - w.height) / 2, width: frame.width - 2 * mm(3), height: w.height),
+                   color: c.text, alignment: .center, id: b.id, role: .text, into: &list)
+    }
+
+    func placeCodeField(_ c: CodeField, in frame: Rect, into list: inout DisplayList) {
+        let box = target, sp = mm(4)
+        let total = c.length * box + (c.length - 1) * sp
+        var x = frame.x + (frame.width - total) / 2
+        list.append(DisplayItem(frame: Rect(x: x, y: frame.y, width: total, height: box),
+                                kind: .rect(fill: Color(hex: 0, alpha: 0), border: nil, borderWidth: 0, radius: 0),
+                                widgetID: c.id, role: .codeField, speech: c.speech))
+        let dot = FontSpec(pixels: box * 6 / 10, bold: true)
+        for i in 0..<c.length {
+            let filled = i < c.entered
+            let r = Rect(x: x, y: frame.y, width: box, height: box)
+            list.append(DisplayItem(frame: r, kind: .rect(fill: theme.surface, border: filled ? theme.primary : theme.secondaryBorder,
+                                                          borderWidth: filled ? border * 2 : border, radius: radius),
+                                    widgetID: "\(c.id).\(i)", role: .codeField, isSelected: filled))
+            if filled {
+                let w = measurer.width(of: "●", font: dot), h = measurer.lineHeight(dot)
+                list.append(DisplayItem(frame: Rect(x: r.x + (box - w) / 2, y: r.y + (box - h) / 2, width: w, height: h),
+                                        kind: .text("●", font: dot, color: theme.text), widgetID: "\(c.id).\(i)", role: .codeField))
+            }
+            x += box + sp
+        }
+    }
+
+    func placeKeypad(_ k: Keypad, in frame: Rect, into list: inout DisplayList) {
+        let kw = min((frame.width - 2 * gap) / 3, mm(40)), kh = keypadKeyHeight
+        let x0 = frame.x + (frame.width - (3 * kw + 2 * gap)) / 2
+        let keys: [[String]] = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["erase", "0", "ok"]]
+        for (r, row) in keys.enumerated() {
+            for (c, key) in row.enumerated() {
+                let f = Rect(x: x0 + c * (kw + gap), y: frame.y + r * (kh + gap), width: kw, height: kh)
+                let b: Button
+                switch key {
+                case "erase": b = Button(id: "\(k.id).erase", label: k.eraseLabel, style: .secondary)
+                case "ok": b = Button(id: "\(k.id).ok", label: k.okLabel, style: .primary, enabled: k.okEnabled)
+                default:
+                    b = Button(id: "\(k.id).\(key)", label: key, style: .secondary, speech: k.digitSpeech.isEmpty ? key : k.digitSpeech)
+                }
+                placeButton(b, frame: f, textStyle: key.count == 1 ? .key : .button, onBar: false, into: &list)
+            }
+        }
+    }
+
+    func placeKeyboard(_ k: Keyboard, in frame: Rect, into list: inout DisplayList) {
+        let kh = target
+        let columns = 11
+        let kw = (frame.width - (columns - 1) * gap) / columns
+        let rowWidth = columns * kw + (columns - 1) * gap
+        let x0 = frame.x + (frame.width - rowWidth) / 2
+        // Row 0: the text, then erase and OK.
+        let okW = 2 * kw + gap
+        let field = Rect(x: x0, y: frame.y, width: rowWidth - okW - kw - 2 * gap, height: kh)
+        list.append(DisplayItem(frame: field, kind: .rect(fill: theme.surface, border: theme.secondaryBorder, borderWidth: border, radius: radius),
+                                widgetID: "\(k.id).field", role: .textField, speech: k.text.isEmpty ? k.placeholder : k.text))
+        let shown = k.text.isEmpty ? k.placeholder : k.text + "|"
+        let fw = TextWrapper.fit(shown, font: font(.body), maxWidth: field.width - 2 * pad, maxHeight: kh, measurer: measurer)
+        placeLines(fw, in: Rect(x: field.x + pad, y: field.y + (kh - fw.height) / 2, width: field.width - 2 * pad, height: fw.height),
+                   color: k.text.isEmpty ? theme.mutedText : theme.text, alignment: .leading, id: "\(k.id).field", role: .textField, into: &list)
+        placeButton(Button(id: "\(k.id).erase", label: k.eraseLabel, style: .secondary),
+                    frame: Rect(x: field.maxX + gap, y: frame.y, width: kw, height: kh), textStyle: .key, onBar: false, into: &list)
+        placeButton(Button(id: "\(k.id).ok", label: k.okLabel, style: .primary),
+                    frame: Rect(x: field.maxX + kw + 2 * gap, y: frame.y, width: okW, height: kh), textStyle: .button, onBar: false, into: &list)
+        var y = frame.y + kh + gap
+        for (r, row) in Keyboard.rows.enumerated() {
+            var keys: [(Button, Int)] = []
+            if r == 2 { keys.append((Button(id: "\(k.id).shift", label: k.shiftLabel, style: .toggle(on: k.uppercase)), 1)) }
+            for ch in row {
+                let s = k.uppercase ? String(ch).uppercased() : String(ch)
+                keys.append((Button(id: "\(k.id).key.\(ch)", label: s, style: .secondary), 1))
+            }
+            if r == 2 { keys.append((Button(id: "\(k.id).space", label: k.spaceLabel, style: .secondary), 2)) }
+            let w = keys.reduce(0) { $0 + $1.1 * kw + ($1.1 - 1) * gap } + (keys.count - 1) * gap
+            var x = frame.x + (frame.width - w) / 2
+            for (b, span) in keys {
+                let bw = span * kw + (span - 1) * gap
+                placeButton(b, frame: Rect(x: x, y: y, width: bw, height: kh), textStyle: b.label.count <= 2 ? .key : .small,
+                            onBar: false, into: &list)
+                x += bw + gap
+            }
+            y += kh + gap
+        }
+    }
+
+    func placeDatePicker(_ d: DatePicker, in frame: Rect, into list: inout DisplayList) {
+        let cw = min((frame.width - 2 * mm(6)) / 3, mm(70))
+        let x0 = frame.x + (frame.width - (3 * cw + 2 * mm(6))) / 2
+        for (i, (key, part)) in [("day", d.day), ("month", d.month), ("year", d.year)].enumerated() {
+            let x = x0 + i * (cw + mm(6))
+            var y = frame.y
+            let lw = wrap(part.label, style: .small, width: cw)
+            placeLines(lw, in: Rect(x: x, y: y, width: cw, height: lw.height), color: theme.mutedText, alignment: .center,
+                       id: "\(d.id).\(key).label", role: .text, into: &list)
+            y += font(.small).pixels * 3 / 2
+            placeButton(Button(id: "\(d.id).\(key).up", label: "▲", style: .secondary, speech: part.upSpeech),
+                        frame: Rect(x: x, y: y, width: cw, height: target), textStyle: .key, onBar: false, into: &list)
+            y += target + gap
+            let vr = Rect(x: x, y: y, width: cw, height: target)
+            list.append(DisplayItem(frame: vr, kind: .rect(fill: theme.surface, border: nil, borderWidth: 0, radius: radius),
+                                    widgetID: "\(d.id).\(key)", role: .datePart, speech: "\(part.label) \(part.value)"))
+            let vw = TextWrapper.fit(part.value, font: font(.title), maxWidth: cw - 2 * pad, maxHeight: target, measurer: measurer)
+            placeLines(vw, in: Rect(x: x + pad, y: y + (target - vw.height) / 2, width: cw - 2 * pad, height: vw.height),
+                       color: theme.text, alignment: .center, id: "\(d.id).\(key)", role: .datePart, into: &list)
+            y += target + gap
+            placeButton(Button(id: "\(d.id).\(key).down", label: "▼", style: .secondary, speech: part.downSpeech),
+                        frame: Rect(x: x, y: y, width: cw, height: target), textStyle: .key, onBar: false, into: &list)
+        }
+    }
+
+    struct ListGeometry {
+        var rows: [(row: ListView.Row, height: Int, actionsBelow: Bool, textWidth: Int, title: WrappedText, detail: WrappedText?)]
+        var height: Int
+        var scrollBarWidth: Int
+    }
+
+    /// Rows from `firstVisible`, as many as `visibleRows` and as fit in
+    /// `maxHeight` (at least one); the pager when rows are hidden.
+    func listLayout(_ l: ListView, width: Int, maxHeight: Int?) -> ListGeometry {
+        let bar = l.rows.count > 1 ? mm(5) : 0
+        let rowWidth = width - (bar > 0 ? bar + gap : 0)
+        var rows: [(ListView.Row, Int, Bool, Int, WrappedText, WrappedText?)] = []
+        var total = 0
+        let visible = l.rows.dropFirst(l.firstVisible).prefix(l.visibleRows)
+        let pagerHeight = target + gap
+        for row in visible {
+            let actionsWidth = row.actions.map { naturalWidth(button: $0, style: .button) }.reduce(0, +) + gap * max(0, row.actions.count - 1)
+            let below = actionsWidth > rowWidth * 55 / 100
+            let textWidth = below ? rowWidth - 2 * pad : rowWidth - 3 * pad - actionsWidth
+            let t = wrap(row.title, style: .button, width: textWidth)
+            let d = row.detail.map { wrap($0, style: .small, width: textWidth) }
+            let textH = t.height + (d?.height ?? 0)
+            let h = below ? textH + gap + target + 2 * pad : max(target + 2 * pad, textH + 2 * pad)
+            if let maxH = maxHeight, !rows.isEmpty, total + h + gap + pagerHeight > maxH { break }
+            rows.append((row, h, below, textWidth, t, d))
+            total += h + gap
+        }
+        let paged = l.firstVisible > 0 || l.firstVisible + rows.count < l.rows.count
+        return ListGeometry(rows: rows, height: total + (paged ? pagerHeight : 0), scrollBarWidth: paged ? bar : 0)
+    }
+
+    func placeList(_ l: ListView, in frame: Rect, into list: inout DisplayList) {
+        let g = listLayout(l, width: frame.width, maxHeight: frame.height)
+        log.pages[l.id] = g.rows.count
+        let rowWidth = frame.width - (g.scrollBarWidth > 0 ? g.scrollBarWidth + gap : 0)
+        var y = frame.y
+        for r in g.rows {
+            let rf = Rect(x: frame.x, y: y, width: rowWidth, height: r.height)
+            list.append(DisplayItem(frame: rf, kind: .rect(fill: r.row.selected ? theme.selectedFill : theme.surface, border: theme.divider,
+                                                           borderWidth: 1, radius: radius),
+                                    widgetID: r.row.id, role: .listRow,
+                                    speech: [r.row.title, r.row.detail].compactMap { $0 }.joined(separator: ". "),
+                                    isTarget: l.rowsSelectable, isSelected: r.row.selected))
+            let textColor = r.row.selected ? theme.onSelected : theme.text
+            let textH = r.title.height + (r.detail?.height ?? 0)
+            let ty = r.actionsBelow ? y + pad : y + (r.height - textH) / 2
+            placeLines(r.title, in: Rect(x: rf.x + pad, y: ty, width: r.textWidth, height: r.title.height), color: textColor,
+                       alignment: .leading, id: r.row.id, role: .text, into: &list)
+            if let d = r.detail {
+                placeLines(d, in: Rect(x: rf.x + pad, y: ty + r.title.height, width: r.textWidth, height: d.height),
+                           color: r.row.selected ? theme.onSelected : theme.mutedText, alignment: .leading, id: r.row.id, role: .text, into: &list)
+            }
+            var ax = rf.maxX - pad
+            let ay = r.actionsBelow ? y + pad + textH + gap : y + (r.height - target) / 2
+            for a in r.row.actions.reversed() {
+                let w = min(naturalWidth(button: a, style: .button), rowWidth - 2 * pad)
+                ax -= w
+                placeButton(a, frame: Rect(x: ax, y: ay, width: w, height: target), textStyle: .button, onBar: false, into: &list)
+                ax -= gap
+            }
+            y += r.height + gap
+        }
+        guard g.scrollBarWidth > 0 else { return }
+        // Scroll affordance: a track with a thumb, and two large buttons.
+        let trackH = y - gap - frame.y
+        let track = Rect(x: frame.maxX - g.scrollBarWidth, y: frame.y, width: g.scrollBarWidth, height: trackH)
+        list.append(DisplayItem(frame: track, kind: .rect(fill: theme.track, border: nil, borderWidth: 0, radius: g.scrollBarWidth / 2),
+                                widgetID: "\(l.id).track", role: .scrollTrack))
+        let n = max(1, l.rows.count)
+        let shown = g.rows.count
+        let thumbH = max(mm(8), trackH * shown / n)
+        let maxFirst = max(1, l.rows.count - shown)
+        let thumbY = track.y + (trackH - thumbH) * l.firstVisible / maxFirst
+        list.append(DisplayItem(frame: Rect(x: track.x, y: thumbY, width: track.width, height: thumbH),
+                                kind: .rect(fill: theme.trackFill, border: nil, borderWidth: 0, radius: g.scrollBarWidth / 2),
+                                widgetID: "\(l.id).thumb", role: .scrollThumb))
+        let bw = (frame.width - gap) / 2
+        placeButton(Button(id: "\(l.id).previous", label: "▲ " + l.previousLabel, style: .secondary, enabled: l.firstVisible > 0),
+                    frame: Rect(x: frame.x, y: y, width: bw, height: target), textStyle: .button, onBar: false, into: &list)
+        placeButton(Button(id: "\(l.id).next", label: "▼ " + l.nextLabel, style: .secondary, enabled: l.firstVisible + shown < l.rows.count),
+                    frame: Rect(x: frame.x + bw + gap, y: y, width: bw, height: target), textStyle: .button, onBar: false, into: &list)
+    }
+
+    func placeProgress(_ p: Progress, in frame: Rect, into list: inout DisplayList) {
+        let w = wrap(p.message, style: .body, width: frame.width)
+        placeLines(w, in: Rect(x: frame.x, y: frame.y, width: frame.width, height: w.height), color: theme.text,
+                   alignment: .center, id: p.id, role: .progress, into: &list)
+        let barW = min(frame.width, mm(140))
+        let bar = Rect(x: frame.x + (frame.width - barW) / 2, y: frame.y + w.height + mm(4), width: barW, height: mm(6))
+        list.append(DisplayItem(frame: bar, kind: .rect(fill: theme.track, border: nil, borderWidth: 0, radius: bar.height / 2),
+                                widgetID: p.id, role: .progress, speech: p.message))
+        let fill: Rect
+        if let f = p.fraction {
+            fill = Rect(x: bar.x, y: bar.y, width: Int(Double(bar.width) * min(1, max(0, f))), height: bar.height)
+        } else {
+            let bw = bar.width * 3 / 10
+            fill = Rect(x: bar.x + Int(Double(bar.width - bw) * min(1, max(0, p.phase))), y: bar.y, width: bw, height: bar.height)
+        }
+        list.append(DisplayItem(frame: fill, kind: .rect(fill: theme.trackFill, border: nil, borderWidth: 0, radius: bar.height / 2),
+                                widgetID: "\(p.id).fill", role: .progress))
+    }
+
+    func placeBanner(_ b: Banner, frame: Rect, inset: Int, into list: inout DisplayList) {
+        let (bg, fg) = b.kind == .error ? (theme.bannerError, theme.onBannerError) : (theme.bannerInfo, theme.onBannerInfo)
+        list.append(DisplayItem(frame: frame, kind: .rect(fill: bg, border: theme.contrast == .high ? fg : nil,
+                                                          borderWidth: theme.contrast == .high ? border : 0, radius: inset > 0 ? 0 : radius),
+                                widgetID: b.id, role: .banner, speech: b.text))
+        let inner = frame.inset(dx: max(inset, pad), dy: pad)
+        let w = wrap(b.text, style: .body, width: inner.width)
+        placeLines(w, in: Rect(x: inner.x, y: inner.y, width: inner.width, height: w.height), color: fg, alignment: .leading,
+                   id: b.id, role: .banner, into: &list)
+    }
+
+    func placeModal(_ m: Modal, into list: inout DisplayList) {
+        let size = metrics.size
+        list.append(DisplayItem(frame: Rect(x: 0, y: 0, width: size.width, height: size.height),
+                                kind: .rect(fill: theme.scrim, border: nil, borderWidth: 0, radius: 0), role: .scrim))
+        let width = min(size.width - 2 * mm(10), max(mm(200), size.width * 7 / 10))
+        let inner = width - 2 * mm(8)
+        let title = wrap(m.title, style: .title, width: inner)
+        let message = wrap(m.message, style: .body, width: inner)
+        let contentH = m.content.map { measure($0, width: inner) } ?? 0
+        let bw = m.buttons.isEmpty ? 0 : (inner - gap * (m.buttons.count - 1)) / m.buttons.count
+        let bh = m.buttons.map { buttonHeight($0, width: bw, style: .button) }.max() ?? 0
+        let height = mm(8) + title.height + mm(4) + message.height + (contentH > 0 ? mm(4) + contentH : 0) + mm(6) + bh + mm(8)
+        let frame = Rect(x: (size.width - width) / 2, y: max(mm(4), (size.height - height) / 2), width: width, height: height)
+        list.append(DisplayItem(frame: frame, kind: .rect(fill: theme.background, border: theme.contrast == .high ? theme.text : theme.primary,
+                                                          borderWidth: border, radius: radius * 2),
+                                widgetID: m.id, role: .modal, speech: [m.title, m.message].joined(separator: ". ")))
+        var y = frame.y + mm(8)
+        let x = frame.x + mm(8)
+        placeLines(title, in: Rect(x: x, y: y, width: inner, height: title.height), color: theme.text, alignment: .leading,
+                   id: "\(m.id).title", role: .title, into: &list)
+        y += title.height + mm(4)
+        placeLines(message, in: Rect(x: x, y: y, width: inner, height: message.height), color: theme.text, alignment: .leading,
+                   id: "\(m.id).message", role: .text, into: &list)
+        y += message.height
+        if let c = m.content {
+            y += mm(4)
+            place(c, in: Rect(x: x, y: y, width: inner, height: contentH), into: &list)
+            y += contentH
+        }
+        y += mm(6)
+        for (i, b) in m.buttons.enumerated() {
+            placeButton(b, frame: Rect(x: x + i * (bw + gap), y: y, width: bw, height: bh), textStyle: .button, onBar: false, into: &list)
+        }
+    }
+}
+
+/// Layout problems found while placing (a word wider than its box, text
+/// off screen). Tests and smoke runs fail on any.
+final class ProblemLog {
+    var items: [String] = []
+    /// Rows each list could show, so that paging moves by what was seen.
+    var pages: [String: Int] = [:]
+}

@@ -1,0 +1,236 @@
+/// Layout as data: screens describe what is on them with these values, and
+/// `LayoutEngine` turns them into a `DisplayList`. No screen calls SDL.
+public indirect enum Node: Sendable {
+    case stack(Stack)
+    case text(Text)
+    case button(Button)
+    /// Takes the free space of its stack (at least `minMM`).
+    case spacer(minMM: Double)
+    case codeField(CodeField)
+    case keypad(Keypad)
+    case keyboard(Keyboard)
+    case datePicker(DatePicker)
+    case list(ListView)
+    case progress(Progress)
+    case banner(Banner)
+    case image(Image)
+
+    public static func vstack(_ children: [Node], spacingMM: Double = 5, align: Stack.Align = .fill) -> Node {
+        .stack(Stack(axis: .vertical, children: children, spacingMM: spacingMM, align: align))
+    }
+    public static func hstack(_ children: [Node], spacingMM: Double = 5, align: Stack.Align = .fill) -> Node {
+        .stack(Stack(axis: .horizontal, children: children, spacingMM: spacingMM, align: align))
+    }
+    public static let flexible: Node = .spacer(minMM: 0)
+}
+
+public struct Stack: Sendable {
+    public enum Axis: Sendable { case vertical, horizontal }
+    /// Cross-axis placement of children that have a natural size.
+    public enum Align: Sendable { case start, center, end, fill }
+    public var axis: Axis
+    public var children: [Node]
+    public var spacingMM: Double
+    public var align: Align
+    public init(axis: Axis, children: [Node], spacingMM: Double = 5, align: Align = .fill) {
+        self.axis = axis; self.children = children; self.spacingMM = spacingMM; self.align = align
+    }
+}
+
+public struct Text: Sendable {
+    public enum Alignment: Sendable { case leading, center }
+    public var id: String?
+    public var string: String
+    public var style: TextStyle
+    public var alignment: Alignment
+    public var muted: Bool
+    public init(_ string: String, style: TextStyle = .body, alignment: Alignment = .leading, muted: Bool = false, id: String? = nil) {
+        self.string = string; self.style = style; self.alignment = alignment; self.muted = muted; self.id = id
+    }
+}
+
+public struct Button: Sendable {
+    public enum Style: Sendable, Equatable { case primary, secondary, danger, toggle(on: Bool), plain }
+    public enum Width: Sendable, Equatable { case fill, natural, mm(Double) }
+    public var id: String
+    public var label: String
+    public var style: Style
+    public var width: Width
+    public var enabled: Bool
+    /// Spoken when focused; the label when nil.
+    public var speech: String?
+    public init(id: String, label: String, style: Style = .primary, width: Width = .fill, enabled: Bool = true, speech: String? = nil) {
+        self.id = id; self.label = label; self.style = style; self.width = width; self.enabled = enabled; self.speech = speech
+    }
+}
+
+/// Masked code entry: one box per digit, filled boxes as dots.
+public struct CodeField: Sendable {
+    public var id: String
+    public var length: Int
+    public var entered: Int
+    public var speech: String
+    public init(id: String, length: Int, entered: Int, speech: String) {
+        self.id = id; self.length = length; self.entered = min(entered, length); self.speech = speech
+    }
+}
+
+/// 1–9, correction, 0, validation. Keys are `<id>.0` … `<id>.9`,
+/// `<id>.erase`, `<id>.ok`.
+public struct Keypad: Sendable {
+    public var id: String
+    public var eraseLabel: String
+    public var okLabel: String
+    public var okEnabled: Bool
+    public var digitSpeech: String
+    public init(id: String, eraseLabel: String, okLabel: String, okEnabled: Bool, digitSpeech: String = "") {
+        self.id = id; self.eraseLabel = eraseLabel; self.okLabel = okLabel; self.okEnabled = okEnabled; self.digitSpeech = digitSpeech
+    }
+}
+
+/// AZERTY with French accents. Keys are `<id>.key.<character>`,
+/// `<id>.shift`, `<id>.space`, `<id>.erase`, `<id>.ok`.
+public struct Keyboard: Sendable {
+    public var id: String
+    public var text: String
+    public var placeholder: String
+    public var uppercase: Bool
+    public var spaceLabel: String
+    public var okLabel: String
+    public var eraseLabel: String
+    public var shiftLabel: String
+    public init(id: String, text: String, placeholder: String, uppercase: Bool, spaceLabel: String, okLabel: String,
+                eraseLabel: String, shiftLabel: String) {
+        self.id = id; self.text = text; self.placeholder = placeholder; self.uppercase = uppercase
+        self.spaceLabel = spaceLabel; self.okLabel = okLabel; self.eraseLabel = eraseLabel; self.shiftLabel = shiftLabel
+    }
+
+    /// Letter rows; the third also holds shift (before) and space (after).
+    public static let rows: [[Character]] = [
+        ["a", "z", "e", "r", "t", "y", "u", "i", "o", "p"],
+        ["q", "s", "d", "f", "g", "h", "j", "k", "l", "m"],
+        ["w", "x", "c", "v", "b", "n", "’", "-"],
+        ["é", "è", "ê", "à", "â", "ç", "ù", "ô", "î", "ë"],
+    ]
+}
+
+/// Day, month, year, each with its own bigger/smaller buttons: no typing.
+/// Buttons are `<id>.day.up`, `<id>.day.down`, `.month.…`, `.year.…`.
+public struct DatePicker: Sendable {
+    public struct Part: Sendable {
+        public var label: String
+        public var value: String
+        public var upSpeech: String
+        public var downSpeech: String
+        public init(label: String, value: String, upSpeech: String, downSpeech: String) {
+            self.label = label; self.value = value; self.upSpeech = upSpeech; self.downSpeech = downSpeech
+        }
+    }
+    public var id: String
+    public var day: Part
+    public var month: Part
+    public var year: Part
+    public init(id: String, day: Part, month: Part, year: Part) { self.id = id; self.day = day; self.month = month; self.year = year }
+}
+
+/// A list whose rows each carry their own actions; pages with visible
+/// "previous"/"next" buttons and a scroll bar.
+public struct ListView: Sendable {
+    public struct Row: Sendable {
+        public var id: String
+        public var title: String
+        public var detail: String?
+        public var actions: [Button]
+        public var selected: Bool
+        public init(id: String, title: String, detail: String? = nil, actions: [Button] = [], selected: Bool = false) {
+            self.id = id; self.title = title; self.detail = detail; self.actions = actions; self.selected = selected
+        }
+    }
+    public var id: String
+    public var rows: [Row]
+    /// Index of the first visible row.
+    public var firstVisible: Int
+    public var visibleRows: Int
+    /// Row ids become targets when true (a list to choose from).
+    public var rowsSelectable: Bool
+    public var previousLabel: String
+    public var nextLabel: String
+    public init(id: String, rows: [Row], firstVisible: Int = 0, visibleRows: Int = 4, rowsSelectable: Bool = false,
+                previousLabel: String, nextLabel: String) {
+        self.id = id; self.rows = rows; self.firstVisible = max(0, min(firstVisible, rows.count - 1))
+        self.visibleRows = max(1, visibleRows); self.rowsSelectable = rowsSelectable
+        self.previousLabel = previousLabel; self.nextLabel = nextLabel
+    }
+    public var canScrollUp: Bool { firstVisible > 0 }
+    public var canScrollDown: Bool { firstVisible + visibleRows < rows.count }
+}
+
+/// A wait indicator: a bar, determinate or not. No animation in smoke
+/// mode; the phase moves with the clock otherwise.
+public struct Progress: Sendable {
+    public var id: String
+    public var message: String
+    /// 0…1, or nil for "working".
+    public var fraction: Double?
+    /// 0…1, position of the moving block when indeterminate.
+    public var phase: Double
+    public init(id: String, message: String, fraction: Double? = nil, phase: Double = 0) {
+        self.id = id; self.message = message; self.fraction = fraction; self.phase = phase
+    }
+}
+
+public struct Banner: Sendable {
+    public enum Kind: Sendable { case error, info }
+    public var id: String
+    public var kind: Kind
+    public var text: String
+    public init(id: String = "banner", kind: Kind, text: String) { self.id = id; self.kind = kind; self.text = text }
+}
+
+public struct Image: Sendable {
+    public var id: String
+    public var path: String
+    public var heightMM: Double
+    public var aspect: Double
+    public init(id: String, path: String, heightMM: Double, aspect: Double) {
+        self.id = id; self.path = path; self.heightMM = heightMM; self.aspect = aspect
+    }
+}
+
+/// A dialog above the screen: title, message, buttons. Taps outside it
+/// do nothing.
+public struct Modal: Sendable {
+    public var id: String
+    public var title: String
+    public var message: String
+    public var content: Node?
+    public var buttons: [Button]
+    public init(id: String, title: String, message: String, content: Node? = nil, buttons: [Button]) {
+        self.id = id; self.title = title; self.message = message; self.content = content; self.buttons = buttons
+    }
+}
+
+/// A whole screen as data.
+public struct ScreenModel: Sendable {
+    public var id: String
+    public var title: String
+    /// Shown in the top bar, left.
+    public var brand: String
+    /// Tools in the top bar (listen, language, contrast, text size).
+    public var tools: [Button]
+    public var banner: Banner?
+    public var body: Node
+    /// Actions pinned at the bottom (end, back).
+    public var footer: [Button]
+    public var modal: Modal?
+    /// Widget that has the focus (spoken after the title).
+    public var focusID: String?
+    /// The title is spoken but not drawn (screens whose first row says it).
+    public var titleHidden = false
+
+    public init(id: String, title: String, brand: String = "", tools: [Button] = [], banner: Banner? = nil,
+                body: Node, footer: [Button] = [], modal: Modal? = nil, focusID: String? = nil) {
+        self.id = id; self.title = title; self.brand = brand; self.tools = tools; self.banner = banner
+        self.body = body; self.footer = footer; self.modal = modal; self.focusID = focusID
+    }
+}

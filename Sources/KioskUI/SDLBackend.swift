@@ -1,0 +1,412 @@
+import CSDL2
+import Foundation
+
+/// An SDL call failed; the message is SDL's own.
+public struct SDLError: Error, CustomStringConvertible {
+    public var call: String
+    public var message: String
+    public init(_ call: String) {
+        self.call = call
+        self.message = String(cString: SDL_GetError())
+    }
+    public var description: String { "\(call) failed: \(message)" }
+}
+
+/// Starts SDL once per process. Headless picks the dummy video driver
+/// explicitly: without it SDL falls back to offscreen+GL, whose pixels differ.
+@MainActor
+public enum SDLRuntime {
+    private static var started = false
+
+    public static func start(headless: Bool) throws {
+        guard !started else { return }
+        if headless {
+            let current = ProcessInfo.processInfo.environment["SDL_VIDEODRIVER"]
+            if current != "dummy" && current != "offscreen" { setenv("SDL_VIDEODRIVER", "dummy", 1) }
+        }
+        SDL_SetMainReady()
+        guard SDL_Init(UInt32(SDL_INIT_VIDEO | SDL_INIT_EVENTS)) == 0 else { throw SDLError("SDL_Init") }
+        guard TTF_Init() == 0 else { throw SDLError("TTF_Init") }
+        _ = IMG_Init(Int32(IMG_INIT_PNG.rawValue))
+        started = true
+    }
+}
+
+/// DejaVu Sans from Assets/fonts, opened once per size; text widths cached.
+@MainActor
+public final class FontLibrary: TextMeasurer {
+    public let regularPath: String
+    public let boldPath: String
+    private var fonts: [FontSpec: OpaquePointer] = [:]
+    private struct WidthKey: Hashable { var text: String; var font: FontSpec }
+    private var widths: [WidthKey: Int] = [:]
+
+    public init(fontsDirectory: URL) throws {
+        regularPath = fontsDirectory.appendingPathComponent("DejaVuSans.ttf").path
+        boldPath = fontsDirectory.appendingPathComponent("DejaVuSans-Bold.ttf").path
+        for p in [regularPath, boldPath] where !FileManager.default.fileExists(atPath: p) {
+            throw SDLError(call: "font \(p)", message: "missing: copy DejaVu Sans into Assets/fonts/")
+        }
+        try SDLRuntime.start(headless: ProcessInfo.processInfo.environment["DISPLAY"] == nil)
+    }
+
+    isolated deinit {
+        for f in fonts.values { TTF_CloseFont(f) }
+    }
+
+    public func font(_ spec: FontSpec) -> OpaquePointer {
+        if let f = fonts[spec] { return f }
+        let f = TTF_OpenFont(spec.bold ? boldPath : regularPath, Int32(spec.pixels))!
+        fonts[spec] = f
+        return f
+    }
+
+    public func width(of text: String, font spec: FontSpec) -> Int {
+        let key = WidthKey(text: text, font: spec)
+        if let w = widths[key] { return w }
+        var w: Int32 = 0, h: Int32 = 0
+        _ = TTF_SizeUTF8(font(spec), text, &w, &h)
+        if widths.count > 50_000 { widths.removeAll(keepingCapacity: true) }
+        widths[key] = Int(w)
+        return Int(w)
+    }
+
+    public func lineHeight(_ spec: FontSpec) -> Int { Int(TTF_FontHeight(font(spec))) }
+
+    /// True when the font has a glyph for every scalar of `text`.
+    public func covers(_ text: String, bold: Bool = false) -> Bool {
+        let f = font(FontSpec(pixels: 20, bold: bold))
+        return text.unicodeScalars.allSatisfy { TTF_GlyphIsProvided32(f, $0.value) != 0 }
+    }
+}
+
+extension SDLError {
+    init(call: String, message: String) { self.call = call; self.message = message }
+}
+
+/// Pixels in XRGB8888, top-left first: what tests and reference images compare.
+public struct PixelImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var pixels: [UInt32]
+
+    public init(width: Int, height: Int, pixels: [UInt32]) { self.width = width; self.height = height; self.pixels = pixels }
+
+    public func color(x: Int, y: Int) -> Color {
+        let p = pixels[y * width + x]
+        return Color(r: UInt8((p >> 16) & 0xFF), g: UInt8((p >> 8) & 0xFF), b: UInt8(p & 0xFF))
+    }
+
+    /// How many pixels of `rect` have exactly `color` (± tolerance).
+    public func count(of color: Color, in rect: Rect, tolerance: Int = 0) -> Int {
+        let r = rect.intersection(Rect(x: 0, y: 0, width: width, height: height))
+        var n = 0
+        for y in r.minY..<r.maxY { for x in r.minX..<r.maxX where self.color(x: x, y: y).distance(to: color) <= tolerance { n += 1 } }
+        return n
+    }
+
+    /// The most frequent colour in `rect`.
+    public func dominantColor(in rect: Rect) -> Color {
+        var counts: [UInt32: Int] = [:]
+        let r = rect.intersection(Rect(x: 0, y: 0, width: width, height: height))
+        for y in r.minY..<r.maxY { for x in r.minX..<r.maxX { counts[pixels[y * width + x] & 0xFFFFFF, default: 0] += 1 } }
+        let p = counts.max { $0.value < $1.value }?.key ?? 0
+        return Color(hex: p)
+    }
+}
+
+/// The one backend: draws a `DisplayList` with SDL onto a window or, headless,
+/// onto a software XRGB8888 surface (identical pixels on every machine).
+@MainActor
+public final class SDLRenderer {
+    public enum Mode: Sendable, Equatable {
+        case window(Size, fullscreen: Bool)
+        case headless(Size)
+    }
+
+    public let mode: Mode
+    public private(set) var size: Size
+    public let fonts: FontLibrary
+    private var window: OpaquePointer?
+    private let renderer: OpaquePointer
+    private var surface: UnsafeMutablePointer<SDL_Surface>?
+    private struct TextKey: Hashable { var text: String; var font: FontSpec; var color: Color }
+    private struct CachedTexture { var texture: OpaquePointer; var width: Int; var height: Int; var lastUsed: Int }
+    private var textCache: [TextKey: CachedTexture] = [:]
+    private var circles: [Int: OpaquePointer] = [:]
+    private var images: [String: OpaquePointer] = [:]
+    private var frame = 0
+    /// Texts drawn from cache vs. rendered, for the benchmark.
+    public private(set) var textCacheHits = 0
+    public private(set) var textCacheMisses = 0
+    public let assetsDirectory: URL?
+
+    public init(mode: Mode, fonts: FontLibrary, assetsDirectory: URL? = nil) throws {
+        self.mode = mode
+        self.fonts = fonts
+        self.assetsDirectory = assetsDirectory
+        switch mode {
+        case .headless(let s):
+            try SDLRuntime.start(headless: true)
+            size = s
+            guard let surf = SDL_CreateRGBSurfaceWithFormat(0, Int32(s.width), Int32(s.height), 32, bms_format_xrgb8888()) else {
+                throw SDLError("SDL_CreateRGBSurfaceWithFormat")
+            }
+            surface = surf
+            guard let r = SDL_CreateSoftwareRenderer(surf) else { throw SDLError("SDL_CreateSoftwareRenderer") }
+            renderer = r
+        case .window(let s, let fullscreen):
+            try SDLRuntime.start(headless: false)
+            size = s
+            var flags = SDL_WINDOW_SHOWN.rawValue | SDL_WINDOW_ALLOW_HIGHDPI.rawValue
+            if fullscreen { flags |= SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue }
+            guard let w = SDL_CreateWindow("BMS", bms_windowpos_centered(), bms_windowpos_centered(), Int32(s.width), Int32(s.height), flags) else {
+                throw SDLError("SDL_CreateWindow")
+            }
+            window = w
+            guard let r = SDL_CreateRenderer(w, -1, SDL_RENDERER_ACCELERATED.rawValue) ?? SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE.rawValue) else {
+                throw SDLError("SDL_CreateRenderer")
+            }
+            renderer = r
+            var ow: Int32 = 0, oh: Int32 = 0
+            SDL_GetRendererOutputSize(r, &ow, &oh)
+            if fullscreen { size = Size(width: Int(ow), height: Int(oh)) }
+            if fullscreen { SDL_ShowCursor(0) }
+        }
+        SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND)
+    }
+
+    isolated deinit {
+        for t in textCache.values { SDL_DestroyTexture(t.texture) }
+        for t in circles.values { SDL_DestroyTexture(t) }
+        for t in images.values { SDL_DestroyTexture(t) }
+        SDL_DestroyRenderer(renderer)
+        if let s = surface { SDL_FreeSurface(s) }
+        if let w = window { SDL_DestroyWindow(w) }
+    }
+
+    public var isHeadless: Bool { surface != nil }
+
+    // MARK: drawing
+
+    public func draw(_ list: DisplayList) {
+        frame += 1
+        setColor(list.background)
+        SDL_RenderClear(renderer)
+        for item in list.items { draw(item) }
+        SDL_RenderFlush(renderer)
+        evictTexts()
+    }
+
+    /// Shows the frame on the window (no-op headless).
+    public func present() { SDL_RenderPresent(renderer) }
+
+    private func draw(_ item: DisplayItem) {
+        let f = item.frame
+        switch item.kind {
+        case .rect(let fill, let border, let bw, let radius):
+            if let b = border, bw > 0 {
+                if fill.a == 0 {
+                    ring(f, width: bw, color: b)
+                } else {
+                    fillRounded(f, radius: radius, color: b)
+                    fillRounded(f.inset(by: bw), radius: max(0, radius - bw), color: fill)
+                }
+            } else if fill.a > 0 {
+                fillRounded(f, radius: radius, color: fill)
+            }
+        case .text(let s, let font, let color):
+            guard !s.isEmpty, let t = textTexture(s, font: font, color: color) else { return }
+            var dst = SDL_Rect(x: Int32(f.x), y: Int32(f.y), w: Int32(t.width), h: Int32(t.height))
+            SDL_RenderCopy(renderer, t.texture, nil, &dst)
+        case .image(let path):
+            guard let tex = image(path) else { return }
+            var dst = sdlRect(f)
+            SDL_RenderCopy(renderer, tex, nil, &dst)
+        }
+    }
+
+    private func setColor(_ c: Color) { SDL_SetRenderDrawColor(renderer, c.r, c.g, c.b, c.a) }
+    private func sdlRect(_ r: Rect) -> SDL_Rect { SDL_Rect(x: Int32(r.x), y: Int32(r.y), w: Int32(r.width), h: Int32(r.height)) }
+
+    private func fillRect(_ r: Rect) {
+        guard !r.isEmpty else { return }
+        var s = sdlRect(r)
+        SDL_RenderFillRect(renderer, &s)
+    }
+
+    private func ring(_ r: Rect, width w: Int, color: Color) {
+        setColor(color)
+        fillRect(Rect(x: r.x, y: r.y, width: r.width, height: w))
+        fillRect(Rect(x: r.x, y: r.maxY - w, width: r.width, height: w))
+        fillRect(Rect(x: r.x, y: r.y + w, width: w, height: r.height - 2 * w))
+        fillRect(Rect(x: r.maxX - w, y: r.y + w, width: w, height: r.height - 2 * w))
+    }
+
+    /// Three rectangles and four anti-aliased quarter discs.
+    private func fillRounded(_ r: Rect, radius: Int, color: Color) {
+        let rad = min(radius, r.width / 2, r.height / 2)
+        setColor(color)
+        guard rad >= 2, let disc = circle(rad) else { fillRect(r); return }
+        fillRect(Rect(x: r.x, y: r.y + rad, width: r.width, height: r.height - 2 * rad))
+        fillRect(Rect(x: r.x + rad, y: r.y, width: r.width - 2 * rad, height: rad))
+        fillRect(Rect(x: r.x + rad, y: r.maxY - rad, width: r.width - 2 * rad, height: rad))
+        SDL_SetTextureColorMod(disc, color.r, color.g, color.b)
+        SDL_SetTextureAlphaMod(disc, color.a)
+        let corners = [(0, 0, r.x, r.y), (rad, 0, r.maxX - rad, r.y), (0, rad, r.x, r.maxY - rad), (rad, rad, r.maxX - rad, r.maxY - rad)]
+        for (sx, sy, dx, dy) in corners {
+            var src = SDL_Rect(x: Int32(sx), y: Int32(sy), w: Int32(rad), h: Int32(rad))
+            var dst = SDL_Rect(x: Int32(dx), y: Int32(dy), w: Int32(rad), h: Int32(rad))
+            SDL_RenderCopy(renderer, disc, &src, &dst)
+        }
+    }
+
+    /// A white disc of radius r with 4×4 supersampled edges.
+    private func circle(_ r: Int) -> OpaquePointer? {
+        if let c = circles[r] { return c }
+        let d = 2 * r
+        guard let s = SDL_CreateRGBSurfaceWithFormat(0, Int32(d), Int32(d), 32, bms_format_argb8888()) else { return nil }
+        defer { SDL_FreeSurface(s) }
+        let pitch = Int(s.pointee.pitch) / 4
+        let px = s.pointee.pixels.assumingMemoryBound(to: UInt32.self)
+        let rr = Double(r)
+        for y in 0..<d {
+            for x in 0..<d {
+                var inside = 0
+                for sy in 0..<4 { for sx in 0..<4 {
+                    let fx = Double(x) + (Double(sx) + 0.5) / 4 - rr, fy = Double(y) + (Double(sy) + 0.5) / 4 - rr
+                    if fx * fx + fy * fy <= rr * rr { inside += 1 }
+                } }
+                let a = UInt32(inside * 255 / 16)
+                px[y * pitch + x] = (a << 24) | 0xFFFFFF
+            }
+        }
+        guard let t = SDL_CreateTextureFromSurface(renderer, s) else { return nil }
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND)
+        circles[r] = t
+        return t
+    }
+
+    private func textTexture(_ s: String, font: FontSpec, color: Color) -> CachedTexture? {
+        let key = TextKey(text: s, font: font, color: color)
+        if var t = textCache[key] {
+            t.lastUsed = frame
+            textCache[key] = t
+            textCacheHits += 1
+            return t
+        }
+        textCacheMisses += 1
+        guard let surf = TTF_RenderUTF8_Blended(fonts.font(font), s, SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)) else { return nil }
+        defer { SDL_FreeSurface(surf) }
+        guard let tex = SDL_CreateTextureFromSurface(renderer, surf) else { return nil }
+        let t = CachedTexture(texture: tex, width: Int(surf.pointee.w), height: Int(surf.pointee.h), lastUsed: frame)
+        textCache[key] = t
+        return t
+    }
+
+    /// Drops text textures unused for 60 frames once the cache is large.
+    private func evictTexts() {
+        guard textCache.count > 600 else { return }
+        for (k, t) in textCache where frame - t.lastUsed > 60 {
+            SDL_DestroyTexture(t.texture)
+            textCache[k] = nil
+        }
+    }
+
+    public var cachedTextCount: Int { textCache.count }
+
+    private func image(_ path: String) -> OpaquePointer? {
+        if let t = images[path] { return t }
+        let full = path.hasPrefix("/") ? path : (assetsDirectory?.appendingPathComponent(path).path ?? path)
+        guard let surf = IMG_Load(full) else { return nil }
+        defer { SDL_FreeSurface(surf) }
+        guard let t = SDL_CreateTextureFromSurface(renderer, surf) else { return nil }
+        images[path] = t
+        return t
+    }
+
+    // MARK: reading pixels
+
+    /// The current frame's pixels.
+    public func snapshot() throws -> PixelImage {
+        SDL_RenderFlush(renderer)
+        if let s = surface {
+            let w = Int(s.pointee.w), h = Int(s.pointee.h), pitch = Int(s.pointee.pitch) / 4
+            let src = s.pointee.pixels.assumingMemoryBound(to: UInt32.self)
+            var out = [UInt32](repeating: 0, count: w * h)
+            for y in 0..<h { for x in 0..<w { out[y * w + x] = src[y * pitch + x] & 0xFFFFFF } }
+            return PixelImage(width: w, height: h, pixels: out)
+        }
+        var buf = [UInt32](repeating: 0, count: size.width * size.height)
+        let rc = buf.withUnsafeMutableBytes { p in
+            SDL_RenderReadPixels(renderer, nil, bms_format_xrgb8888(), p.baseAddress, Int32(size.width * 4))
+        }
+        guard rc == 0 else { throw SDLError("SDL_RenderReadPixels") }
+        return PixelImage(width: size.width, height: size.height, pixels: buf.map { $0 & 0xFFFFFF })
+    }
+
+    public func pixel(x: Int, y: Int) throws -> Color { try snapshot().color(x: x, y: y) }
+
+    public func savePNG(to path: String) throws { try PNGFile.write(try snapshot(), to: path) }
+}
+
+/// PNG in and out through SDL2_image.
+public enum PNGFile {
+    public static func write(_ image: PixelImage, to path: String) throws {
+        var px = image.pixels
+        let rc: Int32 = px.withUnsafeMutableBytes { p in
+            guard let s = SDL_CreateRGBSurfaceWithFormatFrom(p.baseAddress, Int32(image.width), Int32(image.height), 32,
+                                                             Int32(image.width * 4), bms_format_xrgb8888()) else { return -1 }
+            defer { SDL_FreeSurface(s) }
+            return IMG_SavePNG(s, path)
+        }
+        guard rc == 0 else { throw SDLError("IMG_SavePNG \(path)") }
+    }
+
+    public static func read(_ path: String) throws -> PixelImage {
+        guard let raw = IMG_Load(path) else { throw SDLError("IMG_Load \(path)") }
+        defer { SDL_FreeSurface(raw) }
+        guard let s = SDL_ConvertSurfaceFormat(raw, bms_format_xrgb8888(), 0) else { throw SDLError("SDL_ConvertSurfaceFormat") }
+        defer { SDL_FreeSurface(s) }
+        let w = Int(s.pointee.w), h = Int(s.pointee.h), pitch = Int(s.pointee.pitch) / 4
+        let src = s.pointee.pixels.assumingMemoryBound(to: UInt32.self)
+        var out = [UInt32](repeating: 0, count: w * h)
+        for y in 0..<h { for x in 0..<w { out[y * w + x] = src[y * pitch + x] & 0xFFFFFF } }
+        return PixelImage(width: w, height: h, pixels: out)
+    }
+}
+
+/// Reference images compared with a tolerance; the differences drawn in red.
+public struct ImageComparison: Sendable {
+    public var differingPixels: Int
+    public var totalPixels: Int
+    public var sameSize: Bool
+    public var diff: PixelImage?
+
+    public var differingFraction: Double { totalPixels == 0 ? 1 : Double(differingPixels) / Double(totalPixels) }
+
+    /// `channelTolerance`: per-channel difference still counted as equal.
+    public static func compare(_ a: PixelImage, _ b: PixelImage, channelTolerance: Int = 8) -> ImageComparison {
+        guard a.width == b.width, a.height == b.height else {
+            return ImageComparison(differingPixels: a.pixels.count, totalPixels: a.pixels.count, sameSize: false, diff: nil)
+        }
+        var n = 0
+        var diff = [UInt32](repeating: 0, count: a.pixels.count)
+        for i in a.pixels.indices {
+            let p = a.pixels[i], q = b.pixels[i]
+            let d = max(abs(Int((p >> 16) & 0xFF) - Int((q >> 16) & 0xFF)), abs(Int((p >> 8) & 0xFF) - Int((q >> 8) & 0xFF)),
+                        abs(Int(p & 0xFF) - Int(q & 0xFF)))
+            if d > channelTolerance {
+                n += 1
+                diff[i] = 0xFF0000
+            } else {
+                // Faded original, so the red stands out in context.
+                let g = (((p >> 16) & 0xFF) + ((p >> 8) & 0xFF) + (p & 0xFF)) / 3
+                let v = 160 + g * 95 / 255
+                diff[i] = (v << 16) | (v << 8) | v
+            }
+        }
+        return ImageComparison(differingPixels: n, totalPixels: a.pixels.count, sameSize: true,
+                               diff: PixelImage(width: a.width, height: a.height, pixels: diff))
+    }
+}

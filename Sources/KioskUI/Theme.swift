@@ -1,0 +1,108 @@
+/// The one table of colours and type sizes. Screens never name a colour:
+/// they name a role, and the theme answers.
+public struct Theme: Hashable, Sendable {
+    public enum Contrast: String, Sendable, CaseIterable, Codable { case normal, high }
+
+    public var contrast: Contrast
+    public var background: Color
+    public var surface: Color
+    public var text: Color
+    public var mutedText: Color
+    public var primary: Color
+    public var onPrimary: Color
+    public var secondaryFill: Color
+    public var secondaryBorder: Color
+    public var onSecondary: Color
+    public var danger: Color
+    public var onDanger: Color
+    public var selectedFill: Color
+    public var onSelected: Color
+    public var disabledFill: Color
+    public var disabledText: Color
+    public var focusRing: Color
+    public var scrim: Color
+    public var bannerError: Color
+    public var onBannerError: Color
+    public var bannerInfo: Color
+    public var onBannerInfo: Color
+    public var topBar: Color
+    public var onTopBar: Color
+    public var track: Color
+    public var trackFill: Color
+    public var divider: Color
+    /// Border width in px at 800 px of screen height.
+    public var borderWidth: Double
+
+    /// Assurance Maladie look: blue #0C419A on white, calm.
+    public static let normal = Theme(
+        contrast: .normal,
+        background: Color(hex: 0xFFFFFF), surface: Color(hex: 0xEEF3FA),
+        text: Color(hex: 0x1A1A1A), mutedText: Color(hex: 0x3F4652),
+        primary: Color(hex: 0x0C419A), onPrimary: Color(hex: 0xFFFFFF),
+        secondaryFill: Color(hex: 0xFFFFFF), secondaryBorder: Color(hex: 0x0C419A), onSecondary: Color(hex: 0x0C419A),
+        danger: Color(hex: 0xA3001B), onDanger: Color(hex: 0xFFFFFF),
+        selectedFill: Color(hex: 0x0C419A), onSelected: Color(hex: 0xFFFFFF),
+        disabledFill: Color(hex: 0xE2E5EA), disabledText: Color(hex: 0x4D5561),
+        focusRing: Color(hex: 0xF2A900),
+        scrim: Color(hex: 0x0A1A33, alpha: 170),
+        bannerError: Color(hex: 0xA3001B), onBannerError: Color(hex: 0xFFFFFF),
+        bannerInfo: Color(hex: 0xDCE8F8), onBannerInfo: Color(hex: 0x0A2A66),
+        topBar: Color(hex: 0x0C419A), onTopBar: Color(hex: 0xFFFFFF),
+        track: Color(hex: 0xD5DEEC), trackFill: Color(hex: 0x0C419A),
+        divider: Color(hex: 0xC9D3E3),
+        borderWidth: 3)
+
+    /// Black, white and yellow: every text pair ≥ 7:1.
+    public static let high = Theme(
+        contrast: .high,
+        background: Color(hex: 0x000000), surface: Color(hex: 0x000000),
+        text: Color(hex: 0xFFFFFF), mutedText: Color(hex: 0xFFFFFF),
+        primary: Color(hex: 0xFFE000), onPrimary: Color(hex: 0x000000),
+        secondaryFill: Color(hex: 0x000000), secondaryBorder: Color(hex: 0xFFFFFF), onSecondary: Color(hex: 0xFFFFFF),
+        danger: Color(hex: 0xFFFFFF), onDanger: Color(hex: 0x000000),
+        selectedFill: Color(hex: 0x00FFFF), onSelected: Color(hex: 0x000000),
+        disabledFill: Color(hex: 0x000000), disabledText: Color(hex: 0xB0B0B0),
+        focusRing: Color(hex: 0x00FFFF),
+        scrim: Color(hex: 0x000000, alpha: 215),
+        bannerError: Color(hex: 0xFFE000), onBannerError: Color(hex: 0x000000),
+        bannerInfo: Color(hex: 0x000000), onBannerInfo: Color(hex: 0xFFFFFF),
+        topBar: Color(hex: 0x000000), onTopBar: Color(hex: 0xFFFFFF),
+        track: Color(hex: 0x505050), trackFill: Color(hex: 0xFFE000),
+        divider: Color(hex: 0xFFFFFF),
+        borderWidth: 4)
+
+    public static func named(_ c: Contrast) -> Theme { c == .high ? .high : .normal }
+
+    /// Every (text, background) pair the widgets draw, for contrast checks.
+    public var textPairs: [(name: String, fg: Color, bg: Color)] {
+        [("text", text, background), ("text on surface", text, surface), ("muted", mutedText, background),
+         ("muted on surface", mutedText, surface),
+         ("primary", onPrimary, primary), ("secondary", onSecondary, secondaryFill),
+         ("danger", onDanger, danger), ("selected", onSelected, selectedFill),
+         ("banner error", onBannerError, bannerError), ("banner info", onBannerInfo, bannerInfo),
+         ("top bar", onTopBar, topBar)]
+    }
+}
+
+/// Type sizes, in px at 800 px of screen height, before the user's scale.
+public enum TextStyle: String, Hashable, Sendable, CaseIterable {
+    case display, title, body, button, small, key
+
+    public var basePixels: Double {
+        switch self {
+        case .display: 48
+        case .title: 40
+        case .body: 30
+        case .button: 30
+        case .small: 28
+        case .key: 34
+        }
+    }
+
+    public var bold: Bool {
+        switch self {
+        case .display, .title, .button, .key: true
+        case .body, .small: false
+        }
+    }
+}

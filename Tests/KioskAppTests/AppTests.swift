@@ -1,0 +1,291 @@
+import Domain
+import Foundation
+import Testing
+@testable import KioskApp
+@testable import KioskUI
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let assets = repoRoot.appendingPathComponent("Assets")
+let demoCard = assets.appendingPathComponent("demo/cards/dupont-jean.json").path
+
+func outDir(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("kioskapp-\(name)-\(UUID().uuidString)")
+}
+
+@MainActor
+func makeRunner(_ name: String, configure: (inout SmokeRunner.Options) -> Void = { _ in }) throws -> SmokeRunner {
+    var o = SmokeRunner.Options(outputDirectory: outDir(name), assets: assets)
+    configure(&o)
+    let r = try SmokeRunner(options: o)
+    r.log = { _ in }
+    return r
+}
+
+let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
+    atPath: repoRoot.appendingPathComponent("Tests/Scenarios").path)) ?? []).filter { $0.hasSuffix(".scenario") }.sorted()
+
+@Suite @MainActor struct ScenarioTests {
+    @Test func scenariosAreShipped() {
+        #expect(shippedScenarios.count >= 5)
+    }
+
+    /// Every scenario shipped in Tests/Scenarios passes headless through the
+    /// real SDL software renderer.
+    @Test(arguments: shippedScenarios)
+    func shippedScenarioPasses(_ file: String) async throws {
+        let runner = try makeRunner(file)
+        let s = try Scenario.load(repoRoot.appendingPathComponent("Tests/Scenarios/\(file)").path)
+        await runner.run(s)
+        #expect(runner.failures.map(\.description) == [])
+    }
+
+    @Test func aFailedExpectationIsReportedWithItsLine() async throws {
+        let runner = try makeRunner("fail")
+        let s = try Scenario.parse("expect screen attract\n\nexpect text \"Bonjour Jean\"\nscreenshot never\n", name: "fail")
+        let ok = await runner.run(s)
+        #expect(!ok)
+        #expect(runner.failures.count == 1)
+        #expect(runner.failures.first?.line == 3)
+    }
+
+    @Test func badStepsAreParseErrorsWithTheLine() {
+        #expect(throws: Scenario.ParseError.self) { try Scenario.parse("tap\n", name: "x") }
+        do { _ = try Scenario.parse("# ok\nadvance soon\n", name: "x") } catch let e as Scenario.ParseError {
+            #expect(e.line == 2)
+        } catch { Issue.record("wrong error \(error)") }
+        #expect(throws: Scenario.ParseError.self) { try Scenario.parse("type 12a4\n", name: "x") }
+        #expect(throws: Scenario.ParseError.self) { try Scenario.parse("expect text \"open\n", name: "x") }
+    }
+
+    @Test func stepsParse() throws {
+        let s = try Scenario.parse("""
+        tap "Code oublié ?"
+        tap #keypad.ok
+        type 12 34
+        card insert Assets/demo/cards/dupont-jean.json
+        advance 1m
+        advance 500ms
+        expect color #keypad.1 #FFFFFF
+        compare code ref/code.png tolerance 1%
+        set scale 1.5
+        """, name: "p")
+        #expect(s.steps.map(\.step) == [
+            .tap("Code oublié ?"), .tap("#keypad.ok"), .type("1234"), .cardInsert("Assets/demo/cards/dupont-jean.json"),
+            .advance(seconds: 60), .advance(seconds: 0.5), .expectColor(widget: "#keypad.1", color: Color(hex: 0xFFFFFF)),
+            .compare(name: "code", reference: "ref/code.png", tolerancePercent: 1), .set(key: "scale", value: "1.5"),
+        ])
+    }
+
+    @Test func referenceImagesCompareAndWriteTheDifference() async throws {
+        let runner = try makeRunner("compare")
+        let dir = runner.options.outputDirectory
+        let ok1 = await runner.run(try Scenario.parse("screenshot ref\n", name: "a"))
+        #expect(ok1)
+        let ref = dir.appendingPathComponent("ref.png").path
+        let same = await runner.run(try Scenario.parse("compare same \(ref)\n", name: "b"))
+        #expect(same)
+        let differs = await runner.run(try Scenario.parse("set contrast high\ncompare other \(ref) tolerance 1%\n", name: "c"))
+        #expect(!differs)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("other.diff.png").path))
+    }
+}
+
+@Suite @MainActor struct FlowTests {
+    func host(_ name: String = "flow") throws -> (KioskHost, TestClock, SmokeRunner) {
+        let runner = try makeRunner(name)
+        let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+        h.renderIfNeeded(force: true)
+        return (h, clock, runner)
+    }
+
+    func insert(_ h: KioskHost, _ path: String = demoCard) throws {
+        for e in try CardFile.load(path).insertionEvents(path: path) { h.controller.handle(card: e) }
+        h.renderIfNeeded()
+    }
+
+    func tap(_ h: KioskHost, _ id: String) async throws {
+        h.renderIfNeeded()
+        let t = try #require(h.list?.findTarget(id), "no \(id) on \(h.list?.screenID ?? "?")")
+        let reached = await h.tap(at: t.frame.center)
+        #expect(reached == t.widgetID)
+        h.renderIfNeeded()
+    }
+
+    @Test func keypadDigitIsMaskedAndShownInPixels() async throws {
+        let (h, _, _) = try host()
+        try insert(h)
+        #expect(h.list?.screenID == "code")
+        let box = try #require(h.list?.items.first { $0.widgetID == "code.field.0" && $0.role == .codeField }).frame
+        let before = try h.renderer.snapshot()
+        try await tap(h, "keypad.7")
+        let after = try h.renderer.snapshot()
+        // A dot appears in the first box; the digit itself is nowhere on screen.
+        #expect(after.count(of: Theme.normal.text, in: box) > before.count(of: Theme.normal.text, in: box) + 100)
+        #expect(h.list?.texts.contains { $0.text == "●" } == true)
+        #expect(h.list?.texts.contains { $0.text == "7" && $0.role == .codeField } == false)
+        #expect(h.controller.code == "7")
+    }
+
+    @Test func wrongCodesCountDownThenLock() async throws {
+        let (h, _, _) = try host()
+        try insert(h)
+        for expected in [2, 1] {
+            for d in "9999" { try await tap(h, "keypad.\(d)") }
+            try await tap(h, "keypad.ok")
+            #expect(h.controller.session.state == .codeEntry(triesLeft: expected))
+        }
+        #expect(h.list?.visibleText.contains("il vous reste 1 essai") == true)
+        for d in "9999" { try await tap(h, "keypad.\(d)") }
+        try await tap(h, "keypad.ok")
+        #expect(h.list?.screenID == "locked")
+    }
+
+    @Test func inactivityWarningIsShownSpokenAndExtendedWithOneTap() async throws {
+        let (h, clock, _) = try host()
+        h.speech.enabled = true
+        try insert(h)
+        h.controller.settings.autoSpeech = true
+        let p = h.controller.session.parameters
+        clock.advance(seconds: Double(p.inactivityTimeoutSeconds - p.inactivityWarningSeconds + 1))
+        h.controller.tick()
+        h.renderIfNeeded()
+        #expect(h.list?.items.contains { $0.role == .modal && $0.widgetID == "warning" } == true)
+        #expect(h.speech.lastUtterance?.contains("Êtes-vous toujours là") == true)
+        try await tap(h, "warning.extend")
+        #expect(h.list?.items.contains { $0.role == .modal } == false)
+        #expect(h.controller.session.state == .codeEntry(triesLeft: 3))
+        // Without a tap, the session ends and the screen is wiped.
+        clock.advance(seconds: Double(p.inactivityTimeoutSeconds + 1))
+        h.controller.tick()
+        h.renderIfNeeded()
+        #expect(h.list?.screenID == "ended")
+    }
+
+    @Test func extensionsAreLimited() async throws {
+        let (h, clock, _) = try host()
+        try insert(h)
+        let p = h.controller.session.parameters
+        for _ in 0..<p.maxExtensions {
+            clock.advance(seconds: Double(p.inactivityTimeoutSeconds - p.inactivityWarningSeconds + 1))
+            h.controller.tick()
+            try await tap(h, "warning.extend")
+        }
+        clock.advance(seconds: Double(p.inactivityTimeoutSeconds - p.inactivityWarningSeconds + 1))
+        h.controller.tick()
+        h.renderIfNeeded()
+        #expect(h.list?.findTarget("warning.extend") == nil)
+        #expect(h.list?.findTarget("warning.finish") != nil)
+    }
+
+    @Test func cardRemovalWipesEverythingPersonal() async throws {
+        let (h, _, _) = try host()
+        try insert(h)
+        for d in "1234" { try await tap(h, "keypad.\(d)") }
+        try await tap(h, "keypad.ok")
+        try await tap(h, "tool.contrast")
+        #expect(h.list?.visibleText.contains("Jean") == true)
+        h.controller.handle(card: .removed)
+        h.renderIfNeeded()
+        #expect(h.list?.screenID == "attract")
+        #expect(h.list?.visibleText.contains("Jean") == false)
+        #expect(h.controller.settings == h.controller.defaults)
+        #expect(h.controller.code.isEmpty)
+    }
+
+    @Test func refusedAndMuteCardsSayWhy() async throws {
+        let (h, _, _) = try host()
+        try insert(h, assets.appendingPathComponent("demo/cards/forged.json").path)
+        #expect(h.list?.screenID == "refused")
+        #expect(h.list?.visibleText.contains("authentifiée") == true)
+        h.controller.handle(card: .removed)
+        try insert(h, assets.appendingPathComponent("demo/cards/mute.json").path)
+        #expect(h.list?.visibleText.contains("ne répond pas") == true)
+    }
+
+    @Test func listenSpeaksTitleAndFocus() async throws {
+        let dir = outDir("speech")
+        let runner = try makeRunner("listen")
+        let (h, _, _) = try runner.makeHost(speechDirectory: dir)
+        h.renderIfNeeded(force: true)
+        try insert(h)
+        for d in "1234" { try await tap(h, "keypad.\(d)") }
+        try await tap(h, "keypad.ok")
+        try await tap(h, "tool.listen")
+        #expect(h.speech.lastUtterance == "Bonjour Jean. Carte européenne d'assurance maladie")
+        (h.speech.output as? EspeakSpeech)?.waitUntilDone()
+        #expect((h.speech.output as? EspeakSpeech)?.writtenFiles.isEmpty == false)
+        // Automatic speech is now on: the next screen is spoken by itself.
+        try await tap(h, "service.ceam")
+        #expect(h.speech.lastUtterance?.hasPrefix("Carte européenne d'assurance maladie") == true)
+    }
+
+    /// Every screen, FR and EN, normal and high contrast, ×1 and ×1.5: no
+    /// missing string, no text cut or off screen.
+    @Test func everyScreenFitsInEveryLanguageAndSize() async throws {
+        for lang in ["fr", "en"] {
+            for contrast in Theme.Contrast.allCases {
+                for scale in [1.0, 1.5] {
+                    let runner = try makeRunner("all") { o in o.language = lang; o.contrast = contrast; o.fontScale = scale }
+                    let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+                    var seen: [DisplayList] = []
+                    func snap() { h.renderIfNeeded(); seen.append(h.list!) }
+                    snap()
+                    try insert(h); snap()
+                    try await tap(h, "keypad.1"); snap()
+                    try await tap(h, "code.forgot"); snap()
+                    try await tap(h, "footer.back"); snap()
+                    for d in "1234" { try await tap(h, "keypad.\(d)") }
+                    try await tap(h, "keypad.ok"); snap()
+                    for s in h.controller.offered {
+                        try await tap(h, "service.\(s.rawValue)"); snap()
+                        try await tap(h, "footer.back")
+                    }
+                    let p = h.controller.session.parameters
+                    clock.advance(seconds: Double(p.inactivityTimeoutSeconds - p.inactivityWarningSeconds + 1))
+                    h.controller.tick(); snap()
+                    try await tap(h, "warning.finish"); snap()
+                    try await tap(h, "tool.language"); snap()
+                    try await tap(h, "settings.done")
+                    h.controller.openGallery(); snap()
+                    for tab in GalleryState.Tab.allCases { try await tap(h, "gallery.tab.\(tab.rawValue)"); snap() }
+                    try await tap(h, "gallery.tab.ceam")
+                    try await tap(h, "ceam.jean.order"); snap()
+                    for l in seen {
+                        #expect(l.problems == [], "\(lang) \(contrast) ×\(scale) \(l.screenID): \(l.problems)")
+                        #expect(!l.visibleText.contains("⟦"), "\(lang) \(l.screenID): missing string in \(l.visibleText)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+@Suite struct FakeTests {
+    @Test func demoCardsDecodeToTheDemoFoyer() throws {
+        let f = try CardFile.load(demoCard)
+        let id = try #require(f.identity)
+        #expect(try f.cardVerdict() == .authentic)
+        #expect(id.holder.ownNIR == (try NIR("180057505612342")))
+        #expect(id.foyer.persons.map(\.prenoms) == ["Jean", "Claire", "Léa", "Hugo"])
+        #expect(id.foyer.persons[3].ownNIR == nil)
+        let sophie = try #require(try CardFile.load(assets.appendingPathComponent("demo/cards/bernard-sophie.json").path).identity)
+        #expect(sophie.holder.ownNIR == (try NIR("275022A12301293")))
+    }
+
+    @Test func badCardFilesAreClearErrors() throws {
+        #expect(throws: CardFile.Problem.self) { try CardFile.load("/nonexistent.json") }
+        let bad = CardFile(verdict: "shiny", identity: nil)
+        #expect(throws: CardFile.Problem.self) { try bad.cardVerdict() }
+        #expect(throws: CardFile.Problem.self) { try CardFile(verdict: "authentic").insertionEvents() }
+    }
+
+    @Test func fakeServicesCheckTheDemoCode() async throws {
+        let s = FakeKioskServices()
+        let id = try #require(try CardFile.load(demoCard).identity)
+        #expect(try await s.checkCode("0000", card: id) == .rejected(triesLeft: 2))
+        #expect(try await s.checkCode("1234", card: id) == .accepted)
+        for _ in 0..<2 { _ = try await s.checkCode("0000", card: id) }
+        #expect(try await s.checkCode("0000", card: id) == .locked)
+        #expect(try await s.checkCode("1234", card: id) == .locked)
+    }
+}
