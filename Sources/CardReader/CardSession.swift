@@ -75,30 +75,41 @@ public final class PCSCCardSession: CardChannel, @unchecked Sendable {
         self.context = context; self.card = card; self.worker = worker
     }
 
-    /// Connects (shared, T=0 or T=1) on a thread of its own.
+    /// Connects (shared, T=0 or T=1) on a thread of its own. A context and
+    /// thread left by a cleanly closed session are reused when there is one
+    /// (it saves a round trip to pcscd and a thread start on each card).
     public static func connect(reader: String, deadline: Duration = .seconds(3)) async throws(CardTransportError) -> PCSCCardSession {
-        let worker = Worker(name: "bms.card.session")
+        let idle = SessionPool.shared.take()
+        let worker = idle?.worker ?? Worker(name: "bms.card.session")
         let result: Result<PCSCCardSession, CardTransportError> = await withDeadline(deadline, worker: worker, onTimeout: { worker.stop() }) {
-            do {
-                let context = try PCSCContext()
-                var card: SCARDHANDLE = 0
-                var proto: DWORD = 0
-                let rv = SCardConnect(context.handle, reader, DWORD(SCARD_SHARE_SHARED),
-                                      DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &card, &proto)
-                guard rv == 0 else {
-                    context.release()
-                    throw PCSCError(code: UInt32(truncatingIfNeeded: rv), operation: "SCardConnect")
+            var context = idle?.context
+            for attempt in 0..<2 {
+                do {
+                    let ctx = try context ?? PCSCContext()
+                    var card: SCARDHANDLE = 0
+                    var proto: DWORD = 0
+                    let rv = SCardConnect(ctx.handle, reader, DWORD(SCARD_SHARE_SHARED),
+                                          DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &card, &proto)
+                    guard rv == 0 else {
+                        let error = PCSCError(code: UInt32(truncatingIfNeeded: rv), operation: "SCardConnect")
+                        ctx.release()
+                        // A reused context dies with a restarted pcscd: retry on a fresh one.
+                        if attempt == 0, context != nil, error.isServiceGone { context = nil; continue }
+                        throw error
+                    }
+                    let atr = status(card) ?? []
+                    return .success(PCSCCardSession(reader: reader, atr: atr, activeProtocol: UInt(proto), deadline: deadline,
+                                                    context: ctx, card: card, worker: worker))
+                } catch let e as PCSCError {
+                    worker.stop()
+                    return .failure(CardTransportError.from(e))
+                } catch {
+                    worker.stop()
+                    return .failure(.closed)
                 }
-                let atr = status(card) ?? []
-                return .success(PCSCCardSession(reader: reader, atr: atr, activeProtocol: UInt(proto), deadline: deadline,
-                                                context: context, card: card, worker: worker))
-            } catch let e as PCSCError {
-                worker.stop()
-                return .failure(CardTransportError.from(e))
-            } catch {
-                worker.stop()
-                return .failure(.closed)
             }
+            worker.stop()
+            return .failure(.closed)
         }
         return try result.get()
     }
@@ -137,15 +148,21 @@ public final class PCSCCardSession: CardChannel, @unchecked Sendable {
         return try result.get()
     }
 
-    /// Disconnects (leaving the card powered for the next reader) and
-    /// releases the context, on the session's thread, after any pending
-    /// command.
+    /// Disconnects (leaving the card powered for the next reader), on the
+    /// session's thread after any pending command. A clean session gives its
+    /// context and thread back for the next card; a poisoned one releases.
     public func close() {
-        let first = lock.withLock { () -> Bool in defer { closed = true }; return !closed }
+        let (first, reusable) = lock.withLock { () -> (Bool, Bool) in
+            defer { closed = true }
+            return (!closed, !poisoned)
+        }
         guard first else { return }
         let card = self.card, context = self.context, worker = self.worker
         worker.submit {
-            _ = SCardDisconnect(card, DWORD(SCARD_LEAVE_CARD))
+            let rv = SCardDisconnect(card, DWORD(SCARD_LEAVE_CARD))
+            if reusable && (rv == 0 || UInt32(truncatingIfNeeded: rv) == PCSCError.removedCard), SessionPool.shared.give(context: context, worker: worker) {
+                return
+            }
             context.release()
             worker.stop()
         }
@@ -223,6 +240,27 @@ final class Worker: @unchecked Sendable {
             let job = jobs.removeFirst()
             condition.unlock()
             job()
+        }
+    }
+}
+
+/// Idle contexts and their threads, kept from cleanly closed sessions.
+final class SessionPool: @unchecked Sendable {
+    static let shared = SessionPool()
+    private let lock = NSLock()
+    private var idle: [(context: PCSCContext, worker: Worker)] = []
+    private let limit = 2
+
+    func take() -> (context: PCSCContext, worker: Worker)? {
+        lock.withLock { idle.popLast() }
+    }
+
+    /// False when the pool is full: the caller releases them.
+    func give(context: PCSCContext, worker: Worker) -> Bool {
+        lock.withLock {
+            guard idle.count < limit else { return false }
+            idle.append((context, worker))
+            return true
         }
     }
 }
