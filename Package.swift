@@ -68,6 +68,30 @@ kioskExecutableDependencies += ["KioskApp", "KioskUI"]
 
 // MARK: - Central store, kiosk outbox, sync, SMS.
 
+// MARK: - Operations: kiosk configuration files, systemd notify/watchdog, structured logs.
+for (url, version) in [
+    ("https://github.com/jpsim/Yams.git", "6.2.2"),
+    ("https://github.com/apple/swift-crypto.git", "4.5.2"),
+] where !dependencies.contains(where: {
+    if case .sourceControl(_, let location, _) = $0.kind { return location == url }
+    return "\($0.kind)".contains(url.dropFirst("https://github.com/".count).dropLast(".git".count))
+}) {
+    dependencies.append(.package(url: url, from: Version(stringLiteral: version)))
+}
+let opsCrypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let opsLogging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+products += [
+    .library(name: "KioskConfig", targets: ["KioskConfig"]),
+    .library(name: "ServiceSupport", targets: ["ServiceSupport"]),
+]
+targets += [
+    .target(name: "KioskConfig", dependencies: ["Domain", .product(name: "Yams", package: "Yams"), opsCrypto]),
+    .target(name: "ServiceSupport", dependencies: [opsLogging, opsCrypto]),
+    .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig", "Domain"], exclude: ["Fixtures"]),
+    .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", opsLogging]),
+]
+kioskExecutableDependencies += ["KioskConfig", "ServiceSupport"]
+
 // MARK: - Executables
 targets += [
     .executableTarget(name: "bms-kiosk", dependencies: kioskExecutableDependencies),

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import ServiceSupport
+
+@Suite struct SystemdNotifierTests {
+    @Test func withoutNotifySocketEveryCallIsANoOp() {
+        let notifier = SystemdNotifier(environment: [:])
+        #expect(!notifier.isEnabled)
+        #expect(!notifier.ready())
+        #expect(!notifier.watchdog())
+        #expect(WatchdogPinger(environment: ["WATCHDOG_USEC": "1000000"]) == nil)
+    }
+
+    @Test func sendsReadyStatusWatchdogAndStoppingToThePathSocket() throws {
+        let listener = try NotifySocketListener()
+        let notifier = SystemdNotifier(environment: listener.environment())
+        #expect(notifier.ready(status: "Borne prête"))
+        #expect(notifier.status("outbox 0"))
+        #expect(notifier.watchdog())
+        #expect(notifier.stopping())
+        let texts = (0..<4).compactMap { _ in listener.receive(timeout: .seconds(2)) }
+        #expect(texts.map(\.text) == ["READY=1\nSTATUS=Borne prête", "STATUS=outbox 0", "WATCHDOG=1", "STOPPING=1"])
+        // SO_PASSCRED: systemd knows who speaks; so does the harness.
+        #expect(texts.allSatisfy { $0.pid == getpid() })
+    }
+
+    @Test func reachesAnAbstractSocket() throws {
+        // An abstract name: `@` in NOTIFY_SOCKET, a leading NUL in the address.
+        let name = "@bms-test-\(UUID().uuidString.prefix(12))"
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        let bound = withUnixAddress(name) { bind(fd, $0, $1) }
+        #expect(bound == 0)
+        #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": name]).ready())
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        #expect(String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self) == "READY=1")
+    }
+
+    @Test func ignoresANotifySocketItCannotUse() {
+        #expect(!SystemdNotifier(environment: ["NOTIFY_SOCKET": "relative/path"]).isEnabled)
+        #expect(!SystemdNotifier(environment: ["NOTIFY_SOCKET": "/nonexistent/dir/sock"]).ready())
+        #expect(!SystemdNotifier(environment: ["NOTIFY_SOCKET": "/" + String(repeating: "x", count: 200)]).ready())
+    }
+
+    @Test func watchdogTimeoutIsOnlyForThisProcess() {
+        #expect(WatchdogPinger.watchdogTimeout(environment: ["WATCHDOG_USEC": "3000000"]) == .seconds(3))
+        #expect(WatchdogPinger.watchdogTimeout(environment: ["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "\(getpid())"]) == .seconds(3))
+        #expect(WatchdogPinger.watchdogTimeout(environment: ["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "1"]) == nil)
+        #expect(WatchdogPinger.watchdogTimeout(environment: ["WATCHDOG_USEC": "0"]) == nil)
+        #expect(WatchdogPinger.watchdogTimeout(environment: ["WATCHDOG_USEC": "soon"]) == nil)
+    }
+}
+
+/// The watchdog contract: pings at about half WATCHDOG_USEC while the loop
+/// beats, none once it hangs. Margins are wide (a loaded 2-core machine):
+/// the test checks presence and absence of pings, not their precision.
+@Suite struct WatchdogPingerTests {
+    @Test func pingsWhileTheLoopIsAliveAndStopsWhenItHangs() throws {
+        let listener = try NotifySocketListener()
+        let env = listener.environment(watchdog: .milliseconds(400))
+        let pinger = try #require(WatchdogPinger(environment: env))
+        #expect(pinger.interval == .milliseconds(200))
+        pinger.start()
+        defer { pinger.stop() }
+
+        // The loop: beats every 20 ms for 1.2 s, then hangs (no more beats).
+        let loop = Thread {
+            let end = Date(timeIntervalSinceNow: 1.2)
+            while Date() < end { pinger.heartbeat(); usleep(20_000) }
+        }
+        loop.start()
+        let alive = listener.collect(for: .milliseconds(1300))
+        let hung = listener.collect(for: .milliseconds(1200))
+
+        let alivePings = alive.filter { $0.text == "WATCHDOG=1" }
+        #expect(alivePings.count >= 3, "expected pings every ~200 ms while alive, got \(alivePings.count)")
+        #expect(alivePings.count <= 8)
+        // Gaps between pings: near the interval, never beyond the timeout.
+        for (a, b) in zip(alivePings, alivePings.dropFirst()) {
+            #expect(b.received - a.received < .milliseconds(400) + .milliseconds(300))
+        }
+        // After the hang at most one ping (a beat just before the hang), then silence.
+        #expect(hung.filter { $0.text == "WATCHDOG=1" }.count <= 1)
+        #expect(alive.allSatisfy { $0.pid == getpid() })
+    }
+
+    @Test func noPingBeforeTheFirstHeartbeat() throws {
+        let listener = try NotifySocketListener()
+        let pinger = try #require(WatchdogPinger(environment: listener.environment(watchdog: .milliseconds(100))))
+        pinger.start()
+        defer { pinger.stop() }
+        #expect(listener.collect(for: .milliseconds(400)).isEmpty)
+        pinger.heartbeat()
+        #expect(listener.receive(timeout: .seconds(2))?.text == "WATCHDOG=1")
+    }
+}
