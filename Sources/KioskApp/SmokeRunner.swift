@@ -229,6 +229,9 @@ public final class SmokeRunner {
 
     func execute(_ step: ScenarioStep, host: KioskHost, clock: TestClock, cards: FakeCardSource, scenario: Scenario) async throws {
         let c = host.controller
+        // Deterministic: an utterance finishes before the next step (so
+        // "Écouter" never finds the previous one still speaking).
+        (host.speech.output as? EspeakSpeech)?.waitUntilDone()
         func current() -> DisplayList { host.renderIfNeeded(); return host.list! }
         switch step {
         case .tap(let label):

@@ -353,7 +353,7 @@ public struct LayoutEngine {
     }
 
     func placeKeypad(_ k: Keypad, in frame: Rect, into list: inout DisplayList) {
-        let kw = min((frame.width - 2 * gap) / 3, mm(40)), kh = keypadKeyHeight
+        let kw = min((frame.width - 2 * gap) / 3, mm(45)), kh = keypadKeyHeight
         let x0 = frame.x + (frame.width - (3 * kw + 2 * gap)) / 2
         let keys: [[String]] = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["erase", "0", "ok"]]
         for (r, row) in keys.enumerated() {
