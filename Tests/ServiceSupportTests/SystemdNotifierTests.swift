@@ -95,3 +95,50 @@ import Testing
         #expect(listener.receive(timeout: .seconds(2))?.text == "WATCHDOG=1")
     }
 }
+
+/// The real executable under the harness, as systemd would run it: READY=1,
+/// pings while the loop beats, silence once it hangs.
+@Suite struct WatchdogProcessTests {
+    /// `swift test` builds every product next to the test bundle.
+    static var kioskBinary: URL? {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("bms-kiosk")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    @Test(.enabled(if: kioskBinary != nil, "bms-kiosk is not built next to the tests"))
+    func aHungLoopStopsThePings() throws {
+        let listener = try NotifySocketListener()
+        let process = Process()
+        process.executableURL = Self.kioskBinary
+        process.arguments = ["watchdog-selftest", "--hang-after", "1.5", "--exit-after", "3.5"]
+        process.environment = ProcessInfo.processInfo.environment.merging(listener.environment(watchdog: .milliseconds(400))) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let ready = try #require(listener.receive(timeout: .seconds(10)), "no READY=1 from the child")
+        #expect(ready.text.hasPrefix("READY=1"))
+        #expect(ready.pid == process.processIdentifier)
+        let start = ready.received
+        var messages: [NotifySocketListener.Message] = []
+        while case let left = start + .milliseconds(3300) - .now, left > .zero {
+            if let m = listener.receive(timeout: left) { messages.append(m) }
+        }
+        let pings = messages.filter { $0.text == "WATCHDOG=1" }.map { $0.received - start }
+        let beforeHang = pings.filter { $0 < .milliseconds(1400) }
+        let afterHang = pings.filter { $0 > .milliseconds(1900) }
+        #expect(beforeHang.count >= 3, "pings before the hang: \(pings)")
+        #expect(afterHang.isEmpty, "pings after the hang: \(pings)")
+        #expect(messages.contains { $0.text == "STATUS=watchdog self-test: loop hung" })
+        process.waitUntilExit()
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("level=warning label=bms.kiosk.watchdog-selftest msg=\"simulating a hung main loop: heartbeats stop\""))
+        #expect(listener.collect(for: .milliseconds(300)).last?.text == "STOPPING=1")
+    }
+}
