@@ -45,6 +45,8 @@ public struct CardFile: Codable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem.unreadable(path: path, detail: "no such file")
         }
+        // A card holds a few kilobytes: anything much larger is not a card description.
+        guard data.count <= 256 * 1024 else { throw Problem.unreadable(path: path, detail: "over 256 KB") }
         do { return try JSONDecoder().decode(CardFile.self, from: data) } catch {
             throw Problem.unreadable(path: path, detail: "\(error)")
         }

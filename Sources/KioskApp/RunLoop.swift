@@ -36,7 +36,7 @@ public final class KioskRunLoop {
         }
         defer { reader.cancel() }
         let end = seconds.map { monotonicNanos() + UInt64($0 * 1e9) }
-        host.renderIfNeeded(force: true)
+        host.renderIfNeeded()
         while !quit {
             let now = monotonicNanos()
             if let end, now >= end { break }

@@ -8,6 +8,8 @@ public enum ScenarioStep: Equatable, Sendable {
     case type(String)
     case cardInsert(String)
     case cardRemove
+    /// A card in the slot, not read yet (the wait screen).
+    case cardReading
     case advance(seconds: Double)
     case expectScreen(String)
     case expectText(String)
@@ -38,6 +40,7 @@ public struct Scenario: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ParseError(path: path, line: 0, message: "scenario file not found")
         }
+        guard data.count <= 1_000_000 else { throw ParseError(path: path, line: 0, message: "scenario file over 1 MB: split it") }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try parse(String(decoding: data, as: UTF8.self), name: name, path: path)
     }
@@ -87,7 +90,8 @@ public struct Scenario: Sendable {
             switch t.count > 1 ? t[1] : "" {
             case "insert": return .cardInsert(try rest(2))
             case "remove": return .cardRemove
-            default: throw StepError(message: "card insert FILE | card remove")
+            case "reading": return .cardReading
+            default: throw StepError(message: "card insert FILE | card reading | card remove")
             }
         case "advance":
             let v = try rest(1)
@@ -260,6 +264,8 @@ public final class SmokeRunner {
             }
         case .cardRemove:
             for e in cards.remove() { c.handle(card: e) }
+        case .cardReading:
+            c.handle(card: .inserted)
         case .advance(let seconds):
             // One tick a second, as the real loop does.
             var left = seconds

@@ -54,6 +54,7 @@ public final class RawSDLBaseline {
         SDL_SetRenderDrawColor(renderer, background.r, background.g, background.b, 255)
         SDL_RenderClear(renderer)
         for (var r, c) in rects {
+            SDL_SetRenderDrawBlendMode(renderer, c.a < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE)
             SDL_SetRenderDrawColor(renderer, c.r, c.g, c.b, c.a)
             SDL_RenderFillRect(renderer, &r)
         }
@@ -63,7 +64,7 @@ public final class RawSDLBaseline {
 }
 
 /// Monotonic time in nanoseconds.
-public func monotonicNanos() -> UInt64 { SDL_GetPerformanceCounter() &* 1_000_000_000 / SDL_GetPerformanceFrequency() }
+public func monotonicNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 /// Median and 99th percentile of samples.
 public func percentiles(_ samples: [Double]) -> (median: Double, p99: Double) {

@@ -1,4 +1,5 @@
 import CSDL2
+import Dispatch
 
 /// What the UI reacts to. Mouse clicks and finger touches both become a tap
 /// (pushed SDL finger events do not synthesise mouse events).
@@ -54,7 +55,18 @@ public enum InputMapper {
     /// Sleeps until at least one event (or the timeout), then returns every
     /// pending event the kiosk reacts to.
     public static func waitInputs(timeoutMS: Int32, size: Size) -> [InputEvent] {
-        guard let first = wait(timeoutMS: timeoutMS) else { return [] }
+        let first: SDL_Event?
+        if driverCanWait {
+            first = wait(timeoutMS: timeoutMS)
+        } else if let e = poll() {
+            first = e
+        } else {
+            // dummy/offscreen drivers make SDL_WaitEventTimeout poll every
+            // millisecond; sleep on our own signal instead (idle CPU ≈ 0).
+            _ = wakeSignal.wait(timeout: .now() + .milliseconds(Int(timeoutMS)))
+            first = poll()
+        }
+        guard let first else { return [] }
         var out = [map(first, size: size)]
         while let e = poll() { out.append(map(e, size: size)) }
         return out.compactMap { $0 }
@@ -78,6 +90,7 @@ public enum InputMapper {
             e.tfinger.pressure = 1
             SDL_PushEvent(&e)
         }
+        wakeSignal.signal()
     }
 
     public static func pushMouseClick(_ p: Point) {
@@ -93,6 +106,7 @@ public enum InputMapper {
             e.button.y = Int32(p.y)
             SDL_PushEvent(&e)
         }
+        wakeSignal.signal()
     }
 
     /// Wakes the UI thread from `wait` (thread-safe: SDL_PushEvent may be
@@ -101,6 +115,17 @@ public enum InputMapper {
         var e = SDL_Event()
         e.user.type = SDL_USEREVENT.rawValue
         SDL_PushEvent(&e)
+        wakeSignal.signal()
+    }
+
+    /// Signalled with every event the kiosk pushes itself.
+    nonisolated static let wakeSignal = DispatchSemaphore(value: 0)
+
+    /// True when the video driver really sleeps in SDL_WaitEventTimeout.
+    static var driverCanWait: Bool {
+        guard let d = SDL_GetCurrentVideoDriver() else { return false }
+        let name = String(cString: d)
+        return name != "dummy" && name != "offscreen"
     }
 
     /// Drops pending events.
