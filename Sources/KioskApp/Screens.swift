@@ -73,7 +73,7 @@ extension KioskController {
                                          okEnabled: code.count == codeLength, digitSpeech: t["keypad.digit"]))
             return ScreenModel(id: "code", title: t["code.title"],
                                banner: codeError.map { Banner(kind: .error, text: $0) },
-                               body: .hstack([field, pad], spacingMM: 10), footer: [finish],
+                               body: .adaptive([field, pad], minChildWidthMM: 110, spacingMM: 10), footer: [finish],
                                focusID: code.count == codeLength ? "keypad.ok" : nil)
         case .codeLocked:
             return ScreenModel(id: "locked", title: t["locked.title"], banner: Banner(kind: .error, text: t["locked.banner"]),
@@ -153,9 +153,10 @@ extension KioskController {
     func galleryScreen() -> ScreenModel {
         let t = catalog
         let g = gallery
-        let tabs = Node.hstack(GalleryState.Tab.allCases.map { tab in
+        // Tabs and "close" on one row: the widgets get the rest of the height.
+        let tabs = Node.adaptive(GalleryState.Tab.allCases.map { tab in
             .button(Button(id: "gallery.tab.\(tab.rawValue)", label: t["gallery.tab.\(tab.rawValue)"], style: .toggle(on: g.tab == tab)))
-        }, spacingMM: 3)
+        } + [.button(Button(id: "footer.close", label: t["gallery.close"], style: .secondary))], minChildWidthMM: 40, spacingMM: 3)
         var banner: Banner?
         var modal: Modal?
         let body: Node
@@ -209,7 +210,6 @@ extension KioskController {
                             .flexible], spacingMM: 6)
         }
         var screen = ScreenModel(id: "gallery.\(g.tab.rawValue)", title: t["gallery.title"], banner: banner, body: body,
-                                 footer: [Button(id: "footer.close", label: t["gallery.close"], style: .secondary, width: .natural)],
                                  modal: modal, focusID: modal == nil ? nil : "modal.confirm")
         // The tabs say where one is; the room goes to the widgets.
         screen.titleHidden = true

@@ -55,8 +55,14 @@ public struct LayoutEngine {
         list.append(DisplayItem(frame: Rect(x: 0, y: 0, width: size.width, height: barHeight),
                                 kind: .rect(fill: theme.topBar, border: nil, borderWidth: 0, radius: 0), role: .topBar))
         var toolX = size.width - mm(3)
-        for tool in screen.tools.reversed() {
-            let w = naturalWidth(button: tool, style: .small)
+        var toolWidths = screen.tools.map { naturalWidth(button: $0, style: .small) }
+        let toolsRoom = size.width - mm(6) - gap * max(0, screen.tools.count - 1)
+        if toolWidths.reduce(0, +) > toolsRoom, !toolWidths.isEmpty {
+            // Narrow screen: equal shares; labels wrap or shrink inside.
+            toolWidths = toolWidths.map { _ in max(target, toolsRoom / toolWidths.count) }
+        }
+        for (i, tool) in screen.tools.enumerated().reversed() {
+            let w = toolWidths[i]
             toolX -= w
             placeButton(tool, frame: Rect(x: toolX, y: mm(2), width: w, height: target), textStyle: .small, onBar: true, into: &list)
             toolX -= gap
@@ -146,9 +152,42 @@ public struct LayoutEngine {
         return nil
     }
 
+    /// An adaptive stack, decided for a width: a grid of equal cells, as
+    /// many a row as fit at `minChildWidthMM` and with every child's
+    /// longest word; one row when all fit, one column at worst.
+    func resolved(_ s: Stack, width: Int) -> Stack {
+        guard case .adaptive(let minMM) = s.axis else { return s }
+        let sp = mm(s.spacingMM)
+        let cell = max(mm(minMM), s.children.map(minimalWidth).max() ?? 0)
+        let columns = max(1, min(s.children.count, (width + sp) / (cell + sp)))
+        if columns == s.children.count { return Stack(axis: .horizontal, children: s.children, spacingMM: s.spacingMM) }
+        if columns == 1 { return Stack(axis: .vertical, children: s.children, spacingMM: s.spacingMM) }
+        var rows: [Node] = []
+        var i = 0
+        while i < s.children.count {
+            var row = Array(s.children[i..<min(i + columns, s.children.count)])
+            // Short last row: same cell width as the others.
+            while row.count < columns { row.append(.vstack([])) }
+            rows.append(.stack(Stack(axis: .horizontal, children: row, spacingMM: s.spacingMM)))
+            i += columns
+        }
+        return Stack(axis: .vertical, children: rows, spacingMM: s.spacingMM)
+    }
+
+    /// The narrowest a child can be without cutting a word (buttons: the
+    /// longest word of the label at 75 % of its size, plus padding).
+    func minimalWidth(_ node: Node) -> Int {
+        guard case .button(let b) = node else { return 0 }
+        var f = font(.button)
+        f.pixels = f.pixels * 3 / 4
+        let longest = b.label.split(separator: " ").map { measurer.width(of: String($0), font: f) }.max() ?? 0
+        return max(target, longest + 2 * mm(3) + 2)
+    }
+
     func measure(_ node: Node, width: Int) -> Int {
         switch node {
-        case .stack(let s):
+        case .stack(let s0):
+            let s = resolved(s0, width: width)
             let sp = mm(s.spacingMM)
             if s.axis == .vertical {
                 let hs = s.children.map { measure($0, width: naturalWidth($0).map { min($0, width) } ?? width) }
@@ -166,8 +205,8 @@ public struct LayoutEngine {
             return target
         case .keypad:
             return 4 * keypadKeyHeight + 3 * gap
-        case .keyboard:
-            return 5 * target + 4 * gap
+        case .keyboard(let k):
+            return keyboardHeight(k, width: width)
         case .datePicker:
             return font(.small).pixels * 3 / 2 + 3 * target + 2 * gap
         case .list(let l):
@@ -216,7 +255,7 @@ public struct LayoutEngine {
 
     func place(_ node: Node, in frame: Rect, into list: inout DisplayList) {
         switch node {
-        case .stack(let s): placeStack(s, in: frame, into: &list)
+        case .stack(let s): placeStack(resolved(s, width: frame.width), in: frame, into: &list)
         case .text(let t):
             let w = wrap(t.string, style: t.style, width: frame.width)
             placeLines(w, in: Rect(x: frame.x, y: frame.y, width: frame.width, height: w.height),
@@ -371,10 +410,42 @@ public struct LayoutEngine {
         }
     }
 
+    /// Key rows for a width: AZERTY rows of 11 columns when 11 keys of 20 mm
+    /// fit, otherwise the same keys in order, reflowed into fewer columns.
+    func keyboardRows(_ k: Keyboard, width: Int) -> (columns: Int, keyWidth: Int, rows: [[(Button, Int)]]) {
+        var logical: [[(Button, Int)]] = []
+        for (r, row) in Keyboard.rows.enumerated() {
+            var keys: [(Button, Int)] = []
+            if r == 2 { keys.append((Button(id: "\(k.id).shift", label: k.shiftLabel, style: .toggle(on: k.uppercase)), 1)) }
+            for ch in row {
+                let s = k.uppercase ? String(ch).uppercased() : String(ch)
+                keys.append((Button(id: "\(k.id).key.\(ch)", label: s, style: .secondary), 1))
+            }
+            if r == 2 { keys.append((Button(id: "\(k.id).space", label: k.spaceLabel, style: .secondary), 2)) }
+            logical.append(keys)
+        }
+        let fitting = max(4, (width + gap) / (target + gap))
+        let columns = min(11, fitting)
+        let kw = (width - (columns - 1) * gap) / columns
+        guard columns < 11 else { return (columns, kw, logical) }
+        var rows: [[(Button, Int)]] = [[]]
+        var used = 0
+        for key in logical.flatMap({ $0 }) {
+            if used + key.1 > columns { rows.append([]); used = 0 }
+            rows[rows.count - 1].append(key)
+            used += key.1
+        }
+        return (columns, kw, rows)
+    }
+
+    func keyboardHeight(_ k: Keyboard, width: Int) -> Int {
+        let n = keyboardRows(k, width: width).rows.count + 1
+        return n * target + (n - 1) * gap
+    }
+
     func placeKeyboard(_ k: Keyboard, in frame: Rect, into list: inout DisplayList) {
         let kh = target
-        let columns = 11
-        let kw = (frame.width - (columns - 1) * gap) / columns
+        let (columns, kw, rows) = keyboardRows(k, width: frame.width)
         let rowWidth = columns * kw + (columns - 1) * gap
         let x0 = frame.x + (frame.width - rowWidth) / 2
         // Row 0: the text, then erase and OK.
@@ -391,14 +462,7 @@ public struct LayoutEngine {
         placeButton(Button(id: "\(k.id).ok", label: k.okLabel, style: .primary),
                     frame: Rect(x: field.maxX + kw + 2 * gap, y: frame.y, width: okW, height: kh), textStyle: .button, onBar: false, into: &list)
         var y = frame.y + kh + gap
-        for (r, row) in Keyboard.rows.enumerated() {
-            var keys: [(Button, Int)] = []
-            if r == 2 { keys.append((Button(id: "\(k.id).shift", label: k.shiftLabel, style: .toggle(on: k.uppercase)), 1)) }
-            for ch in row {
-                let s = k.uppercase ? String(ch).uppercased() : String(ch)
-                keys.append((Button(id: "\(k.id).key.\(ch)", label: s, style: .secondary), 1))
-            }
-            if r == 2 { keys.append((Button(id: "\(k.id).space", label: k.spaceLabel, style: .secondary), 2)) }
+        for keys in rows {
             let w = keys.reduce(0) { $0 + $1.1 * kw + ($1.1 - 1) * gap } + (keys.count - 1) * gap
             var x = frame.x + (frame.width - w) / 2
             for (b, span) in keys {

@@ -22,10 +22,16 @@ public indirect enum Node: Sendable {
         .stack(Stack(axis: .horizontal, children: children, spacingMM: spacingMM, align: align))
     }
     public static let flexible: Node = .spacer(minMM: 0)
+
+    /// Side by side when each child gets at least `minChildWidthMM`,
+    /// otherwise one under the other (portrait screens, large text).
+    public static func adaptive(_ children: [Node], minChildWidthMM: Double, spacingMM: Double = 5) -> Node {
+        .stack(Stack(axis: .adaptive(minChildWidthMM: minChildWidthMM), children: children, spacingMM: spacingMM))
+    }
 }
 
 public struct Stack: Sendable {
-    public enum Axis: Sendable { case vertical, horizontal }
+    public enum Axis: Sendable, Equatable { case vertical, horizontal, adaptive(minChildWidthMM: Double) }
     /// Cross-axis placement of children that have a natural size.
     public enum Align: Sendable { case start, center, end, fill }
     public var axis: Axis

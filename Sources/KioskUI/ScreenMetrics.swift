@@ -29,8 +29,10 @@ public struct ScreenMetrics: Hashable, Sendable {
     public func px(mm: Double) -> Int { Int((mm * pixelsPerMM).rounded(.up)) }
     public var minTarget: Int { px(mm: Self.minTargetMM) }
 
-    /// Scale from the 800 px reference height the type sizes are given for.
-    public var layoutScale: Double { Double(size.height) / 800 }
+    /// Type sizes are given in px for the reference screen (1280 px over
+    /// 336 mm); other screens get the same physical size, like the targets.
+    public static let referencePixelsPerMM = 1280.0 / 336.0
+    public var layoutScale: Double { pixelsPerMM / Self.referencePixelsPerMM }
 
     public func fontPixels(_ style: TextStyle, shrink: Double = 1) -> Int {
         Int((style.basePixels * layoutScale * fontScale * shrink).rounded())

@@ -30,7 +30,7 @@ public struct Theme: Hashable, Sendable {
     public var track: Color
     public var trackFill: Color
     public var divider: Color
-    /// Border width in px at 800 px of screen height.
+    /// Border width in px on the reference screen.
     public var borderWidth: Double
 
     /// Assurance Maladie look: blue #0C419A on white, calm.
@@ -84,7 +84,8 @@ public struct Theme: Hashable, Sendable {
     }
 }
 
-/// Type sizes, in px at 800 px of screen height, before the user's scale.
+/// Type sizes, in px on the reference screen (1280×800, 15.6"), before the
+/// user's scale; `ScreenMetrics` keeps their physical size on other screens.
 public enum TextStyle: String, Hashable, Sendable, CaseIterable {
     case display, title, body, button, small, key
 

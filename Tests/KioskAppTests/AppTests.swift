@@ -221,11 +221,15 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 
     /// Every screen, FR and EN, normal and high contrast, ×1 and ×1.5: no
     /// missing string, no text cut or off screen.
-    @Test func everyScreenFitsInEveryLanguageAndSize() async throws {
+    @Test(arguments: [Size(width: 1280, height: 800), Size(width: 800, height: 1280), Size(width: 1920, height: 1080)])
+    func everyScreenFitsInEveryLanguageAndSize(_ size: Size) async throws {
         for lang in ["fr", "en"] {
             for contrast in Theme.Contrast.allCases {
                 for scale in [1.0, 1.5] {
-                    let runner = try makeRunner("all") { o in o.language = lang; o.contrast = contrast; o.fontScale = scale }
+                    let runner = try makeRunner("all") { o in
+                        o.language = lang; o.contrast = contrast; o.fontScale = scale; o.size = size
+                        o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
+                    }
                     let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
                     var seen: [DisplayList] = []
                     func snap() { h.renderIfNeeded(); seen.append(h.list!) }
@@ -251,7 +255,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
                     try await tap(h, "gallery.tab.ceam")
                     try await tap(h, "ceam.jean.order"); snap()
                     for l in seen {
-                        #expect(l.problems == [], "\(lang) \(contrast) ×\(scale) \(l.screenID): \(l.problems)")
+                        #expect(l.problems == [], "\(size) \(lang) \(contrast) ×\(scale) \(l.screenID): \(l.problems)")
                         #expect(!l.visibleText.contains("⟦"), "\(lang) \(l.screenID): missing string in \(l.visibleText)")
                     }
                 }
