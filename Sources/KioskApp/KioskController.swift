@@ -37,6 +37,10 @@ public final class KioskController {
     public var onListen: (() -> Void)?
     /// Bumped on every change that needs a new frame.
     public private(set) var revision = 0
+    /// Gentle motion of the wait indicator; off in smoke runs (fixed frames).
+    public var animates = false
+    /// Frames a second while something moves.
+    public static let animationFPS = 10
     public let codeLength = 4
 
     public init(clock: Clock, services: KioskServices, catalogs: [String: Catalog], settings: Settings = Settings(),
@@ -91,6 +95,21 @@ public final class KioskController {
     /// Seconds before the session ends for inactivity, when it is counting.
     public var secondsLeft: Int? {
         session.deadline.map { max(0, Int($0.timeIntervalSince(clock.now).rounded(.up))) }
+    }
+
+    /// True while a screen shows motion (the wait indicator).
+    public var isAnimating: Bool { animates && session.state == .readingCard && overlay == .none }
+
+    /// 0…1, back and forth every 2 s, from the clock (so tests can pin it).
+    public var animationPhase: Double {
+        guard isAnimating else { return 0.35 }
+        let t = clock.now.timeIntervalSinceReferenceDate.truncatingRemainder(dividingBy: 2)
+        return t < 1 ? t : 2 - t
+    }
+
+    /// Changes with every animation step, so the host redraws only then.
+    public var animationStep: Int {
+        isAnimating ? Int(clock.now.timeIntervalSinceReferenceDate * Double(Self.animationFPS)) : -1
     }
 
     public func openGallery() { overlay = .gallery; gallery = GalleryState(); changed() }

@@ -85,7 +85,7 @@ public final class KioskHost {
     /// Lays out and draws when the state changed (or `force`). Returns true when a frame was drawn.
     @discardableResult
     public func renderIfNeeded(force: Bool = false) -> Bool {
-        let key = "\(controller.revision)|\(controller.secondsLeftIfWarning)"
+        let key = "\(controller.revision)|\(controller.secondsLeftIfWarning)|\(controller.animationStep)"
         guard force || key != drawnKey || list == nil else { return false }
         let l = layout()
         list = l

@@ -27,8 +27,9 @@ public final class KioskRunLoop {
         self.cards = cards
     }
 
-    /// Runs until quit, or for `seconds` when given (benchmarks).
-    public func run(seconds: Double? = nil) async {
+    /// Runs until quit, or for `seconds` when given (benchmarks, tests), or
+    /// until `until` holds.
+    public func run(seconds: Double? = nil, until: (() -> Bool)? = nil) async {
         let inbox = self.inbox
         let stream = cards.events
         let reader = Task.detached {
@@ -40,7 +41,9 @@ public final class KioskRunLoop {
         while !quit {
             let now = monotonicNanos()
             if let end, now >= end { break }
+            if let until, until() { break }
             var timeout: Int32 = host.controller.session.state.isInteractive ? 1000 : 60_000
+            if host.controller.isAnimating { timeout = Int32(1000 / KioskController.animationFPS) }
             if let end { timeout = min(timeout, Int32((end - now) / 1_000_000) + 1) }
             for input in InputMapper.waitInputs(timeoutMS: timeout, size: host.renderer.size) { await handle(input) }
             for c in inbox.take() { host.controller.handle(card: c) }

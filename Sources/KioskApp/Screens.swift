@@ -48,7 +48,7 @@ extension KioskController {
         case .readingCard:
             return ScreenModel(id: "reading", title: t["reading.title"], body: .vstack([
                 .flexible,
-                .progress(Progress(id: "reading.progress", message: t["reading.message"], phase: 0.35)),
+                .progress(Progress(id: "reading.progress", message: t["reading.message"], phase: animationPhase)),
                 .flexible,
             ]))
         case .cardRefused(let verdict):

@@ -42,6 +42,7 @@ enum KioskMain {
                                     physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: renderer.size))
         let controller = KioskController(clock: SystemClock(), services: FakeKioskServices(), catalogs: catalogs,
                                          settings: .init(language: lang, autoSpeech: speech))
+        controller.animates = true
         let speaker = SpeechController(output: try? EspeakSpeech(), enabled: speech, language: lang)
         let host = KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speaker)
         let loop = KioskRunLoop(host: host, cards: FakeCardSource())

@@ -111,6 +111,27 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         h.renderIfNeeded()
     }
 
+    @Test func drawsOnlyWhenSomethingChanged() async throws {
+        let (h, clock, _) = try host()
+        let frames = h.framesDrawn
+        for _ in 0..<5 { clock.advance(seconds: 10); h.controller.tick() }
+        #expect(!h.renderIfNeeded())
+        #expect(h.framesDrawn == frames)
+        try await tap(h, "tool.contrast")
+        #expect(h.framesDrawn == frames + 1)
+    }
+
+    @Test func waitIndicatorMovesWithTheClockOnlyWhenAnimating() throws {
+        let (h, clock, _) = try host()
+        h.controller.handle(card: .inserted)
+        #expect(h.controller.animationStep == -1)
+        h.controller.animates = true
+        let p0 = h.controller.animationPhase
+        clock.advance(seconds: 0.3)
+        #expect(h.controller.animationPhase != p0)
+        #expect(h.renderIfNeeded())
+    }
+
     @Test func keypadDigitIsMaskedAndShownInPixels() async throws {
         let (h, _, _) = try host()
         try insert(h)
@@ -292,4 +313,36 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(try await s.checkCode("0000", card: id) == .locked)
         #expect(try await s.checkCode("1234", card: id) == .locked)
     }
+}
+
+/// The real loop on SDL's one event queue: one test at a time.
+@Suite(.serialized) @MainActor struct RunLoopTests {
+    func host(_ name: String) throws -> (KioskHost, TestClock, SmokeRunner) {
+        let runner = try makeRunner(name)
+        let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+        h.renderIfNeeded(force: true)
+        return (h, clock, runner)
+    }
+
+    @Test func runLoopTakesAnInjectedFingerTap() async throws {
+        let (h, _, _) = try host("loop")
+        let target = try #require(h.list?.target(id: "tool.contrast"))
+        InputMapper.flush()
+        InputMapper.pushFingerTap(target.frame.center, size: h.renderer.size)
+        let loop = KioskRunLoop(host: h, cards: FakeCardSource())
+        await loop.run(seconds: 5) { h.controller.settings.contrast == .high }
+        #expect(h.controller.settings.contrast == .high)
+        #expect(try h.renderer.snapshot().dominantColor(in: Rect(x: 0, y: 300, width: 100, height: 100)) == Theme.high.background)
+    }
+
+    @Test func runLoopTakesCardEventsFromAnotherThread() async throws {
+        let (h, _, _) = try host("loop-card")
+        let cards = FakeCardSource()
+        let loop = KioskRunLoop(host: h, cards: cards)
+        let path = demoCard
+        Task.detached { try? await Task.sleep(for: .milliseconds(50)); _ = try? cards.insert(file: path) }
+        await loop.run(seconds: 5) { h.list?.screenID == "code" }
+        #expect(h.list?.screenID == "code")
+    }
+
 }
