@@ -181,23 +181,24 @@ public final class KioskController {
             switch e {
             case .showInactivityWarning: warningVisible = true
             case .hideInactivityWarning: warningVisible = false
-            case .wipe: wipe()
+            case .wipe: wipe(resetSettings: session.state == .attract)
             }
         }
         if !session.state.isInteractive { warningVisible = false }
-        if case .attract = session.state, event == .cardRemoved { wipe() }
+        if case .attract = session.state, event == .cardRemoved { wipe(resetSettings: true) }
         if event != .tick || !effects.isEmpty { changed() }
     }
 
-    /// The next person sees nothing of the last: code, errors, services,
-    /// and their accessibility choices go.
-    private func wipe() {
+    /// The next person sees nothing of the last: code, errors, services go
+    /// at once; language, contrast and text size stay until the card is
+    /// taken, so "take your card" is read in the person's own choice.
+    private func wipe(resetSettings: Bool) {
         code = ""
         codeError = nil
         offered = []
         warningVisible = false
         if overlay == .settings { overlay = .none }
-        settings = defaults
+        if resetSettings { settings = defaults }
         changed()
     }
 }

@@ -205,6 +205,11 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         try await tap(h, "keypad.ok")
         try await tap(h, "tool.contrast")
         #expect(h.list?.visibleText.contains("Jean") == true)
+        try await tap(h, "footer.finish")
+        // Ended: nothing personal, but still in the person's contrast.
+        #expect(h.list?.screenID == "ended")
+        #expect(h.list?.visibleText.contains("Jean") == false)
+        #expect(h.controller.settings.contrast == .high)
         h.controller.handle(card: .removed)
         h.renderIfNeeded()
         #expect(h.list?.screenID == "attract")
