@@ -22,10 +22,21 @@ struct ConfigCheck: ParsableCommand {
     @Argument(help: "The configuration directory.")
     var directory: String = "kiosk-config"
 
+    @Flag(help: "One JSON document (for fleet tools) instead of lines.")
+    var json = false
+
     func run() throws {
         let report = KioskConfiguration.check(directory: URL(fileURLWithPath: directory), displayName: directory)
         let (lines, status) = report.render(directory: directory)
-        for line in lines { print(line) }
+        if json {
+            struct Output: Encodable { var directory: String; var ok: Bool; var problems: [ConfigError]; var summary: String }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let output = Output(directory: directory, ok: status == 0, problems: report.problems, summary: lines.last ?? "")
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+        } else {
+            for line in lines { print(line) }
+        }
         fflush(nil)  // print is block-buffered when stdout is not a terminal
         if status != 0 { throw ExitCode(status) }
     }

@@ -202,3 +202,27 @@ import Testing
         #expect(Suggest.closest(to: String(repeating: "x", count: 10_000), in: ["width"]) == nil)
     }
 }
+
+@Suite struct ConfigurationStateTests {
+    @Test func anInvalidDirectoryKeepsTheKioskOutOfServiceWithAReason() {
+        let state = ConfigurationState.load(directory: ConfigCheckTests.fixtures.appendingPathComponent("out-of-range"))
+        guard case .outOfService(let errors) = state else { Issue.record("loaded"); return }
+        #expect(errors.errors.count == 7)
+        #expect(state.outOfServiceReason == "Configuration invalide: 7 erreur(s) dans kiosk.yaml, rules.yaml. bms-kiosk config check")
+        let fields = errors.errors[0].logFields
+        #expect(fields["line"] == "7" && fields["key"] == "screen.physicalWidthMm" && fields["kind"] == "outOfRange")
+    }
+
+    @Test func aValidDirectoryIsReady() {
+        guard case .ready(let c) = ConfigurationState.load(directory: ConfigCheckTests.fixtures.appendingPathComponent("valid")) else {
+            Issue.record("not ready"); return
+        }
+        #expect(c.terminal.id == "FIX-0001")
+    }
+
+    @Test func errorsEncodeForFleetTools() throws {
+        let e = ConfigError(.unknownKey, file: "k.yaml", line: 5, column: 3, key: "screen.widht", didYouMean: "width")
+        let json = String(decoding: try JSONEncoder().encode(e), as: UTF8.self)
+        #expect(json.contains(#""didYouMean":"width""#) && json.contains(#""line":5"#) && json.contains(#""kind":"unknownKey""#))
+    }
+}
