@@ -26,9 +26,19 @@ public enum SDLRuntime {
         }
         SDL_SetMainReady()
         guard SDL_Init(UInt32(SDL_INIT_VIDEO | SDL_INIT_EVENTS)) == 0 else { throw SDLError("SDL_Init") }
+        started = true
+        try startText()
+    }
+
+    private static var textStarted = false
+
+    /// Fonts and PNG only: no video driver is chosen, so measuring text
+    /// never decides between a window and a surface.
+    public static func startText() throws {
+        guard !textStarted else { return }
         guard TTF_Init() == 0 else { throw SDLError("TTF_Init") }
         _ = IMG_Init(Int32(IMG_INIT_PNG.rawValue))
-        started = true
+        textStarted = true
     }
 }
 
@@ -47,16 +57,23 @@ public final class FontLibrary: TextMeasurer {
         for p in [regularPath, boldPath] where !FileManager.default.fileExists(atPath: p) {
             throw SDLError(call: "font \(p)", message: "missing: copy DejaVu Sans into Assets/fonts/")
         }
-        try SDLRuntime.start(headless: ProcessInfo.processInfo.environment["DISPLAY"] == nil)
+        try SDLRuntime.startText()
+        // Open both faces now: a damaged file is an error at start, not a crash later.
+        for bold in [false, true] {
+            let path = bold ? boldPath : regularPath
+            guard let f = TTF_OpenFont(path, 20) else { throw SDLError(call: "TTF_OpenFont \(path)", message: String(cString: SDL_GetError())) }
+            fonts[FontSpec(pixels: 20, bold: bold)] = f
+        }
     }
 
     isolated deinit {
-        for f in fonts.values { TTF_CloseFont(f) }
+        for f in Set(fonts.values) { TTF_CloseFont(f) }
     }
 
     public func font(_ spec: FontSpec) -> OpaquePointer {
         if let f = fonts[spec] { return f }
-        let f = TTF_OpenFont(spec.bold ? boldPath : regularPath, Int32(spec.pixels))!
+        // Checked at init; if a size still fails, draw with the 20 px face rather than stop.
+        let f = TTF_OpenFont(spec.bold ? boldPath : regularPath, Int32(spec.pixels)) ?? fonts[FontSpec(pixels: 20, bold: spec.bold)]!
         fonts[spec] = f
         return f
     }
