@@ -264,6 +264,11 @@ struct KioskFileReader {
         }
         let issuers = keys("issuers", default: "trust/issuers")
         let centralKeys = keys("central", default: "trust/central")
+        if centralKeys.isEmpty, !checker.errors.contains(where: { $0.key.hasPrefix("trust.central") }) {
+            checker.report(.missingKey, at: tr.mark ?? top.mark, key: "trust.central",
+                           expected: "the central store's signing key: without it the rights written on cards cannot be verified",
+                           warning: true)
+        }
         if issuers.isEmpty, !checker.errors.contains(where: { $0.key.hasPrefix("trust.issuers") }) {
             checker.report(.missingKey, at: tr.mark ?? top.mark, key: "trust.issuers",
                            expected: "at least one trusted card issuer key: without one no card is accepted")

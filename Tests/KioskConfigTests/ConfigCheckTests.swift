@@ -32,7 +32,7 @@ import Testing
         #expect(c.rules == .standard)
         let (lines, status) = report.render(directory: "valid")
         #expect(status == 0)
-        #expect(lines == ["OK valid: terminal FIX-0001 (Test site), 1920×1080 landscape, 2 services, languages fr/en, any reader, 1 issuer key, 0 central keys, central https://central.example.org:8443, rules standard. The reader's presence is checked by `bms-kiosk doctor`, not here."])
+        #expect(lines == ["OK valid: terminal FIX-0001 (Test site), 1920×1080 landscape, 2 services, languages fr/en, any reader, 1 issuer key, 1 central key, central https://central.example.org:8443, rules standard. The reader's presence is checked by `bms-kiosk doctor`, not here."])
     }
 
     @Test func typosAreUnknownKeysWithTheirCorrection() {
@@ -224,5 +224,76 @@ import Testing
         let e = ConfigError(.unknownKey, file: "k.yaml", line: 5, column: 3, key: "screen.widht", didYouMean: "width")
         let json = String(decoding: try JSONEncoder().encode(e), as: UTF8.self)
         #expect(json.contains(#""didYouMean":"width""#) && json.contains(#""line":5"#) && json.contains(#""kind":"unknownKey""#))
+    }
+}
+
+@Suite struct ConfigWarningTests {
+    /// Warnings are printed but do not stop the kiosk.
+    @Test func noCentralKeyIsAWarning() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keys = ConfigCheckTests.fixtures.appendingPathComponent("keys").path
+        let kiosk = try String(contentsOf: ConfigCheckTests.fixtures.appendingPathComponent("valid/kiosk.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "  central: [../keys/central]\n", with: "")
+            .replacingOccurrences(of: "../keys", with: keys)
+        try kiosk.write(to: dir.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        try "url: https://central.example.org\nkeyFile: \(keys)/kiosk-FIX-0001.json\n"
+            .write(to: dir.appendingPathComponent("central.yaml"), atomically: true, encoding: .utf8)
+
+        let report = KioskConfiguration.check(directory: dir, displayName: "cfg")
+        #expect(report.configuration != nil)
+        #expect(report.errors.isEmpty)
+        #expect(report.warnings.map(\.description) == [
+            "cfg/kiosk.yaml:13:3: trust.central: warning: missing; expected the central store's signing key: without it the rights written on cards cannot be verified",
+        ])
+        let (lines, status) = report.render(directory: "cfg")
+        #expect(status == 0)
+        #expect(lines.last?.hasSuffix("rules standard, 1 warning. The reader's presence is checked by `bms-kiosk doctor`, not here.") == true)
+    }
+}
+
+/// Whatever a technician's editor leaves in the file, the check answers
+/// with errors (located in the file) and never crashes.
+@Suite struct ConfigRobustnessTests {
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func mangledFilesGiveLocatedErrorsNeverACrash() throws {
+        let base = try String(contentsOf: ConfigCheckTests.fixtures.appendingPathComponent("valid/kiosk.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "../keys", with: ConfigCheckTests.fixtures.appendingPathComponent("keys").path)
+        let central = try String(contentsOf: ConfigCheckTests.fixtures.appendingPathComponent("valid/central.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "../keys", with: ConfigCheckTests.fixtures.appendingPathComponent("keys").path)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try central.write(to: dir.appendingPathComponent("central.yaml"), atomically: true, encoding: .utf8)
+        var rng = SplitMix(state: 42)
+        let pieces: [String] = [":", " ", "\n", "\t", "- ", "[", "]", "{", "}", "\"", "'", "&a", "*a", "!!int", "~", "#", "é", "0x", "99999999999999999999"]
+        var rejected = 0
+        for _ in 0..<300 {
+            var chars = Array(base)
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 0..<chars.count, using: &rng)
+                if Bool.random(using: &rng) { chars.remove(at: i) } else { chars.insert(contentsOf: pieces.randomElement(using: &rng)!, at: i) }
+            }
+            try String(chars).write(to: dir.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+            let report = KioskConfiguration.check(directory: dir, displayName: "cfg")
+            #expect((report.configuration == nil) == !report.errors.isEmpty)
+            if !report.errors.isEmpty {
+                rejected += 1
+                let unlocated = report.errors.filter { !$0.file.hasPrefix("cfg/") || $0.line == nil }
+                #expect(unlocated.isEmpty, "\(unlocated.map(\.description))")
+            }
+        }
+        #expect(rejected > 100)
     }
 }
