@@ -41,6 +41,7 @@ extension KioskController {
         case .attract:
             return ScreenModel(id: "attract", title: t["attract.title"], body: .vstack([
                 .flexible,
+                .drawing(Self.insertCardPictogram),
                 .text(Text(t["attract.insert"], style: .display, alignment: .center, id: "attract.insert")),
                 .text(Text(t["attract.services"], style: .body, alignment: .center, muted: true, id: "attract.services")),
                 .flexible,
@@ -114,6 +115,16 @@ extension KioskController {
             ], spacingMM: 6))
         }
     }
+
+    /// A card going down into the reader's slot.
+    static let insertCardPictogram = Drawing(id: "attract.pictogram", widthMM: 60, heightMM: 48, shapes: [
+        .rect(x: 15, y: 0, width: 30, height: 40, radius: 3, fill: .surface, border: .primary),
+        .rect(x: 20, y: 6, width: 9, height: 7, radius: 1.2, fill: .accent, border: nil),
+        .rect(x: 20, y: 22, width: 20, height: 2, radius: 1, fill: .primary, border: nil),
+        .rect(x: 20, y: 27, width: 14, height: 2, radius: 1, fill: .primary, border: nil),
+        .glyph("▼", x: 53, y: 24, size: 9, paint: .primary),
+        .rect(x: 4, y: 43, width: 52, height: 5, radius: 2.5, fill: .text, border: nil),
+    ])
 
     func refusalKey(_ v: CardVerdict) -> String {
         switch v {

@@ -218,6 +218,8 @@ public struct LayoutEngine {
             return measureBanner(b, width: width)
         case .image(let i):
             return mm(i.heightMM)
+        case .drawing(let d):
+            return mm(d.heightMM)
         }
     }
 
@@ -271,6 +273,8 @@ public struct LayoutEngine {
         case .list(let l): placeList(l, in: frame, into: &list)
         case .progress(let p): placeProgress(p, in: frame, into: &list)
         case .banner(let b): placeBanner(b, frame: Rect(x: frame.x, y: frame.y, width: frame.width, height: measureBanner(b, width: frame.width)), inset: 0, into: &list)
+        case .drawing(let d):
+            placeDrawing(d, in: frame, into: &list)
         case .image(let i):
             let h = mm(i.heightMM), w = Int(Double(h) * i.aspect)
             list.append(DisplayItem(frame: Rect(x: frame.x + (frame.width - w) / 2, y: frame.y, width: w, height: h),
@@ -581,6 +585,36 @@ public struct LayoutEngine {
                     frame: Rect(x: frame.x, y: y, width: bw, height: target), textStyle: .button, onBar: false, into: &list)
         placeButton(Button(id: "\(l.id).next", label: "▼ " + l.nextLabel, style: .secondary, enabled: l.firstVisible + shown < l.rows.count),
                     frame: Rect(x: frame.x + bw + gap, y: y, width: bw, height: target), textStyle: .button, onBar: false, into: &list)
+    }
+
+    func paint(_ p: Drawing.Paint) -> Color {
+        switch p {
+        case .primary: theme.primary
+        case .surface: theme.surface
+        case .text: theme.text
+        case .muted: theme.mutedText
+        case .accent: theme.focusRing
+        case .background: theme.background
+        case .track: theme.track
+        }
+    }
+
+    func placeDrawing(_ d: Drawing, in frame: Rect, into list: inout DisplayList) {
+        let x0 = frame.x + (frame.width - mm(d.widthMM)) / 2, y0 = frame.y
+        func px(_ v: Double) -> Int { Int((v * metrics.pixelsPerMM).rounded()) }
+        for shape in d.shapes {
+            switch shape {
+            case .rect(let x, let y, let w, let h, let r, let fill, let b):
+                list.append(DisplayItem(frame: Rect(x: x0 + px(x), y: y0 + px(y), width: px(w), height: px(h)),
+                                        kind: .rect(fill: paint(fill), border: b.map(paint), borderWidth: b == nil ? 0 : border, radius: px(r)),
+                                        widgetID: d.id, role: .image))
+            case .glyph(let g, let x, let y, let size, let p):
+                let f = FontSpec(pixels: px(size), bold: true)
+                let w = measurer.width(of: g, font: f), h = measurer.lineHeight(f)
+                list.append(DisplayItem(frame: Rect(x: x0 + px(x) - w / 2, y: y0 + px(y) - h / 2, width: w, height: h),
+                                        kind: .text(g, font: f, color: paint(p)), widgetID: d.id, role: .image))
+            }
+        }
     }
 
     func placeProgress(_ p: Progress, in frame: Rect, into list: inout DisplayList) {

@@ -14,6 +14,7 @@ public indirect enum Node: Sendable {
     case progress(Progress)
     case banner(Banner)
     case image(Image)
+    case drawing(Drawing)
 
     public static func vstack(_ children: [Node], spacingMM: Double = 5, align: Stack.Align = .fill) -> Node {
         .stack(Stack(axis: .vertical, children: children, spacingMM: spacingMM, align: align))
@@ -200,6 +201,25 @@ public struct Image: Sendable {
     public var aspect: Double
     public init(id: String, path: String, heightMM: Double, aspect: Double) {
         self.id = id; self.path = path; self.heightMM = heightMM; self.aspect = aspect
+    }
+}
+
+/// A small vector drawing as data (pictograms): shapes in millimetres
+/// from the drawing's top-left, coloured by theme role, so high contrast
+/// recolours them too.
+public struct Drawing: Sendable {
+    public enum Paint: Sendable { case primary, surface, text, muted, accent, background, track }
+    public enum Shape: Sendable {
+        case rect(x: Double, y: Double, width: Double, height: Double, radius: Double, fill: Paint, border: Paint?)
+        /// One glyph (e.g. an arrow), centred on (x, y), `size` mm high.
+        case glyph(String, x: Double, y: Double, size: Double, paint: Paint)
+    }
+    public var id: String
+    public var widthMM: Double
+    public var heightMM: Double
+    public var shapes: [Shape]
+    public init(id: String, widthMM: Double, heightMM: Double, shapes: [Shape]) {
+        self.id = id; self.widthMM = widthMM; self.heightMM = heightMM; self.shapes = shapes
     }
 }
 
