@@ -169,6 +169,9 @@ public final class SmokeRunner {
     public var log: (String) -> Void = { print($0) }
     private let fonts: FontLibrary
     private let catalogs: [String: Catalog]
+    /// Names and NIRs of the cards inserted so far: failure messages quote
+    /// the screen, and must not carry them into logs.
+    private var personal: Set<String> = []
 
     public init(options: Options) throws {
         self.options = options
@@ -206,8 +209,9 @@ public final class SmokeRunner {
                 try await execute(step, host: host, clock: clock, cards: cards, scenario: scenario)
                 host.renderIfNeeded()
             } catch {
-                failures.append(Failure(scenario: scenario.name, line: line, message: "\(error)"))
-                log("FAIL \(scenario.path):\(line): \(error)")
+                let message = redact("\(error)")
+                failures.append(Failure(scenario: scenario.name, line: line, message: message))
+                log("FAIL \(scenario.path):\(line): \(message)")
                 // Later steps depend on this one: stop the scenario.
                 break
             }
@@ -219,6 +223,20 @@ public final class SmokeRunner {
     }
 
     struct StepFailure: Error, CustomStringConvertible { var description: String }
+
+    func remember(_ id: CardIdentity) {
+        for p in id.foyer.persons {
+            for n in [p.nomFamille, p.nomUsage].compactMap({ $0 }) + p.prenoms.split(separator: " ").map(String.init) where n.count >= 2 {
+                personal.insert(n)
+            }
+            for nir in [p.ownNIR, p.ouvrantDroitNIR].compactMap({ $0 }) { personal.insert(nir.text); personal.insert(nir.formatted) }
+        }
+    }
+
+    /// The message with every remembered name or NIR replaced by ‹…›.
+    func redact(_ message: String) -> String {
+        personal.sorted { $0.count > $1.count }.reduce(message) { $0.replacingOccurrences(of: $1, with: "‹…›") }
+    }
 
     func resolve(_ path: String, scenario: Scenario) -> String {
         let fm = FileManager.default
@@ -258,7 +276,9 @@ public final class SmokeRunner {
                 await host.tap(at: key.frame.center)
             }
         case .cardInsert(let file):
-            for e in try cards.insert(file: resolve(file, scenario: scenario)) {
+            let events = try cards.insert(file: resolve(file, scenario: scenario))
+            for case .read(let id, _) in events { remember(id) }
+            for e in events {
                 c.handle(card: e)
                 host.renderIfNeeded()
             }

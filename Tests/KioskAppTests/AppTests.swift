@@ -48,6 +48,17 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(runner.failures.first?.line == 3)
     }
 
+    @Test func failureMessagesCarryNoNameOrNIR() async throws {
+        let runner = try makeRunner("redact")
+        let s = try Scenario.parse("card insert \(demoCard)\ntype 1234\ntap Valider\nexpect text \"Au revoir\"\n", name: "r")
+        let ok = await runner.run(s)
+        #expect(!ok)
+        let message = try #require(runner.failures.first?.message)
+        #expect(message.contains("it shows"))
+        #expect(!message.contains("Jean") && !message.contains("DUPONT") && !message.contains("180057505612342"))
+        #expect(message.contains("Bonjour ‹…›"))
+    }
+
     @Test func badStepsAreParseErrorsWithTheLine() {
         #expect(throws: Scenario.ParseError.self) { try Scenario.parse("tap\n", name: "x") }
         do { _ = try Scenario.parse("# ok\nadvance soon\n", name: "x") } catch let e as Scenario.ParseError {
