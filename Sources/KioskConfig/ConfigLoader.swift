@@ -58,7 +58,9 @@ extension KioskConfiguration {
         let kioskRead = kioskRoot.map { KioskFileReader(checker: kiosk, directory: directory).read($0) }
         let kioskPart = kioskRead?.part
         let centralPart = centralRoot.map { CentralFileReader(checker: central, directory: directory).read($0) } ?? nil
-        let parameters = rulesRoot.map { RulesFileReader(checker: rules).read($0) } ?? (rulesRoot == nil && files.count == 3 ? nil : .standard)
+        // No rules.yaml: the standard values; an unreadable one: no parameters (an error is recorded).
+        let hasRulesFile = files.count == 3
+        let parameters: RuleParameters? = !hasRulesFile ? .standard : rulesRoot.flatMap { RulesFileReader(checker: rules).read($0) }
 
         // Across files: the key file must belong to this terminal.
         if let terminalID = kioskRead?.terminalID, let c = centralPart, let fileID = c.central.keyFileKioskID, fileID != terminalID {
@@ -121,12 +123,13 @@ struct KioskFileReader {
         let width = sc.int("width", in: 320...7680, unit: "pixels", required: top.has("screen"))
         let height = sc.int("height", in: 240...4320, unit: "pixels", required: top.has("screen"))
         let mm = sc.double("physicalWidthMm", in: 100...2000, unit: "millimetres of visible width", required: top.has("screen"))
-        let orientation = sc.choice("orientation", KioskConfiguration.Screen.Orientation.allCases.map(\.rawValue))
-            .flatMap(KioskConfiguration.Screen.Orientation.init(rawValue:)) ?? .landscape
+        let chosenOrientation = sc.choice("orientation", KioskConfiguration.Screen.Orientation.allCases.map(\.rawValue))
+            .flatMap(KioskConfiguration.Screen.Orientation.init(rawValue:))
+        let orientation = chosenOrientation ?? .landscape
         let fullscreen = sc.bool("fullscreen") ?? true
         if let width, let height {
             let portrait = height > width
-            if sc.has("orientation"), portrait != (orientation == .portrait) {
+            if chosenOrientation != nil, portrait != (orientation == .portrait) {
                 checker.report(.invalidValue, at: sc.node("orientation")?.mark, key: "screen.orientation",
                                found: "\(orientation.rawValue) with a \(width)×\(height) screen",
                                expected: "\(portrait ? "portrait" : "landscape"): width and height are given as the user sees the screen")
