@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Foundation
 import KioskApp
+import KioskConfig
 import KioskUI
 
 /// `bms-kiosk run`: the kiosk itself, full screen, windowed for development,
@@ -22,32 +23,79 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Language at start (a file in Assets/i18n).") var lang = "fr"
     @Option(help: "Card file for F2 (JSON, see docs/scenarios.md).") var card = "Assets/demo/cards/dupont-jean.json"
     @Flag(help: "Speak each new screen.") var speech = false
+    @Option(help: "A configuration folder (kiosk.yaml…): screen, languages, services, speech and session rules come from it.")
+    var config: String?
 
     func run() async throws {
         guard let s = Size(parsing: size) else { throw ValidationError("--size must look like 1280x800") }
-        try await KioskMain.run(size: s, fullscreen: fullscreen, headless: headless, diagonal: diagonal, lang: lang, card: card, speech: speech)
+        var options = KioskMain.Options(size: s, fullscreen: fullscreen, headless: headless,
+                                        physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: s),
+                                        lang: lang, card: card, speech: speech)
+        if let dir = config {
+            let c: KioskConfiguration
+            do { c = try KioskConfiguration.load(from: URL(fileURLWithPath: dir)) } catch {
+                throw KioskStartError(description: "configuration \(dir):\n\(error)")
+            }
+            options.size = Size(width: c.screen.width, height: c.screen.height)
+            options.physicalWidthMM = c.screen.physicalWidthMM
+            options.fullscreen = c.screen.fullscreen && !headless
+            options.lang = c.languages.default
+            options.languages = c.languages.offered
+            options.services = c.services
+            options.speech = c.speech.enabled
+            options.wordsPerMinute = c.speech.wordsPerMinute
+            options.session = c.rules.session
+        }
+        try await KioskMain.run(options)
     }
 }
 
 @MainActor
 enum KioskMain {
-    static func run(size: Size, fullscreen: Bool, headless: Bool, diagonal: Double, lang: String, card: String, speech: Bool) async throws {
+    struct Options {
+        var size: Size
+        var fullscreen: Bool
+        var headless: Bool
+        var physicalWidthMM: Double
+        var lang: String
+        var card: String
+        var speech: Bool
+        var languages: [String]? = nil
+        var services: [KioskService]? = nil
+        var wordsPerMinute = 150
+        var session = SessionParameters()
+    }
+
+    static func run(_ o: Options) async throws {
         let assets = try AssetLocator.require()
-        let catalogs = try AssetLocator.catalogs(assets)
-        guard catalogs[lang] != nil else { throw ValidationError("no catalog Assets/i18n/\(lang).json") }
-        try SDLRuntime.start(headless: headless)
+        var catalogs = try AssetLocator.catalogs(assets)
+        if let offered = o.languages {
+            let missing = offered.filter { catalogs[$0] == nil }
+            guard missing.isEmpty else { throw KioskStartError(description: "no catalog Assets/i18n/<code>.json for: \(missing.joined(separator: ", "))") }
+            catalogs = catalogs.filter { offered.contains($0.key) }
+        }
+        guard catalogs[o.lang] != nil else { throw KioskStartError(description: "no catalog Assets/i18n/\(o.lang).json") }
+        try SDLRuntime.start(headless: o.headless)
         let fonts = try FontLibrary(fontsDirectory: assets.appendingPathComponent("fonts"))
-        let renderer = try SDLRenderer(mode: headless ? .headless(size) : .window(size, fullscreen: fullscreen), fonts: fonts, assetsDirectory: assets)
-        let metrics = ScreenMetrics(size: renderer.size,
-                                    physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: renderer.size))
-        let controller = KioskController(clock: SystemClock(), services: FakeKioskServices(), catalogs: catalogs,
-                                         settings: .init(language: lang, autoSpeech: speech))
+        let renderer = try SDLRenderer(mode: o.headless ? .headless(o.size) : .window(o.size, fullscreen: o.fullscreen),
+                                       fonts: fonts, assetsDirectory: assets)
+        // Full screen may give another size than asked: keep the millimetres right.
+        let mmPerPixel = o.physicalWidthMM / Double(o.size.width)
+        let metrics = ScreenMetrics(size: renderer.size, physicalWidthMM: mmPerPixel * Double(renderer.size.width))
+        let services = o.services.map { FakeKioskServices(offered: $0) } ?? FakeKioskServices()
+        let controller = KioskController(clock: SystemClock(), services: services, catalogs: catalogs,
+                                         settings: .init(language: o.lang, autoSpeech: o.speech), sessionParameters: o.session)
         controller.animates = true
-        let speaker = SpeechController(output: try? EspeakSpeech(), enabled: speech, language: lang)
+        let speaker = SpeechController(output: try? EspeakSpeech(wordsPerMinute: o.wordsPerMinute), enabled: o.speech, language: o.lang)
         let host = KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speaker)
         let loop = KioskRunLoop(host: host, cards: FakeCardSource())
-        loop.demoCardPath = card
-        loop.allowEscape = !fullscreen
+        loop.demoCardPath = o.card
+        loop.allowEscape = !o.fullscreen
         await loop.run()
     }
+}
+
+/// Why the kiosk cannot start, in words a technician can act on.
+struct KioskStartError: Error, CustomStringConvertible {
+    var description: String
 }
