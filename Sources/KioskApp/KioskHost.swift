@@ -116,7 +116,7 @@ public final class KioskHost {
     /// speaking interrupts, the next repeats.
     public func listen() {
         let l = list ?? layout()
-        if let out = speech.output as? EspeakSpeech, out.isSpeaking {
+        if let out = speech.output, out.isSpeaking {
             speech.interrupt()
             return
         }

@@ -7,6 +7,8 @@ public protocol SpeechOutput: AnyObject {
     func speak(_ text: String, language: String)
     /// Stops at once.
     func stop()
+    /// True while an utterance is being said.
+    var isSpeaking: Bool { get }
 }
 
 /// espeak-ng in a subprocess: a fault in the synthesizer cannot take the

@@ -256,6 +256,20 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(h.speech.lastUtterance?.hasPrefix("Carte européenne d'assurance maladie") == true)
     }
 
+    @Test func listenTappedWhileSpeakingInterruptsThenRepeats() async throws {
+        let (h, _, _) = try host()
+        // espeak-ng writing a WAV finishes in milliseconds: a slow fake makes
+        // "still speaking" deterministic.
+        let slow = FakeSlowSpeech()
+        h.speech.output = slow
+        try await tap(h, "tool.listen")
+        #expect(slow.isSpeaking && slow.spoken.count == 1)
+        try await tap(h, "tool.listen")
+        #expect(!slow.isSpeaking && slow.stops == 1)
+        try await tap(h, "tool.listen")
+        #expect(slow.spoken.count == 2 && slow.spoken[0] == slow.spoken[1])
+    }
+
     /// Every screen, FR and EN, normal and high contrast, ×1 and ×1.5: no
     /// missing string, no text cut or off screen.
     @Test(arguments: [Size(width: 1280, height: 800), Size(width: 800, height: 1280), Size(width: 1920, height: 1080)])
@@ -361,4 +375,14 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(h.list?.screenID == "code")
     }
 
+}
+
+/// Speaks until stopped (test double for timing only; the real output is
+/// EspeakSpeech, tested on its own).
+@MainActor final class FakeSlowSpeech: SpeechOutput {
+    var spoken: [String] = []
+    var stops = 0
+    private(set) var isSpeaking = false
+    func speak(_ text: String, language: String) { spoken.append(text); isSpeaking = true }
+    func stop() { if isSpeaking { stops += 1 }; isSpeaking = false }
 }
