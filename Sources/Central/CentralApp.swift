@@ -1,0 +1,175 @@
+import CentralAPI
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context: which kiosk signed the request.
+public struct CentralRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var kioskID: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        kioskID = nil
+    }
+}
+
+/// Where and how `bms-central` listens.
+public struct CentralServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Larger bodies are refused before they are read further (413).
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Turns every error into a JSON body (`APIErrorBody`) with a status that
+/// tells the kiosk whether to retry (5xx, 409) or not (4xx).
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = CentralRequestContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let failure as APIFailure {
+            return jsonResponse(failure.body, status: failure.status)
+        } catch let error as HTTPError {
+            let code = error.status.code == 413 ? "body_too_large" : error.status.code == 404 ? "not_found" : "http_\(error.status.code)"
+            return jsonResponse(APIErrorBody(code: code, message: error.body ?? error.status.reasonPhrase), status: Int(error.status.code))
+        } catch is NIOTooManyBytesError {
+            return jsonResponse(APIErrorBody(code: "body_too_large", message: "the body is larger than this endpoint accepts"), status: 413)
+        } catch is DecodingError {
+            return jsonResponse(APIErrorBody(code: "bad_request", message: "the body is not the JSON this endpoint expects"), status: 400)
+        } catch let error as StoreError {
+            logger.error("store error", metadata: ["error": "\(error)"])
+            return jsonResponse(APIErrorBody(code: "store_unavailable", message: "the central store is unavailable: retry later"), status: 503)
+        } catch {
+            logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
+            return jsonResponse(APIErrorBody(code: "internal", message: "internal error: retry later"), status: 500)
+        }
+    }
+}
+
+/// Checks the kiosk's signature on every request but health and the SMS
+/// gateway's callback; the body is read once (bounded) and kept.
+struct KioskAuthMiddleware: RouterMiddleware {
+    typealias Context = CentralRequestContext
+    let service: CentralService
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" {
+            return try await next(request, context)
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: maxBodyBytes)
+        let h = request.headers
+        let headers: SignedRequestHeaders
+        do {
+            headers = try SignedRequestHeaders(kiosk: h[.init(RequestSignature.kioskHeader)!], timestamp: h[.init(RequestSignature.timestampHeader)!],
+                                               nonce: h[.init(RequestSignature.nonceHeader)!], signature: h[.init(RequestSignature.signatureHeader)!])
+        } catch {
+            throw APIFailure(401, error.code, error.description)
+        }
+        var context = context
+        context.kioskID = try await service.authenticate(headers, method: request.method.rawValue, path: request.uri.description,
+                                                         body: body.readableBytesView)
+        return try await next(request, context)
+    }
+}
+
+func jsonResponse<T: Encodable>(_ value: T, status: Int = 200) -> Response {
+    let data = (try? CentralJSON.encoder().encode(value)) ?? Data("{}".utf8)
+    return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request, max: Int) async throws -> T {
+    var request = request
+    let buffer = try await request.collectBody(upTo: max)
+    guard buffer.readableBytes > 0 else { throw APIFailure(400, "bad_request", "a JSON body is required") }
+    do {
+        return try CentralJSON.decoder().decode(type, from: Data(buffer.readableBytesView))
+    } catch {
+        throw APIFailure(400, "bad_request", "the body is not the JSON this endpoint expects")
+    }
+}
+
+/// A card serial in a path: 10–22 ASCII digits (card profile C1).
+func serialParameter(_ context: CentralRequestContext) throws -> String {
+    let s = context.parameters.get("serial") ?? ""
+    guard (10...22).contains(s.utf8.count), s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        throw APIFailure(400, "bad_serial", "a card serial is 10 to 22 digits")
+    }
+    return s
+}
+
+/// The `/v1` routes.
+public func buildCentralRouter(service: CentralService, configuration: CentralServerConfiguration, logger: Logger) -> Router<CentralRequestContext> {
+    let router = Router(context: CentralRequestContext.self)
+    router.add(middleware: ErrorMiddleware(logger: logger))
+    router.add(middleware: KioskAuthMiddleware(service: service, maxBodyBytes: configuration.maxBodyBytes))
+    let max = configuration.maxBodyBytes
+    let v1 = router.group(RouterPath(APIVersion.prefix))
+
+    v1.get("health") { _, _ in jsonResponse(["status": "ok"]) }
+
+    v1.get("cards/:serial/status") { _, context in
+        jsonResponse(try await service.cardStatus(serial: try serialParameter(context), kiosk: context.kioskID!))
+    }
+    v1.get("cards/:serial/foyer") { _, context in
+        jsonResponse(try await service.foyer(serial: try serialParameter(context), kiosk: context.kioskID!))
+    }
+    v1.post("cards/:serial/code-check") { request, context in
+        let body = try await decodeBody(CodeCheckRequest.self, request, max: max)
+        guard body.code.utf8.count <= 16 else { throw APIFailure(400, "bad_request", "a code has at most 16 characters") }
+        return jsonResponse(try await service.checkCode(serial: try serialParameter(context), code: body.code, kiosk: context.kioskID!))
+    }
+    v1.post("cards/:serial/provisional-code") { _, context in
+        jsonResponse(try await service.requestProvisionalCode(serial: try serialParameter(context), kiosk: context.kioskID!))
+    }
+    v1.get("cards/:serial/rights") { _, context in
+        jsonResponse(try await service.rights(serial: try serialParameter(context), kiosk: context.kioskID!))
+    }
+    v1.get("cards/:serial/attestation") { _, context in
+        jsonResponse(try await service.attestation(serial: try serialParameter(context), kiosk: context.kioskID!))
+    }
+    v1.post("commands") { request, context in
+        let command = try await decodeBody(KioskCommand.self, request, max: max)
+        switch try await service.apply(command, kiosk: context.kioskID!) {
+        case .receipt(let r): return jsonResponse(r)
+        case .dependencyPending:
+            throw APIFailure(409, "dependency_pending", "the command this one follows has not arrived yet: send it again later")
+        }
+    }
+    v1.get("reference") { _, _ in jsonResponse(try await service.reference()) }
+    // Kannel's dlr-url callback: not a kiosk, so a token instead of a signature.
+    v1.get("sms/delivery-report") { request, _ in
+        let q = request.uri.queryParameters
+        guard let id = q.get("id"), let type = q.get("type", as: Int.self), let token = q.get("token") else {
+            throw APIFailure(400, "bad_request", "id, type and token are required")
+        }
+        let known = try await service.deliveryReport(messageID: id, type: type, token: token)
+        return jsonResponse(["recorded": known])
+    }
+    return router
+}
+
+/// The Hummingbird application for `bms-central`.
+public func buildCentralApplication(service: CentralService, configuration: CentralServerConfiguration,
+                                    logger: Logger = Logger(label: "bms-central"),
+                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let router = buildCentralRouter(service: service, configuration: configuration, logger: logger)
+    return Application(router: router,
+                       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "bms-central"),
+                       onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+                       logger: logger)
+}

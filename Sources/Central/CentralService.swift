@@ -1,0 +1,401 @@
+import CentralAPI
+import Crypto
+import Domain
+import Foundation
+import Logging
+
+/// A refusal the HTTP layer turns into a status and a JSON body.
+public struct APIFailure: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var body: APIErrorBody
+    public init(_ status: Int, _ code: String, _ message: String, serverTime: Date? = nil) {
+        self.status = status
+        body = APIErrorBody(code: code, message: message, serverTime: serverTime)
+    }
+    public var description: String { "\(status) \(body)" }
+
+    static func unknownCard() -> APIFailure { APIFailure(404, "unknown_card", "no card with this serial in the central store") }
+    static func cardRefused(_ s: CardStatus) -> APIFailure {
+        APIFailure(403, "card_refused", "this card is \(s.rawValue): it cannot be used")
+    }
+}
+
+/// How SMS sending is retried.
+public struct RetryPolicy: Sendable {
+    public var attempts: Int
+    public var firstDelay: Duration
+    public init(attempts: Int = 3, firstDelay: Duration = .milliseconds(200)) {
+        self.attempts = attempts
+        self.firstDelay = firstDelay
+    }
+}
+
+/// What `bms-central` does for a kiosk, with the domain's rules on the
+/// Clock's today. Holds no state of its own: everything is in the store.
+public final class CentralService: Sendable {
+    public let store: any CentralStore
+    public let clock: any Domain.Clock
+    public let parameters: RuleParameters
+    public let hasher: CodeHasher
+    public let sms: any SMSGateway
+    public let smsRetry: RetryPolicy
+    public let maxSkew: TimeInterval
+    let logger: Logger
+    let keys: KeyCache
+
+    public init(store: any CentralStore, clock: any Domain.Clock = SystemClock(), parameters: RuleParameters = .standard,
+                hasher: CodeHasher = CodeHasher(), sms: any SMSGateway, smsRetry: RetryPolicy = .init(),
+                maxSkew: TimeInterval = RequestSignature.defaultMaxSkew, logger: Logger = Logger(label: "bms-central")) {
+        self.store = store
+        self.clock = clock
+        self.parameters = parameters
+        self.hasher = hasher
+        self.sms = sms
+        self.smsRetry = smsRetry
+        self.maxSkew = maxSkew
+        self.logger = logger
+        keys = KeyCache()
+    }
+
+    var ceamRules: CEAMRules { CEAMRules(parameters.ceam) }
+    var vitaleRules: VitaleRules { VitaleRules(parameters.carteVitale) }
+
+    // MARK: secrets (in the store, so every instance signs and hashes alike)
+
+    func subjectHasher() async throws -> SubjectHasher {
+        if let h = keys.subject { return h }
+        let key = try await store.secret(named: "audit-subject-key", make: { Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }) }, at: clock.now)
+        let h = SubjectHasher(key: key)
+        keys.subject = h
+        return h
+    }
+
+    public func rightsSigner() async throws -> RightsSigner {
+        if let s = keys.rights { return s }
+        let raw = try await store.secret(named: "rights-signing-key-p256", make: { P256.Signing.PrivateKey().rawRepresentation }, at: clock.now)
+        let s = RightsSigner(key: try P256.Signing.PrivateKey(rawRepresentation: raw))
+        keys.rights = s
+        return s
+    }
+
+    /// The token Kannel's delivery reports must carry.
+    public func deliveryReportToken() async throws -> String {
+        if let t = keys.dlrToken { return t }
+        let raw = try await store.secret(named: "dlr-token", make: { Data(SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }) }, at: clock.now)
+        let t = raw.map { String(format: "%02x", $0) }.joined()
+        keys.dlrToken = t
+        return t
+    }
+
+    func audit(_ kiosk: String?, _ action: String, nir: String?, _ outcome: String, command: UUID? = nil) async {
+        do {
+            let subject: String? = if let nir { try await subjectHasher().tag(nir) } else { nil }
+            try await store.appendAudit(AuditEntry(at: clock.now, kioskID: kiosk, action: action, subject: subject, outcome: outcome, commandID: command))
+        } catch {
+            logger.error("audit append failed", metadata: ["action": "\(action)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: authentication
+
+    /// Checks a signed request; returns the kiosk id.
+    public func authenticate(_ headers: SignedRequestHeaders, method: String, path: String, body: some DataProtocol) async throws -> String {
+        let now = clock.now
+        do {
+            guard let key = try await store.kioskPublicKey(id: headers.kioskID) else { throw RequestAuthError.unknownKiosk }
+            try headers.verify(method: method, path: path, body: body, publicKey: key, now: now, maxSkew: maxSkew)
+            let keepUntil = Date(timeIntervalSince1970: Double(headers.timestamp) + maxSkew + 1)
+            guard try await store.useNonce(kioskID: headers.kioskID, nonce: headers.nonce, at: now, keepUntil: keepUntil) else {
+                throw RequestAuthError.replay
+            }
+            return headers.kioskID
+        } catch let error as RequestAuthError {
+            await audit(RequestSignature.isValidKioskID(headers.kioskID) ? headers.kioskID : nil, "auth", nir: nil, error.code)
+            var serverTime: Date?
+            if case .clockSkew = error { serverTime = now }
+            throw APIFailure(401, error.code, error.description, serverTime: serverTime)
+        }
+    }
+
+    // MARK: reading
+
+    public func cardStatus(serial: String, kiosk: String) async throws -> CardStatusResponse {
+        let file = try await store.loadFoyer(serial: serial)
+        let status = file?.card(serial)?.status ?? .unknown
+        await audit(kiosk, "card.status", nir: file?.nir, status.rawValue)
+        return CardStatusResponse(serial: serial, status: status)
+    }
+
+    func activeFoyer(_ serial: String) async throws -> FoyerFile {
+        guard let file = try await store.loadFoyer(serial: serial), let card = file.card(serial) else { throw APIFailure.unknownCard() }
+        guard card.status == .active else { throw APIFailure.cardRefused(card.status) }
+        return file
+    }
+
+    public func foyer(serial: String, kiosk: String) async throws -> FoyerResponse {
+        let file = try await activeFoyer(serial)
+        let now = clock.now, today = clock.today
+        let persons = file.persons.enumerated().map { i, p in
+            let options = ceamRules.options(record: p.ceam, situation: file.situation, rightsSufficient: p.rightsSufficient, today: today)
+            let ceamActions = CEAMAction.allCases.compactMap { a -> CEAMActionView? in
+                guard let availability = options.actions[a] else { return nil }
+                if case .excluded(let why) = availability { return CEAMActionView(action: a, exclusion: why) }
+                return CEAMActionView(action: a, exclusion: nil)
+            }
+            let vitaleActions = VitaleAction.allCases.map { a -> VitaleActionView in
+                let availability = vitaleRules.availability(a, person: p.person, card: p.vitale, situation: file.situation, now: now, today: today)
+                if case .excluded(let why) = availability { return VitaleActionView(action: a, exclusion: why) }
+                return VitaleActionView(action: a, exclusion: nil)
+            }
+            return PersonView(index: i, person: p.person, ceam: options.state, ceamActions: ceamActions, vitale: p.vitale,
+                              vitaleActions: vitaleActions, rights: p.rights)
+        }
+        let attempts = CodeAttempts(failures: file.codes.failures, maxTries: parameters.codes.maxTries)
+        await audit(kiosk, "foyer.read", nir: file.nir, "ok")
+        return FoyerResponse(serial: serial, today: today, persons: persons, maskedMobile: file.mobile?.masked,
+                             codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked)
+    }
+
+    // MARK: code personnel
+
+    public func checkCode(serial: String, code: String, kiosk: String) async throws -> CodeCheckResponse {
+        let file = try await activeFoyer(serial)
+        let maxTries = parameters.codes.maxTries
+        if CodeAttempts(failures: file.codes.failures, maxTries: maxTries).isLocked {
+            await audit(kiosk, "code.check", nir: file.nir, "locked")
+            return CodeCheckResponse(outcome: .locked, triesLeft: 0)
+        }
+        // The slow hash runs outside the transaction, so one check never holds the store's writer.
+        let wellFormed = CodeFormat.isWellFormed(code, digits: parameters.codes.personalCodeDigits)
+        let stored = file.codes.personal
+        let hasher = self.hasher
+        let correct = wellFormed && stored.map { hasher.verify(code, against: $0) } == true
+        let outcome = try await store.updateFoyer(serial: serial) { f in
+            // The code changed meanwhile: check against the new one.
+            let isCorrect = f.codes.personal == stored ? correct
+                : (wellFormed && f.codes.personal.map { hasher.verify(code, against: $0) } == true)
+            var attempts = CodeAttempts(failures: f.codes.failures, maxTries: maxTries)
+            let outcome = attempts.record(correct: isCorrect)
+            f.codes.failures = attempts.failures
+            return (outcome, attempts.triesLeft)
+        }
+        guard let (result, left) = outcome else { throw APIFailure.unknownCard() }
+        let response: CodeCheckResponse
+        switch result {
+        case .accepted: response = CodeCheckResponse(outcome: .accepted, triesLeft: left)
+        case .rejected(let n): response = CodeCheckResponse(outcome: .rejected, triesLeft: n)
+        case .locked: response = CodeCheckResponse(outcome: .locked, triesLeft: 0)
+        }
+        await audit(kiosk, "code.check", nir: file.nir, response.outcome.rawValue)
+        return response
+    }
+
+    // MARK: provisional code
+
+    public func requestProvisionalCode(serial: String, kiosk: String) async throws -> ProvisionalCodeResponse {
+        let file = try await activeFoyer(serial)
+        let policy = ProvisionalCodePolicy(parameters.codes)
+        let now = clock.now
+        let code = policy.issue(now: now)
+        let hashed = try hasher.hash(code.code)
+        let window = Double(parameters.codes.provisionalRequestWindowHours) * 3600
+
+        // Check and record under the assuré's lock: the limit holds across kiosks and instances.
+        let decision = try await store.updateFoyer(serial: serial) { f -> Result<MobileNumber, ProvisionalCodeRefusal> in
+            do throws(ProvisionalCodeRefusal) {
+                try policy.check(mobile: f.mobile, earlierRequests: f.codes.provisionalRequests, now: now)
+            } catch { return .failure(error) }
+            f.codes.provisionalRequests = f.codes.provisionalRequests.filter { now.timeIntervalSince($0) < window } + [now]
+            f.codes.provisional = hashed
+            f.codes.provisionalExpiresAt = code.expiresAt
+            return .success(f.mobile!)
+        }
+        guard let decision else { throw APIFailure.unknownCard() }
+        let mobile: MobileNumber
+        switch decision {
+        case .failure(.noMobileOnFile):
+            await audit(kiosk, "code.provisional", nir: file.nir, "no_mobile")
+            return ProvisionalCodeResponse(status: .noMobileOnFile, message: Messages.noMobile)
+        case .failure(.tooManyRequests(let next)):
+            await audit(kiosk, "code.provisional", nir: file.nir, "rate_limited")
+            return ProvisionalCodeResponse(status: .tooManyRequests, nextAllowedAt: next,
+                                           message: Messages.tooMany(parameters.codes, next: next))
+        case .success(let m): mobile = m
+        }
+
+        let messageID = UUID().uuidString.lowercased()
+        let text = Messages.sms(code: code.code, hours: parameters.codes.provisionalCodeValidityHours)
+        var attempt = 0
+        var lastError: SMSError?
+        var delay = smsRetry.firstDelay
+        while attempt < smsRetry.attempts {
+            attempt += 1
+            do {
+                try await sms.send(to: mobile, text: text, messageID: messageID)
+                lastError = nil
+                break
+            } catch {
+                lastError = error
+                logger.warning("SMS gateway failed", metadata: ["attempt": "\(attempt)", "error": "\(error)", "message": "\(messageID)"])
+                if attempt < smsRetry.attempts { try? await Task.sleep(for: delay); delay *= 2 }
+            }
+        }
+        try await store.recordSMS(id: messageID, kioskID: kiosk, status: lastError == nil ? "accepted" : "failed", attempts: attempt,
+                                  error: lastError.map { "\($0)" }, at: clock.now)
+        if let lastError {
+            // No SMS, no code: take the code back and do not count the request.
+            _ = try await store.updateFoyer(serial: serial) { f in
+                if f.codes.provisional == hashed {
+                    f.codes.provisional = nil
+                    f.codes.provisionalExpiresAt = nil
+                }
+                f.codes.provisionalRequests.removeAll { $0 == now }
+            }
+            await audit(kiosk, "code.provisional", nir: file.nir, "sms_failed")
+            logger.error("provisional code not sent", metadata: ["error": "\(lastError)", "attempts": "\(attempt)"])
+            return ProvisionalCodeResponse(status: .smsFailed, maskedMobile: mobile.masked, message: Messages.smsFailed)
+        }
+        await audit(kiosk, "code.provisional", nir: file.nir, "sent")
+        return ProvisionalCodeResponse(status: .sent, maskedMobile: mobile.masked, validUntil: code.expiresAt,
+                                       message: Messages.sent(mobile.masked, hours: parameters.codes.provisionalCodeValidityHours))
+    }
+
+    /// Checks a provisional code (the ameli account's side); a right code is used up.
+    public func verifyProvisionalCode(serial: String, code: String) async throws -> Bool {
+        let now = clock.now
+        let hasher = self.hasher
+        return try await store.updateFoyer(serial: serial) { f in
+            guard let stored = f.codes.provisional, let expires = f.codes.provisionalExpiresAt, now < expires,
+                  hasher.verify(code, against: stored) else { return false }
+            f.codes.provisional = nil
+            f.codes.provisionalExpiresAt = nil
+            return true
+        } ?? false
+    }
+
+    public func deliveryReport(messageID: String, type: Int, token: String) async throws -> Bool {
+        guard constantTimeEqual(Data(token.utf8), Data(try await deliveryReportToken().utf8)) else {
+            throw APIFailure(403, "bad_token", "delivery report token does not match")
+        }
+        return try await store.recordDeliveryReport(id: messageID, status: type, at: clock.now)
+    }
+
+    // MARK: commands
+
+    public enum CommandAnswer: Sendable {
+        case receipt(CommandReceipt)
+        case dependencyPending
+    }
+
+    public func apply(_ command: KioskCommand, kiosk: String) async throws -> CommandAnswer {
+        let now = clock.now, today = clock.today
+        let ceamRules = self.ceamRules, vitaleRules = self.vitaleRules
+        let result = try await store.applyCommand(command, kioskID: kiosk, at: now) { file in
+            func refuse(_ why: String) -> CommandReceipt { CommandReceipt(id: command.id, status: .refused, reason: why) }
+            guard var f = file, let card = f.card(command.serial) else { return refuse("unknown card") }
+            // A command chained to one already applied (an order after the
+            // declaration that invalidated this very card) belongs to the
+            // same session, opened while the card was active.
+            guard card.status == .active || command.after != nil else { return refuse("card \(card.status.rawValue)") }
+            guard f.persons.indices.contains(command.personIndex) else { return refuse("no person \(command.personIndex) on this card") }
+            let i = command.personIndex
+            var receipt = CommandReceipt(id: command.id, status: .applied)
+            do {
+                switch command.action {
+                case .ceam(let request):
+                    let outcome = try ceamRules.apply(request, record: f.persons[i].ceam, situation: f.situation,
+                                                      rightsSufficient: f.persons[i].rightsSufficient, today: today)
+                    f.persons[i].ceam = outcome.record
+                    receipt.provisionalCertificate = outcome.provisionalCertificate
+                case .vitaleDeclaration(let reason, let commits):
+                    let next = try vitaleRules.declare(reason, commitsToReturnFoundCard: commits, person: f.persons[i].person,
+                                                       card: f.persons[i].vitale, situation: f.situation, now: now, today: today)
+                    f.persons[i].vitale = next
+                    if case .invalidated(let serial, let why, let at) = next, let k = f.cards.firstIndex(where: { $0.serial == serial }) {
+                        f.cards[k].status = why == .perte ? .lost : why == .vol ? .stolen : .invalidated
+                        f.cards[k].statusChangedAt = at
+                    }
+                case .vitaleOrder:
+                    f.persons[i].vitale = try vitaleRules.order(person: f.persons[i].person, card: f.persons[i].vitale,
+                                                                situation: f.situation, now: now, today: today)
+                }
+            } catch {
+                return refuse(String(describing: error))
+            }
+            file = f
+            return receipt
+        }
+        let nir = try? await store.loadFoyer(serial: command.serial)?.nir
+        switch result {
+        case .dependencyPending:
+            await audit(kiosk, command.action.name, nir: nir, "dependency_pending", command: command.id)
+            return .dependencyPending
+        case .duplicate(let r):
+            await audit(kiosk, command.action.name, nir: nir, "duplicate", command: command.id)
+            return .receipt(r)
+        case .applied(let r):
+            await audit(kiosk, command.action.name, nir: nir, r.status.rawValue, command: command.id)
+            return .receipt(r)
+        }
+    }
+
+    // MARK: rights, attestation, reference
+
+    public func rights(serial: String, kiosk: String) async throws -> RightsResponse {
+        let file = try await activeFoyer(serial)
+        let signer = try await rightsSigner()
+        let now = clock.now
+        let persons = file.persons.enumerated().compactMap { i, p in p.rights.map { r in var r = r; r.index = i; return r } }
+        let bytes = try signer.efRights(holderNIR: file.nir, persons: persons, issuedAt: now)
+        await audit(kiosk, "rights.sign", nir: file.nir, "ok")
+        return RightsResponse(serial: serial, efRights: bytes, issuedAt: RightsSigner.timestamp(now),
+                              keyID: signer.keyID.map { String(format: "%02x", $0) }.joined())
+    }
+
+    public func attestation(serial: String, kiosk: String) async throws -> AttestationResponse {
+        let file = try await activeFoyer(serial)
+        await audit(kiosk, "attestation", nir: file.nir, "ok")
+        return AttestationResponse(serial: serial, issuedOn: clock.today, organisation: file.card(serial)?.issuer,
+                                   entries: file.persons.map { .init(person: $0.person, rights: $0.rights) })
+    }
+
+    public func reference() async throws -> ReferenceData {
+        let signer = try await rightsSigner()
+        return ReferenceData(generatedAt: clock.now, trustedIssuerKeys: try await store.trustedIssuerKeys(),
+                             rightsSigningKeys: [TrustedKey(id: signer.keyID.map { String(format: "%02x", $0) }.joined(),
+                                                            publicKey: signer.key.publicKey.x963Representation)],
+                             opposedSerials: try await store.opposedSerials(), ceamCountries: try await store.ceamCountries(),
+                             parameters: parameters)
+    }
+}
+
+/// Secrets read from the store once per process (they never change once made).
+final class KeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _subject: SubjectHasher?
+    private var _rights: RightsSigner?
+    private var _dlr: String?
+    var subject: SubjectHasher? { get { lock.withLock { _subject } } set { lock.withLock { _subject = newValue } } }
+    var rights: RightsSigner? { get { lock.withLock { _rights } } set { lock.withLock { _rights = newValue } } }
+    var dlrToken: String? { get { lock.withLock { _dlr } } set { lock.withLock { _dlr = newValue } } }
+}
+
+/// What the assuré reads, in French (wording after seed 001).
+public enum Messages {
+    public static func sms(code: String, hours: Int) -> String {
+        "Votre code provisoire ameli : \(code). Valable \(hours) h."
+    }
+    public static func sent(_ masked: String, hours: Int) -> String {
+        "Votre code provisoire a été envoyé par SMS au \(masked). Il est valable \(hours) heures."
+    }
+    public static let noMobile = "Aucun numéro de téléphone portable n'est enregistré pour vous : un conseiller de l'accueil peut vous aider."
+    public static let smsFailed = "Le SMS n'a pas pu être envoyé et aucun code n'a été créé. Veuillez réessayer plus tard ou vous adresser à l'accueil."
+    public static func tooMany(_ p: CodeParameters, next: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "fr_FR")
+        f.timeZone = TimeZone(identifier: "Europe/Paris")
+        f.dateFormat = "dd/MM/yyyy 'à' HH'h'mm"
+        return "Vous avez déjà demandé \(p.maxProvisionalRequests) codes provisoires en \(p.provisionalRequestWindowHours) heures. "
+            + "Vous pourrez en demander un nouveau le \(f.string(from: next))."
+    }
+}

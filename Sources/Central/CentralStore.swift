@@ -1,0 +1,166 @@
+import CentralAPI
+import Domain
+import Foundation
+
+/// A person on the assuré's file, with what the caisse keeps for them.
+public struct PersonFile: Codable, Sendable, Hashable {
+    public var person: Person
+    public var ceam: CEAMRecord
+    public var vitale: VitaleCardState
+    public var rights: PersonRights?
+    public var rightsSufficient: Bool
+
+    public init(person: Person, ceam: CEAMRecord = .init(), vitale: VitaleCardState = .none, rights: PersonRights? = nil,
+                rightsSufficient: Bool = true) {
+        self.person = person
+        self.ceam = ceam
+        self.vitale = vitale
+        self.rights = rights
+        self.rightsSufficient = rightsSufficient
+    }
+}
+
+/// A slow salted hash, with the parameters it was made with.
+public struct StoredHash: Codable, Sendable, Hashable {
+    public var salt: Data
+    public var hash: Data
+    /// scrypt N (log2), r, p.
+    public var logN: Int
+    public var r: Int
+    public var p: Int
+}
+
+/// Everything about an assuré's codes. Never a code in clear.
+public struct CodeFile: Codable, Sendable, Hashable {
+    public var personal: StoredHash?
+    public var failures: Int = 0
+    public var provisional: StoredHash?
+    public var provisionalExpiresAt: Date?
+    /// Instants of provisional codes sent, pruned to the rate-limit window.
+    public var provisionalRequests: [Date] = []
+
+    public init(personal: StoredHash? = nil) { self.personal = personal }
+}
+
+public struct CardRecord: Codable, Sendable, Hashable {
+    public var serial: String
+    public var personIndex: Int
+    public var generation: Int?
+    public var issuer: String?
+    public var issueDate: CivilDate?
+    public var status: CardStatus
+    public var statusChangedAt: Date?
+
+    public init(serial: String, personIndex: Int, generation: Int? = nil, issuer: String? = nil, issueDate: CivilDate? = nil,
+                status: CardStatus = .active, statusChangedAt: Date? = nil) {
+        self.serial = serial
+        self.personIndex = personIndex
+        self.generation = generation
+        self.issuer = issuer
+        self.issueDate = issueDate
+        self.status = status
+        self.statusChangedAt = statusChangedAt
+    }
+}
+
+/// An assuré's whole file, read and written under one lock.
+public struct FoyerFile: Codable, Sendable, Hashable {
+    /// NIR of the assuré ouvrant droit.
+    public var nir: String
+    public var mobile: MobileNumber?
+    public var situation: AssureSituation
+    public var persons: [PersonFile]
+    public var codes: CodeFile
+    public var cards: [CardRecord]
+
+    public init(nir: String, mobile: MobileNumber?, situation: AssureSituation = .init(), persons: [PersonFile],
+                codes: CodeFile = .init(), cards: [CardRecord]) {
+        self.nir = nir
+        self.mobile = mobile
+        self.situation = situation
+        self.persons = persons
+        self.codes = codes
+        self.cards = cards
+    }
+
+    public func card(_ serial: String) -> CardRecord? { cards.first { $0.serial == serial } }
+}
+
+public struct AuditEntry: Codable, Sendable, Hashable {
+    public var seq: Int64?
+    public var at: Date
+    public var kioskID: String?
+    public var action: String
+    /// A keyed hash of the NIR, never the NIR.
+    public var subject: String?
+    public var outcome: String
+    public var commandID: UUID?
+
+    public init(seq: Int64? = nil, at: Date, kioskID: String?, action: String, subject: String?, outcome: String, commandID: UUID? = nil) {
+        self.seq = seq
+        self.at = at
+        self.kioskID = kioskID
+        self.action = action
+        self.subject = subject
+        self.outcome = outcome
+        self.commandID = commandID
+    }
+}
+
+public struct SMSRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var kioskID: String?
+    public var status: String
+    public var attempts: Int
+    public var lastError: String?
+    public var deliveryStatus: Int?
+}
+
+/// What a command did, as the store records it once per id.
+public enum CommandApplication: Sendable {
+    /// The id was seen before: the first receipt, unchanged.
+    case duplicate(CommandReceipt)
+    /// A command it must follow was not applied yet.
+    case dependencyPending
+    case applied(CommandReceipt)
+}
+
+/// The central store. One logic over SQL (`SQLCentralStore`), two real
+/// engines: SQLite for a single instance and demos, PostgreSQL for a fleet.
+/// It keeps every piece of state `bms-central` has, so instances are
+/// interchangeable.
+public protocol CentralStore: Sendable {
+    var dialect: SQLDialect { get }
+    @discardableResult func migrate() async throws -> [Int]
+    func close() async throws
+
+    // Kiosks and request authentication.
+    func registerKiosk(id: String, publicKey: Data, at: Date) async throws
+    func revokeKiosk(id: String, at: Date) async throws
+    func kioskPublicKey(id: String) async throws -> Data?
+    /// Records a nonce; false when it was already used (a replay).
+    func useNonce(kioskID: String, nonce: String, at: Date, keepUntil: Date) async throws -> Bool
+
+    // Files.
+    func loadFoyer(serial: String) async throws -> FoyerFile?
+    /// Reads, changes and writes an assuré's file atomically (row lock /
+    /// serializable transaction). nil when the serial is unknown.
+    func updateFoyer<T: Sendable>(serial: String, _ body: @escaping @Sendable (inout FoyerFile) throws -> T) async throws -> T?
+    func insertFoyer(_ file: FoyerFile, at: Date) async throws
+    /// Applies a command once per id, atomically with the change it makes.
+    func applyCommand(_ command: KioskCommand, kioskID: String, at: Date,
+                      _ body: @escaping @Sendable (inout FoyerFile?) -> CommandReceipt) async throws -> CommandApplication
+
+    // Audit, SMS, secrets, reference data.
+    func appendAudit(_ entry: AuditEntry) async throws
+    func auditLog(limit: Int) async throws -> [AuditEntry]
+    func recordSMS(id: String, kioskID: String?, status: String, attempts: Int, error: String?, at: Date) async throws
+    func recordDeliveryReport(id: String, status: Int, at: Date) async throws -> Bool
+    func sms(id: String) async throws -> SMSRecord?
+    /// A named secret, created with `make` the first time (the same for every instance).
+    func secret(named: String, make: @escaping @Sendable () -> Data, at: Date) async throws -> Data
+    func setReference(issuerKeys: [TrustedKey], countries: [CEAMCountry]) async throws
+    func trustedIssuerKeys() async throws -> [TrustedKey]
+    func ceamCountries() async throws -> [CEAMCountry]
+    func opposedSerials() async throws -> [String]
+}

@@ -1,0 +1,96 @@
+import CentralAPI
+import Domain
+import Foundation
+
+/// The demo data `--demo-data` loads (Assets/demo/central-seed.json): the
+/// demo foyer shared by every part. Fictional people. Personal codes are in
+/// clear in the seed only because it is demo data; the store keeps hashes.
+public struct DemoSeed: Codable, Sendable {
+    public struct SeedPerson: Codable, Sendable {
+        public var ownNIR: String?
+        public var nomFamille: String
+        public var nomUsage: String?
+        public var prenoms: String
+        /// `YYYYMMDD`, `00` for unknown parts.
+        public var birthDate: String
+        public var rang: Int?
+        public var qualite: String
+        public var ceamValidUntil: CivilDate?
+        public var vitaleSerial: String?
+        public var amoStart: CivilDate?
+        public var amoEnd: CivilDate?
+        public var ald: Bool?
+        public var complementaireSanteSolidaireEnd: CivilDate?
+    }
+
+    public struct SeedCard: Codable, Sendable {
+        public var serial: String
+        public var personIndex: Int
+        public var generation: Int?
+        public var issuer: String?
+        public var issueDate: CivilDate?
+    }
+
+    public struct SeedAssure: Codable, Sendable {
+        public var nir: String
+        public var mobile: String?
+        public var personalCode: String?
+        public var persons: [SeedPerson]
+        public var cards: [SeedCard]
+    }
+
+    public var assures: [SeedAssure]
+    public var ceamCountries: [CEAMCountry]
+    public var trustedIssuerKeys: [TrustedKey]?
+
+    public struct Problem: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func load(from url: URL) throws -> DemoSeed {
+        do {
+            return try CentralJSON.decoder().decode(DemoSeed.self, from: Data(contentsOf: url))
+        } catch {
+            throw Problem(description: "demo seed \(url.path) does not load: \(error)")
+        }
+    }
+
+    /// The foyers, with codes hashed by `hasher`.
+    public func foyers(hasher: CodeHasher) throws -> [FoyerFile] {
+        try assures.map { a in
+            let odNIR: NIR
+            do { odNIR = try NIR(a.nir) } catch { throw Problem(description: "demo seed: assuré NIR: \(error)") }
+            let persons = try a.persons.enumerated().map { i, p -> PersonFile in
+                let own: NIR?
+                do { own = try p.ownNIR.map { try NIR($0) } } catch { throw Problem(description: "demo seed: person \(i) NIR: \(error)") }
+                guard let birth = BirthDate(compact: p.birthDate) else { throw Problem(description: "demo seed: person \(i) birth date") }
+                let qualite: Qualite = switch p.qualite {
+                case "assure": .assure
+                case "conjoint": .conjoint
+                case "enfant": .enfant
+                default: .autreAyantDroit
+                }
+                let person = Person(ouvrantDroitNIR: odNIR, ownNIR: own, nomFamille: p.nomFamille, nomUsage: p.nomUsage,
+                                    prenoms: p.prenoms, birthDate: birth, rangNaissance: p.rang ?? 1, qualite: qualite)
+                var rights: PersonRights?
+                if let s = p.amoStart, let e = p.amoEnd {
+                    rights = PersonRights(index: i, amoStart: s, amoEnd: e, ald: p.ald ?? false,
+                                          complementaireSanteSolidaireEnd: p.complementaireSanteSolidaireEnd)
+                }
+                return PersonFile(person: person, ceam: CEAMRecord(state: p.ceamValidUntil.map { .valid(until: $0) } ?? .none),
+                                  vitale: p.vitaleSerial.map { .active(serial: $0) } ?? .none, rights: rights)
+            }
+            let cards = a.cards.map {
+                CardRecord(serial: $0.serial, personIndex: $0.personIndex, generation: $0.generation, issuer: $0.issuer, issueDate: $0.issueDate)
+            }
+            return FoyerFile(nir: odNIR.text, mobile: a.mobile.flatMap { MobileNumber($0) }, persons: persons,
+                             codes: CodeFile(personal: try a.personalCode.map { try hasher.hash($0) }), cards: cards)
+        }
+    }
+
+    /// Loads the seed into a store (replacing the same assurés).
+    public func load(into store: any CentralStore, hasher: CodeHasher, at: Date) async throws {
+        for f in try foyers(hasher: hasher) { try await store.insertFoyer(f, at: at) }
+        try await store.setReference(issuerKeys: trustedIssuerKeys ?? [], countries: ceamCountries)
+    }
+}

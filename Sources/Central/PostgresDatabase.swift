@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// PostgreSQL through postgres-nio's pooled client.
+///
+/// Transactions run SERIALIZABLE and are retried when PostgreSQL reports a
+/// serialization failure or deadlock: several `bms-central` instances can
+/// share one database and still count rate limits and lock-outs exactly.
+/// Transaction bodies are synchronous (see `SQLConnection`), so each runs on
+/// a thread of a private pool and waits on its connection's futures: the
+/// event loops are never blocked.
+public final class PostgresSQLDatabase: SQLDatabase {
+    public let dialect = SQLDialect.postgres
+    let client: PostgresClient
+    let threads: NIOThreadPool
+    let runTask: Task<Void, Never>
+    let logger: Logger
+
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`
+    public init(url: String, maximumConnections: Int = 20, logger: Logger = Logger(label: "bms-central.postgres")) throws {
+        guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql",
+              let host = components.host, let user = components.user, !host.isEmpty else {
+            throw StoreError.badLocation("a PostgreSQL URL")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        var config = PostgresClient.Configuration(host: host, port: components.port ?? 5432, username: user,
+                                                  password: components.password, database: database.isEmpty ? nil : database,
+                                                  tls: .disable)
+        config.options.maximumConnections = maximumConnections
+        config.options.connectTimeout = .seconds(5)
+        self.logger = logger
+        client = PostgresClient(configuration: config, backgroundLogger: logger)
+        threads = NIOThreadPool(numberOfThreads: maximumConnections + 2)
+        threads.start()
+        let client = self.client
+        runTask = Task { await client.run() }
+    }
+
+    static let retryableStates: Set<String> = ["40001", "40P01", "23505"]
+
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await runOnce(body)
+            } catch let error as PSQLError {
+                if let state = error.serverInfo?[.sqlState], Self.retryableStates.contains(state), attempt < 20 {
+                    // Lost a race with another transaction: try again after a short, jittered pause.
+                    try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...(5_000_000 * UInt64(attempt))))
+                    continue
+                }
+                throw StoreError.unavailable(Self.describe(error))
+            }
+        }
+    }
+
+    private func runOnce<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        let logger = self.logger
+        let threads = self.threads
+        return try await client.withConnection { connection in
+            try await threads.runIfActive {
+                let c = PostgresBlockingConnection(connection: connection, logger: logger)
+                try c.query("BEGIN ISOLATION LEVEL SERIALIZABLE", [])
+                do {
+                    let result = try body(c)
+                    try c.query("COMMIT", [])
+                    return result
+                } catch {
+                    _ = try? c.query("ROLLBACK", [])
+                    throw error
+                }
+            }
+        }
+    }
+
+    public func close() async throws {
+        runTask.cancel()
+        _ = await runTask.result
+        try await threads.shutdownGracefully()
+    }
+
+    /// The server's message and SQLSTATE; never the query's bound values.
+    static func describe(_ error: PSQLError) -> String {
+        if let info = error.serverInfo {
+            return "PostgreSQL \(info[.sqlState] ?? "?"): \(info[.message] ?? "error")"
+        }
+        return "PostgreSQL connection: \(error.code)"
+    }
+}
+
+/// One connection inside a transaction, used from a pool thread.
+struct PostgresBlockingConnection: SQLConnection {
+    let connection: PostgresConnection
+    let logger: Logger
+    var dialect: SQLDialect { .postgres }
+
+    func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for a in arguments {
+            switch a {
+            case .null: binds.appendNull()
+            case .int(let i): binds.append(i)
+            case .text(let s): binds.append(s)
+            case .blob(let b): binds.append(ByteBuffer(bytes: b))
+            }
+        }
+        let q = PostgresQuery(unsafeSQL: dialect.render(sql), binds: binds)
+        let result: PostgresQueryResult = try connection.query(q, logger: logger).wait()
+        return try result.rows.map { row in
+            try SQLRow(row.map { cell -> SQLValue in
+                guard cell.bytes != nil else { return .null }
+                switch cell.dataType {
+                case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
+                case .bytea: return .blob(Array(try cell.decode(ByteBuffer.self).readableBytesView))
+                case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
+                default: return .text(try cell.decode(String.self))
+                }
+            })
+        }
+    }
+}

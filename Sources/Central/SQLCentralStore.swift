@@ -1,0 +1,272 @@
+import CentralAPI
+import Domain
+import Foundation
+
+/// The central store's logic, once, over SQLite or PostgreSQL.
+public final class SQLCentralStore: CentralStore {
+    public let database: any SQLDatabase
+    public var dialect: SQLDialect { database.dialect }
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    /// SQLite via GRDB: the embedded default.
+    public static func sqlite(path: String) throws -> SQLCentralStore {
+        SQLCentralStore(database: try GRDBSQLDatabase(path: path))
+    }
+
+    /// PostgreSQL via postgres-nio: several instances, one fleet.
+    public static func postgres(url: String, maximumConnections: Int = 20) throws -> SQLCentralStore {
+        SQLCentralStore(database: try PostgresSQLDatabase(url: url, maximumConnections: maximumConnections))
+    }
+
+    /// `sqlite:PATH` or `postgres://…`.
+    public static func open(location: String) throws -> SQLCentralStore {
+        if location.hasPrefix("sqlite:") { return try sqlite(path: String(location.dropFirst("sqlite:".count))) }
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") { return try postgres(url: location) }
+        throw StoreError.badLocation(location.hasPrefix("postgres") ? "postgres URL" : "'\(location.prefix(20))…'")
+    }
+
+    @discardableResult
+    public func migrate() async throws -> [Int] { try await Migrations.run(on: database) }
+    public func close() async throws { try await database.close() }
+
+    // MARK: kiosks
+
+    public func registerKiosk(id: String, publicKey: Data, at: Date) async throws {
+        try await database.transaction { c in
+            try c.query("""
+                INSERT INTO kiosks (id, public_key, created_at) VALUES ($1, $2, $3)
+                ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, revoked_at = NULL
+                """, .text(id), SQLValue(publicKey), SQLValue(seconds: at))
+        }
+    }
+
+    public func revokeKiosk(id: String, at: Date) async throws {
+        try await database.transaction { c in
+            try c.query("UPDATE kiosks SET revoked_at = $2 WHERE id = $1", .text(id), SQLValue(seconds: at))
+        }
+    }
+
+    public func kioskPublicKey(id: String) async throws -> Data? {
+        try await database.transaction { c in
+            try c.query("SELECT public_key FROM kiosks WHERE id = $1 AND revoked_at IS NULL", .text(id)).first?.blob(0)
+        }
+    }
+
+    public func useNonce(kioskID: String, nonce: String, at: Date, keepUntil: Date) async throws -> Bool {
+        try await database.transaction { c in
+            let inserted = try c.query("""
+                INSERT INTO request_nonces (kiosk_id, nonce, expires_at) VALUES ($1, $2, $3)
+                ON CONFLICT (kiosk_id, nonce) DO NOTHING RETURNING nonce
+                """, .text(kioskID), .text(nonce), SQLValue(seconds: keepUntil))
+            // Expired nonces cannot be replayed anyway (their timestamp is
+            // out of the window): forget a few at each insert.
+            if Int.random(in: 0..<64) == 0 {
+                try c.query("DELETE FROM request_nonces WHERE expires_at < $1", SQLValue(seconds: at))
+            }
+            return !inserted.isEmpty
+        }
+    }
+
+    // MARK: files
+
+    public func loadFoyer(serial: String) async throws -> FoyerFile? {
+        try await database.transaction { c in try Self.readFoyer(c, serial: serial, lock: false) }
+    }
+
+    public func updateFoyer<T: Sendable>(serial: String, _ body: @escaping @Sendable (inout FoyerFile) throws -> T) async throws -> T? {
+        try await database.transaction { c in
+            guard var file = try Self.readFoyer(c, serial: serial, lock: true) else { return nil }
+            let before = file
+            let result = try body(&file)
+            if file != before { try Self.writeFoyer(c, file, before: before, at: Date()) }
+            return result
+        }
+    }
+
+    public func insertFoyer(_ file: FoyerFile, at: Date) async throws {
+        try await database.transaction { c in
+            let e = CentralJSON.encoder()
+            try c.query("""
+                INSERT INTO assures (nir, mobile, situation_json, persons_json, codes_json, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (nir) DO UPDATE SET mobile = excluded.mobile, situation_json = excluded.situation_json,
+                    persons_json = excluded.persons_json, codes_json = excluded.codes_json, updated_at = excluded.updated_at
+                """, .text(file.nir), SQLValue(file.mobile?.national), .text(try Self.json(e, file.situation)),
+                        .text(try Self.json(e, file.persons)), .text(try Self.json(e, file.codes)), SQLValue(seconds: at))
+            for card in file.cards { try Self.upsertCard(c, card, nir: file.nir) }
+        }
+    }
+
+    public func applyCommand(_ command: KioskCommand, kioskID: String, at: Date,
+                             _ body: @escaping @Sendable (inout FoyerFile?) -> CommandReceipt) async throws -> CommandApplication {
+        try await database.transaction { c in
+            let id = command.id.uuidString.lowercased()
+            if let row = try c.query("SELECT receipt_json FROM applied_commands WHERE id = $1", .text(id)).first {
+                var receipt = try CentralJSON.decoder().decode(CommandReceipt.self, from: Data(try row.text(0).utf8))
+                receipt.duplicate = true
+                return .duplicate(receipt)
+            }
+            if let after = command.after,
+               try c.query("SELECT id FROM applied_commands WHERE id = $1", .text(after.uuidString.lowercased())).isEmpty {
+                return .dependencyPending
+            }
+            var file = try Self.readFoyer(c, serial: command.serial, lock: true)
+            let before = file
+            let receipt = body(&file)
+            if let file, let before, file != before { try Self.writeFoyer(c, file, before: before, at: at) }
+            try c.query("INSERT INTO applied_commands (id, kiosk_id, received_at, receipt_json) VALUES ($1, $2, $3, $4)",
+                        .text(id), .text(kioskID), SQLValue(seconds: at), .text(try Self.json(CentralJSON.encoder(), receipt)))
+            return .applied(receipt)
+        }
+    }
+
+    static func json<T: Encodable>(_ e: JSONEncoder, _ value: T) throws -> String {
+        String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, _ what: String) throws -> T {
+        do { return try CentralJSON.decoder().decode(type, from: Data(text.utf8)) } catch { throw StoreError.corrupt(what) }
+    }
+
+    static func readFoyer(_ c: any SQLConnection, serial: String, lock: Bool) throws -> FoyerFile? {
+        guard let nir = try c.query("SELECT assure_nir FROM cards WHERE serial = $1", .text(serial)).first?.text(0) else { return nil }
+        let lockClause = lock ? "{FOR_UPDATE}" : ""
+        guard let row = try c.query("""
+            SELECT mobile, situation_json, persons_json, codes_json FROM assures WHERE nir = $1 \(lockClause)
+            """, .text(nir)).first else { return nil }
+        let cards = try c.query("""
+            SELECT serial, person_index, generation, issuer, issue_date, status, status_changed_at
+            FROM cards WHERE assure_nir = $1 ORDER BY serial
+            """, .text(nir)).map { r in
+            CardRecord(serial: try r.text(0), personIndex: Int(try r.int(1)), generation: try r.optionalInt(2).map(Int.init),
+                       issuer: try r.optionalText(3), issueDate: try r.optionalText(4).flatMap { CivilDate($0) },
+                       status: CardStatus(rawValue: try r.text(5)) ?? .invalidated,
+                       statusChangedAt: try r.optionalInt(6).map { Date(timeIntervalSince1970: Double($0)) })
+        }
+        return FoyerFile(nir: nir, mobile: try row.optionalText(0).flatMap { MobileNumber($0) },
+                         situation: try decode(AssureSituation.self, try row.text(1), "situation of an assuré"),
+                         persons: try decode([PersonFile].self, try row.text(2), "persons of an assuré"),
+                         codes: try decode(CodeFile.self, try row.text(3), "codes of an assuré"),
+                         cards: cards)
+    }
+
+    static func writeFoyer(_ c: any SQLConnection, _ file: FoyerFile, before: FoyerFile, at: Date) throws {
+        let e = CentralJSON.encoder()
+        try c.query("""
+            UPDATE assures SET mobile = $2, situation_json = $3, persons_json = $4, codes_json = $5, updated_at = $6 WHERE nir = $1
+            """, .text(file.nir), SQLValue(file.mobile?.national), .text(try json(e, file.situation)),
+                    .text(try json(e, file.persons)), .text(try json(e, file.codes)), SQLValue(seconds: at))
+        for card in file.cards where !before.cards.contains(card) { try upsertCard(c, card, nir: file.nir) }
+    }
+
+    static func upsertCard(_ c: any SQLConnection, _ card: CardRecord, nir: String) throws {
+        try c.query("""
+            INSERT INTO cards (serial, assure_nir, person_index, generation, issuer, issue_date, status, status_changed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (serial) DO UPDATE SET assure_nir = excluded.assure_nir, person_index = excluded.person_index,
+                generation = excluded.generation, issuer = excluded.issuer, issue_date = excluded.issue_date,
+                status = excluded.status, status_changed_at = excluded.status_changed_at
+            """, .text(card.serial), .text(nir), SQLValue(card.personIndex), card.generation.map { SQLValue($0) } ?? .null,
+                    SQLValue(card.issuer), SQLValue(card.issueDate?.iso), .text(card.status.rawValue),
+                    card.statusChangedAt.map { SQLValue(seconds: $0) } ?? .null)
+    }
+
+    // MARK: audit
+
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        try await database.transaction { c in
+            try c.query("""
+                INSERT INTO audit_log (at, kiosk_id, action, subject, outcome, command_id) VALUES ($1, $2, $3, $4, $5, $6)
+                """, SQLValue(seconds: entry.at), SQLValue(entry.kioskID), .text(entry.action), SQLValue(entry.subject),
+                        .text(entry.outcome), SQLValue(entry.commandID?.uuidString.lowercased()))
+        }
+    }
+
+    public func auditLog(limit: Int) async throws -> [AuditEntry] {
+        try await database.transaction { c in
+            try c.query("""
+                SELECT seq, at, kiosk_id, action, subject, outcome, command_id FROM audit_log ORDER BY seq DESC LIMIT $1
+                """, SQLValue(limit)).map { r in
+                AuditEntry(seq: try r.int(0), at: Date(timeIntervalSince1970: Double(try r.int(1))), kioskID: try r.optionalText(2),
+                           action: try r.text(3), subject: try r.optionalText(4), outcome: try r.text(5),
+                           commandID: try r.optionalText(6).flatMap { UUID(uuidString: $0) })
+            }
+        }
+    }
+
+    // MARK: SMS
+
+    public func recordSMS(id: String, kioskID: String?, status: String, attempts: Int, error: String?, at: Date) async throws {
+        try await database.transaction { c in
+            try c.query("""
+                INSERT INTO sms_messages (id, kiosk_id, status, attempts, last_error, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $6)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+                    last_error = excluded.last_error, updated_at = excluded.updated_at
+                """, .text(id), SQLValue(kioskID), .text(status), SQLValue(attempts), SQLValue(error), SQLValue(seconds: at))
+        }
+    }
+
+    public func recordDeliveryReport(id: String, status: Int, at: Date) async throws -> Bool {
+        try await database.transaction { c in
+            !(try c.query("UPDATE sms_messages SET dlr_status = $2, dlr_at = $3 WHERE id = $1 RETURNING id",
+                          .text(id), SQLValue(status), SQLValue(seconds: at)).isEmpty)
+        }
+    }
+
+    public func sms(id: String) async throws -> SMSRecord? {
+        try await database.transaction { c in
+            try c.query("SELECT id, kiosk_id, status, attempts, last_error, dlr_status FROM sms_messages WHERE id = $1", .text(id))
+                .first.map { r in
+                    SMSRecord(id: try r.text(0), kioskID: try r.optionalText(1), status: try r.text(2), attempts: Int(try r.int(3)),
+                              lastError: try r.optionalText(4), deliveryStatus: try r.optionalInt(5).map(Int.init))
+                }
+        }
+    }
+
+    // MARK: secrets and reference data
+
+    public func secret(named name: String, make: @escaping @Sendable () -> Data, at: Date) async throws -> Data {
+        try await database.transaction { c in
+            try c.query("INSERT INTO central_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                        .text(name), SQLValue(make()), SQLValue(seconds: at))
+            guard let value = try c.query("SELECT value FROM central_secrets WHERE name = $1", .text(name)).first?.blob(0) else {
+                throw StoreError.corrupt("secret \(name) missing after insert")
+            }
+            return value
+        }
+    }
+
+    public func setReference(issuerKeys: [TrustedKey], countries: [CEAMCountry]) async throws {
+        try await database.transaction { c in
+            try c.query("DELETE FROM trusted_issuer_keys")
+            for k in issuerKeys {
+                try c.query("INSERT INTO trusted_issuer_keys (id, public_key) VALUES ($1, $2)", .text(k.id), SQLValue(k.publicKey))
+            }
+            try c.query("DELETE FROM ceam_countries")
+            for (i, country) in countries.enumerated() {
+                try c.query("INSERT INTO ceam_countries (code, name, position) VALUES ($1, $2, $3)",
+                            .text(country.code), .text(country.name), SQLValue(i))
+            }
+        }
+    }
+
+    public func trustedIssuerKeys() async throws -> [TrustedKey] {
+        try await database.transaction { c in
+            try c.query("SELECT id, public_key FROM trusted_issuer_keys ORDER BY id").map { TrustedKey(id: try $0.text(0), publicKey: try $0.blob(1)) }
+        }
+    }
+
+    public func ceamCountries() async throws -> [CEAMCountry] {
+        try await database.transaction { c in
+            try c.query("SELECT code, name FROM ceam_countries ORDER BY position").map { CEAMCountry(code: try $0.text(0), name: try $0.text(1)) }
+        }
+    }
+
+    public func opposedSerials() async throws -> [String] {
+        try await database.transaction { c in
+            try c.query("SELECT serial FROM cards WHERE status <> 'active' ORDER BY serial").map { try $0.text(0) }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+import Domain
+import Foundation
+
+/// The versioned wire types between a kiosk and `bms-central`. Version 1
+/// lives under `/v1`; a breaking change gets `/v2` beside it.
+public enum APIVersion {
+    public static let prefix = "/v1"
+}
+
+/// JSON as both ends write it: ISO-8601 instants, sorted keys (stable bytes
+/// for signatures and tests).
+public enum CentralJSON {
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}
+
+/// Every refusal the central store answers: a stable code a program can
+/// act on, and a sentence a technician can read. Never personal data.
+public struct APIErrorBody: Codable, Sendable, Hashable, Error, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    /// For `clock_skew`: the central store's time, so the kiosk can say by how much it is off.
+    public var serverTime: Date?
+
+    public init(code: String, message: String, serverTime: Date? = nil) {
+        self.code = code
+        self.message = message
+        self.serverTime = serverTime
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+// MARK: - Cards
+
+/// What the central store knows of a card serial.
+public enum CardStatus: String, Codable, Sendable, Hashable, CaseIterable {
+    case active
+    case lost
+    case stolen
+    /// Declared faulty, blocked or replaced.
+    case invalidated
+    case unknown
+
+    /// Lost, stolen, invalidated and unknown serials are refused.
+    public var isRefused: Bool { self != .active }
+}
+
+public struct CardStatusResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    public var status: CardStatus
+    public init(serial: String, status: CardStatus) {
+        self.serial = serial
+        self.status = status
+    }
+}
+
+// MARK: - Foyer
+
+public struct CEAMActionView: Codable, Sendable, Hashable {
+    public var action: CEAMAction
+    /// nil when allowed today.
+    public var exclusion: CEAMExclusion?
+    public init(action: CEAMAction, exclusion: CEAMExclusion?) {
+        self.action = action
+        self.exclusion = exclusion
+    }
+}
+
+public struct VitaleActionView: Codable, Sendable, Hashable {
+    public var action: VitaleAction
+    public var exclusion: VitaleExclusion?
+    public init(action: VitaleAction, exclusion: VitaleExclusion?) {
+        self.action = action
+        self.exclusion = exclusion
+    }
+}
+
+/// One person on the card with what they may do today.
+public struct PersonView: Codable, Sendable, Hashable {
+    /// Index in EF.BENEF order (0 = holder).
+    public var index: Int
+    public var person: Person
+    public var ceam: CEAMState
+    public var ceamActions: [CEAMActionView]
+    public var vitale: VitaleCardState
+    public var vitaleActions: [VitaleActionView]
+    public var rights: PersonRights?
+
+    public init(index: Int, person: Person, ceam: CEAMState, ceamActions: [CEAMActionView], vitale: VitaleCardState,
+                vitaleActions: [VitaleActionView], rights: PersonRights?) {
+        self.index = index
+        self.person = person
+        self.ceam = ceam
+        self.ceamActions = ceamActions
+        self.vitale = vitale
+        self.vitaleActions = vitaleActions
+        self.rights = rights
+    }
+}
+
+/// The assuré and their beneficiaries as the kiosk shows them.
+public struct FoyerResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    /// The central store's today: the day the actions were computed for.
+    public var today: CivilDate
+    public var persons: [PersonView]
+    /// `06 •• •• •• 34`, or nil when no mobile is on file.
+    public var maskedMobile: String?
+    public var codeTriesLeft: Int
+    public var codeLocked: Bool
+
+    public init(serial: String, today: CivilDate, persons: [PersonView], maskedMobile: String?, codeTriesLeft: Int, codeLocked: Bool) {
+        self.serial = serial
+        self.today = today
+        self.persons = persons
+        self.maskedMobile = maskedMobile
+        self.codeTriesLeft = codeTriesLeft
+        self.codeLocked = codeLocked
+    }
+}
+
+// MARK: - Codes
+
+public struct CodeCheckRequest: Codable, Sendable, Hashable {
+    public var code: String
+    public init(code: String) { self.code = code }
+}
+
+public struct CodeCheckResponse: Codable, Sendable, Hashable {
+    public enum Outcome: String, Codable, Sendable, Hashable {
+        case accepted
+        case rejected
+        case locked
+    }
+    public var outcome: Outcome
+    public var triesLeft: Int
+    public init(outcome: Outcome, triesLeft: Int) {
+        self.outcome = outcome
+        self.triesLeft = triesLeft
+    }
+}
+
+public struct ProvisionalCodeResponse: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable, Hashable {
+        /// The SMS gateway accepted the message.
+        case sent
+        case noMobileOnFile
+        case tooManyRequests
+        /// The gateway refused or did not answer after the retries; no code is valid.
+        case smsFailed
+    }
+    public var status: Status
+    public var maskedMobile: String?
+    public var validUntil: Date?
+    public var nextAllowedAt: Date?
+    /// What the screen tells the assuré, in French, plainly.
+    public var message: String
+
+    public init(status: Status, maskedMobile: String? = nil, validUntil: Date? = nil, nextAllowedAt: Date? = nil, message: String) {
+        self.status = status
+        self.maskedMobile = maskedMobile
+        self.validUntil = validUntil
+        self.nextAllowedAt = nextAllowedAt
+        self.message = message
+    }
+}
+
+// MARK: - Commands (the kiosk's outbox)
+
+/// What the assuré confirmed. Sent at least once; applied once by `id`.
+public struct KioskCommand: Codable, Sendable, Hashable, Identifiable {
+    public enum Action: Codable, Sendable, Hashable {
+        case ceam(CEAMRequest)
+        case vitaleDeclaration(reason: VitaleDeclarationReason, commitsToReturnFoundCard: Bool)
+        case vitaleOrder
+
+        /// A short name for logs and the audit trail.
+        public var name: String {
+            switch self {
+            case .ceam(let r): return "ceam.\(r.action.rawValue)"
+            case .vitaleDeclaration(let reason, _): return "vitale.declare.\(reason.rawValue)"
+            case .vitaleOrder: return "vitale.order"
+            }
+        }
+    }
+
+    public var id: UUID
+    /// The card the session was opened with.
+    public var serial: String
+    /// Index of the person in EF.BENEF order.
+    public var personIndex: Int
+    public var action: Action
+    /// The kiosk's clock when the assuré confirmed (informative: the central
+    /// store decides on its own clock).
+    public var confirmedAt: Date
+    /// A command that must be applied first (an order after its declaration):
+    /// until it is, the central store answers `dependency_pending`.
+    public var after: UUID?
+
+    public init(id: UUID = UUID(), serial: String, personIndex: Int, action: Action, confirmedAt: Date, after: UUID? = nil) {
+        self.id = id
+        self.serial = serial
+        self.personIndex = personIndex
+        self.action = action
+        self.confirmedAt = confirmedAt
+        self.after = after
+    }
+}
+
+public struct CommandReceipt: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable, Hashable {
+        /// Applied now.
+        case applied
+        /// Refused by the rules (state changed since the screen); final.
+        case refused
+    }
+    public var id: UUID
+    public var status: Status
+    /// True when this id had been received before: the first answer is repeated.
+    public var duplicate: Bool
+    /// Why a refusal, in plain words (no personal data).
+    public var reason: String?
+    /// For a CEAM order with an urgent departure.
+    public var provisionalCertificate: ProvisionalCertificate?
+
+    public init(id: UUID, status: Status, duplicate: Bool = false, reason: String? = nil, provisionalCertificate: ProvisionalCertificate? = nil) {
+        self.id = id
+        self.status = status
+        self.duplicate = duplicate
+        self.reason = reason
+        self.provisionalCertificate = provisionalCertificate
+    }
+}
+
+// MARK: - Rights and attestation
+
+/// Signed EF.RIGHTS bytes for the "mise à jour" (card-profile.md, EF.RIGHTS).
+public struct RightsResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    /// The whole `E2` TLV to write with UPDATE BINARY.
+    public var efRights: Data
+    /// `YYYYMMDDhhmmss` UTC.
+    public var issuedAt: String
+    /// 8 bytes, hex.
+    public var keyID: String
+
+    public init(serial: String, efRights: Data, issuedAt: String, keyID: String) {
+        self.serial = serial
+        self.efRights = efRights
+        self.issuedAt = issuedAt
+        self.keyID = keyID
+    }
+}
+
+/// The data of an attestation de droits.
+public struct AttestationResponse: Codable, Sendable, Hashable {
+    public struct Entry: Codable, Sendable, Hashable {
+        public var person: Person
+        public var rights: PersonRights?
+        public init(person: Person, rights: PersonRights?) {
+            self.person = person
+            self.rights = rights
+        }
+    }
+    public var serial: String
+    public var issuedOn: CivilDate
+    /// Régime + caisse + centre.
+    public var organisation: String?
+    public var entries: [Entry]
+
+    public init(serial: String, issuedOn: CivilDate, organisation: String?, entries: [Entry]) {
+        self.serial = serial
+        self.issuedOn = issuedOn
+        self.organisation = organisation
+        self.entries = entries
+    }
+}
+
+// MARK: - Reference data
+
+public struct TrustedKey: Codable, Sendable, Hashable {
+    public var id: String
+    /// P-256 public key, X9.63 uncompressed.
+    public var publicKey: Data
+    public init(id: String, publicKey: Data) {
+        self.id = id
+        self.publicKey = publicKey
+    }
+}
+
+public struct CEAMCountry: Codable, Sendable, Hashable {
+    public var code: String
+    public var name: String
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
+/// What the kiosk caches with its age: enough to refuse a card offline.
+public struct ReferenceData: Codable, Sendable, Hashable {
+    public var generatedAt: Date
+    public var trustedIssuerKeys: [TrustedKey]
+    public var rightsSigningKeys: [TrustedKey]
+    /// Lost, stolen and invalidated serials.
+    public var opposedSerials: [String]
+    public var ceamCountries: [CEAMCountry]
+    public var parameters: RuleParameters
+
+    public init(generatedAt: Date, trustedIssuerKeys: [TrustedKey], rightsSigningKeys: [TrustedKey], opposedSerials: [String],
+                ceamCountries: [CEAMCountry], parameters: RuleParameters) {
+        self.generatedAt = generatedAt
+        self.trustedIssuerKeys = trustedIssuerKeys
+        self.rightsSigningKeys = rightsSigningKeys
+        self.opposedSerials = opposedSerials
+        self.ceamCountries = ceamCountries
+        self.parameters = parameters
+    }
+}

@@ -1,0 +1,51 @@
+import CentralAPI
+import Central
+import Foundation
+import Hummingbird
+import Logging
+
+/// `bms-central` in process on 127.0.0.1 and an ephemeral port (or a given
+/// one, to come back on the same address after `stop()`).
+public final class CentralTestServer: @unchecked Sendable {
+    public let service: CentralService
+    public private(set) var port: Int = 0
+    private var task: Task<Void, any Error>?
+    private let lock = NSLock()
+
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    public init(service: CentralService) { self.service = service }
+
+    public static func start(service: CentralService, port: Int = 0) async throws -> CentralTestServer {
+        let s = CentralTestServer(service: service)
+        try await s.start(port: port)
+        return s
+    }
+
+    public func start(port wanted: Int? = nil) async throws {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "bms-central.test")
+        logger.logLevel = .warning
+        let app = buildCentralApplication(service: service, configuration: .init(host: "127.0.0.1", port: wanted ?? port),
+                                          logger: logger, onServerRunning: { p in continuation.yield(p); continuation.finish() })
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        lock.withLock { self.task = task }
+        var it = stream.makeAsyncIterator()
+        guard let p = await it.next() else { throw HarnessError("bms-central test server did not start") }
+        lock.withLock { port = p }
+    }
+
+    /// Stops serving (connections refused until `start()` again).
+    public func stop() async {
+        let t = lock.withLock { let t = task; task = nil; return t }
+        t?.cancel()
+        _ = await t?.result
+    }
+
+    /// Registers a new kiosk and returns its credentials.
+    public func addKiosk(_ id: String = "kiosk-\(UUID().uuidString.prefix(8).lowercased())") async throws -> KioskCredentials {
+        let creds = KioskCredentials(kioskID: id, privateKey: .init())
+        try await service.store.registerKiosk(id: id, publicKey: creds.publicKey, at: service.clock.now)
+        return creds
+    }
+}
