@@ -112,5 +112,11 @@ journal="$(inside journalctl --no-pager -u bms-kiosk.service)"
 echo "$journal" | grep -q "Watchdog timeout" || { echo "FAIL: no watchdog timeout in the journal"; echo "$journal" | tail -20; exit 1; }
 echo "$journal" | grep -q "simulating a hung main loop" || { echo "FAIL: the hang was not logged"; exit 1; }
 echo "OK restarted after a hang (watchdog timeout): MainPID $pid2 → $pid3"
+
+# 3. Log levels reach the journal: the hang is a warning, "ready" a notice.
+warnings="$(inside journalctl --no-pager -o cat -u bms-kiosk.service -p warning SYSLOG_IDENTIFIER=bms-kiosk)"
+echo "$warnings" | grep -q "simulating a hung main loop" || { echo "FAIL: the hang is not logged at warning priority"; exit 1; }
+if echo "$warnings" | grep -q 'msg=ready'; then echo "FAIL: a notice came out at warning priority"; exit 1; fi
+echo "OK log levels in the journal (journalctl -p warning shows the hang, not the notices)"
 echo "$journal" | grep -E "Watchdog timeout|simulating a hung|Scheduled restart" | tail -4
 echo "PASS: systemd restarts bms-kiosk after a kill and after a hang"
