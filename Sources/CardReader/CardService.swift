@@ -33,9 +33,11 @@ public struct CardService: Sendable {
         CardService(drivers: [BMSVITDriver(trust: trust, opposition: opposition, clock: clock), Vitale2Driver()])
     }
 
-    public func read(reader: String) async throws(CardReadError) -> CardReading {
+    /// Connects to the card in `reader` and reads it. Pass the ATR of the
+    /// `cardInserted` event when there is one: it saves a round trip.
+    public func read(reader: String, atr knownATR: [UInt8]? = nil) async throws(CardReadError) -> CardReading {
         let session: PCSCCardSession
-        do { session = try await PCSCCardSession.connect(reader: reader, deadline: deadline) } catch {
+        do { session = try await PCSCCardSession.connect(reader: reader, knownATR: knownATR, deadline: deadline) } catch {
             switch error {
             case .cardRemoved: throw .cardRemoved
             case .mute: return CardReading(identity: nil, verdict: .faulty(reason: "the card does not answer (mute)"), atr: [], driver: nil)
@@ -47,7 +49,7 @@ public struct CardService: Sendable {
         }
         defer { session.close() }
         // The ATR is a hint only, and may be logged: it carries no personal data.
-        logger.info("card connected", metadata: ["atr": "\(session.atr.hexString)", "protocol": "T=\(session.activeProtocol == 1 ? 0 : 1)"])
+        logger.debug("card connected", metadata: ["atr": "\(session.atr.hexString)", "protocol": "T=\(session.activeProtocol == 1 ? 0 : 1)"])
         return try await read(APDUTransport(channel: session), atr: session.atr)
     }
 

@@ -78,7 +78,9 @@ public final class PCSCCardSession: CardChannel, @unchecked Sendable {
     /// Connects (shared, T=0 or T=1) on a thread of its own. A context and
     /// thread left by a cleanly closed session are reused when there is one
     /// (it saves a round trip to pcscd and a thread start on each card).
-    public static func connect(reader: String, deadline: Duration = .seconds(3)) async throws(CardTransportError) -> PCSCCardSession {
+    /// - Parameter knownATR: the ATR from the monitor's event, which saves a
+    ///   round trip to pcscd (SCardStatus) when given.
+    public static func connect(reader: String, knownATR: [UInt8]? = nil, deadline: Duration = .seconds(3)) async throws(CardTransportError) -> PCSCCardSession {
         let idle = SessionPool.shared.take()
         let worker = idle?.worker ?? Worker(name: "bms.card.session")
         let result: Result<PCSCCardSession, CardTransportError> = await withDeadline(deadline, worker: worker, onTimeout: { worker.stop() }) {
@@ -97,7 +99,7 @@ public final class PCSCCardSession: CardChannel, @unchecked Sendable {
                         if attempt == 0, context != nil, error.isServiceGone { context = nil; continue }
                         throw error
                     }
-                    let atr = status(card) ?? []
+                    let atr = knownATR ?? status(card) ?? []
                     return .success(PCSCCardSession(reader: reader, atr: atr, activeProtocol: UInt(proto), deadline: deadline,
                                                     context: ctx, card: card, worker: worker))
                 } catch let e as PCSCError {

@@ -36,8 +36,8 @@ struct ReadCard: AsyncParsableCommand {
             group.addTask {
                 for await event in events {
                     switch event {
-                    case .cardInserted(let r, _) where reader == nil || reader == r:
-                        do { return .reading(try await service.read(reader: r)) } catch { return .error("\(error)") }
+                    case .cardInserted(let r, let atr) where reader == nil || reader == r:
+                        do { return .reading(try await service.read(reader: r, atr: atr)) } catch { return .error("\(error)") }
                     case .cardMute(let r) where reader == nil || reader == r:
                         return .reading(CardReading(identity: nil, verdict: .faulty(reason: "the card does not answer (mute)"), atr: [], driver: nil))
                     default: continue
