@@ -78,7 +78,7 @@ public struct LayoutEngine {
         y = barHeight
 
         if let banner = screen.banner {
-            let h = measureBanner(banner, width: size.width - 2 * margin)
+            let h = measureBanner(banner, width: size.width, inset: margin)
             placeBanner(banner, frame: Rect(x: 0, y: y, width: size.width, height: h), inset: margin, into: &list)
             y += h
         }
@@ -249,8 +249,9 @@ public struct LayoutEngine {
         return out.map { $0 ?? 0 }
     }
 
-    func measureBanner(_ b: Banner, width: Int) -> Int {
-        wrap(b.text, style: .body, width: width - 2 * pad).height + 2 * pad
+    /// Height of a banner `width` wide whose text is inset by `inset` (at least the padding).
+    func measureBanner(_ b: Banner, width: Int, inset: Int = 0) -> Int {
+        wrap(b.text, style: .body, width: width - 2 * max(inset, pad)).height + 2 * pad
     }
 
     // MARK: placing

@@ -65,6 +65,22 @@ func sampleScreen(toggleOn: Bool = false, modal: Bool = false) -> ScreenModel {
         }
     }
 
+    @Test func bannerHugsItsText() throws {
+        let fonts = try makeFonts()
+        let engine = LayoutEngine(metrics: .development, theme: .normal, measurer: fonts)
+        // Lengths around every line break: measuring and placing must agree.
+        for n in 1...40 {
+            var screen = sampleScreen()
+            screen.banner = Banner(kind: .error, text: Array(repeating: "indisponible", count: n).joined(separator: " "))
+            let list = engine.layout(screen)
+            let banner = try #require(list.items.first { $0.role == .banner && $0.text == nil })
+            let lines = list.items.filter { $0.role == .banner && $0.text != nil }
+            let below = banner.frame.maxY - lines.map(\.frame.maxY).max()!
+            let above = lines.map(\.frame.minY).min()! - banner.frame.minY
+            #expect(below == above, "\(n) words: \(above) px above the text, \(below) below")
+        }
+    }
+
     @Test func modalScrimSwallowsTapsOutside() throws {
         let fonts = try makeFonts()
         let list = LayoutEngine(metrics: .development, theme: .normal, measurer: fonts).layout(sampleScreen(modal: true))
