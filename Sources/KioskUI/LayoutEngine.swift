@@ -226,7 +226,7 @@ public struct LayoutEngine {
     var keypadKeyHeight: Int { target + mm(2) }
 
     func buttonHeight(_ b: Button, width: Int, style: TextStyle) -> Int {
-        let w = wrap(b.label, style: style, width: width - 2 * mm(4))
+        let w = wrap(b.label, style: style, width: width - 2 * mm(3))
         return max(target, w.height + 2 * mm(3))
     }
 
