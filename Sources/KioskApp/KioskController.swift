@@ -32,6 +32,9 @@ public final class KioskController {
     public private(set) var codeError: String?
     public private(set) var offered: [KioskService] = []
     public private(set) var warningVisible = false
+    /// Set when the kiosk cannot serve (bad configuration…): the reason for
+    /// the technician. Cards are ignored meanwhile.
+    public var outOfService: String? { didSet { changed() } }
     public var gallery = GalleryState()
     /// Requests to the host: speak now (Écouter), or stop.
     public var onListen: (() -> Void)?
@@ -61,6 +64,7 @@ public final class KioskController {
     // MARK: events
 
     public func handle(card event: CardEvent) {
+        if outOfService != nil, event != .removed { return }
         switch event {
         case .inserted: apply(.cardInserted)
         case .read(let id, let verdict): apply(.cardRead(id, verdict))

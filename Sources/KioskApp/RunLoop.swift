@@ -21,6 +21,9 @@ public final class KioskRunLoop {
     private let inbox = CardInbox()
     private var quit = false
     public var allowEscape = true
+    /// Longest sleep between two checks of `until` (e.g. re-reading a
+    /// configuration while out of service).
+    public var maxSleepMS: Int32?
 
     public init(host: KioskHost, cards: CardEventSource) {
         self.host = host
@@ -44,6 +47,7 @@ public final class KioskRunLoop {
             if let until, until() { break }
             var timeout: Int32 = host.controller.session.state.isInteractive ? 1000 : 60_000
             if host.controller.isAnimating { timeout = Int32(1000 / KioskController.animationFPS) }
+            if let m = maxSleepMS { timeout = min(timeout, m) }
             if let end { timeout = min(timeout, Int32((end - now) / 1_000_000) + 1) }
             for input in InputMapper.waitInputs(timeoutMS: timeout, size: host.renderer.size) { await handle(input) }
             for c in inbox.take() { host.controller.handle(card: c) }

@@ -9,7 +9,7 @@ extension KioskController {
         switch overlay {
         case .settings: s = settingsScreen()
         case .gallery: s = galleryScreen()
-        case .none: s = sessionScreen()
+        case .none: s = outOfService.map(outOfServiceScreen) ?? sessionScreen()
         }
         s.brand = t["brand"]
         s.tools = [
@@ -125,6 +125,15 @@ extension KioskController {
         .glyph("▼", x: 53, y: 24, size: 9, paint: .primary),
         .rect(x: 4, y: 43, width: 52, height: 5, radius: 2.5, fill: .text, border: nil),
     ])
+
+    func outOfServiceScreen(reason: String) -> ScreenModel {
+        let t = catalog
+        return ScreenModel(id: "outOfService", title: t["outOfService.title"], body: .vstack([
+            .text(Text(t["outOfService.message"], id: "outOfService.message")),
+            .flexible,
+            .text(Text(t.text("outOfService.technician", ["reason": reason]), style: .small, muted: true, id: "outOfService.technician")),
+        ], spacingMM: 6))
+    }
 
     func refusalKey(_ v: CardVerdict) -> String {
         switch v {

@@ -22,6 +22,8 @@ public enum ScenarioStep: Equatable, Sendable {
     case set(key: String, value: String)
     case gallery
     case listen
+    /// The out-of-service screen with a technician's reason.
+    case outOfService(String)
 }
 
 public struct Scenario: Sendable {
@@ -121,6 +123,7 @@ public struct Scenario: Sendable {
             guard t.count == 3 else { throw StepError(message: "set lang|contrast|scale|speech VALUE") }
             return .set(key: t[1], value: t[2])
         case "gallery": return .gallery
+        case "out-of-service": return .outOfService(try rest(1))
         case "listen": return .listen
         default: throw StepError(message: "unknown step \(t[0])")
         }
@@ -363,6 +366,8 @@ public final class SmokeRunner {
             c.changed()
         case .gallery:
             c.openGallery()
+        case .outOfService(let reason):
+            c.outOfService = reason
         case .listen:
             host.listen()
         }

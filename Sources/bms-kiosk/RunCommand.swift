@@ -31,22 +31,39 @@ struct Run: AsyncParsableCommand {
         var options = KioskMain.Options(size: s, fullscreen: fullscreen, headless: headless,
                                         physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: s),
                                         lang: lang, card: card, speech: speech)
-        if let dir = config {
-            let c: KioskConfiguration
-            do { c = try KioskConfiguration.load(from: URL(fileURLWithPath: dir)) } catch {
-                throw KioskStartError(description: "configuration \(dir):\n\(error)")
-            }
-            options.size = Size(width: c.screen.width, height: c.screen.height)
-            options.physicalWidthMM = c.screen.physicalWidthMM
-            options.fullscreen = c.screen.fullscreen && !headless
-            options.lang = c.languages.default
-            options.languages = c.languages.offered
-            options.services = c.services
-            options.speech = c.speech.enabled
-            options.wordsPerMinute = c.speech.wordsPerMinute
-            options.session = c.rules.session
+        guard let dir = config else {
+            _ = try await KioskMain.run(options)
+            return
         }
-        try await KioskMain.run(options)
+        // A bad configuration never stops the kiosk: it shows the
+        // out-of-service screen and reads the folder again every 30 s.
+        let url = URL(fileURLWithPath: dir)
+        while true {
+            let state = ConfigurationState.load(directory: url)
+            switch state {
+            case .ready(let c):
+                options.size = Size(width: c.screen.width, height: c.screen.height)
+                options.physicalWidthMM = c.screen.physicalWidthMM
+                options.fullscreen = c.screen.fullscreen && !headless
+                options.lang = c.languages.default
+                options.languages = c.languages.offered
+                options.services = c.services
+                options.speech = c.speech.enabled
+                options.wordsPerMinute = c.speech.wordsPerMinute
+                options.session = c.rules.session
+                _ = try await KioskMain.run(options)
+                return
+            case .outOfService(let errors):
+                for e in errors.errors {
+                    let fields = e.logFields.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value.replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: " ")
+                    FileHandle.standardError.write(Data("level=error msg=\"configuration error\" \(fields)\n".utf8))
+                }
+                options.outOfService = state.outOfServiceReason ?? "configuration"
+                options.recheck = { if case .ready = ConfigurationState.load(directory: url) { return true }; return false }
+                // Back round the loop only when the configuration was fixed (not on quit).
+                guard try await KioskMain.run(options) else { return }
+            }
+        }
     }
 }
 
@@ -64,9 +81,14 @@ enum KioskMain {
         var services: [KioskService]? = nil
         var wordsPerMinute = 150
         var session = SessionParameters()
+        /// Out of service with this reason, until `recheck` says otherwise.
+        var outOfService: String? = nil
+        var recheck: (@MainActor () -> Bool)? = nil
     }
 
-    static func run(_ o: Options) async throws {
+    /// Runs until quit; true when it stopped because an out-of-service
+    /// kiosk's configuration became good.
+    static func run(_ o: Options) async throws -> Bool {
         let assets = try AssetLocator.require()
         var catalogs = try AssetLocator.catalogs(assets)
         if let offered = o.languages {
@@ -91,7 +113,22 @@ enum KioskMain {
         let loop = KioskRunLoop(host: host, cards: FakeCardSource())
         loop.demoCardPath = o.card
         loop.allowEscape = !o.fullscreen
+        if let reason = o.outOfService, let recheck = o.recheck {
+            controller.outOfService = reason
+            loop.maxSleepMS = 30_000
+            var last = monotonicNanos()
+            var recovered = false
+            await loop.run(until: {
+                // Re-read at most every 30 s, whatever woke the loop.
+                guard monotonicNanos() - last >= 30_000_000_000 else { return false }
+                last = monotonicNanos()
+                recovered = recheck()
+                return recovered
+            })
+            return recovered
+        }
         await loop.run()
+        return false
     }
 }
 
