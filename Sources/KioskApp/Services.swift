@@ -20,7 +20,7 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     private var attempts: [String: CodeAttempts] = [:]
     private let code: String
     private let maxTries: Int
-    public var offered: [KioskService]
+    public let offered: [KioskService]
 
     public init(code: String = FakeKioskServices.demoCode, maxTries: Int = 3,
                 offered: [KioskService] = [.ceam, .provisionalCode, .carteVitaleLoss, .attestation]) {
