@@ -79,8 +79,8 @@ public struct DisplayList: Hashable, Sendable {
         return items.enumerated().filter { $0.offset > scrimIndex && $0.element.isTarget }.map(\.element)
     }
 
-    /// Every line of text drawn, top to bottom.
-    public var texts: [DisplayItem] { items.filter { $0.text != nil } }
+    /// Every line of text drawn, top to bottom (glyphs of pictograms aside).
+    public var texts: [DisplayItem] { items.filter { $0.text != nil && $0.role != .image } }
 
     /// All visible text joined with spaces, with non-breaking spaces made plain,
     /// so that tests and scenarios can look for a phrase across line breaks.
