@@ -85,6 +85,7 @@ public final class PCSCDaemon: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+
     /// SIGTERM, then waits (SIGKILL after 5 s).
     public func stop() async {
         guard process.isRunning else { return }
@@ -99,13 +100,21 @@ public final class PCSCDaemon: @unchecked Sendable {
     /// The daemon's log so far (for a failing test's message).
     public var log: String { (try? String(contentsOf: directory.appendingPathComponent("pcscd.log"), encoding: .utf8)) ?? "" }
 
+    /// A daemon dropped without `stop()` (a failing test) is still ended:
+    /// SIGTERM, then SIGKILL after 2 s, since a vpcd reader can keep pcscd
+    /// from honouring SIGTERM and the next test could not start its own.
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            process.terminate()
+            let start = ContinuousClock.now
+            while process.isRunning && ContinuousClock.now - start < .seconds(2) { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// A port whose successor is free too (vpcd may use port and port + 1).
-    static func freePortPair() -> UInt16 {
+    public static func freePortPair() -> UInt16 {
         for _ in 0..<50 {
             let p = ephemeralPort()
             if p < 65535, canBind(p + 1) { return p }
