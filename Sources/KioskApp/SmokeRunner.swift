@@ -5,6 +5,9 @@ import KioskUI
 /// One step of a smoke scenario (syntax in docs/scenarios.md).
 public enum ScenarioStep: Equatable, Sendable {
     case tap(String)
+    /// Taps again and again (at most 50 times) until the text shows: paging
+    /// that does not depend on how many rows the screen holds.
+    case tapUntil(String, text: String)
     case type(String)
     case cardInsert(String)
     case cardRemove
@@ -83,7 +86,9 @@ public struct Scenario: Sendable {
             return t[from...].joined(separator: " ")
         }
         switch t[0].lowercased() {
-        case "tap": return .tap(try rest(1))
+        case "tap":
+            if t.count == 4, t[2] == "until" { return .tapUntil(t[1], text: t[3]) }
+            return .tap(try rest(1))
         case "type":
             let digits = try rest(1).replacingOccurrences(of: " ", with: "")
             guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw StepError(message: "type takes digits for the keypad, found \(digits)") }
@@ -271,6 +276,14 @@ public final class SmokeRunner {
             let reached = await host.tap(at: target.frame.center)
             guard reached == target.widgetID else {
                 throw StepFailure(description: "a tap at the centre of \"\(label)\" reached \(reached ?? "nothing")")
+            }
+        case .tapUntil(let label, let text):
+            let wanted = text.normalizedSpaces.lowercased()
+            var taps = 0
+            while !current().visibleText.lowercased().contains(wanted) {
+                guard taps < 50 else { throw StepFailure(description: "\"\(text)\" still not shown after 50 taps on \"\(label)\"") }
+                try await execute(.tap(label), host: host, clock: clock, cards: cards, scenario: scenario)
+                taps += 1
             }
         case .type(let digits):
             for d in digits {

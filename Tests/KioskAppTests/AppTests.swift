@@ -39,6 +39,19 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(runner.failures.map(\.description) == [])
     }
 
+    /// The same scenarios on a portrait screen and on a 1080p one
+    /// (reference images aside: they are 1280×800).
+    @Test(arguments: shippedScenarios.filter { $0 != "reference-images.scenario" },
+          [Size(width: 800, height: 1280), Size(width: 1920, height: 1080)])
+    func shippedScenarioPassesAtOtherSizes(_ file: String, _ size: Size) async throws {
+        let runner = try makeRunner(file) { o in
+            o.size = size
+            o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
+        }
+        await runner.run(try Scenario.load(repoRoot.appendingPathComponent("Tests/Scenarios/\(file)").path))
+        #expect(runner.failures.map(\.description) == [])
+    }
+
     @Test func aFailedExpectationIsReportedWithItsLine() async throws {
         let runner = try makeRunner("fail")
         let s = try Scenario.parse("expect screen attract\n\nexpect text \"Bonjour Jean\"\nscreenshot never\n", name: "fail")
