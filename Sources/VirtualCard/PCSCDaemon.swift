@@ -12,7 +12,7 @@ public final class PCSCDaemon: @unchecked Sendable {
     public let directory: URL
     /// The PC/SC name of the reader's first slot (the virtual cards' port).
     public let readerName: String
-    private let process: Process
+    private let process: Child
 
     public enum DaemonError: Error, CustomStringConvertible {
         case missing(String)
@@ -31,7 +31,7 @@ public final class PCSCDaemon: @unchecked Sendable {
     public static let vpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
     static let friendlyName = "BMS Virtual PCD"
 
-    private init(port: UInt16, directory: URL, process: Process) {
+    private init(port: UInt16, directory: URL, process: Child) {
         self.port = port; self.directory = directory; self.process = process
         self.readerName = "\(PCSCDaemon.friendlyName) 00 00"
     }
@@ -60,13 +60,7 @@ public final class PCSCDaemon: @unchecked Sendable {
         try conf.write(to: confDir.appendingPathComponent("vpcd"), atomically: true, encoding: .utf8)
         let logURL = dir.appendingPathComponent("pcscd.log")
         fm.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: pcscdPath)
-        p.arguments = ["--foreground", "--info", "-c", confDir.path]
-        p.standardOutput = log
-        p.standardError = log
-        try p.run()
+        let p = try Child.spawn(pcscdPath, ["--foreground", "--info", "-c", confDir.path], output: logURL.path)
         let daemon = PCSCDaemon(port: port, directory: dir, process: p)
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
@@ -77,7 +71,7 @@ public final class PCSCDaemon: @unchecked Sendable {
         }
         var text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
         if !p.isRunning {
-            text += "\n(pcscd exited with status \(p.terminationStatus): is another pcscd running? only one can use /run/pcscd/pcscd.comm)"
+            text += "\n(pcscd exited: is another pcscd running? only one can use /run/pcscd/pcscd.comm)"
         }
         await daemon.stop()
         throw DaemonError.notReady(log: String(text.suffix(2000)))
@@ -89,10 +83,10 @@ public final class PCSCDaemon: @unchecked Sendable {
     /// SIGTERM, then waits (SIGKILL after 5 s).
     public func stop() async {
         guard process.isRunning else { return }
-        process.terminate()
+        process.signal(SIGTERM)
         let start = ContinuousClock.now
         while process.isRunning {
-            if ContinuousClock.now - start > .seconds(5) { kill(process.processIdentifier, SIGKILL) }
+            if ContinuousClock.now - start > .seconds(5) { process.signal(SIGKILL) }
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -105,10 +99,10 @@ public final class PCSCDaemon: @unchecked Sendable {
     /// from honouring SIGTERM and the next test could not start its own.
     deinit {
         if process.isRunning {
-            process.terminate()
+            process.signal(SIGTERM)
             let start = ContinuousClock.now
             while process.isRunning && ContinuousClock.now - start < .seconds(2) { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+            if process.isRunning { process.signal(SIGKILL); while process.isRunning { usleep(10_000) } }
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -144,4 +138,52 @@ public final class PCSCDaemon: @unchecked Sendable {
         addr.sin_addr.s_addr = INADDR_ANY
         return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
     }
+}
+
+/// A child process started with posix_spawn, with every signal unblocked
+/// and at its default: Foundation's Process passes on the caller's blocked
+/// signals (the test runner blocks some), and pcscd then never sees SIGTERM.
+final class Child: @unchecked Sendable {
+    let pid: pid_t
+    private let lock = NSLock()
+    private var exited = false
+
+    private init(pid: pid_t) { self.pid = pid }
+
+    static func spawn(_ path: String, _ arguments: [String], output: String) throws -> Child {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw PCSCDaemon.DaemonError.missing("\(path) (posix_spawn: \(String(cString: strerror(rc))))") }
+        return Child(pid: pid)
+    }
+
+    /// Reaps the child when it has exited.
+    var isRunning: Bool {
+        lock.withLock {
+            if exited { return false }
+            var status: Int32 = 0
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid || (r < 0 && errno == ECHILD) { exited = true; return false }
+            return true
+        }
+    }
+
+    func signal(_ sig: Int32) { if isRunning { kill(pid, sig) } }
 }
