@@ -91,7 +91,8 @@ extension KioskController {
             var i = 0
             while i < buttons.count {
                 let pair = buttons[i..<min(i + 2, buttons.count)].map { Node.button($0) }
-                rows.append(.hstack(pair.count == 2 ? pair : pair + [.flexible], spacingMM: 6))
+                // An odd last button keeps the width of the others.
+                rows.append(.hstack(pair.count == 2 ? pair : pair + [.vstack([])], spacingMM: 6))
                 i += 2
             }
             return ScreenModel(id: "menu", title: t.text("menu.title", ["name": name]),

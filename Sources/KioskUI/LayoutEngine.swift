@@ -230,23 +230,23 @@ public struct LayoutEngine {
         return max(target, w.height + 2 * mm(3))
     }
 
+    /// Widths in a row: children with a natural width keep it, the others
+    /// share what is left; spacers take their minimum, or share the room
+    /// when nothing else does.
     func rowWidths(_ s: Stack, width: Int) -> [Int] {
-        let sp = mm(s.spacingMM)
-        let avail = width - sp * max(0, s.children.count - 1)
-        var fixed = 0, flexCount = 0
-        var out = s.children.map { child -> Int? in
-            if case .spacer(let m) = child { _ = m; return nil }
-            if let w = naturalWidth(child) { fixed += w; return w }
-            return nil
+        let avail = width - mm(s.spacingMM) * max(0, s.children.count - 1)
+        let spacerMin: [Int?] = s.children.map { if case .spacer(let m) = $0 { return mm(m) } else { return nil } }
+        let natural = s.children.map { naturalWidth($0) }
+        let fills = s.children.indices.filter { spacerMin[$0] == nil && natural[$0] == nil }.count
+        let spacers = spacerMin.compactMap { $0 }
+        let fixed = natural.compactMap { $0 }.reduce(0, +) + (fills > 0 ? spacers.reduce(0, +) : 0)
+        let sharers = fills > 0 ? fills : spacers.count
+        let share = sharers > 0 ? max(0, (avail - fixed) / sharers) : 0
+        return s.children.indices.map { i in
+            if let w = natural[i] { return w }
+            if let m = spacerMin[i] { return fills > 0 ? m : max(share, m) }
+            return share
         }
-        let spacers = s.children.filter { if case .spacer = $0 { return true }; return false }.count
-        let fills = s.children.count - out.compactMap { $0 }.count - spacers
-        flexCount = fills > 0 ? fills : spacers
-        let share = flexCount > 0 ? max(0, (avail - fixed) / flexCount) : 0
-        for (i, child) in s.children.enumerated() where out[i] == nil {
-            if case .spacer(let m) = child { out[i] = fills > 0 ? mm(m) : share } else { out[i] = share }
-        }
-        return out.map { $0 ?? 0 }
     }
 
     /// Height of a banner `width` wide whose text is inset by `inset` (at least the padding).

@@ -135,6 +135,20 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         h.renderIfNeeded()
     }
 
+    @Test func oddMenuKeepsEqualButtons() async throws {
+        let runner = try makeRunner("menu5")
+        let (base, clock, _) = try runner.makeHost(speechDirectory: nil)
+        let controller = KioskController(clock: clock, services: FakeKioskServices(offered: KioskService.allCases),
+                                         catalogs: base.controller.catalogs)
+        let h = KioskHost(controller: controller, renderer: base.renderer, metrics: base.metricsBase, speech: base.speech)
+        try insert(h)
+        for d in "1234" { try await tap(h, "keypad.\(d)") }
+        try await tap(h, "keypad.ok")
+        let widths = KioskService.allCases.compactMap { h.list?.target(id: "service.\($0.rawValue)")?.frame.width }
+        #expect(widths.count == 5)
+        #expect(Set(widths).count == 1, "\(widths)")
+    }
+
     @Test func drawsOnlyWhenSomethingChanged() async throws {
         let (h, clock, _) = try host()
         let frames = h.framesDrawn
