@@ -21,8 +21,11 @@ public enum SDLRuntime {
     public static func start(headless: Bool) throws {
         guard !started else { return }
         if headless {
+            // A hint, not setenv: other threads may be reading the environment.
             let current = ProcessInfo.processInfo.environment["SDL_VIDEODRIVER"]
-            if current != "dummy" && current != "offscreen" { setenv("SDL_VIDEODRIVER", "dummy", 1) }
+            if current != "dummy" && current != "offscreen" {
+                SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE)
+            }
         }
         SDL_SetMainReady()
         guard SDL_Init(UInt32(SDL_INIT_VIDEO | SDL_INIT_EVENTS)) == 0 else { throw SDLError("SDL_Init") }
