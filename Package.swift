@@ -67,6 +67,59 @@ targets += [
 kioskExecutableDependencies += ["KioskApp", "KioskUI"]
 
 // MARK: - Central store, kiosk outbox, sync, SMS.
+// Added only when no other part declared it, so parts can share a package.
+for (url, version) in [
+    ("https://github.com/apple/swift-crypto.git", "4.5.2"),
+    ("https://github.com/hummingbird-project/hummingbird.git", "2.28.1"),
+    ("https://github.com/groue/GRDB.swift.git", "7.10.0"),
+    ("https://github.com/vapor/postgres-nio.git", "1.33.2"),
+    ("https://github.com/swift-server/async-http-client.git", "1.37.0"),
+] where !dependencies.contains(where: {
+    if case .sourceControl(_, let location, _) = $0.kind { return location == url }
+    return false
+}) {
+    dependencies.append(.package(url: url, from: Version(stringLiteral: version)))
+}
+let centralCrypto: [Target.Dependency] = [
+    .product(name: "Crypto", package: "swift-crypto"),
+    .product(name: "CryptoExtras", package: "swift-crypto"),
+]
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+products += [
+    .library(name: "CentralAPI", targets: ["CentralAPI"]),
+    .library(name: "Central", targets: ["Central"]),
+    .library(name: "CentralTesting", targets: ["CentralTesting"]),
+    .library(name: "KioskStore", targets: ["KioskStore"]),
+    .library(name: "SyncClient", targets: ["SyncClient"]),
+]
+targets += [
+    .target(name: "CentralAPI", dependencies: ["Domain"] + centralCrypto),
+    .target(name: "Central", dependencies: [
+        "Domain", "CentralAPI", grdb, httpClient,
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+    ] + centralCrypto),
+    .target(name: "CentralTesting", dependencies: [
+        "Central", "CentralAPI", httpClient,
+        .product(name: "Hummingbird", package: "hummingbird"),
+    ]),
+    .target(name: "KioskStore", dependencies: ["Domain", "CentralAPI", grdb]),
+    .target(name: "SyncClient", dependencies: ["Domain", "CentralAPI", "KioskStore", httpClient,
+                                               .product(name: "Logging", package: "swift-log")]),
+    .testTarget(name: "CentralTests", dependencies: ["Central", "CentralAPI", "CentralTesting", "Domain"] + centralCrypto),
+    .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "CentralAPI", "Domain"]),
+    // Builds bms-central too: the SIGKILL tests run its kiosk-sim.
+    .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI",
+                                                        "CentralTesting", "Domain", "bms-central"]),
+    .executableTarget(name: "bms-central", dependencies: [
+        "Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+]
+kioskExecutableDependencies += ["KioskStore", "SyncClient", "CentralAPI"]
 
 // MARK: - Operations: kiosk configuration files, systemd notify/watchdog, structured logs.
 for (url, version) in [
@@ -91,6 +144,23 @@ targets += [
     .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", opsLogging]),
 ]
 kioskExecutableDependencies += ["KioskConfig", "ServiceSupport"]
+
+// MARK: - Printing: PDF documents (pango/cairo), CUPS queue (libcups), print-once ledger.
+products += [
+    .library(name: "Printing", targets: ["Printing"]),
+    // Test harness (private cupsd + file-writing backend), shipped like HummingbirdTesting.
+    .library(name: "PrintingTesting", targets: ["PrintingTesting"]),
+]
+targets += [
+    .systemLibrary(name: "CCairo", pkgConfig: "pangocairo",
+                   providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+    // Debian 12 has no cups.pc: the module map links "cups" by name.
+    .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
+    .target(name: "Printing", dependencies: ["Domain", "CCairo", "CCups"]),
+    .target(name: "PrintingTesting", dependencies: ["Printing"]),
+    .testTarget(name: "PrintingTests", dependencies: ["Printing", "PrintingTesting", "Domain"]),
+]
+kioskExecutableDependencies += ["Printing"]
 
 // MARK: - Executables
 targets += [

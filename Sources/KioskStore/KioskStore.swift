@@ -1,0 +1,247 @@
+import CentralAPI
+import Foundation
+import GRDB
+
+/// The kiosk's own SQLite: the outbox of confirmed commands not yet
+/// acknowledged by the central store, the reference data cache with its
+/// age, and local lock-out counters.
+///
+/// Durability: WAL with `synchronous = FULL`, so `enqueue` returns only
+/// after the commit is on disk: a screen may then say the request was taken,
+/// even if the power goes the next instant. It keeps no assuré data past
+/// the session except what an unsent command needs; an acknowledged
+/// command's body is erased.
+public final class KioskStore: Sendable {
+    let db: DatabaseQueue
+    public let path: String
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        config.busyMode = .timeout(10)
+        self.path = path
+        db = try DatabaseQueue(path: path, configuration: config)
+        // WAL outside a transaction, once; it persists in the file.
+        _ = try db.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        try Self.migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    body BLOB,
+                    created_at DOUBLE NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DOUBLE NOT NULL,
+                    last_error TEXT,
+                    receipt BLOB,
+                    done_at DOUBLE
+                );
+                CREATE INDEX outbox_pending ON outbox (state, next_attempt_at);
+                CREATE TABLE reference_cache (
+                    name TEXT PRIMARY KEY,
+                    body BLOB NOT NULL,
+                    fetched_at DOUBLE NOT NULL
+                );
+                CREATE TABLE lockouts (
+                    key TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    updated_at DOUBLE NOT NULL
+                );
+                """)
+        }
+        return m
+    }
+
+    // MARK: outbox
+
+    public enum EntryState: String, Sendable, Codable {
+        case pending
+        /// Acknowledged as applied (or as a duplicate of an applied one).
+        case delivered
+        /// Acknowledged and refused by the rules: final, nothing to resend.
+        case refused
+    }
+
+    public struct OutboxEntry: Sendable, Hashable {
+        public var seq: Int64
+        public var id: UUID
+        /// nil once acknowledged (erased).
+        public var command: KioskCommand?
+        public var state: EntryState
+        public var attempts: Int
+        public var nextAttemptAt: Date
+        public var lastError: String?
+        public var receipt: CommandReceipt?
+    }
+
+    /// Writes a confirmed command durably. Returns after the fsync'd commit.
+    /// The same id twice is a no-op (a double tap cannot queue it twice).
+    public func enqueue(_ command: KioskCommand, at now: Date = Date()) throws {
+        let body = try CentralJSON.encoder().encode(command)
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO outbox (id, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """, arguments: [command.id.uuidString.lowercased(), body, now.timeIntervalSince1970, now.timeIntervalSince1970])
+        }
+    }
+
+    /// Pending commands due at `now`, oldest first (the order they were
+    /// confirmed in). A retry set more than `maxWait` ahead is due too: the
+    /// kiosk's clock was set back since it was scheduled.
+    public func due(at now: Date, limit: Int = 100, maxWait: TimeInterval = 3600) throws -> [OutboxEntry] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox
+                WHERE state = 'pending' AND (next_attempt_at <= ? OR next_attempt_at > ?) ORDER BY seq LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970 + maxWait, limit]).map(Self.entry)
+        }
+    }
+
+    public func entry(id: UUID) throws -> OutboxEntry? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox WHERE id = ?
+                """, arguments: [id.uuidString.lowercased()]).map(Self.entry)
+        }
+    }
+
+    public func all() throws -> [OutboxEntry] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox ORDER BY seq
+                """).map(Self.entry)
+        }
+    }
+
+    static func entry(_ row: Row) throws -> OutboxEntry {
+        let decoder = CentralJSON.decoder()
+        let body: Data? = row["body"]
+        let receipt: Data? = row["receipt"]
+        let idText: String = row["id"]
+        let stateText: String = row["state"]
+        return OutboxEntry(seq: row["seq"], id: UUID(uuidString: idText) ?? UUID(),
+                           command: try body.map { try decoder.decode(KioskCommand.self, from: $0) },
+                           state: EntryState(rawValue: stateText) ?? .pending, attempts: row["attempts"],
+                           nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
+                           receipt: try receipt.map { try decoder.decode(CommandReceipt.self, from: $0) })
+    }
+
+    /// The central store answered: erase the body, keep the outcome.
+    public func markAcknowledged(id: UUID, receipt: CommandReceipt, at now: Date = Date()) throws {
+        let data = try CentralJSON.encoder().encode(receipt)
+        let state: EntryState = receipt.status == .applied ? .delivered : .refused
+        try db.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET state = ?, body = NULL, receipt = ?, done_at = ?, attempts = attempts + 1, last_error = NULL
+                WHERE id = ? AND state = 'pending'
+                """, arguments: [state.rawValue, data, now.timeIntervalSince1970, id.uuidString.lowercased()])
+        }
+    }
+
+    /// Not delivered: try again at `next`.
+    public func markRetry(id: UUID, error: String, next: Date) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'
+                """, arguments: [String(error.prefix(500)), next.timeIntervalSince1970, id.uuidString.lowercased()])
+        }
+    }
+
+    /// Commands still waiting.
+    public func pendingCount() throws -> Int {
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0 }
+    }
+
+    /// Forgets acknowledged entries older than `before`.
+    @discardableResult
+    public func purgeAcknowledged(before: Date) throws -> Int {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE state <> 'pending' AND done_at < ?", arguments: [before.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    // MARK: reference data
+
+    public struct CachedReference: Sendable {
+        public var data: ReferenceData
+        public var fetchedAt: Date
+        public func age(at now: Date) -> TimeInterval { now.timeIntervalSince(fetchedAt) }
+    }
+
+    public func saveReference(_ data: ReferenceData, fetchedAt: Date = Date()) throws {
+        let body = try CentralJSON.encoder().encode(data)
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO reference_cache (name, body, fetched_at) VALUES ('reference', ?, ?)
+                ON CONFLICT (name) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at
+                """, arguments: [body, fetchedAt.timeIntervalSince1970])
+        }
+    }
+
+    public func reference() throws -> CachedReference? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT body, fetched_at FROM reference_cache WHERE name = 'reference'") else { return nil }
+            let body: Data = row["body"]
+            return CachedReference(data: try CentralJSON.decoder().decode(ReferenceData.self, from: body),
+                                   fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
+        }
+    }
+
+    /// Whether the cached opposition list refuses this serial (offline check).
+    public func isOpposed(serial: String) throws -> Bool {
+        try reference()?.data.opposedSerials.contains(serial) ?? false
+    }
+
+    // MARK: lock-out counters
+
+    /// Counts one failure under `key` (a keyed hash, never a NIR); the new count.
+    @discardableResult
+    public func recordFailure(key: String, at now: Date = Date()) throws -> Int {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO lockouts (key, failures, updated_at) VALUES (?, 1, ?)
+                ON CONFLICT (key) DO UPDATE SET failures = failures + 1, updated_at = excluded.updated_at
+                """, arguments: [key, now.timeIntervalSince1970])
+            return try Int.fetchOne(db, sql: "SELECT failures FROM lockouts WHERE key = ?", arguments: [key]) ?? 0
+        }
+    }
+
+    public func failures(key: String) throws -> Int {
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT failures FROM lockouts WHERE key = ?", arguments: [key]) ?? 0 }
+    }
+
+    public func resetFailures(key: String) throws {
+        try db.write { db in try db.execute(sql: "DELETE FROM lockouts WHERE key = ?", arguments: [key]) }
+    }
+}
+
+extension KioskStore {
+    /// Holds every pending command after `seq` until `date` (keeps the order
+    /// when an earlier one cannot be delivered).
+    public func postpone(after seq: Int64, until date: Date) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending' AND seq > ?
+                """, arguments: [date.timeIntervalSince1970, seq])
+        }
+    }
+}
+
+extension KioskStore {
+    /// journal_mode and synchronous as SQLite reports them (for checks and `status`).
+    public func pragmas() throws -> (journal: String, synchronous: Int) {
+        try db.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+        }
+    }
+}

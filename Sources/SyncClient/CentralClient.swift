@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import CentralAPI
+import Domain
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Why a call to the central store did not give an answer.
+public enum CentralClientError: Error, Sendable, CustomStringConvertible {
+    /// No answer: network down, central down, time-out. Retry later.
+    case unreachable(String)
+    /// The central store answered with an error (status and body).
+    case rejected(status: Int, body: APIErrorBody)
+    /// An answer that does not decode.
+    case badAnswer(String)
+
+    /// Worth sending again later: everything but a rejection of the request itself.
+    public var isRetryable: Bool {
+        switch self {
+        case .unreachable, .badAnswer: return true
+        case .rejected(let status, let body):
+            return status >= 500 || status == 409 || status == 429 || body.code == "clock_skew" || body.code == "replay"
+        }
+    }
+
+    /// 409: the command it follows was not applied yet.
+    public var isDependencyPending: Bool {
+        if case .rejected(409, let body) = self { return body.code == "dependency_pending" }
+        return false
+    }
+
+    public var description: String {
+        switch self {
+        case .unreachable(let why): return "central store unreachable: \(why)"
+        case .rejected(let status, let body): return "central store answered \(status) \(body.code): \(body.message)"
+        case .badAnswer(let why): return "central store answer not understood: \(why)"
+        }
+    }
+}
+
+/// Signed calls to `bms-central` /v1. Every request carries the kiosk's
+/// signature, a timestamp from the Clock and a fresh nonce.
+public struct CentralClient: Sendable {
+    public var baseURL: URL
+    public var credentials: KioskCredentials
+    public var clock: any Domain.Clock
+    public var timeout: TimeAmount
+    let http: HTTPClient
+
+    public init(baseURL: URL, credentials: KioskCredentials, clock: any Domain.Clock = SystemClock(),
+                timeout: TimeAmount = .seconds(10), http: HTTPClient = .shared) {
+        self.baseURL = baseURL
+        self.credentials = credentials
+        self.clock = clock
+        self.timeout = timeout
+        self.http = http
+    }
+
+    func call<T: Decodable>(_ method: String, _ path: String, body: Data = Data(), as: T.Type) async throws(CentralClientError) -> T {
+        var request = HTTPClientRequest(url: baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
+        request.method = HTTPMethod(rawValue: method)
+        do {
+            for (k, v) in try credentials.sign(method: method, path: path, body: body, at: clock.now) {
+                request.headers.replaceOrAdd(name: k, value: v)
+            }
+        } catch { throw .badAnswer("cannot sign: \(error)") }
+        if !body.isEmpty {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let status: Int
+        let data: Data
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            status = Int(response.status.code)
+            data = Data(try await response.body.collect(upTo: 4 << 20).readableBytesView)
+        } catch {
+            throw .unreachable(String(describing: type(of: error)))
+        }
+        guard (200..<300).contains(status) else {
+            let body = (try? CentralJSON.decoder().decode(APIErrorBody.self, from: data))
+                ?? APIErrorBody(code: "http_\(status)", message: "no error body")
+            throw .rejected(status: status, body: body)
+        }
+        do { return try CentralJSON.decoder().decode(T.self, from: data) } catch { throw .badAnswer("\(T.self)") }
+    }
+
+    func encode<T: Encodable>(_ value: T) throws(CentralClientError) -> Data {
+        do { return try CentralJSON.encoder().encode(value) } catch { throw .badAnswer("cannot encode \(T.self)") }
+    }
+
+    public func cardStatus(serial: String) async throws(CentralClientError) -> CardStatusResponse {
+        try await call("GET", "/v1/cards/\(serial)/status", as: CardStatusResponse.self)
+    }
+
+    public func foyer(serial: String) async throws(CentralClientError) -> FoyerResponse {
+        try await call("GET", "/v1/cards/\(serial)/foyer", as: FoyerResponse.self)
+    }
+
+    public func checkCode(serial: String, code: String) async throws(CentralClientError) -> CodeCheckResponse {
+        try await call("POST", "/v1/cards/\(serial)/code-check", body: try encode(CodeCheckRequest(code: code)), as: CodeCheckResponse.self)
+    }
+
+    public func requestProvisionalCode(serial: String) async throws(CentralClientError) -> ProvisionalCodeResponse {
+        try await call("POST", "/v1/cards/\(serial)/provisional-code", as: ProvisionalCodeResponse.self)
+    }
+
+    public func submit(_ command: KioskCommand) async throws(CentralClientError) -> CommandReceipt {
+        try await call("POST", "/v1/commands", body: try encode(command), as: CommandReceipt.self)
+    }
+
+    public func rights(serial: String) async throws(CentralClientError) -> RightsResponse {
+        try await call("GET", "/v1/cards/\(serial)/rights", as: RightsResponse.self)
+    }
+
+    public func attestation(serial: String) async throws(CentralClientError) -> AttestationResponse {
+        try await call("GET", "/v1/cards/\(serial)/attestation", as: AttestationResponse.self)
+    }
+
+    public func reference() async throws(CentralClientError) -> ReferenceData {
+        try await call("GET", "/v1/reference", as: ReferenceData.self)
+    }
+}

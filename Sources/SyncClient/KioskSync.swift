@@ -1,0 +1,65 @@
+import CentralAPI
+import Domain
+import Foundation
+import KioskStore
+
+/// What the kiosk's flows call: a confirmed command is made durable before
+/// anything else, then sent if the central store answers; codes need the
+/// central store and say so plainly when it is away.
+public final class KioskSync: Sendable {
+    public let store: KioskStore
+    public let client: CentralClient
+    public let relay: OutboxRelay
+
+    public init(store: KioskStore, client: CentralClient, backoff: Backoff = .init()) {
+        self.store = store
+        self.client = client
+        relay = OutboxRelay(store: store, client: client, backoff: backoff)
+    }
+
+    public enum SubmitOutcome: Sendable, Hashable {
+        /// The central store applied it (or refused it by its rules).
+        case acknowledged(CommandReceipt)
+        /// Kept in the outbox: it will be sent when the central store answers.
+        case queued(message: String)
+    }
+
+    /// Writes the command (fsync'd) and tries to send the outbox now. When
+    /// this returns, the command is safe whatever happens next.
+    public func submit(_ command: KioskCommand) async throws -> SubmitOutcome {
+        try store.enqueue(command, at: client.clock.now)
+        _ = try? await relay.drainOnce()
+        if let entry = try store.entry(id: command.id), entry.state != .pending, let receipt = entry.receipt {
+            return .acknowledged(receipt)
+        }
+        return .queued(message: OfflineMessages.queued)
+    }
+
+    public enum CodeOutcome: Sendable, Hashable {
+        case answered(ProvisionalCodeResponse)
+        /// Codes cannot be queued: the assuré is told to come back.
+        case unavailable(message: String)
+    }
+
+    public func requestProvisionalCode(serial: String) async -> CodeOutcome {
+        do {
+            return .answered(try await client.requestProvisionalCode(serial: serial))
+        } catch {
+            return .unavailable(message: OfflineMessages.codesUnavailable)
+        }
+    }
+
+    /// Pulls reference data into the cache; false when the central store is away
+    /// (the cache keeps its older copy and its age).
+    @discardableResult
+    public func refreshReference() async -> Bool {
+        guard let data = try? await client.reference() else { return false }
+        return (try? store.saveReference(data, fetchedAt: client.clock.now)) != nil
+    }
+}
+
+/// What the screen says when the central store cannot be reached (French).
+public enum OfflineMessages {
+    public static let queued = "Votre demande est bien enregistrée. Elle sera transmise dès le retour de la connexion : vous n'avez rien d'autre à faire."
+    public static let codesUnavailable = "Le code provisoire ne peut pas être demandé pour le moment : le service est momentanément indisponible. Veuillez réessayer plus tard."
+}

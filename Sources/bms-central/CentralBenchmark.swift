@@ -1,0 +1,155 @@
+import Central
+import CentralAPI
+import CentralTesting
+import Domain
+import Foundation
+import KioskStore
+import SyncClient
+
+/// The figures of `bms-central bench`. Everything runs on this machine:
+/// an in-process bms-central on loopback, SQLite in a temp folder, a
+/// throw-away PostgreSQL cluster and Kannel when installed.
+struct CentralBenchmark {
+    var kioskCounts = [1, 10, 100, 500, 2000]
+    var seconds = 3.0
+    var demoSeed = URL(fileURLWithPath: "Assets/demo/central-seed.json")
+
+    func run() async throws {
+        print("bms-central bench (\(ProcessInfo.processInfo.activeProcessorCount) cores); each row \(seconds) s")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bms-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+
+        let sqlite = try SQLCentralStore.sqlite(path: dir.appendingPathComponent("central.sqlite").path)
+        try await engine("SQLite", stores: [sqlite])
+
+        let cluster: PostgresTestCluster?
+        do { cluster = try await PostgresTestCluster.start() } catch {
+            print("PostgreSQL: skipped (\(error))")
+            cluster = nil
+        }
+        if let cluster {
+            let url = try cluster.createDatabase()
+            try await engine("PostgreSQL", stores: [try .postgres(url: url, maximumConnections: 16)])
+            try await engine("PostgreSQL, 2 instances", stores: [try .postgres(url: url, maximumConnections: 8),
+                                                                 try .postgres(url: url, maximumConnections: 8)])
+            cluster.stop()
+        }
+        try await kannel(dir)
+        try await outbox(dir, commands: 10_000)
+    }
+
+    func service(_ store: SQLCentralStore, sms: any SMSGateway = LogFileSMSGatewayForDevelopment(path: "/dev/null")) async throws -> CentralService {
+        try await store.migrate()
+        try await DemoSeed.load(from: demoSeed).load(into: store, hasher: .fastForTests, at: Date())
+        return CentralService(store: store, hasher: .fastForTests, sms: sms)
+    }
+
+    func engine(_ name: String, stores: [SQLCentralStore]) async throws {
+        let services = try await stores.asyncMap { try await service($0) }
+        // Raw store insert rate: audit rows, one transaction each, 4 writers.
+        let n = 4000
+        let t0 = Date()
+        try await withThrowingTaskGroup(of: Void.self) { g in
+            for w in 0..<4 {
+                g.addTask {
+                    for i in 0..<(n / 4) {
+                        try await stores[0].appendAudit(AuditEntry(at: Date(), kioskID: "bench", action: "bench", subject: nil, outcome: "\(w)-\(i)"))
+                    }
+                }
+            }
+            try await g.waitForAll()
+        }
+        print(String(format: "%@: raw store inserts %.0f/s", name, Double(n) / Date().timeIntervalSince(t0)))
+
+        var servers: [CentralTestServer] = []
+        for s in services { servers.append(try await CentralTestServer.start(service: s)) }
+        for kiosks in kioskCounts {
+            var clients: [CentralClient] = []
+            for i in 0..<kiosks {
+                let server = servers[i % servers.count]
+                clients.append(CentralClient(baseURL: server.baseURL, credentials: try await server.addKiosk("bench-\(kiosks)-\(i)")))
+            }
+            let deadline = Date().addingTimeInterval(seconds)
+            let latencies = try await withThrowingTaskGroup(of: [Double].self) { g in
+                for c in clients {
+                    g.addTask {
+                        var l: [Double] = []
+                        while Date() < deadline {
+                            // A session: status, foyer, one confirmed command.
+                            var t = Date()
+                            _ = try? await c.cardStatus(serial: "25010000000001")
+                            l.append(Date().timeIntervalSince(t)); t = Date()
+                            _ = try? await c.foyer(serial: "25010000000001")
+                            l.append(Date().timeIntervalSince(t)); t = Date()
+                            _ = try? await c.submit(KioskCommand(serial: "25010000000001", personIndex: 0,
+                                                                  action: .ceam(CEAMRequest(action: .viewPrint)), confirmedAt: Date()))
+                            l.append(Date().timeIntervalSince(t))
+                        }
+                        return l
+                    }
+                }
+                return try await g.reduce(into: [Double]()) { $0 += $1 }
+            }
+            let sorted = latencies.sorted()
+            print(String(format: "%@: %5d kiosks  %7.0f req/s  p50 %6.1f ms  p99 %7.1f ms", name, kiosks,
+                         Double(sorted.count) / seconds, percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000))
+        }
+        for s in servers { await s.stop() }
+        for s in stores { try await s.close() }
+    }
+
+    func kannel(_ dir: URL) async throws {
+        let gateway: KannelTestGateway
+        do { gateway = try await KannelTestGateway.start() } catch {
+            print("Kannel: skipped (\(error))")
+            return
+        }
+        defer { gateway.stop() }
+        let store = try SQLCentralStore.sqlite(path: dir.appendingPathComponent("kannel.sqlite").path)
+        let s = try await service(store, sms: KannelSMSGateway(sendsmsURL: gateway.sendsmsURL, username: gateway.username, password: gateway.password))
+        var l: [Double] = []
+        let clock = s.clock
+        _ = clock
+        for i in 0..<60 {
+            // The rate limit allows 3 a day per assuré: reset it between requests.
+            _ = try await store.updateFoyer(serial: "25010000000001") { f in f.codes.provisionalRequests = [] }
+            let t = Date()
+            let r = try await s.requestProvisionalCode(serial: "25010000000001", kiosk: "bench")
+            if r.status == .sent { l.append(Date().timeIntervalSince(t)) } else if i == 0 { print("Kannel: \(r.status)") }
+        }
+        let sorted = l.sorted()
+        print(String(format: "provisional code → accepted by Kannel: %d sent, p50 %.1f ms, p99 %.1f ms (includes the code's scrypt hash)",
+                     sorted.count, percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000))
+        try await store.close()
+    }
+
+    func outbox(_ dir: URL, commands: Int) async throws {
+        let store = try SQLCentralStore.sqlite(path: dir.appendingPathComponent("outbox-central.sqlite").path)
+        let server = try await CentralTestServer.start(service: try await service(store))
+        let kiosk = try KioskStore(path: dir.appendingPathComponent("kiosk.sqlite").path)
+        let t0 = Date()
+        for _ in 0..<commands {
+            try kiosk.enqueue(KioskCommand(serial: "25010000000001", personIndex: 0, action: .ceam(CEAMRequest(action: .viewPrint)), confirmedAt: Date()))
+        }
+        let written = Date().timeIntervalSince(t0)
+        let relay = OutboxRelay(store: kiosk, client: CentralClient(baseURL: server.baseURL, credentials: try await server.addKiosk("bench-outbox")))
+        let t1 = Date()
+        while try kiosk.pendingCount() > 0 { try await relay.drainOnce() }
+        print(String(format: "outbox: %d commands written (fsync'd each) in %.1f s, drained in %.1f s", commands, written, Date().timeIntervalSince(t1)))
+        await server.stop()
+        try await store.close()
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+extension Array {
+    func asyncMap<T>(_ f: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for e in self { out.append(try await f(e)) }
+        return out
+    }
+}

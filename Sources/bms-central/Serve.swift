@@ -1,0 +1,127 @@
+import ArgumentParser
+import Central
+import CentralAPI
+import Domain
+import Foundation
+import Hummingbird
+import Logging
+
+/// Options every store-using subcommand shares.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+    var store: String = "sqlite:bms-central.sqlite"
+
+    func open() throws -> SQLCentralStore {
+        do { return try SQLCentralStore.open(location: store) } catch { throw ValidationError("--store: \(error)") }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the kiosks' API (migrates the store first).")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "HOST:PORT to listen on.")
+    var listen: String = "127.0.0.1:8080"
+
+    @Flag(help: "Load the demo foyer (Assets/demo/central-seed.json) into the store.")
+    var demoData = false
+
+    @Option(help: "The demo seed file for --demo-data.")
+    var demoSeed: String = "Assets/demo/central-seed.json"
+
+    @Option(help: "kannel:http://USER:PASSWORD@HOST:PORT/cgi-bin/sendsms, or log:FILE (development only: the file holds codes).")
+    var sms: String = "log:bms-central-sms.log"
+
+    @Option(help: "Public base URL of this service, for Kannel's delivery reports (e.g. http://10.0.0.5:8080).")
+    var publicURL: String?
+
+    func run() async throws {
+        let parts = listen.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        var logger = Logger(label: "bms-central")
+        logger.logLevel = .info
+        let store = try storeOptions.open()
+        let applied = try await store.migrate()
+        if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
+        let hasher = CodeHasher()
+        if demoData {
+            try await DemoSeed.load(from: URL(fileURLWithPath: demoSeed)).load(into: store, hasher: hasher, at: Date())
+            logger.info("demo data loaded")
+        }
+        // The delivery-report URL needs the token, which lives in the store.
+        let probe = CentralService(store: store, sms: LogFileSMSGatewayForDevelopment(path: "/dev/null"))
+        let gateway: any SMSGateway
+        if sms.hasPrefix("kannel:") {
+            let base = publicURL ?? "http://\(listen)"
+            let dlr = "\(base)\(APIVersion.prefix)/sms/delivery-report?token=\(try await probe.deliveryReportToken())"
+            gateway = try KannelSMSGateway(spec: String(sms.dropFirst("kannel:".count)), deliveryReportURL: dlr)
+        } else if sms.hasPrefix("log:") {
+            gateway = LogFileSMSGatewayForDevelopment(path: String(sms.dropFirst("log:".count)))
+            logger.warning("SMS go to a log file (development gateway): not for production")
+        } else {
+            throw ValidationError("--sms must be kannel:URL or log:FILE")
+        }
+        let service = CentralService(store: store, hasher: hasher, sms: gateway, logger: logger)
+        let runLogger = logger
+        let app = buildCentralApplication(service: service, configuration: .init(host: String(parts[0]), port: port), logger: logger,
+                                          onServerRunning: { p in runLogger.info("bms-central listening", metadata: ["port": "\(p)"]) })
+        try await app.runService()
+        try await store.close()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the store's schema up to date.")
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let store = try storeOptions.open()
+        let applied = try await store.migrate()
+        print(applied.isEmpty ? "schema up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        try await store.close()
+    }
+}
+
+struct KioskCommandGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Register and revoke kiosks.",
+                                                    subcommands: [KioskAdd.self, KioskRevoke.self])
+}
+
+struct KioskAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add",
+        abstract: "Create a kiosk's key pair: the store keeps the public key, the private key goes to a file for the kiosk.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "The kiosk's id: letters, digits, '-', '_', '.'.") var id: String
+    @Option(help: "Folder for the key file.") var keyDir: String = "."
+
+    func run() async throws {
+        guard RequestSignature.isValidKioskID(id) else { throw ValidationError("kiosk id: 1–64 of letters, digits, '-', '_', '.'") }
+        let store = try storeOptions.open()
+        try await store.migrate()
+        let creds = KioskCredentials(kioskID: id, privateKey: .init())
+        let url = URL(fileURLWithPath: keyDir).appendingPathComponent("\(id).kiosk-key.json")
+        let data = try CentralJSON.encoder().encode(KioskKeyFile(creds))
+        guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write \(url.path)")
+        }
+        try await store.registerKiosk(id: id, publicKey: creds.publicKey, at: Date())
+        print("kiosk \(id) registered; private key written to \(url.path) (mode 600): install it on the kiosk only")
+        try await store.close()
+    }
+}
+
+struct KioskRevoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Refuse a kiosk's requests from now on.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument var id: String
+
+    func run() async throws {
+        let store = try storeOptions.open()
+        try await store.revokeKiosk(id: id, at: Date())
+        print("kiosk \(id) revoked")
+        try await store.close()
+    }
+}

@@ -1,0 +1,92 @@
+import CentralAPI
+import Domain
+import Foundation
+import KioskStore
+import Testing
+
+func temporaryStorePath() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("kiosk.sqlite").path
+}
+
+func command(_ n: Int = 0) -> KioskCommand {
+    KioskCommand(serial: "25010000000001", personIndex: n % 4, action: .ceam(CEAMRequest(action: .order)),
+                 confirmedAt: Date(timeIntervalSince1970: 1_800_000_000)) // whole seconds: JSON keeps seconds
+}
+
+@Suite("Kiosk store: outbox, reference cache, lock-outs")
+struct KioskStoreTests {
+    @Test func outboxIsDurableWALWithFullSync() async throws {
+        let path = try temporaryStorePath()
+        let store = try KioskStore(path: path)
+        let c = command()
+        try store.enqueue(c)
+        // A second process (a new connection) sees it at once: it is committed.
+        let reopened = try KioskStore(path: path)
+        #expect(try reopened.entry(id: c.id)?.command == c)
+        let modes = try reopened.pragmas()
+        #expect(modes.journal == "wal")
+        #expect(modes.synchronous == 2) // FULL
+    }
+
+    @Test func enqueueIsIdempotentAndKeepsOrder() async throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        let commands = (0..<5).map(command)
+        for c in commands { try store.enqueue(c) }
+        try store.enqueue(commands[2])
+        #expect(try store.due(at: Date()).map(\.id) == commands.map(\.id))
+        #expect(try store.pendingCount() == 5)
+    }
+
+    @Test func acknowledgedCommandsAreErasedAndNotDueAgain() async throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        let c = command()
+        try store.enqueue(c)
+        try store.markAcknowledged(id: c.id, receipt: CommandReceipt(id: c.id, status: .applied))
+        let entry = try #require(try store.entry(id: c.id))
+        #expect(entry.state == .delivered && entry.command == nil)
+        #expect(try store.due(at: Date()).isEmpty)
+        #expect(try store.purgeAcknowledged(before: Date().addingTimeInterval(1)) == 1)
+        #expect(try store.entry(id: c.id) == nil)
+    }
+
+    @Test func retryWaitsAndHoldsLaterCommands() async throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        let a = command(0), b = command(1)
+        try store.enqueue(a)
+        try store.enqueue(b)
+        let now = Date()
+        let next = now.addingTimeInterval(30)
+        try store.markRetry(id: a.id, error: "central down", next: next)
+        try store.postpone(after: try #require(try store.entry(id: a.id)).seq, until: next)
+        #expect(try store.due(at: now).isEmpty)
+        #expect(try store.due(at: next).map(\.id) == [a.id, b.id])
+        #expect(try store.entry(id: a.id)?.attempts == 1)
+        #expect(try store.entry(id: a.id)?.lastError == "central down")
+    }
+
+    @Test func referenceIsCachedWithItsAge() async throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        #expect(try store.reference() == nil)
+        let fetched = Date(timeIntervalSince1970: 1_800_000_000)
+        let data = ReferenceData(generatedAt: fetched, trustedIssuerKeys: [], rightsSigningKeys: [],
+                                 opposedSerials: ["25010000000009"], ceamCountries: [CEAMCountry(code: "BE", name: "Belgique")],
+                                 parameters: .standard)
+        try store.saveReference(data, fetchedAt: fetched)
+        let cached = try #require(try store.reference())
+        #expect(cached.data == data)
+        #expect(cached.age(at: fetched.addingTimeInterval(3600)) == 3600)
+        #expect(try store.isOpposed(serial: "25010000000009"))
+        #expect(try store.isOpposed(serial: "25010000000001") == false)
+    }
+
+    @Test func lockoutCountersCountAndReset() async throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        #expect(try store.recordFailure(key: "abc") == 1)
+        #expect(try store.recordFailure(key: "abc") == 2)
+        #expect(try store.failures(key: "abc") == 2)
+        try store.resetFailures(key: "abc")
+        #expect(try store.failures(key: "abc") == 0)
+    }
+}
