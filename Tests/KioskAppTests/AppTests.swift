@@ -92,11 +92,15 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         expect color #keypad.1 #FFFFFF
         compare code ref/code.png tolerance 1%
         set scale 1.5
+        tap "▼ Suivant" until "Pays-Bas"
+        card reading
+        out-of-service "config"
         """, name: "p")
         #expect(s.steps.map(\.step) == [
             .tap("Code oublié ?"), .tap("#keypad.ok"), .type("1234"), .cardInsert("Assets/demo/cards/dupont-jean.json"),
             .advance(seconds: 60), .advance(seconds: 0.5), .expectColor(widget: "#keypad.1", color: Color(hex: 0xFFFFFF)),
             .compare(name: "code", reference: "ref/code.png", tolerancePercent: 1), .set(key: "scale", value: "1.5"),
+            .tapUntil("▼ Suivant", text: "Pays-Bas"), .cardReading, .outOfService("config"),
         ])
     }
 
