@@ -123,7 +123,15 @@ public final class ReaderMonitor: Sendable {
         while !isStopped {
             let names = readers.keys.sorted()
             let current = [(pnpNotificationReader, pnpState)] + names.map { ($0, readers[$0]!.eventState) }
-            guard let snapshots = try context.waitForChange(current: current, timeoutMs: pollMs) else {
+            let result: [ReaderStateSnapshot]?
+            do { result = try context.waitForChange(current: current, timeoutMs: pollMs) } catch {
+                // A reader left between the listing and the wait: list again
+                // rather than dropping the whole context.
+                guard error.code == PCSCError.unknownReader || error.code == PCSCError.readerUnavailable else { throw error }
+                try refreshReaders(context, &readers)
+                continue
+            }
+            guard let snapshots = result else {
                 // Timeout: also re-list, since some pcscd builds do not signal PnP for serial readers.
                 try refreshReaders(context, &readers)
                 continue

@@ -12,6 +12,17 @@ public struct TrustStore: Sendable {
         self.issuers = issuers; self.central = central
     }
 
+    /// From (key id, key) pairs as a configuration loader has them. Pairs
+    /// whose id is not 8 bytes are dropped (the loader reports them).
+    public init(issuerKeys: [(id: [UInt8], key: P256.Signing.PublicKey)], centralKeys: [(id: [UInt8], key: P256.Signing.PublicKey)]) {
+        func table(_ pairs: [(id: [UInt8], key: P256.Signing.PublicKey)]) -> [KeyID: P256.Signing.PublicKey] {
+            var t: [KeyID: P256.Signing.PublicKey] = [:]
+            for p in pairs { if let id = KeyID(p.id) { t[id] = p.key } }
+            return t
+        }
+        self.init(issuers: table(issuerKeys), central: table(centralKeys))
+    }
+
     /// 8 bytes naming a key.
     public struct KeyID: Hashable, Sendable, CustomStringConvertible, Codable {
         public let bytes: [UInt8]

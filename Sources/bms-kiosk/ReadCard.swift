@@ -27,6 +27,9 @@ struct ReadCard: AsyncParsableCommand {
 
     func run() async throws {
         let store = try TrustStore.load(paths: trust)
+        if trust.isEmpty {
+            FileHandle.standardError.write(Data("No --trust file: no issuer is trusted, so a BMS-VIT card reads as \"émetteur inconnu\" (demo: --trust Assets/demo/demo-trust.json).\n".utf8))
+        }
         let service = CardService.standard(trust: store)
         let monitor = ReaderMonitor()
         defer { monitor.stop() }
