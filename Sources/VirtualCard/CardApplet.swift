@@ -56,7 +56,7 @@ public final class CardApplet: @unchecked Sendable {
     public init(spec: CardSpec) throws {
         self.spec = spec
         var files = try spec.files()
-        var faults = Set(spec.faults ?? [])
+        let faults = Set(spec.faults ?? [])
         for f in faults {
             switch f {
             case .truncatedFile(let fid): if let b = files[fid] { files[fid] = Array(b.prefix(max(1, b.count / 2 - 1))) }

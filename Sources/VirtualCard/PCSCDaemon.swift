@@ -59,7 +59,7 @@ public final class PCSCDaemon: @unchecked Sendable {
         try fm.createDirectory(at: confDir, withIntermediateDirectories: true)
         try conf.write(to: confDir.appendingPathComponent("vpcd"), atomically: true, encoding: .utf8)
         let logURL = dir.appendingPathComponent("pcscd.log")
-        fm.createFile(atPath: logURL.path, contents: nil)
+        _ = fm.createFile(atPath: logURL.path, contents: nil)
         let p = try Child.spawn(pcscdPath, ["--foreground", "--info", "-c", confDir.path], output: logURL.path)
         let daemon = PCSCDaemon(port: port, directory: dir, process: p)
         let start = ContinuousClock.now

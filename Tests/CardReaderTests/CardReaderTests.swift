@@ -216,4 +216,31 @@ import VirtualCard
         monitor.stop()
         await second.stop()
     }
+
+    /// vpcd's second slot is a second reader: events and reads stay per reader.
+    @Test func twoReadersAtOnce() async throws {
+        let bench = try await Bench()
+        let first = bench.daemon.readerName
+        let second = first.replacingOccurrences(of: " 00 00", with: " 00 01")
+        #expect(await bench.log.wait { $0 == .readerArrived(reader: second) } != nil)
+        let mark = await bench.log.count
+        let a = try bench.daemon.insert(try Bench.demo())
+        let b = VirtualCardConnection(applet: try CardApplet(spec: CardMaker.vitale2Card(persons: CardMaker.demoSecondFoyer,
+                                                                                        validityStart: CivilDate(year: 2020, month: 1, day: 1)!)),
+                                      port: bench.daemon.port + 1)
+        try b.insert()
+        #expect(await bench.log.wait(from: mark) { if case .cardInserted(first, _) = $0 { return true }; return false } != nil)
+        #expect(await bench.log.wait(from: mark) { if case .cardInserted(second, _) = $0 { return true }; return false } != nil)
+        async let readA = bench.service.read(reader: first)
+        async let readB = bench.service.read(reader: second)
+        let (ra, rb) = try await (readA, readB)
+        #expect(ra.verdict == .authentic)
+        #expect(rb.verdict == .identified)
+        #expect(rb.identity?.foyer.holder.nomFamille == "BERNARD")
+        b.pull()
+        #expect(await bench.log.wait(from: mark) { $0 == .cardRemoved(reader: second) } != nil)
+        #expect(a.isInserted, "the other reader's card stays")
+        a.pull()
+        await bench.stop()
+    }
 }
