@@ -27,16 +27,18 @@ import VirtualCard
         await bench.stop()
     }
 
-    /// The read is SELECT AID, 4 × (SELECT file + READ BINARY), then
-    /// INTERNAL AUTHENTICATE: 10 commands. Pulled at each of them.
+    /// The read is SELECT AID, 4 × (SELECT file + READ BINARY, two for
+    /// EF.BENEF), then INTERNAL AUTHENTICATE: 11 commands. Pulled at each of
+    /// them, and on a T=0 card (18 commands) in 6C XX and GET RESPONSE chains.
     @Test func cardPulledAtEachStep() async throws {
         let bench = try await Bench()
-        for n in 1...10 {
-            let r = try await bench.insertAndRead(try Bench.demo(faults: [.pullAtCommand(n: n)]))
+        let steps = (1...11).map { ($0, nil as String?) } + [2, 5, 9, 16, 17, 18].map { ($0, "T=0" as String?) }
+        for (n, transport) in steps {
+            let r = try await bench.insertAndRead(try Bench.demo(faults: [.pullAtCommand(n: n)], transport: transport))
             switch r {
             case .failure(.cardRemoved): break
-            case .success(let reading): Issue.record("pulled at command \(n) but got \(reading.verdict)")
-            case .failure(let other): Issue.record("pulled at command \(n): \(other)")
+            case .success(let reading): Issue.record("pulled at command \(n) (\(transport ?? "T=1")) but got \(reading.verdict)")
+            case .failure(let other): Issue.record("pulled at command \(n) (\(transport ?? "T=1")): \(other)")
             }
         }
         try await bench.expectNextCardWorks()
