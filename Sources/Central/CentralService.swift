@@ -195,7 +195,8 @@ public final class CentralService: Sendable {
     public func requestProvisionalCode(serial: String, kiosk: String) async throws -> ProvisionalCodeResponse {
         let file = try await activeFoyer(serial)
         let policy = ProvisionalCodePolicy(parameters.codes)
-        let now = clock.now
+        // Whole seconds: the instants are stored as JSON, which keeps seconds.
+        let now = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
         let code = policy.issue(now: now)
         let hashed = try hasher.hash(code.code)
         let window = Double(parameters.codes.provisionalRequestWindowHours) * 3600

@@ -63,7 +63,8 @@ public struct KannelSMSGateway: SMSGateway {
     public var timeout: TimeAmount
     let client: HTTPClient
 
-    public init(sendsmsURL: URL, username: String, password: String, from: String? = nil, deliveryReportURL: String? = nil,
+    /// `from`: the sender shown on the phone (Kannel refuses a message without one).
+    public init(sendsmsURL: URL, username: String, password: String, from: String? = "ameli", deliveryReportURL: String? = nil,
                 timeout: TimeAmount = .seconds(5), client: HTTPClient = .shared) {
         self.sendsmsURL = sendsmsURL
         self.username = username

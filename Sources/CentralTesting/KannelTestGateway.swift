@@ -124,7 +124,10 @@ public final class KannelTestGateway: @unchecked Sendable {
             guard let r = line.range(of: "Got message") , let colon = line[r.upperBound...].firstIndex(of: ":") else { return nil }
             let fields = line[line.index(after: colon)...].split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
             guard fields.count == 4, fields[2] == "text" else { return nil }
-            return ReceivedMessage(to: String(fields[1]), text: String(fields[3]).removingPercentEncoding ?? String(fields[3]))
+            // The line is "<from to text …>": drop the closing bracket.
+            var text = String(fields[3])
+            if text.hasSuffix(">") { text.removeLast() }
+            return ReceivedMessage(to: String(fields[1]).replacingOccurrences(of: "<", with: ""), text: text)
         }
     }
 
@@ -142,7 +145,7 @@ public final class KannelTestGateway: @unchecked Sendable {
     /// Stops everything (smsbox first, bearerbox last).
     public func stop() {
         let ps = lock.withLock { processes }
-        for p in ps.reversed() { p.terminate() }
+        for p in ps.reversed() { p.terminate(timeout: 1) }
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -49,3 +49,8 @@ public final class CentralTestServer: @unchecked Sendable {
         return creds
     }
 }
+
+extension CentralTestServer {
+    /// A loopback port free now, to know the server's address before it starts.
+    public static func freePort() throws -> Int { try Harness.freePort() }
+}
