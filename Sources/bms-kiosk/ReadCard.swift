@@ -40,7 +40,11 @@ struct ReadCard: AsyncParsableCommand {
                 for await event in events {
                     switch event {
                     case .cardInserted(let r, let atr) where reader == nil || reader == r:
-                        do { return .reading(try await service.read(reader: r, atr: atr)) } catch { return .error("\(error)") }
+                        do { return .reading(try await service.read(reader: r, atr: atr)) } catch {
+                            // Pulled too early: wait for it to come back.
+                            guard let e = error as? CardReadError, e == .cardRemoved else { return .error("\(error)") }
+                            FileHandle.standardError.write(Data("\(error)\n".utf8))
+                        }
                     case .cardMute(let r) where reader == nil || reader == r:
                         return .reading(CardReading(identity: nil, verdict: .faulty(reason: "the card does not answer (mute)"), atr: [], driver: nil))
                     default: continue
@@ -120,23 +124,64 @@ enum CardPrinter {
     }
 
     static func json(_ r: CardReading) -> String {
+        struct PersonOut: Encodable {
+            var qualite: String
+            var nomFamille: String
+            var nomUsage: String?
+            var prenoms: String
+            /// YYYYMMDD, 00 for an unknown month or day.
+            var dateNaissance: String
+            var rangNaissance: Int
+            var ouvrantDroitNIR: String
+            var nir: String?
+            var droits: PersonRights?
+        }
+        struct IdentityOut: Encodable {
+            var profile: String
+            var serial: String
+            var issueDate: String?
+            var generation: Int?
+            var issuer: String?
+            var persons: [PersonOut]
+            /// absent, trusted or untrusted.
+            var rights: String
+            var rightsIssuedAt: String?
+            var rightsProblem: String?
+            var needsUpdate: Bool
+        }
         struct Output: Encodable {
             var verdict: String
             var reason: String?
             var allowsSession: Bool
             var atr: String
             var driver: String?
-            var identity: CardIdentity?
+            var identity: IdentityOut?
         }
         var reason: String?
         switch r.verdict {
         case .forged(let x), .faulty(let x): reason = x
         default: reason = nil
         }
+        let identity = r.identity.map { id -> IdentityOut in
+            var rights = "absent", issuedAt: String?, problem: String?
+            switch id.rights {
+            case .absent: break
+            case .trusted(let at, _): rights = "trusted"; issuedAt = at
+            case .untrusted(let why): rights = "untrusted"; problem = why
+            }
+            return IdentityOut(
+                profile: id.profile.rawValue, serial: id.serial, issueDate: id.issueDate?.iso, generation: id.generation, issuer: id.issuer,
+                persons: id.foyer.persons.enumerated().map { i, p in
+                    PersonOut(qualite: qualiteText(p.qualite), nomFamille: p.nomFamille, nomUsage: p.nomUsage, prenoms: p.prenoms,
+                              dateNaissance: p.birthDate.compact, rangNaissance: p.rangNaissance, ouvrantDroitNIR: p.ouvrantDroitNIR.text,
+                              nir: p.ownNIR?.text, droits: id.rights.rights(forPersonAt: i))
+                },
+                rights: rights, rightsIssuedAt: issuedAt, rightsProblem: problem, needsUpdate: id.rights.needsUpdate)
+        }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let out = Output(verdict: r.verdict.logLabel, reason: reason, allowsSession: r.verdict.allowsSession, atr: r.atr.hexString,
-                         driver: r.driver, identity: r.identity)
+                         driver: r.driver, identity: identity)
         return String(decoding: (try? e.encode(out)) ?? Data(), as: UTF8.self)
     }
 }
