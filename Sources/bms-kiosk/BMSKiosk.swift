@@ -13,6 +13,7 @@ struct BMSKiosk: AsyncParsableCommand {
             Run.self, Smoke.self, Bench.self,
             ReadCard.self, VirtualCardCommand.self,
             ConfigCommand.self, WatchdogSelftest.self,
+            PrintTest.self,
         ]
     )
 }

@@ -1,0 +1,150 @@
+import Domain
+import Foundation
+import Printing
+import PrintingTesting
+import Testing
+
+private let today = CivilDate(year: 2026, month: 11, day: 23)!
+
+/// Each test starts its own cupsd in its own directory (its own socket), so
+/// the tests run in parallel with each other and with the machine's CUPS.
+@Suite struct CUPSPrinterTests {
+    func withCUPS(_ body: (CUPSTestServer) async throws -> Void) async throws {
+        let cups = try await CUPSTestServer.start()
+        defer { cups.stop() }
+        do { try await body(cups) } catch {
+            Issue.record("cupsd log: \(cups.errorLog.suffix(3000))")
+            throw error
+        }
+    }
+
+    @Test func aPrintedJobLandsInItsFileWithTheRightText() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            let printer = DocumentPrinter(queue: cups.printer(queue: "kiosk"), ledger: InMemoryPrintJobLedger())
+            #expect(try await cups.printer(queue: "kiosk").health().isReady)
+            let outcome = try await printer.print(DemoDocuments.attestation(issuedOn: today), requestID: "REQ-1")
+            guard case .submitted(let job) = outcome else { Issue.record("not submitted: \(outcome)"); return }
+            let done = try await cups.waitForJob(job.id, queue: "kiosk")
+            #expect(done.state == .completed)
+            #expect(done.name == "attestation-droits:REQ-1")
+            let files = cups.printedFiles(queue: "kiosk")
+            try #require(files.count == 1)
+            let text = try PDFText.extract(files[0])
+            #expect(text.contains("Attestation de droits à l'assurance maladie"))
+            #expect(text.contains("DUPONT Léa"))
+            #expect(text.contains("2 12 03 33 063 011 60"))
+
+            // Asking again (a retry, a double tap) does not print again.
+            let again = try await printer.print(DemoDocuments.attestation(issuedOn: today), requestID: "REQ-1")
+            #expect(again == .alreadySubmitted(done))
+            #expect(cups.printedFiles(queue: "kiosk").count == 1)
+        }
+    }
+
+    @Test func paperOutStopsThePrinterKeepsTheJobAndPrintsItOnceWhenEnabled() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            try cups.setFault(.mediaEmpty, queue: "kiosk")
+            let ledger = InMemoryPrintJobLedger()
+            let printer = DocumentPrinter(queue: cups.printer(queue: "kiosk"), ledger: ledger)
+            let job = try await printer.print(DemoDocuments.ceamCertificate(issuedOn: today), requestID: "REQ-2").job
+
+            let health = try await cups.waitForHealth(queue: "kiosk") { if case .stopped = $0 { return true } else { return false } }
+            #expect(health.isOutOfPaper, "reasons: \(health.reasons)")
+            #expect(health.reasons.contains("media-empty-error"))
+            #expect(health.messageForAssure?.contains("n'a plus de papier") == true)
+            let waiting = try await cups.printer(queue: "kiosk").status(jobID: job.id)
+            #expect(waiting.state == .pending, "job waits for the printer: \(waiting)")
+            #expect(cups.printedFiles(queue: "kiosk").isEmpty)
+
+            // The kiosk retries after the fault: the ledger stops a second job.
+            let retry = try await printer.print(DemoDocuments.ceamCertificate(issuedOn: today), requestID: "REQ-2")
+            guard case .alreadySubmitted(let same) = retry else { Issue.record("sent twice: \(retry)"); return }
+            #expect(same.id == job.id)
+
+            // Paper loaded, queue enabled: the job prints, once.
+            try cups.setFault(nil, queue: "kiosk")
+            try cups.enable(queue: "kiosk")
+            let done = try await cups.waitForJob(job.id, queue: "kiosk")
+            #expect(done.state == .completed)
+            #expect(cups.printedFiles(queue: "kiosk").count == 1)
+            #expect(try await cups.printer(queue: "kiosk").health().isReady)
+            #expect(try PDFText.extract(cups.printedFiles(queue: "kiosk")[0]).contains("6. Numéro personnel d'identification"))
+        }
+    }
+
+    @Test func afterACrashTheExistingJobIsFoundNotPrintedAgain() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            let queue = cups.printer(queue: "kiosk")
+            let document = DemoDocuments.receipt(issuedOn: today, queuedOffline: true)
+            let id = DocumentPrinter.documentID(requestID: "REQ-3", kind: document.kind)
+            // The kiosk wrote "submitting", sent the job, and died before
+            // writing the job id.
+            let ledger = InMemoryPrintJobLedger()
+            await ledger.record(PrintLedgerEntry(documentID: id, step: .submitting))
+            let sent = try await queue.submit(pdf: try PDFRenderer().render(document.layout), jobName: id)
+            _ = try await cups.waitForJob(sent, queue: "kiosk")
+
+            let outcome = try await DocumentPrinter(queue: queue, ledger: ledger).print(document, requestID: "REQ-3")
+            #expect(outcome == .alreadySubmitted(try await queue.status(jobID: sent)))
+            #expect(await ledger.entry(for: id) == PrintLedgerEntry(documentID: id, step: .submitted(jobID: sent)))
+            #expect(cups.printedFiles(queue: "kiosk").count == 1)
+        }
+    }
+
+    @Test func aCrashBeforeTheJobReachedCupsSendsItOnce() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            let document = DemoDocuments.receipt(issuedOn: today, queuedOffline: false)
+            let ledger = InMemoryPrintJobLedger()
+            let id = DocumentPrinter.documentID(requestID: "REQ-4", kind: document.kind)
+            await ledger.record(PrintLedgerEntry(documentID: id, step: .submitting))
+            let outcome = try await DocumentPrinter(queue: cups.printer(queue: "kiosk"), ledger: ledger).print(document, requestID: "REQ-4")
+            guard case .submitted(let job) = outcome else { Issue.record("expected a new job: \(outcome)"); return }
+            #expect(try await cups.waitForJob(job.id, queue: "kiosk").state == .completed)
+            #expect(cups.printedFiles(queue: "kiosk").count == 1)
+        }
+    }
+
+    @Test func aFailingDeviceAbortsTheJobAndCompletedIsNotClaimed() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk", errorPolicy: "abort-job")
+            try cups.setFault(.fail, queue: "kiosk")
+            let queue = cups.printer(queue: "kiosk")
+            let job = try await queue.submit(pdf: try PDFRenderer().render(DemoDocuments.attestation(issuedOn: today).layout), jobName: "x:1")
+            let done = try await cups.waitForJob(job, queue: "kiosk")
+            #expect(done.state == .aborted)
+            #expect(cups.printedFiles(queue: "kiosk").isEmpty)
+        }
+    }
+
+    @Test func aPendingJobCanBeCancelled() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            try cups.disable(queue: "kiosk")
+            let queue = cups.printer(queue: "kiosk")
+            let job = try await queue.submit(pdf: try PDFRenderer().render(DemoDocuments.attestation(issuedOn: today).layout), jobName: "x:2")
+            #expect(try await queue.status(jobID: job).state == .pending)
+            try await queue.cancel(jobID: job)
+            #expect(try await queue.status(jobID: job).state == .cancelled)
+            try cups.enable(queue: "kiosk")
+            #expect(cups.printedFiles(queue: "kiosk").isEmpty)
+        }
+    }
+
+    @Test func unknownQueueAndCupsDownAreToldApart() async throws {
+        let cups = try await CUPSTestServer.start()
+        try cups.addQueue("kiosk")
+        let missing = cups.printer(queue: "nope")
+        let pdf = try PDFRenderer().render(DemoDocuments.attestation(issuedOn: today).layout)
+        await #expect(throws: PrintError.unknownQueue("nope")) { try await missing.health() }
+        await #expect(throws: PrintError.unknownQueue("nope")) { try await missing.submit(pdf: pdf, jobName: "x:3") }
+        let socket = cups.socketPath
+        cups.stop()
+        let down = CUPSPrinter(queue: "kiosk", server: socket)
+        await #expect(throws: PrintError.cupsUnreachable(server: socket)) { try await down.health() }
+        await #expect(throws: PrintError.cupsUnreachable(server: socket)) { try await down.submit(pdf: pdf, jobName: "x:4") }
+    }
+}
