@@ -18,7 +18,14 @@ public struct CUPSPrinter: PrintQueue {
 
     private var serverDescription: String { server ?? String(cString: cupsServer()) }
 
+    /// CUPS queue names: printable ASCII, no space, "/" or "#", at most 127 bytes.
+    public static func isValidQueueName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 127
+            && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "#") }
+    }
+
     private func connect() throws(PrintError) -> OpaquePointer {
+        guard Self.isValidQueueName(queue) else { throw .invalidQueueName(queue) }
         let address = server ?? String(cString: cupsServer())
         var host = address
         var port = Int32(ippPort())

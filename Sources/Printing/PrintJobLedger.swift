@@ -57,11 +57,16 @@ public struct DocumentPrinter: Sendable {
     }
 
     public enum Failure: Error, CustomStringConvertible {
+        /// The printer is stopped or refuses jobs: nothing was sent, so no
+        /// personal document comes out after the assuré has left. Tell them
+        /// `health.messageForAssure`.
+        case printerNotReady(PrinterHealth)
         case printing(PrintError)
         case ledger(any Error)
 
         public var description: String {
             switch self {
+            case .printerNotReady(let h): return "the printer is not ready (\(h.reasons.joined(separator: ", "))): nothing was sent"
             case .printing(let e): return e.description
             case .ledger(let e): return "the print ledger could not be read or written (nothing was sent twice): \(e)"
             }
@@ -81,11 +86,22 @@ public struct DocumentPrinter: Sendable {
     /// The stable id for a document of a request: the same request and
     /// kind always give the same id. CUPS job names are at most 255 bytes.
     public static func documentID(requestID: String, kind: String) -> String {
-        String("\(kind):\(requestID)".utf8.prefix(200)) ?? kind
+        var id = ""
+        var bytes = 0
+        for c in "\(kind):\(requestID)" {
+            bytes += c.utf8.count
+            if bytes > 200 { break }
+            id.append(c)
+        }
+        return id
     }
 
     /// Prints `document` for `requestID` unless it was sent already.
-    public func print(_ document: some PrintableDocument, requestID: String) async throws(Failure) -> Outcome {
+    /// `onlyIfReady`: a new job is sent only when the printer is ready (a
+    /// fault during the job still leaves it pending, to be cancelled or
+    /// printed once the printer is back).
+    public func print(_ document: some PrintableDocument, requestID: String,
+                      onlyIfReady: Bool = true) async throws(Failure) -> Outcome {
         let id = Self.documentID(requestID: requestID, kind: document.kind)
         let existing: PrintLedgerEntry?
         do { existing = try await ledger.entry(for: id) } catch { throw .ledger(error) }
@@ -102,6 +118,10 @@ public struct DocumentPrinter: Sendable {
                 }
             case nil:
                 do { try await ledger.record(.init(documentID: id, step: .submitting)) } catch { throw Failure.ledger(error) }
+            }
+            if onlyIfReady {
+                let health = try await queue.health()
+                guard health.isReady else { throw Failure.printerNotReady(health) }
             }
             let pdf: Data
             do { pdf = try renderer.render(document.layout) } catch { throw PrintError.rendering(error.description) }

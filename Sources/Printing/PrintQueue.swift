@@ -101,6 +101,8 @@ public enum PrintError: Error, Hashable, Sendable, CustomStringConvertible {
     case cupsUnreachable(server: String)
     /// cupsd answers but has no such queue.
     case unknownQueue(String)
+    /// Not a name CUPS accepts (space, "/", "#", control characters, > 127 bytes).
+    case invalidQueueName(String)
     /// cupsd refused the job (queue rejecting jobs, bad document…).
     case rejected(queue: String, status: Int, message: String)
     /// cupsd gave an answer the kiosk cannot read.
@@ -111,6 +113,7 @@ public enum PrintError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cupsUnreachable(let s): return "CUPS is not reachable at \(s): start cupsd (systemctl start cups) or fix the print server in the configuration"
+        case .invalidQueueName(let q): return "'\(q.debugDescription.dropFirst().dropLast())' is not a CUPS queue name: printable ASCII without space, / or #, at most 127 bytes"
         case .unknownQueue(let q): return "CUPS has no queue named '\(q)': create it (lpadmin -p \(q) …) or fix the queue name in the configuration"
         case .rejected(let q, let status, let message): return "CUPS refused the job on '\(q)' (IPP status 0x\(String(status, radix: 16))): \(message)"
         case .protocolError(let m): return "unexpected answer from CUPS: \(m)"

@@ -31,6 +31,9 @@ struct PrintTest: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the job to finish (default: timeouts.printSeconds, else 60).")
     var timeout: Int?
 
+    @Flag(help: "Send the job even when the printer is stopped (it waits in the queue); the kiosk itself never does.")
+    var evenIfStopped = false
+
     func run() async throws {
         let today = SystemClock().today
         let doc: any PrintableDocument
@@ -67,11 +70,11 @@ struct PrintTest: AsyncParsableCommand {
             let health = try await printer.health()
             switch health {
             case .ready(let reasons): print("printer \(queueName): ready\(reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))")")
-            case .stopped(let reasons): print("printer \(queueName): STOPPED (\(reasons.joined(separator: ", "))): the job will wait")
+            case .stopped(let reasons): print("printer \(queueName): STOPPED (\(reasons.joined(separator: ", ")))")
             case .notAcceptingJobs(let reasons): print("printer \(queueName): NOT ACCEPTING JOBS (\(reasons.joined(separator: ", ")))")
             }
             let requestID = "print-test-\(Int(Date().timeIntervalSince1970))"
-            let outcome = try await DocumentPrinter(queue: printer, ledger: InMemoryPrintJobLedger()).print(doc, requestID: requestID)
+            let outcome = try await DocumentPrinter(queue: printer, ledger: InMemoryPrintJobLedger()).print(doc, requestID: requestID, onlyIfReady: !evenIfStopped)
             let jobID = outcome.job.id
             print("job \(jobID) sent (\(doc.kind))")
             let deadline = Date().addingTimeInterval(Double(seconds ?? 60))

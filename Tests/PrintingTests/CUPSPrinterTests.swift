@@ -134,6 +134,38 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
         }
     }
 
+    @Test func aStoppedPrinterGetsNoNewJobAndTheAssureIsTold() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            try cups.disable(queue: "kiosk")
+            let ledger = InMemoryPrintJobLedger()
+            let printer = DocumentPrinter(queue: cups.printer(queue: "kiosk"), ledger: ledger)
+            do {
+                _ = try await printer.print(DemoDocuments.attestation(issuedOn: today), requestID: "REQ-5")
+                Issue.record("a job was sent to a stopped printer")
+            } catch DocumentPrinter.Failure.printerNotReady(let health) {
+                #expect(health.reasons.contains("paused"))
+                #expect(health.messageForAssure?.contains("Votre demande est bien enregistrée") == true)
+            }
+            #expect(try await cups.printer(queue: "kiosk").jobs(named: "attestation-droits:REQ-5").isEmpty)
+            // Printer back: the same request prints, once.
+            try cups.enable(queue: "kiosk")
+            let job = try await printer.print(DemoDocuments.attestation(issuedOn: today), requestID: "REQ-5").job
+            #expect(try await cups.waitForJob(job.id, queue: "kiosk").state == .completed)
+            #expect(cups.printedFiles(queue: "kiosk").count == 1)
+        }
+    }
+
+    @Test func badQueueNamesAndLongIDsAreHandled() async throws {
+        await #expect(throws: PrintError.invalidQueueName("two words")) {
+            try await CUPSPrinter(queue: "two words", server: "/nonexistent.sock").health()
+        }
+        #expect(!CUPSPrinter.isValidQueueName("a/b") && !CUPSPrinter.isValidQueueName(String(repeating: "q", count: 128)))
+        let long = DocumentPrinter.documentID(requestID: String(repeating: "é", count: 300), kind: "recepisse")
+        #expect(long.utf8.count <= 200 && long.hasPrefix("recepisse:éé"))
+        #expect(DocumentPrinter.documentID(requestID: "R1", kind: "recepisse") != DocumentPrinter.documentID(requestID: "R2", kind: "recepisse"))
+    }
+
     @Test func unknownQueueAndCupsDownAreToldApart() async throws {
         let cups = try await CUPSTestServer.start()
         try cups.addQueue("kiosk")
