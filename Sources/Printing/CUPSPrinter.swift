@@ -90,7 +90,33 @@ public struct CUPSPrinter: PrintQueue {
         }
     }
 
-    public func health() async throws(PrintError) -> PrinterHealth { try healthNow() }
+    /// libcups blocks (connect timeout up to 5 s): its calls run on their
+    /// own threads, never on Swift concurrency's small pool.
+    private static let io = DispatchQueue(label: "bms.printing.cups", attributes: .concurrent)
+
+    private func offload<T: Sendable>(_ body: @escaping @Sendable () throws(PrintError) -> T) async throws(PrintError) -> T {
+        let result: Result<T, PrintError> = await withCheckedContinuation { continuation in
+            Self.io.async {
+                do throws(PrintError) { continuation.resume(returning: .success(try body())) }
+                catch { continuation.resume(returning: .failure(error)) }
+            }
+        }
+        return try result.get()
+    }
+
+    public func health() async throws(PrintError) -> PrinterHealth { try await offload { () throws(PrintError) in try healthNow() } }
+    public func submit(pdf: Data, jobName: String) async throws(PrintError) -> Int {
+        try await offload { () throws(PrintError) in try submitNow(pdf: pdf, jobName: jobName) }
+    }
+    public func status(jobID: Int) async throws(PrintError) -> PrintJobStatus {
+        try await offload { () throws(PrintError) in try statusNow(jobID: jobID) }
+    }
+    public func jobs(named jobName: String) async throws(PrintError) -> [PrintJobStatus] {
+        try await offload { () throws(PrintError) in try jobsNow(named: jobName) }
+    }
+    public func cancel(jobID: Int) async throws(PrintError) {
+        try await offload { () throws(PrintError) in try cancelNow(jobID: jobID) }
+    }
 
     func healthNow() throws(PrintError) -> PrinterHealth {
         let http = try connect()
@@ -111,7 +137,7 @@ public struct CUPSPrinter: PrintQueue {
         return .ready(reasons: reasons)
     }
 
-    public func submit(pdf: Data, jobName: String) async throws(PrintError) -> Int {
+    func submitNow(pdf: Data, jobName: String) throws(PrintError) -> Int {
         let http = try connect()
         defer { httpClose(http) }
         let jobID = Int(cupsCreateJob(http, queue, jobName, 0, nil))
@@ -140,7 +166,7 @@ public struct CUPSPrinter: PrintQueue {
         return .rejected(queue: queue, status: status, message: message)
     }
 
-    public func status(jobID: Int) async throws(PrintError) -> PrintJobStatus {
+    func statusNow(jobID: Int) throws(PrintError) -> PrintJobStatus {
         let http = try connect()
         defer { httpClose(http) }
         let request = newRequest(IPP_OP_GET_JOB_ATTRIBUTES, jobID: jobID)
@@ -163,7 +189,7 @@ public struct CUPSPrinter: PrintQueue {
             name: ippFindAttribute(response, "job-name", IPP_TAG_NAME).flatMap { ippGetString($0, 0, nil) }.map { String(cString: $0) })
     }
 
-    public func jobs(named jobName: String) async throws(PrintError) -> [PrintJobStatus] {
+    func jobsNow(named jobName: String) throws(PrintError) -> [PrintJobStatus] {
         let http = try connect()
         defer { httpClose(http) }
         let request = newRequest(IPP_OP_GET_JOBS)
@@ -198,7 +224,7 @@ public struct CUPSPrinter: PrintQueue {
         return found.sorted { $0.id < $1.id }
     }
 
-    public func cancel(jobID: Int) async throws(PrintError) {
+    func cancelNow(jobID: Int) throws(PrintError) {
         let http = try connect()
         defer { httpClose(http) }
         let request = newRequest(IPP_OP_CANCEL_JOB, jobID: jobID)

@@ -7,12 +7,10 @@ public struct PDFRenderer: Sendable {
     public enum RenderError: Error, Equatable, CustomStringConvertible {
         /// cairo refused the surface or the output file.
         case cairo(status: String, path: String?)
-        case unreadableOutput(path: String)
 
         public var description: String {
             switch self {
             case .cairo(let status, let path): return "PDF rendering failed: cairo says \(status)\(path.map { " (writing \($0); check the directory exists and is writable)" } ?? "")"
-            case .unreadableOutput(let path): return "PDF rendering wrote \(path) but it cannot be read back"
             }
         }
     }
@@ -30,6 +28,31 @@ public struct PDFRenderer: Sendable {
             throw .cairo(status: "no surface", path: path)
         }
         defer { cairo_surface_destroy(surface) }
+        try finish(layout, on: surface, path: path)
+    }
+
+    /// Renders to memory (what is sent to the printer): the personal data
+    /// never touches the disk.
+    public func render(_ layout: DocumentLayout) throws(RenderError) -> Data {
+        final class Sink { var data = Data() }
+        let sink = Sink()
+        let closure: cairo_write_func_t = { context, bytes, length in
+            guard let context, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+            Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().data.append(bytes, count: Int(length))
+            return CAIRO_STATUS_SUCCESS
+        }
+        let surface: OpaquePointer? = withExtendedLifetime(sink) {
+            cairo_pdf_surface_create_for_stream(closure, Unmanaged.passUnretained(sink).toOpaque(), Self.pageWidth, Self.pageHeight)
+        }
+        guard let surface else { throw .cairo(status: "no surface", path: nil) }
+        defer { cairo_surface_destroy(surface) }
+        try withExtendedLifetime(sink) { () throws(RenderError) in
+            try finish(layout, on: surface, path: nil)
+        }
+        return sink.data
+    }
+
+    private func finish(_ layout: DocumentLayout, on surface: OpaquePointer, path: String?) throws(RenderError) {
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else { throw .cairo(status: String(cString: cairo_status_to_string(status)), path: path) }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, layout.title)
@@ -38,16 +61,6 @@ public struct PDFRenderer: Sendable {
         cairo_surface_finish(surface)
         let end = cairo_surface_status(surface)
         guard end == CAIRO_STATUS_SUCCESS else { throw .cairo(status: String(cString: cairo_status_to_string(end)), path: path) }
-    }
-
-    /// Renders to memory (what is sent to the printer).
-    public func render(_ layout: DocumentLayout) throws(RenderError) -> Data {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("bms-doc-\(UUID().uuidString).pdf").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try render(layout, to: path)
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableOutput(path: path) }
-        return data
     }
 
     private struct Style {

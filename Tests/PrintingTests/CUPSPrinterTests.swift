@@ -156,6 +156,18 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
         }
     }
 
+    @Test func aRejectingQueueIsNotReady() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            try cups.run("/usr/sbin/cupsreject", ["kiosk"])
+            let health = try await cups.printer(queue: "kiosk").health()
+            guard case .notAcceptingJobs = health else { Issue.record("\(health)"); return }
+            #expect(health.messageForAssure?.contains("indisponible") == true)
+            let pdf = try PDFRenderer().render(DemoDocuments.attestation(issuedOn: today).layout)
+            await #expect(throws: PrintError.self) { try await cups.printer(queue: "kiosk").submit(pdf: pdf, jobName: "x:6") }
+        }
+    }
+
     @Test func badQueueNamesAndLongIDsAreHandled() async throws {
         await #expect(throws: PrintError.invalidQueueName("two words")) {
             try await CUPSPrinter(queue: "two words", server: "/nonexistent.sock").health()

@@ -121,6 +121,31 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
                 || String(decoding: data, as: UTF8.self).contains("595.28"))
     }
 
+    @Test func namesAreTextNotMarkup() throws {
+        var doc = DemoDocuments.attestation(issuedOn: today)
+        doc.beneficiary.prenoms = "Léa <b>Zoé</b> & Co"
+        let t = try text(doc)
+        #expect(t.contains("DUPONT Léa <b>Zoé</b> & Co"), "\(t.prefix(400))")
+    }
+
+    @Test func aChildWithoutANIRIsAttestedUnderTheOuvrantDroits() throws {
+        var doc = DemoDocuments.attestation(issuedOn: today)
+        doc.beneficiary = Person(ouvrantDroitNIR: DemoDocuments.holder.ouvrantDroitNIR, nomFamille: "DUPONT", prenoms: "Hugo",
+                                 birthDate: BirthDate(year: 2018, month: 7, day: 9)!, qualite: .enfant)
+        let t = try text(doc)
+        #expect(t.contains("DUPONT Hugo"))
+        #expect(t.contains("09/07/2018"))
+        #expect(t.components(separatedBy: "1 80 05 75 056 123 42").count == 3, "the ouvrant droit's NIR, for the child and the holder")
+    }
+
+    @Test func fileAndMemoryRenderingsSayTheSame() throws {
+        let layout = DemoDocuments.ceamCertificate(issuedOn: today).layout
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bms-ceam-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try PDFRenderer().render(layout, to: url.path)
+        #expect(try PDFText.extract(url) == PDFText.extract(try PDFRenderer().render(layout)))
+    }
+
     @Test func renderingToAMissingDirectoryIsATypedError() {
         #expect(throws: PDFRenderer.RenderError.self) {
             try PDFRenderer().render(DemoDocuments.receipt(issuedOn: today, queuedOffline: false).layout,
