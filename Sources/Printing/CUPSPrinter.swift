@@ -185,7 +185,7 @@ public struct CUPSPrinter: PrintQueue {
         }
         return PrintJobStatus(
             id: jobID, state: PrintJobState(ippJobState: Int(ippGetInteger(stateAttr, 0))),
-            reasons: Self.strings(ippFindAttribute(response, "job-state-reasons", IPP_TAG_KEYWORD)),
+            reasons: Self.strings(ippFindAttribute(response, "job-state-reasons", IPP_TAG_KEYWORD)).filter { $0 != "none" },
             name: ippFindAttribute(response, "job-name", IPP_TAG_NAME).flatMap { ippGetString($0, 0, nil) }.map { String(cString: $0) })
     }
 
@@ -212,7 +212,7 @@ public struct CUPSPrinter: PrintQueue {
                 case "job-id": id = Int(ippGetInteger(a, 0))
                 case "job-state": state = Int(ippGetInteger(a, 0))
                 case "job-name": name = ippGetString(a, 0, nil).map { String(cString: $0) }
-                case "job-state-reasons": reasons = Self.strings(a)
+                case "job-state-reasons": reasons = Self.strings(a).filter { $0 != "none" }
                 default: break
                 }
             } else {

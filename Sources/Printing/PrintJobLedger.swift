@@ -136,4 +136,69 @@ public struct DocumentPrinter: Sendable {
             throw .ledger(error)
         }
     }
+    /// Where a job stands for the assuré in front of the kiosk.
+    public enum Progress: Hashable, Sendable {
+        /// cupsd says completed: the printer took the whole document.
+        case printed(PrintJobStatus)
+        /// The job waits behind a stopped printer (paper out, jam…): tell
+        /// the assuré `health.messageForAssure`, then `cancelUnprinted`.
+        case waitingOnPrinter(PrintJobStatus, PrinterHealth)
+        /// Aborted or cancelled: nothing (or not everything) came out.
+        case failed(PrintJobStatus)
+        /// Still pending or processing when the wait ended.
+        case stillPrinting(PrintJobStatus)
+    }
+
+    /// Follows a job until it is final, the printer stops, or `seconds`
+    /// pass (the configuration's timeouts.printSeconds).
+    public func follow(jobID: Int, seconds: Double, poll: Duration = .milliseconds(200)) async throws(Failure) -> Progress {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        do {
+            while true {
+                let status = try await queue.status(jobID: jobID)
+                switch status.state {
+                case .completed: return .printed(status)
+                case .aborted, .cancelled, .unknown: return .failed(status)
+                case .pending, .held, .processing, .stopped:
+                    // A job queued behind a stopped printer may carry no
+                    // "printer-stopped" reason yet: ask the printer.
+                    if status.state != .processing || status.reasons.contains("printer-stopped") {
+                        let health = try await queue.health()
+                        if !health.isReady { return .waitingOnPrinter(status, health) }
+                    }
+                    if ContinuousClock.now >= deadline { return .stillPrinting(status) }
+                }
+                try? await Task.sleep(for: poll)
+            }
+        } catch {
+            throw .printing(error)
+        }
+    }
+
+    /// Cancels the document's job if it has not printed yet: a personal
+    /// document must not come out after the assuré has left. Returns the
+    /// job's state afterwards, nil when the document was never sent.
+    @discardableResult
+    public func cancelUnprinted(_ document: some PrintableDocument, requestID: String) async throws(Failure) -> PrintJobState? {
+        let id = Self.documentID(requestID: requestID, kind: document.kind)
+        let entry: PrintLedgerEntry?
+        do { entry = try await ledger.entry(for: id) } catch { throw .ledger(error) }
+        do {
+            var jobIDs: [Int] = []
+            switch entry?.step {
+            case .submitted(let jobID): jobIDs = [jobID]
+            case .submitting: jobIDs = try await queue.jobs(named: id).map(\.id)
+            case nil: return nil
+            }
+            var last: PrintJobState?
+            for jobID in jobIDs {
+                let status = try await queue.status(jobID: jobID)
+                if !status.state.isFinal && status.state != .unknown { try await queue.cancel(jobID: jobID) }
+                last = try await queue.status(jobID: jobID).state
+            }
+            return last
+        } catch {
+            throw .printing(error)
+        }
+    }
 }

@@ -74,20 +74,22 @@ struct PrintTest: AsyncParsableCommand {
             case .notAcceptingJobs(let reasons): print("printer \(queueName): NOT ACCEPTING JOBS (\(reasons.joined(separator: ", ")))")
             }
             let requestID = "print-test-\(Int(Date().timeIntervalSince1970))"
-            let outcome = try await DocumentPrinter(queue: printer, ledger: InMemoryPrintJobLedger()).print(doc, requestID: requestID, onlyIfReady: !evenIfStopped)
+            let documents = DocumentPrinter(queue: printer, ledger: InMemoryPrintJobLedger())
+            let outcome = try await documents.print(doc, requestID: requestID, onlyIfReady: !evenIfStopped)
             let jobID = outcome.job.id
             print("job \(jobID) sent (\(doc.kind))")
-            let deadline = Date().addingTimeInterval(Double(seconds ?? 60))
-            var status = try await printer.status(jobID: jobID)
-            while !status.state.isFinal && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-                status = try await printer.status(jobID: jobID)
+            func describe(_ s: PrintJobStatus) -> String {
+                "job \(jobID): \(s.state)\(s.reasons.isEmpty ? "" : " (\(s.reasons.joined(separator: ", ")))")"
             }
-            print("job \(jobID): \(status.state)\(status.reasons.isEmpty ? "" : " (\(status.reasons.joined(separator: ", ")))")")
-            if status.state != .completed {
-                if !status.state.isFinal, let h = try? await printer.health(), !h.isReady {
-                    print("printer: \(h.reasons.joined(separator: ", ")); the job waits in the queue (cancel it with: cancel \(queueName)-\(jobID))")
-                }
+            switch try await documents.follow(jobID: jobID, seconds: Double(seconds ?? 60)) {
+            case .printed(let s):
+                print(describe(s))
+            case .waitingOnPrinter(let s, let health):
+                print(describe(s))
+                print("printer: \(health.reasons.joined(separator: ", ")); the job waits in the queue (cancel it with: cancel \(queueName)-\(jobID))")
+                throw ExitCode(1)
+            case .failed(let s), .stillPrinting(let s):
+                print(describe(s))
                 throw ExitCode(1)
             }
         } catch let error as DocumentPrinter.Failure {

@@ -50,7 +50,9 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
             let printer = DocumentPrinter(queue: cups.printer(queue: "kiosk"), ledger: ledger)
             let job = try await printer.print(DemoDocuments.ceamCertificate(issuedOn: today), requestID: "REQ-2").job
 
-            let health = try await cups.waitForHealth(queue: "kiosk") { if case .stopped = $0 { return true } else { return false } }
+            // What the flow sees: the job waits on a printer out of paper.
+            let progress = try await printer.follow(jobID: job.id, seconds: 20, poll: .milliseconds(50))
+            guard case .waitingOnPrinter(_, let health) = progress else { Issue.record("\(progress)"); return }
             #expect(health.isOutOfPaper, "reasons: \(health.reasons)")
             #expect(health.reasons.contains("media-empty-error"))
             #expect(health.messageForAssure?.contains("n'a plus de papier") == true)
@@ -152,6 +154,33 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
             try cups.enable(queue: "kiosk")
             let job = try await printer.print(DemoDocuments.attestation(issuedOn: today), requestID: "REQ-5").job
             #expect(try await cups.waitForJob(job.id, queue: "kiosk").state == .completed)
+            #expect(cups.printedFiles(queue: "kiosk").count == 1)
+        }
+    }
+
+    @Test func anUnprintedDocumentIsCancelledWhenTheAssureLeaves() async throws {
+        try await withCUPS { cups in
+            try cups.addQueue("kiosk")
+            try cups.setFault(.mediaEmpty, queue: "kiosk")
+            let printer = DocumentPrinter(queue: cups.printer(queue: "kiosk"), ledger: InMemoryPrintJobLedger())
+            let document = DemoDocuments.attestation(issuedOn: today)
+            let job = try await printer.print(document, requestID: "REQ-7").job
+            guard case .waitingOnPrinter = try await printer.follow(jobID: job.id, seconds: 20, poll: .milliseconds(50)) else {
+                Issue.record("the job did not wait on the printer"); return
+            }
+            #expect(try await printer.cancelUnprinted(document, requestID: "REQ-7") == .cancelled)
+            #expect(try await printer.cancelUnprinted(DemoDocuments.receipt(issuedOn: today, queuedOffline: true), requestID: "REQ-7") == nil)
+            // Paper back: nothing comes out.
+            try cups.setFault(nil, queue: "kiosk")
+            try cups.enable(queue: "kiosk")
+            _ = try await cups.waitForHealth(queue: "kiosk") { $0.isReady }
+            #expect(cups.printedFiles(queue: "kiosk").isEmpty)
+            // A printed one follows to "printed" and cancelling it is a no-op.
+            let other = try await printer.print(DemoDocuments.ceamCertificate(issuedOn: today), requestID: "REQ-8").job
+            guard case .printed = try await printer.follow(jobID: other.id, seconds: 20, poll: .milliseconds(50)) else {
+                Issue.record("not printed"); return
+            }
+            #expect(try await printer.cancelUnprinted(DemoDocuments.ceamCertificate(issuedOn: today), requestID: "REQ-8") == .completed)
             #expect(cups.printedFiles(queue: "kiosk").count == 1)
         }
     }
