@@ -89,7 +89,8 @@ struct FieldReader {
         guard !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalid(file, tag: tag, reason: "contains control characters")
         }
-        return s.precomposedStringWithCanonicalMapping
+        // ASCII is already NFC: skip Foundation's normalisation for it.
+        return b.allSatisfy({ $0 < 0x80 }) ? s : s.precomposedStringWithCanonicalMapping
     }
     func digits(_ tag: UInt8, count: ClosedRange<Int>) throws(CardFileError) -> String {
         let b = try bytes(tag)

@@ -51,7 +51,7 @@ public struct BMSVITDriver: CardDriver {
         // 4. A fresh challenge, whatever the files say: answering it is the
         //    only proof that the chip holds the certified key.
         var rng = SystemRandomNumberGenerator()
-        let challenge = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let challenge = (0..<4).flatMap { _ in withUnsafeBytes(of: rng.next() as UInt64) { Array($0) } }
         let answer = try await transport.send(.internalAuthenticate(challenge: challenge))
 
         let files3: CheckedFiles
