@@ -46,7 +46,7 @@ public final class PostgresSQLDatabase: SQLDatabase {
         while true {
             attempt += 1
             do {
-                return try await runOnce(body)
+                return try await withLeaseTimeout { try await self.runOnce(body) }
             } catch let error as PSQLError {
                 if let state = error.serverInfo?[.sqlState], Self.retryableStates.contains(state), attempt < 20 {
                     // Lost a race with another transaction: try again after a short, jittered pause.
@@ -54,6 +54,34 @@ public final class PostgresSQLDatabase: SQLDatabase {
                     continue
                 }
                 throw StoreError.unavailable(Self.describe(error))
+            }
+        }
+    }
+
+    /// How long a transaction may wait for a connection (PostgreSQL down or
+    /// restarting): then the caller gets `unavailable` (HTTP 503) and retries.
+    public static let leaseTimeout: Duration = .seconds(10)
+
+    /// Races the work against a timer without waiting for the loser: a
+    /// query on a connection the server dropped mid-restart may take long to
+    /// fail, and the kiosk should hear "retry" in seconds, not minutes.
+    private func withLeaseTimeout<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let once = ResumeOnce()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let worker = Task {
+                do {
+                    let value = try await work()
+                    if once.claim() { continuation.resume(returning: value) }
+                } catch {
+                    if once.claim() { continuation.resume(throwing: error) }
+                }
+            }
+            Task {
+                try? await Task.sleep(for: Self.leaseTimeout)
+                if once.claim() {
+                    worker.cancel()
+                    continuation.resume(throwing: StoreError.unavailable("no answer from PostgreSQL within \(Self.leaseTimeout)"))
+                }
             }
         }
     }
@@ -77,10 +105,11 @@ public final class PostgresSQLDatabase: SQLDatabase {
         }
     }
 
+    /// Stops the pool. Does not wait for a query stuck on a connection the
+    /// server dropped: its thread is released when the socket finally fails.
     public func close() async throws {
         runTask.cancel()
-        _ = await runTask.result
-        try await threads.shutdownGracefully()
+        threads.shutdownGracefully(queue: .global()) { _ in }
     }
 
     /// The server's message and SQLSTATE; never the query's bound values.
@@ -122,4 +151,11 @@ struct PostgresBlockingConnection: SQLConnection {
             })
         }
     }
+}
+
+/// Lets exactly one of several racers resume a continuation.
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func claim() -> Bool { lock.withLock { if done { return false }; done = true; return true } }
 }

@@ -71,6 +71,7 @@ public final class PostgresTestCluster: @unchecked Sendable {
     }
 
     nonisolated(unsafe) private static var sharedTask: Task<PostgresTestCluster, any Error>?
+    nonisolated(unsafe) private static var sharedCluster: PostgresTestCluster?
     private static let sharedLock = NSLock()
 
     /// One cluster per test process, started on first use and stopped at
@@ -78,8 +79,13 @@ public final class PostgresTestCluster: @unchecked Sendable {
     public static func shared() async throws -> PostgresTestCluster {
         let task = sharedLock.withLock {
             if let t = sharedTask { return t }
-            let t = Task { try await PostgresTestCluster.start() }
+            let t = Task {
+                let cluster = try await PostgresTestCluster.start()
+                sharedLock.withLock { sharedCluster = cluster }
+                return cluster
+            }
             sharedTask = t
+            // No async work at exit: only the synchronous pg_ctl stop.
             atexit { PostgresTestCluster.stopShared() }
             return t
         }
@@ -87,13 +93,7 @@ public final class PostgresTestCluster: @unchecked Sendable {
     }
 
     static func stopShared() {
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var cluster: PostgresTestCluster?
-        Task.detached {
-            cluster = try? await sharedLock.withLock({ sharedTask })?.value
-            semaphore.signal()
-        }
-        semaphore.wait()
+        let cluster = sharedLock.withLock { sharedCluster }
         cluster?.stop()
     }
 
