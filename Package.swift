@@ -108,7 +108,8 @@ targets += [
     .target(name: "KioskStore", dependencies: ["Domain", "CentralAPI", grdb]),
     .target(name: "SyncClient", dependencies: ["Domain", "CentralAPI", "KioskStore", httpClient,
                                                .product(name: "Logging", package: "swift-log")]),
-    .testTarget(name: "CentralTests", dependencies: ["Central", "CentralAPI", "CentralTesting", "Domain"] + centralCrypto),
+    // CardProfile: the EF.RIGHTS the central signs must read back with the card part's decoder.
+    .testTarget(name: "CentralTests", dependencies: ["Central", "CentralAPI", "CentralTesting", "Domain", "CardProfile"] + centralCrypto),
     .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "CentralAPI", "Domain"]),
     // Builds bms-central too: the SIGKILL tests run its kiosk-sim.
     .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI",
