@@ -291,7 +291,17 @@ public final class CentralService: Sendable {
     public func apply(_ command: KioskCommand, kiosk: String) async throws -> CommandAnswer {
         let now = clock.now, today = clock.today
         let ceamRules = self.ceamRules, vitaleRules = self.vitaleRules
-        let result = try await store.applyCommand(command, kioskID: kiosk, at: now) { file in
+        let subjects = try await subjectHasher()
+        let audit: @Sendable (String?, CommandApplication) -> AuditEntry = { nir, result in
+            let outcome: String = switch result {
+            case .dependencyPending: "dependency_pending"
+            case .duplicate: "duplicate"
+            case .applied(let r): r.status.rawValue
+            }
+            return AuditEntry(at: now, kioskID: kiosk, action: command.action.name, subject: nir.map(subjects.tag),
+                              outcome: outcome, commandID: command.id)
+        }
+        let result = try await store.applyCommand(command, kioskID: kiosk, at: now, audit: audit) { file in
             func refuse(_ why: String) -> CommandReceipt { CommandReceipt(id: command.id, status: .refused, reason: why) }
             guard var f = file, let card = f.card(command.serial) else { return refuse("unknown card") }
             // A command chained to one already applied (an order after the
@@ -326,17 +336,9 @@ public final class CentralService: Sendable {
             file = f
             return receipt
         }
-        let nir = try? await store.loadFoyer(serial: command.serial)?.nir
         switch result {
-        case .dependencyPending:
-            await audit(kiosk, command.action.name, nir: nir, "dependency_pending", command: command.id)
-            return .dependencyPending
-        case .duplicate(let r):
-            await audit(kiosk, command.action.name, nir: nir, "duplicate", command: command.id)
-            return .receipt(r)
-        case .applied(let r):
-            await audit(kiosk, command.action.name, nir: nir, r.status.rawValue, command: command.id)
-            return .receipt(r)
+        case .dependencyPending: return .dependencyPending
+        case .duplicate(let r), .applied(let r): return .receipt(r)
         }
     }
 

@@ -148,7 +148,10 @@ public protocol CentralStore: Sendable {
     func updateFoyer<T: Sendable>(serial: String, _ body: @escaping @Sendable (inout FoyerFile) throws -> T) async throws -> T?
     func insertFoyer(_ file: FoyerFile, at: Date) async throws
     /// Applies a command once per id, atomically with the change it makes.
+    /// `audit` makes the audit entry, written in the same transaction (from
+    /// the assuré's NIR, when the serial is known, and the outcome).
     func applyCommand(_ command: KioskCommand, kioskID: String, at: Date,
+                      audit: @escaping @Sendable (String?, CommandApplication) -> AuditEntry,
                       _ body: @escaping @Sendable (inout FoyerFile?) -> CommandReceipt) async throws -> CommandApplication
 
     // Audit, SMS, secrets, reference data.

@@ -99,25 +99,31 @@ public final class SQLCentralStore: CentralStore {
     }
 
     public func applyCommand(_ command: KioskCommand, kioskID: String, at: Date,
+                             audit: @escaping @Sendable (String?, CommandApplication) -> AuditEntry,
                              _ body: @escaping @Sendable (inout FoyerFile?) -> CommandReceipt) async throws -> CommandApplication {
         try await database.transaction { c in
             let id = command.id.uuidString.lowercased()
+            let nir = try c.query("SELECT assure_nir FROM cards WHERE serial = $1", .text(command.serial)).first?.text(0)
+            let result: CommandApplication
             if let row = try c.query("SELECT receipt_json FROM applied_commands WHERE id = $1", .text(id)).first {
                 var receipt = try CentralJSON.decoder().decode(CommandReceipt.self, from: Data(try row.text(0).utf8))
                 receipt.duplicate = true
-                return .duplicate(receipt)
+                result = .duplicate(receipt)
+            } else if let after = command.after,
+                      try c.query("SELECT id FROM applied_commands WHERE id = $1", .text(after.uuidString.lowercased())).isEmpty {
+                result = .dependencyPending
+            } else {
+                var file = try Self.readFoyer(c, serial: command.serial, lock: true)
+                let before = file
+                let receipt = body(&file)
+                if let file, let before, file != before { try Self.writeFoyer(c, file, before: before, at: at) }
+                try c.query("INSERT INTO applied_commands (id, kiosk_id, received_at, receipt_json) VALUES ($1, $2, $3, $4)",
+                            .text(id), .text(kioskID), SQLValue(seconds: at), .text(try Self.json(CentralJSON.encoder(), receipt)))
+                result = .applied(receipt)
             }
-            if let after = command.after,
-               try c.query("SELECT id FROM applied_commands WHERE id = $1", .text(after.uuidString.lowercased())).isEmpty {
-                return .dependencyPending
-            }
-            var file = try Self.readFoyer(c, serial: command.serial, lock: true)
-            let before = file
-            let receipt = body(&file)
-            if let file, let before, file != before { try Self.writeFoyer(c, file, before: before, at: at) }
-            try c.query("INSERT INTO applied_commands (id, kiosk_id, received_at, receipt_json) VALUES ($1, $2, $3, $4)",
-                        .text(id), .text(kioskID), SQLValue(seconds: at), .text(try Self.json(CentralJSON.encoder(), receipt)))
-            return .applied(receipt)
+            // In the same transaction: an applied command always has its audit entry.
+            try Self.insertAudit(c, audit(nir, result))
+            return result
         }
     }
 
@@ -175,12 +181,14 @@ public final class SQLCentralStore: CentralStore {
     // MARK: audit
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await database.transaction { c in
-            try c.query("""
-                INSERT INTO audit_log (at, kiosk_id, action, subject, outcome, command_id) VALUES ($1, $2, $3, $4, $5, $6)
-                """, SQLValue(seconds: entry.at), SQLValue(entry.kioskID), .text(entry.action), SQLValue(entry.subject),
-                        .text(entry.outcome), SQLValue(entry.commandID?.uuidString.lowercased()))
-        }
+        try await database.transaction { c in try Self.insertAudit(c, entry) }
+    }
+
+    static func insertAudit(_ c: any SQLConnection, _ entry: AuditEntry) throws {
+        try c.query("""
+            INSERT INTO audit_log (at, kiosk_id, action, subject, outcome, command_id) VALUES ($1, $2, $3, $4, $5, $6)
+            """, SQLValue(seconds: entry.at), SQLValue(entry.kioskID), .text(entry.action), SQLValue(entry.subject),
+                    .text(entry.outcome), SQLValue(entry.commandID?.uuidString.lowercased()))
     }
 
     public func auditLog(limit: Int) async throws -> [AuditEntry] {

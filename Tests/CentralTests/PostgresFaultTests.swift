@@ -52,6 +52,10 @@ struct PostgresFaultTests {
         let ids = try await store.database.transaction { c in try c.query("SELECT id FROM applied_commands").map { try $0.text(0) } }
         #expect(ids.count == commands.count)
         #expect(Set(ids) == Set(commands.map { $0.id.uuidString.lowercased() }))
+        // And each has exactly one "applied" audit entry (written in the same transaction).
+        let applied = try await service.store.auditLog(limit: 10_000).filter { $0.outcome == "applied" }
+        let perCommand = Dictionary(grouping: applied.compactMap(\.commandID), by: { $0 }).mapValues(\.count)
+        #expect(commands.allSatisfy { perCommand[$0.id] == 1 })
         // The service answers normally afterwards.
         #expect(try await client.send("GET", "/v1/cards/\(holderSerial)/foyer").status == 200)
         await server.stop()
