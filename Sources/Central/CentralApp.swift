@@ -43,6 +43,9 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             let code = error.status.code == 413 ? "body_too_large" : error.status.code == 404 ? "not_found" : "http_\(error.status.code)"
             return jsonResponse(APIErrorBody(code: code, message: error.body ?? error.status.reasonPhrase), status: Int(error.status.code))
+        } catch is CancellationError {
+            // The server is shutting down under this request.
+            return jsonResponse(APIErrorBody(code: "shutting_down", message: "bms-central is stopping: retry"), status: 503)
         } catch is NIOTooManyBytesError {
             return jsonResponse(APIErrorBody(code: "body_too_large", message: "the body is larger than this endpoint accepts"), status: 413)
         } catch is DecodingError {

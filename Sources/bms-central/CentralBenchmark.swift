@@ -16,7 +16,7 @@ struct CentralBenchmark {
     var demoSeed = URL(fileURLWithPath: "Assets/demo/central-seed.json")
 
     func run() async throws {
-        print("bms-central bench (\(ProcessInfo.processInfo.activeProcessorCount) cores); each row \(seconds) s")
+        say("bms-central bench (\(ProcessInfo.processInfo.activeProcessorCount) cores); each row \(seconds) s")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bms-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
 
@@ -25,7 +25,7 @@ struct CentralBenchmark {
 
         let cluster: PostgresTestCluster?
         do { cluster = try await PostgresTestCluster.start() } catch {
-            print("PostgreSQL: skipped (\(error))")
+            say("PostgreSQL: skipped (\(error))")
             cluster = nil
         }
         if let cluster {
@@ -61,7 +61,7 @@ struct CentralBenchmark {
             }
             try await g.waitForAll()
         }
-        print(String(format: "%@: raw store inserts %.0f/s", name, Double(n) / Date().timeIntervalSince(t0)))
+        say(String(format: "%@: raw store inserts %.0f/s", name, Double(n) / Date().timeIntervalSince(t0)))
 
         var servers: [CentralTestServer] = []
         for s in services { servers.append(try await CentralTestServer.start(service: s)) }
@@ -93,7 +93,7 @@ struct CentralBenchmark {
                 return try await g.reduce(into: [Double]()) { $0 += $1 }
             }
             let sorted = latencies.sorted()
-            print(String(format: "%@: %5d kiosks  %7.0f req/s  p50 %6.1f ms  p99 %7.1f ms", name, kiosks,
+            say(String(format: "%@: %5d kiosks  %7.0f req/s  p50 %6.1f ms  p99 %7.1f ms", name, kiosks,
                          Double(sorted.count) / seconds, percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000))
         }
         for s in servers { await s.stop() }
@@ -103,7 +103,7 @@ struct CentralBenchmark {
     func kannel(_ dir: URL) async throws {
         let gateway: KannelTestGateway
         do { gateway = try await KannelTestGateway.start() } catch {
-            print("Kannel: skipped (\(error))")
+            say("Kannel: skipped (\(error))")
             return
         }
         defer { gateway.stop() }
@@ -117,10 +117,10 @@ struct CentralBenchmark {
             _ = try await store.updateFoyer(serial: "25010000000001") { f in f.codes.provisionalRequests = [] }
             let t = Date()
             let r = try await s.requestProvisionalCode(serial: "25010000000001", kiosk: "bench")
-            if r.status == .sent { l.append(Date().timeIntervalSince(t)) } else if i == 0 { print("Kannel: \(r.status)") }
+            if r.status == .sent { l.append(Date().timeIntervalSince(t)) } else if i == 0 { say("Kannel: \(r.status)") }
         }
         let sorted = l.sorted()
-        print(String(format: "provisional code → accepted by Kannel: %d sent, p50 %.1f ms, p99 %.1f ms (includes the code's scrypt hash)",
+        say(String(format: "provisional code → accepted by Kannel: %d sent, p50 %.1f ms, p99 %.1f ms (includes the code's scrypt hash)",
                      sorted.count, percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000))
         try await store.close()
     }
@@ -137,7 +137,7 @@ struct CentralBenchmark {
         let relay = OutboxRelay(store: kiosk, client: CentralClient(baseURL: server.baseURL, credentials: try await server.addKiosk("bench-outbox")))
         let t1 = Date()
         while try kiosk.pendingCount() > 0 { try await relay.drainOnce() }
-        print(String(format: "outbox: %d commands written (fsync'd each) in %.1f s, drained in %.1f s", commands, written, Date().timeIntervalSince(t1)))
+        say(String(format: "outbox: %d commands written (fsync'd each) in %.1f s, drained in %.1f s", commands, written, Date().timeIntervalSince(t1)))
         await server.stop()
         try await store.close()
     }
