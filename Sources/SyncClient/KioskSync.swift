@@ -2,6 +2,7 @@ import CentralAPI
 import Domain
 import Foundation
 import KioskStore
+import NIOCore
 
 /// What the kiosk's flows call: a confirmed command is made durable before
 /// anything else, then sent if the central store answers; codes need the
@@ -24,15 +25,25 @@ public final class KioskSync: Sendable {
         case queued(message: String)
     }
 
-    /// Writes the command (fsync'd) and tries to send the outbox now. When
-    /// this returns, the command is safe whatever happens next.
-    public func submit(_ command: KioskCommand) async throws -> SubmitOutcome {
-        try store.enqueue(command, at: client.clock.now)
-        _ = try? await relay.drainOnce()
-        if let entry = try store.entry(id: command.id), entry.state != .pending, let receipt = entry.receipt {
+    /// Writes the command (fsync'd), then sends it at once when nothing is
+    /// queued before it, waiting at most `immediateTimeout`: the screen
+    /// answers within seconds either way. When this returns, the command is
+    /// safe whatever happens next.
+    public func submit(_ command: KioskCommand, immediateTimeout: TimeAmount = .seconds(3)) async throws -> SubmitOutcome {
+        let now = client.clock.now
+        try store.enqueue(command, at: now)
+        // Older commands first: the relay sends the queue in order.
+        guard try store.pendingCount() == 1 else { return .queued(message: OfflineMessages.queued) }
+        var quick = client
+        quick.timeout = immediateTimeout
+        do {
+            let receipt = try await quick.submit(command)
+            try store.markAcknowledged(id: command.id, receipt: receipt, at: client.clock.now)
             return .acknowledged(receipt)
+        } catch {
+            try store.markRetry(id: command.id, error: "\(error)", next: now.addingTimeInterval(relay.backoff.delay(afterAttempts: 1)))
+            return .queued(message: OfflineMessages.queued)
         }
-        return .queued(message: OfflineMessages.queued)
     }
 
     public enum CodeOutcome: Sendable, Hashable {

@@ -237,3 +237,23 @@ struct KillTests {
         await server.stop()
     }
 }
+
+@Suite("Sync: submitting from a session")
+struct SubmitTests {
+    @Test func onlineSubmitIsAcknowledgedAtOnceAndQueuedBehindOlderCommands() async throws {
+        let server = try await startCentral()
+        let creds = try await server.addKiosk()
+        let kiosk = try KioskStore(path: try tempPath("kiosk.sqlite").path)
+        let sync = KioskSync(store: kiosk, client: CentralClient(baseURL: server.baseURL, credentials: creds))
+        let first = viewPrint()
+        guard case .acknowledged(let receipt) = try await sync.submit(first) else { Issue.record("not sent"); return }
+        #expect(receipt.status == .applied)
+        #expect(try kiosk.entry(id: first.id)?.command == nil) // erased once acknowledged
+        // An older command still waiting keeps its place: the new one is queued behind it.
+        let older = viewPrint()
+        try kiosk.enqueue(older)
+        guard case .queued = try await sync.submit(viewPrint()) else { Issue.record("overtook an older command"); return }
+        #expect(try await sync.relay.drainOnce().delivered == 2)
+        await server.stop()
+    }
+}
