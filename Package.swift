@@ -115,7 +115,7 @@ targets += [
     .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI",
                                                         "CentralTesting", "Domain", "bms-central"]),
     .executableTarget(name: "bms-central", dependencies: [
-        "Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain",
+        "Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain", "ServiceSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),

@@ -5,14 +5,21 @@ import Domain
 import Foundation
 import Hummingbird
 import Logging
+import ServiceSupport
 
 /// Options every store-using subcommand shares.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
-    var store: String = "sqlite:bms-central.sqlite"
+    @Option(help: "sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: sqlite:bms-central.sqlite in $STATE_DIRECTORY under systemd, else in the current folder)")
+    var store: String?
+
+    var location: String {
+        if let store { return store }
+        let dir = ProcessInfo.processInfo.environment["STATE_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) } ?? "."
+        return "sqlite:\(dir)/bms-central.sqlite"
+    }
 
     func open() throws -> SQLCentralStore {
-        do { return try SQLCentralStore.open(location: store) } catch { throw ValidationError("--store: \(error)") }
+        do { return try SQLCentralStore.open(location: location) } catch { throw ValidationError("--store: \(error)") }
     }
 }
 
@@ -41,8 +48,9 @@ struct Serve: AsyncParsableCommand {
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
-        var logger = Logger(label: "bms-central")
-        logger.logLevel = .info
+        // Logs, READY=1 and watchdog pings for systemd (Type=notify).
+        let runtime = ServiceRuntime.bootstrap(label: "bms-central", level: .info)
+        let logger = runtime.logger
         let store = try storeOptions.open()
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
@@ -67,8 +75,22 @@ struct Serve: AsyncParsableCommand {
         let service = CentralService(store: store, hasher: hasher, sms: gateway, logger: logger)
         let runLogger = logger
         let app = buildCentralApplication(service: service, configuration: .init(host: String(parts[0]), port: port), logger: logger,
-                                          onServerRunning: { p in runLogger.info("bms-central listening", metadata: ["port": "\(p)"]) })
+                                          onServerRunning: { p in
+                                              runLogger.info("bms-central listening", metadata: ["port": "\(p)"])
+                                              runtime.ready(status: "listening on port \(p)")
+                                          })
+        // The watchdog is fed only while the store answers: a wedged database restarts the service.
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                if (try? await store.opposedSerials()) != nil {
+                    runtime.heartbeat()
+                }
+                try? await Task.sleep(nanoseconds: 5_000_000_000)
+            }
+        }
         try await app.runService()
+        heartbeat.cancel()
+        runtime.stopping()
         try await store.close()
     }
 }
