@@ -7,11 +7,12 @@ set -euo pipefail
 what="${1:-test}"
 
 # Build: headers of the C libraries behind the system library targets.
-build=(pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpcsclite-dev libsqlite3-dev)
+build=(pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpcsclite-dev libsqlite3-dev
+       libcairo2-dev libpango1.0-dev libcups2-dev)
 # Run: card daemon and virtual reader, speech, fonts.
-run=(pcscd vsmartcard-vpcd pcsc-tools espeak-ng fonts-dejavu-core)
-# Tests: the real servers they start on loopback.
-test=(postgresql kannel kannel-extras)
+run=(pcscd vsmartcard-vpcd pcsc-tools espeak-ng fonts-dejavu-core cups-client)
+# Tests: the real servers they start on loopback, pdftotext, systemd-analyze.
+test=(postgresql kannel kannel-extras cups cups-client cups-bsd poppler-utils systemd)
 
 packages=("${build[@]}" "${run[@]}")
 [ "$what" = "test" ] && packages+=("${test[@]}")
