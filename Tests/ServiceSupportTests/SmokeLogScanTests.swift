@@ -18,21 +18,10 @@ import Testing
     func smokeRunsLogNoPersonalData() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: out) }
-        let process = Process()
-        process.executableURL = WatchdogProcessTests.kioskBinary
-        process.arguments = ["smoke"] + Self.scenarios + ["--out", out.path]
-        process.currentDirectoryURL = Self.repository
-        var env = ProcessInfo.processInfo.environment
-        env["SDL_VIDEODRIVER"] = "dummy"
-        env["SDL_AUDIODRIVER"] = "dummy"
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        let kiosk = try #require(WatchdogProcessTests.kioskBinary)
+        let (_, output) = try runCapturing(kiosk, ["smoke"] + Self.scenarios + ["--out", out.path], in: Self.repository,
+                                           environment: ["SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"])
+        let lines = output.split(separator: "\n").map(String.init)
         #expect(!lines.isEmpty, "the smoke run printed nothing")
         let leaks = PersonalDataScan.leaks(in: lines, needles: PersonalDataScan.demoFoyer)
         #expect(leaks.isEmpty, "\(leaks.map(\.description).joined(separator: "\n"))")

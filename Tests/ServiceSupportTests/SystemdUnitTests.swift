@@ -21,21 +21,7 @@ import Testing
     }
 
     static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        env["SYSTEMD_COLORS"] = "0"
-        env["SYSTEMD_PAGER"] = ""
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runCapturing(tool, arguments, in: directory, environment: ["SYSTEMD_COLORS": "0", "SYSTEMD_PAGER": ""])
     }
 
     /// The units as installed, but with the binaries (not installed on a
@@ -105,4 +91,22 @@ import Testing
         #expect(s["Wants"]?.joined(separator: " ").contains("pcscd.socket") == true)
         #expect(s["ExecStart"]?.first?.contains("--config /etc/bms-kiosk") == true)
     }
+}
+
+/// Runs a tool to its end and returns its status and everything it printed
+/// (stdout and stderr together), with `environment` added to ours.
+func runCapturing(_ tool: URL, _ arguments: [String], in directory: URL,
+                  environment: [String: String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
