@@ -60,9 +60,9 @@ targets += [
     .systemLibrary(name: "CSDL2", pkgConfig: "sdl2",
                    providers: [.apt(["libsdl2-dev", "libsdl2-ttf-dev", "libsdl2-image-dev"])]),
     .target(name: "KioskUI", dependencies: ["CSDL2"]),
-    .target(name: "KioskApp", dependencies: ["KioskUI", "Domain"]),
+    .target(name: "KioskApp", dependencies: ["KioskUI", "Domain", "CentralAPI"]),
     .testTarget(name: "KioskUITests", dependencies: ["KioskUI"]),
-    .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "KioskUI", "Domain"]),
+    .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "KioskUI", "Domain", "CentralAPI"]),
 ]
 kioskExecutableDependencies += ["KioskApp", "KioskUI"]
 

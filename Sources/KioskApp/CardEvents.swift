@@ -16,6 +16,25 @@ public protocol CardEventSource: AnyObject, Sendable {
     var events: AsyncStream<CardEvent> { get }
 }
 
+/// Writes the signed rights (EF.RIGHTS) on the card in the reader, reads
+/// them back and checks them: the "mise à jour de la carte Vitale".
+/// `CardReader` implements it over PC/SC (KioskRuntime wires it).
+public protocol CardRightsWriter: Sendable {
+    func writeRights(_ efRights: Data, serial: String) async -> RightsWriteOutcome
+}
+
+public enum RightsWriteOutcome: Sendable, Hashable {
+    /// Written, read back equal, and the signature verifies.
+    case updated
+    /// The card left the reader during the write: it reads as needing an
+    /// update next time, never as up to date.
+    case cardRemoved
+    /// Another card is in the reader (serial differs): nothing written.
+    case otherCard
+    /// The card refused the write or read back different data.
+    case failed(reason: String)
+}
+
 /// A card described in a JSON file: `{"verdict": …, "identity": <Domain.CardIdentity>}`.
 /// `verdict` is `authentic`, `identified`, `expired`, `unknownIssuer`,
 /// `invalidated`, `unknownCard`, `forged` or `faulty` (the last two with an

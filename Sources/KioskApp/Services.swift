@@ -1,19 +1,104 @@
+import CentralAPI
 import Domain
 import Foundation
 
-/// What the kiosk asks the central store during a session. The central
-/// work implements it over HTTP; `FakeKioskServices` answers from memory
-/// for smoke scenarios and tests.
+/// What the kiosk asks the central store during a session, in the central
+/// API's own types (CentralAPI). `KioskRuntime.CentralKioskServices`
+/// implements it over HTTP with the outbox; `FakeKioskServices` answers from
+/// memory for UI scenarios and unit tests.
 public protocol KioskServices: Sendable {
     /// Checks the code personnel for the card's holder.
     func checkCode(_ code: String, card: CardIdentity) async throws -> CodeAttempts.Outcome
     /// The services offered to this card today, in menu order.
     func services(for card: CardIdentity) async throws -> [KioskService]
+    /// The foyer as the central store sees it today: each person's CEAM and
+    /// carte Vitale state and the actions allowed today (or why not).
+    func foyer(card: CardIdentity) async throws -> FoyerResponse
+    /// Sends a provisional code by SMS to the mobile on file. Never throws:
+    /// every way it can go wrong is an answer to show.
+    func requestProvisionalCode(card: CardIdentity) async -> ProvisionalCodeOutcome
+    /// A confirmed request: durable on the kiosk before this returns, sent
+    /// at once when the central store answers, else queued.
+    func submit(_ command: KioskCommand) async throws -> SubmitOutcome
+    /// Signed EF.RIGHTS for the "mise à jour" of the card.
+    func rights(card: CardIdentity) async throws -> RightsResponse
+    /// What an attestation de droits prints.
+    func attestation(card: CardIdentity) async throws -> AttestationResponse
+    /// Countries where the CEAM is used (from the cached reference data).
+    func ceamCountries() async -> [CEAMCountry]
+}
+
+/// A provisional code request's answer, or why it could not be asked.
+public enum ProvisionalCodeOutcome: Sendable, Hashable {
+    /// The central store answered: sent, no mobile, too many, SMS failed.
+    case answered(ProvisionalCodeResponse)
+    /// The central store cannot be reached: codes cannot be queued.
+    case unavailable(message: String)
+}
+
+/// A confirmed request's fate.
+public enum SubmitOutcome: Sendable, Hashable {
+    /// The central store applied it (or refused it by its rules: see the receipt's status).
+    case acknowledged(CommandReceipt)
+    /// Kept in the kiosk's outbox: sent when the central store answers.
+    case queued(message: String)
+}
+
+/// Failures a service reports to the screen, with the words to show.
+public struct ServiceFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        /// The central store is away or slow: try again later.
+        case unavailable
+        /// The card is refused by the central store (lost, stolen…).
+        case cardRefused
+        /// Anything else: the request was not understood.
+        case failed
+    }
+    public var kind: Kind
+    /// For logs: no personal data.
+    public var detail: String
+    public init(_ kind: Kind, _ detail: String) { self.kind = kind; self.detail = detail }
+    public var description: String { "\(kind.rawValue): \(detail)" }
+}
+
+/// Documents the kiosk prints. The printing part lays them out (PDF) and
+/// sends them to CUPS; the kiosk only says what and for whom.
+public enum KioskDocument: Sendable, Hashable {
+    /// Attestation de droits for one person of the foyer.
+    case attestation(AttestationResponse, personIndex: Int)
+    /// CEAM certificat provisoire de remplacement.
+    case ceamProvisionalCertificate(ProvisionalCertificate, person: Person)
+    /// Récépissé of a confirmed request (`what` in the assuré's words).
+    case receipt(command: KioskCommand, person: Person, what: String, transmitted: Bool, nextStep: String?)
+}
+
+/// What became of a print request, in words for the assuré.
+public enum PrintOutcome: Sendable, Hashable {
+    case printed
+    /// Already printed for this request: not printed twice.
+    case alreadyPrinted
+    /// The printer cannot print now (paper out, stopped): nothing was sent.
+    case printerUnavailable(message: String)
+    case failed(message: String)
+}
+
+/// Prints each `jobID` at most once.
+public protocol KioskPrinter: Sendable {
+    func print(_ document: KioskDocument, jobID: String) async -> PrintOutcome
+}
+
+/// A printer that refuses everything: a kiosk with no printer configured.
+public struct NoPrinter: KioskPrinter {
+    public init() {}
+    public func print(_ document: KioskDocument, jobID: String) async -> PrintOutcome {
+        .printerUnavailable(message: "no printer")
+    }
 }
 
 /// In-memory services: the demo code personnel is `1234`, three tries per
 /// card serial, every service offered. A fake: the real answers come from
-/// the central store.
+/// the central store. Flows beyond the code answer "unavailable" here
+/// unless a fake foyer is given.
 public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     public static let demoCode = "1234"
     private let lock = NSLock()
@@ -39,4 +124,26 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     }
 
     public func services(for card: CardIdentity) async throws -> [KioskService] { offered }
+
+    public func foyer(card: CardIdentity) async throws -> FoyerResponse {
+        throw ServiceFailure(.unavailable, "fake services hold no foyer")
+    }
+
+    public func requestProvisionalCode(card: CardIdentity) async -> ProvisionalCodeOutcome {
+        .unavailable(message: "fake services send no SMS")
+    }
+
+    public func submit(_ command: KioskCommand) async throws -> SubmitOutcome {
+        throw ServiceFailure(.unavailable, "fake services take no request")
+    }
+
+    public func rights(card: CardIdentity) async throws -> RightsResponse {
+        throw ServiceFailure(.unavailable, "fake services sign no rights")
+    }
+
+    public func attestation(card: CardIdentity) async throws -> AttestationResponse {
+        throw ServiceFailure(.unavailable, "fake services hold no attestation")
+    }
+
+    public func ceamCountries() async -> [CEAMCountry] { [] }
 }

@@ -246,13 +246,15 @@ struct SubmitTests {
         let kiosk = try KioskStore(path: try tempPath("kiosk.sqlite").path)
         let sync = KioskSync(store: kiosk, client: CentralClient(baseURL: server.baseURL, credentials: creds))
         let first = viewPrint()
-        guard case .acknowledged(let receipt) = try await sync.submit(first) else { Issue.record("not sent"); return }
+        // A generous wait: on a loaded CI machine the first request (TLS-free, but a cold
+        // server) can take longer than the screen's 3 s; what is tested here is the order.
+        guard case .acknowledged(let receipt) = try await sync.submit(first, immediateTimeout: .seconds(60)) else { Issue.record("not sent"); return }
         #expect(receipt.status == .applied)
         #expect(try kiosk.entry(id: first.id)?.command == nil) // erased once acknowledged
         // An older command still waiting keeps its place: the new one is queued behind it.
         let older = viewPrint()
         try kiosk.enqueue(older)
-        guard case .queued = try await sync.submit(viewPrint()) else { Issue.record("overtook an older command"); return }
+        guard case .queued = try await sync.submit(viewPrint(), immediateTimeout: .seconds(60)) else { Issue.record("overtook an older command"); return }
         #expect(try await sync.relay.drainOnce().delivered == 2)
         await server.stop()
     }
