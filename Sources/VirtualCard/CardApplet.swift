@@ -22,6 +22,10 @@ public enum Fault: Codable, Sendable, Hashable {
     case truncatedFile(fileID: UInt16)
     /// The file's first element declares a length far beyond its end.
     case oversizedLength(fileID: UInt16)
+    /// Leaves the reader when UPDATE BINARY number `n` (1-based, counted
+    /// over the card's life) arrives: a card pulled in the middle of a
+    /// "mise à jour", with the earlier chunks written.
+    case pullAtUpdate(n: Int)
     /// The file is replaced by bytes that are not TLV at all.
     case garbageFile(fileID: UInt16)
 }
@@ -39,7 +43,11 @@ public enum AppletAction: Sendable, Equatable {
 /// faults. Pure logic, so it can be tested without pcscd.
 public final class CardApplet: @unchecked Sendable {
     public let spec: CardSpec
-    let files: [UInt16: [UInt8]]
+    /// The card's memory: UPDATE BINARY on EF.RIGHTS changes it, and the
+    /// change stays while the object lives (pulled and inserted again, it is
+    /// the same card).
+    var files: [UInt16: [UInt8]]
+    var updateCount = 0
     let key: P256.Signing.PrivateKey?
     let lock = NSLock()
     var faults: Set<Fault>
@@ -138,7 +146,7 @@ public final class CardApplet: @unchecked Sendable {
         switch cmd.ins {
         case 0xA4: return select(cmd)
         case 0xB0: return readBinary(cmd)
-        case 0xD6: return sw(selectedFile == BMSVIT.FileID.rights.rawValue ? .ok : .securityNotSatisfied)
+        case 0xD6: return updateBinary(cmd)
         case 0x88: return internalAuthenticate(cmd)
         case 0xC0: return getResponse(cmd)
         default: return sw(.insNotSupported)
@@ -197,6 +205,30 @@ public final class CardApplet: @unchecked Sendable {
         if isT0, data.count < le { return sw(StatusWord(0x6C, UInt8(data.count))) }
         return .respond(data + (data.count < le ? [0x62, 0x82] : [0x90, 0x00]))
     }
+
+    /// EF.RIGHTS' capacity: a real card's file has a fixed size.
+    public static let rightsCapacity = 1024
+
+    /// UPDATE BINARY: writes EF.RIGHTS in place (only that file), growing it
+    /// up to its capacity; 69 82 elsewhere, 6B 00 past the end.
+    private func updateBinary(_ cmd: CommandAPDU) -> AppletAction {
+        guard selectedApp, let fid = selectedFile, fid == BMSVIT.FileID.rights.rawValue, spec.profile == .bmsVit else {
+            return sw(.securityNotSatisfied)
+        }
+        updateCount += 1
+        if faults.contains(.pullAtUpdate(n: updateCount)) { return .pull }
+        guard !cmd.data.isEmpty else { return sw(.wrongLength) }
+        let offset = Int(cmd.p1 & 0x7F) << 8 | Int(cmd.p2)
+        guard offset + cmd.data.count <= Self.rightsCapacity else { return sw(.wrongOffset) }
+        var content = files[fid] ?? []
+        if content.count < offset + cmd.data.count { content += [UInt8](repeating: 0, count: offset + cmd.data.count - content.count) }
+        content.replaceSubrange(offset..<(offset + cmd.data.count), with: cmd.data)
+        files[fid] = content
+        return sw(.ok)
+    }
+
+    /// The current bytes of a file (tests look at what was written).
+    public func fileContent(_ fid: UInt16) -> [UInt8]? { lock.withLock { files[fid] } }
 
     private func internalAuthenticate(_ cmd: CommandAPDU) -> AppletAction {
         guard selectedApp, spec.profile == .bmsVit else { return sw(.securityNotSatisfied) }

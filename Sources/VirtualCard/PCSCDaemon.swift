@@ -13,6 +13,8 @@ public final class PCSCDaemon: @unchecked Sendable {
     /// The PC/SC name of the reader's first slot (the virtual cards' port).
     public let readerName: String
     private let process: Child
+    /// The machine-wide turn (see `MachineLock`), released on stop.
+    private let turn: MachineLock
 
     public enum DaemonError: Error, CustomStringConvertible {
         case missing(String)
@@ -31,16 +33,20 @@ public final class PCSCDaemon: @unchecked Sendable {
     public static let vpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
     static let friendlyName = "BMS Virtual PCD"
 
-    private init(port: UInt16, directory: URL, process: Child) {
-        self.port = port; self.directory = directory; self.process = process
+    private init(port: UInt16, directory: URL, process: Child, turn: MachineLock) {
+        self.port = port; self.directory = directory; self.process = process; self.turn = turn
         self.readerName = "\(PCSCDaemon.friendlyName) 00 00"
     }
 
-    /// Starts pcscd and waits for "daemon ready" (up to `timeout`).
-    public static func start(port: UInt16? = nil, timeout: Duration = .seconds(10)) async throws -> PCSCDaemon {
+    /// Starts pcscd and waits for "daemon ready" (up to `timeout`). Test
+    /// suites of several targets run at once in one `swift test`: each
+    /// waits its turn (up to `turnTimeout`) for the one pcscd a machine has.
+    public static func start(port: UInt16? = nil, timeout: Duration = .seconds(10),
+                             turnTimeout: Duration = .seconds(900)) async throws -> PCSCDaemon {
         let fm = FileManager.default
         guard fm.isExecutableFile(atPath: pcscdPath) else { throw DaemonError.missing("pcscd (\(pcscdPath))") }
         guard fm.fileExists(atPath: vpcdDriver) else { throw DaemonError.missing("the vpcd driver (\(vpcdDriver))") }
+        let turn = try await MachineLock.acquire(path: fm.temporaryDirectory.appendingPathComponent("bms-pcscd.lock").path, timeout: turnTimeout)
         if let pid = try? String(contentsOfFile: "/run/pcscd/pcscd.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
            let n = Int32(pid), kill(n, 0) == 0 {
             throw DaemonError.alreadyRunning(pid: pid)
@@ -61,7 +67,7 @@ public final class PCSCDaemon: @unchecked Sendable {
         let logURL = dir.appendingPathComponent("pcscd.log")
         _ = fm.createFile(atPath: logURL.path, contents: nil)
         let p = try Child.spawn(pcscdPath, ["--foreground", "--info", "-c", confDir.path], output: logURL.path)
-        let daemon = PCSCDaemon(port: port, directory: dir, process: p)
+        let daemon = PCSCDaemon(port: port, directory: dir, process: p, turn: turn)
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
             let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
@@ -82,13 +88,14 @@ public final class PCSCDaemon: @unchecked Sendable {
 
     /// SIGTERM, then waits (SIGKILL after 5 s).
     public func stop() async {
-        guard process.isRunning else { return }
+        guard process.isRunning else { turn.release(); return }
         process.signal(SIGTERM)
         let start = ContinuousClock.now
         while process.isRunning {
             if ContinuousClock.now - start > .seconds(5) { process.signal(SIGKILL) }
             try? await Task.sleep(for: .milliseconds(20))
         }
+        turn.release()
     }
 
     /// The daemon's log so far (for a failing test's message).
@@ -104,6 +111,7 @@ public final class PCSCDaemon: @unchecked Sendable {
             while process.isRunning && ContinuousClock.now - start < .seconds(2) { usleep(10_000) }
             if process.isRunning { process.signal(SIGKILL); while process.isRunning { usleep(10_000) } }
         }
+        turn.release()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -138,6 +146,39 @@ public final class PCSCDaemon: @unchecked Sendable {
         addr.sin_addr.s_addr = INADDR_ANY
         return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
     }
+}
+
+/// An exclusive flock on a file: one holder per machine (flock locks
+/// belong to the open file, so two holders in one process exclude each
+/// other too). Polled, so a waiting task blocks no thread.
+final class MachineLock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+
+    static func acquire(path: String, timeout: Duration) async throws -> MachineLock {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw PCSCDaemon.DaemonError.missing("a lock file at \(path) (errno \(errno))") }
+        let start = ContinuousClock.now
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard ContinuousClock.now - start < timeout else {
+                close(fd)
+                throw PCSCDaemon.DaemonError.notReady(log: "another test's pcscd held \(path) for longer than \(timeout)")
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return MachineLock(fd: fd)
+    }
+
+    func release() {
+        let f: Int32 = lock.withLock { defer { fd = -1 }; return fd }
+        guard f >= 0 else { return }
+        flock(f, LOCK_UN)
+        close(f)
+    }
+
+    deinit { release() }
 }
 
 /// A child process started with posix_spawn, with every signal unblocked
