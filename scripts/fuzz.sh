@@ -9,7 +9,8 @@ seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/Fuzz"
 scratch="${FUZZ_SCRATCH:-$root/.build-fuzz}"
-swift build -c debug --scratch-path "$scratch" \
+. "$root/scripts/build-env.sh"
+swift build -c debug -j "$BMS_JOBS" --scratch-path "$scratch" \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product CardFuzz
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh run
 
 echo "Building (release; the first build takes several minutes)…"
-swift build -c release --product bms-central
-swift build -c release --product bms-kiosk
+. scripts/build-env.sh
+swift build -c release -j "$BMS_JOBS" --product bms-central
+swift build -c release -j "$BMS_JOBS" --product bms-kiosk
 bin="$(swift build -c release --show-bin-path)"
 
 state=".run"

@@ -7,25 +7,67 @@
 #   FUZZ_SECONDS=0 scripts/test.sh   without the fuzzing
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Each phase is stamped, and the summary at the end says how long each took:
+# CI runs on slow shared cores, and a slow phase must show in its log.
+started=$(date +%s)
+phases=()
+last=$started
+state="$(mktemp)"
+phase() {
+  local now; now=$(date +%s)
+  [ -n "${current:-}" ] && phases+=("$(printf '%6ss  %s' $((now - last)) "$current")")
+  current="$1"; last=$now
+  echo "$1" > "$state"
+  [ -n "$1" ] && echo "== $(date -u +%H:%M:%S) (+$((now - started)) s) $1"
+  return 0
+}
+# A heartbeat every 5 minutes: a log cut short still says where time went.
+( while sleep 300; do
+    echo "== heartbeat +$(( $(date +%s) - started )) s: $(cat "$state" 2>/dev/null); load $(cut -d' ' -f1-3 /proc/loadavg); $(awk '/MemAvailable/ { printf "%d MiB free", $2/1024 }' /proc/meminfo)"
+  done ) &
+heartbeat=$!
+trap 'kill "$heartbeat" 2>/dev/null; rm -f "$state"' EXIT
+
+. scripts/build-env.sh
+echo "== machine: $(nproc) processors, cpu.max $(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo none), $(awk '/MemTotal/ { printf "%d MiB", $2/1024 }' /proc/meminfo); build jobs: $BMS_JOBS"
+summary() {
+  phase ""
+  echo "== phases:"; printf '%s\n' "${phases[@]}"
+  echo "== total: $(( $(date +%s) - started )) s"
+}
+
+phase "Debian packages"
 bash scripts/install-deps.sh test
 
 seconds="${FUZZ_SECONDS:-60}"
 if [ "$seconds" -gt 0 ]; then
-  echo "Fuzzing the card parsing for ${seconds} s (libFuzzer)"
+  phase "fuzzing the card parsing for ${seconds} s (libFuzzer)"
   bash scripts/fuzz.sh "$seconds" 2>&1 | tail -n 20
 fi
 
-# The domain builds alone: no other module is needed for the rules.
-swift build --target Domain
+# Tests need neither the index store nor debug info: both cost disk writes
+# and link time on CI's cores. (Crash backtraces then lack line numbers;
+# test failures keep theirs.)
+flags=(-j "$BMS_JOBS" --disable-index-store -debug-info-format none)
 
+phase "building the domain alone"
+# The domain builds alone: no other module is needed for the rules.
+swift build "${flags[@]}" --target Domain
+
+phase "building everything with the tests (debug)"
+swift build "${flags[@]}" --build-tests
+
+phase "running the tests"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+trap 'kill "$heartbeat" 2>/dev/null; rm -f "$state" "$log"' EXIT
 set +e
-swift test 2>&1 | tee "$log"
+swift test "${flags[@]}" --skip-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+summary
 # One plain closing line, whatever the runners printed before it.
-passed=$(grep -oE "Test run with [0-9]+ tests? .*passed" "$log" | grep -oE "[0-9]+" | head -1)
+total=$(grep -oE "Test run with [0-9]+ tests?" "$log" | grep -oE "[0-9]+" | head -1)
 failed=$(grep -cE "^✘ Test .* failed" "$log" || true)
-echo "tests: ${passed:-0} passed, ${failed} failed"
+echo "tests: $(( ${total:-0} - failed )) passed, ${failed} failed"
 exit "$status"
