@@ -46,10 +46,10 @@ if [ "$seconds" -gt 0 ]; then
   bash scripts/fuzz.sh "$seconds" 2>&1 | tail -n 20
 fi
 
-# Tests need neither the index store nor debug info: both cost disk writes
-# and link time on CI's cores. (Crash backtraces then lack line numbers;
-# test failures keep theirs.)
-flags=(-j "$BMS_JOBS" --disable-index-store -debug-info-format none)
+# Tests need no debug info: it doubles what is written and linked on CI's
+# cores. (Crash backtraces then lack line numbers; test failures keep
+# theirs.) The index store stays: on Linux the tests are discovered from it.
+flags=(-j "$BMS_JOBS" -debug-info-format none)
 
 phase "building the domain alone"
 # The domain builds alone: no other module is needed for the rules.
