@@ -26,6 +26,13 @@ targets += [
     .testTarget(name: "DomainTests", dependencies: ["Domain", propertyBased]),
 ]
 
+// MARK: - French typography: one set of rules for the screen and the paper. No dependencies.
+products += [.library(name: "FrenchTypography", targets: ["FrenchTypography"])]
+targets += [
+    .target(name: "FrenchTypography"),
+    .testTarget(name: "FrenchTypographyTests", dependencies: ["FrenchTypography", propertyBased]),
+]
+
 // MARK: - Card: PC/SC reader, card drivers, virtual card (vpcd).
 // swift-crypto may also be wanted by another part: add it once only.
 if !dependencies.contains(where: { "\($0.kind)".contains("swift-crypto") }) {
@@ -59,7 +66,7 @@ products += [
 targets += [
     .systemLibrary(name: "CSDL2", pkgConfig: "sdl2",
                    providers: [.apt(["libsdl2-dev", "libsdl2-ttf-dev", "libsdl2-image-dev"])]),
-    .target(name: "KioskUI", dependencies: ["CSDL2"]),
+    .target(name: "KioskUI", dependencies: ["CSDL2", "FrenchTypography"]),
     .target(name: "KioskApp", dependencies: ["KioskUI", "Domain", "CentralAPI"]),
     .testTarget(name: "KioskUITests", dependencies: ["KioskUI"]),
     .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "KioskUI", "Domain", "CentralAPI"]),
@@ -157,7 +164,7 @@ targets += [
                    providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
     // Debian 12 has no cups.pc: the module map links "cups" by name.
     .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
-    .target(name: "Printing", dependencies: ["Domain", "CCairo", "CCups"]),
+    .target(name: "Printing", dependencies: ["Domain", "CCairo", "CCups", "FrenchTypography"]),
     .target(name: "PrintingTesting", dependencies: ["Printing"]),
     .testTarget(name: "PrintingTests", dependencies: ["Printing", "PrintingTesting", "Domain"]),
 ]

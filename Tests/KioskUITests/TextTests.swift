@@ -15,6 +15,11 @@ import Testing
         #expect(FrenchTypography.apply("https://ameli.fr") == "https://ameli.fr")
     }
 
+    /// The print rules, now shared: % gets its no-break space.
+    @Test func percentAsOnPaper() {
+        #expect(FrenchTypography.apply("remboursé à 70 %") == "remboursé à 70\u{00A0}%")
+    }
+
     @Test func idempotent() {
         let once = FrenchTypography.apply("Êtes-vous toujours là ? « Oui » : d'accord !")
         #expect(FrenchTypography.apply(once) == once)

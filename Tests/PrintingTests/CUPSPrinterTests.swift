@@ -31,7 +31,7 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
             let files = cups.printedFiles(queue: "kiosk")
             try #require(files.count == 1)
             let text = try PDFText.extract(files[0])
-            #expect(text.contains("Attestation de droits à l'assurance maladie"))
+            #expect(text.contains("Attestation de droits à l’assurance maladie"))
             #expect(text.contains("DUPONT Léa"))
             #expect(text.contains("2 12 03 33 063 011 60"))
 
@@ -72,7 +72,7 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
             #expect(done.state == .completed)
             #expect(cups.printedFiles(queue: "kiosk").count == 1)
             #expect(try await cups.printer(queue: "kiosk").health().isReady)
-            #expect(try PDFText.extract(cups.printedFiles(queue: "kiosk")[0]).contains("6. Numéro personnel d'identification"))
+            #expect(try PDFText.extract(cups.printedFiles(queue: "kiosk")[0]).contains("6. Numéro personnel d’identification"))
         }
     }
 

@@ -24,6 +24,14 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
         #expect(FrenchTypography.apply("https://www.ameli.fr à 10:30") == "https://www.ameli.fr à 10:30")
     }
 
+    /// The screen's rules, now shared: the apostrophe, and a digit before a
+    /// colon that is not a time keeps its space.
+    @Test func sameRulesAsTheScreen() {
+        #expect(FrenchTypography.apply("Date d'expiration") == "Date d’expiration")
+        #expect(FrenchTypography.apply("Étape 3 : signer") == "Étape 3\(nbsp): signer")
+        #expect(FrenchTypography.apply("à 14:05") == "à 14:05")
+    }
+
     @Test func longDates() {
         #expect(FrenchTypography.longDate(year: 2026, month: 8, day: 1) == "1er août 2026")
         #expect(FrenchTypography.longDate(year: 1980, month: 5, day: 14) == "14 mai 1980")
@@ -44,7 +52,7 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
 
     @Test func attestationDeDroitsReadsBackExactly() throws {
         let t = try text(DemoDocuments.attestation(issuedOn: today))
-        #expect(t.contains("Attestation de droits à l'assurance maladie"))
+        #expect(t.contains("Attestation de droits à l’assurance maladie"))
         #expect(t.contains("Délivrée le 23 novembre 2026"))
         #expect(t.contains("DUPONT Léa"))
         #expect(t.contains("2 12 03 33 063 011 60"), "beneficiary's own NIR, grouped")
@@ -53,7 +61,7 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
         #expect(t.contains("Droits ouverts"))
         #expect(t.contains("Oui : prise en charge à 100 %"))
         #expect(t.contains("Complémentaire santé solidaire"))
-        #expect(t.contains("jusqu'au 23/05/2027"))
+        #expect(t.contains("jusqu’au 23/05/2027"))
         #expect(t.contains("CPAM de Paris (011751234)"))
     }
 
@@ -65,7 +73,7 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
         let t = try text(doc)
         #expect(!t.contains("Assuré ouvrant droit"))
         #expect(t.contains("DUPONT Jean"))
-        #expect(!t.contains("jusqu'au"))
+        #expect(!t.contains("jusqu’au"))
     }
 
     @Test func closedRightsSayClosed() throws {
@@ -82,10 +90,10 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
         #expect(t.contains("4. Prénoms"))
         #expect(t.contains("5. Date de naissance"))
         #expect(t.contains("03/11/1982"))
-        #expect(t.contains("6. Numéro personnel d'identification"))
+        #expect(t.contains("6. Numéro personnel d’identification"))
         #expect(t.contains("2 82 11 69 123 045 63"))
-        #expect(t.contains("7. Numéro d'identification de l'institution"))
-        #expect(t.contains("9. Date d'expiration"))
+        #expect(t.contains("7. Numéro d’identification de l’institution"))
+        #expect(t.contains("9. Date d’expiration"))
         #expect(t.contains("23/02/2027"), "three months of validity")
         #expect(t.contains("État membre émetteur : FR"))
     }

@@ -1,0 +1,76 @@
+@testable import FrenchTypography
+import PropertyBased
+import Testing
+
+@Suite struct FrenchTextTests {
+    let nbsp = "\u{00A0}", thin = "\u{202F}"
+
+    @Test func highPunctuationGetsItsFixedSpace() {
+        #expect(FrenchText.apply("Attention : oui ! Vraiment ? Non ; si.")
+            == "Attention\(nbsp): oui\(thin)! Vraiment\(thin)? Non\(thin); si.")
+        #expect(FrenchText.apply("Statut: ouvert") == "Statut\(nbsp): ouvert")
+        #expect(FrenchText.apply("Code oublié ?") == "Code oublié\(thin)?")
+        // A digit before a colon that is not a time keeps the space.
+        #expect(FrenchText.apply("Étape 3 : choisir") == "Étape 3\(nbsp): choisir")
+        #expect(FrenchText.apply("Essais restants 3: 2") == "Essais restants 3\(nbsp): 2")
+    }
+
+    @Test func apostrophesAndGuillemets() {
+        #expect(FrenchText.apply("l'accueil") == "l’accueil")
+        #expect(FrenchText.apply("« carte Vitale »") == "«\(nbsp)carte Vitale\(nbsp)»")
+        #expect(FrenchText.apply("«Vitale»") == "«\(nbsp)Vitale\(nbsp)»")
+        #expect(FrenchText.apply("puis « Valider ».") == "puis «\(nbsp)Valider\(nbsp)».")
+    }
+
+    @Test func percentGetsANoBreakSpace() {
+        #expect(FrenchText.apply("à 100 %") == "à 100\(nbsp)%")
+        #expect(FrenchText.apply("à 70%") == "à 70\(nbsp)%")
+    }
+
+    @Test func timesAndURLsStayAsWritten() {
+        #expect(FrenchText.apply("https://www.ameli.fr à 10:30") == "https://www.ameli.fr à 10:30")
+        #expect(FrenchText.apply("à 14:05 !") == "à 14:05\(thin)!")
+        #expect(FrenchText.apply("Voir https://ameli.fr/droits?id=3&x=50%25 !") == "Voir https://ameli.fr/droits?id=3&x=50%25\(thin)!")
+        #expect(FrenchText.apply("sur www.ameli.fr.") == "sur www.ameli.fr.")
+        #expect(FrenchText.apply("(https://ameli.fr) ?") == "(https://ameli.fr)\(thin)?")
+        #expect(FrenchText.apply("écrire à accueil@cpam.fr ?") == "écrire à accueil@cpam.fr\(thin)?")
+    }
+
+    @Test func noSpaceAtLineStartOrInARun() {
+        #expect(FrenchText.apply("?") == "?")
+        #expect(FrenchText.apply("Oui\n: non") == "Oui\n: non")
+        #expect(FrenchText.apply("Quoi ?!") == "Quoi\(thin)?!")
+        #expect(FrenchText.apply("Quoi ? !") == "Quoi\(thin)?!")
+    }
+
+    static let pieces = ["a", "é", "3", "0", " ", "  ", "\u{00A0}", "\u{202F}", ":", ";", "!", "?", "%", "«", "»", "'", "\n",
+                         "(", ")", "https://a.fr/x?b=1", "www.ameli.fr", "14:05", "Valider", "x@y.fr", "."]
+    static let texts = Gen.int(in: 0..<pieces.count).array(of: 0...14).map { $0.map { pieces[$0] }.joined() }
+
+    @Test func idempotentOnAnyText() async {
+        await propertyCheck(count: 3000, input: Self.texts) { text in
+            let once = FrenchText.apply(text)
+            #expect(FrenchText.apply(once) == once, "\(text.debugDescription)")
+            #expect(FrenchText.isWellFormed(once))
+        }
+    }
+
+    @Test func neverInsertsABreakableSpace() async {
+        await propertyCheck(count: 3000, input: Self.texts) { text in
+            let out = FrenchText.apply(text)
+            #expect(out.filter { $0 == " " }.count <= text.filter { $0 == " " }.count, "\(text.debugDescription)")
+            // No ordinary space left before high punctuation or a closing guillemet.
+            let chars = Array(out)
+            for i in 1..<max(chars.count, 1) where chars[i - 1] == " " && ";!?»".contains(chars[i]) {
+                #expect(out.contains("://") || out.contains("@"), "\(text.debugDescription) → \(out.debugDescription)")
+            }
+        }
+    }
+
+    @Test func onlyAddsSpacesAndTheApostrophe() async {
+        await propertyCheck(count: 2000, input: Self.texts) { text in
+            let strip: (String) -> String = { String($0.filter { !FrenchText.isSpace($0) }.map { $0 == "’" ? "'" : $0 }) }
+            #expect(strip(FrenchText.apply(text)) == strip(text), "\(text.debugDescription)")
+        }
+    }
+}
