@@ -29,7 +29,11 @@ extension KioskConfiguration {
 
     /// Reads and validates every file of `directory`. `displayName` is how
     /// the directory is shown in messages (what the technician typed).
-    public static func check(directory: URL, displayName: String? = nil) -> ConfigReport {
+    /// `catalogs`: the languages the kiosk has (default: the installed
+    /// `Assets/i18n`; when none is found, the codes are checked against
+    /// `knownLanguages` only).
+    public static func check(directory: URL, displayName: String? = nil,
+                             catalogs: CatalogLanguages? = CatalogLanguages.installed()) -> ConfigReport {
         let shown = displayName ?? directory.path
         func display(_ file: String) -> String { shown.hasSuffix("/") ? shown + file : shown + "/" + file }
 
@@ -55,7 +59,7 @@ extension KioskConfiguration {
         }
 
         // Each file is validated even when another is broken: all errors at once.
-        let kioskRead = kioskRoot.map { KioskFileReader(checker: kiosk, directory: directory).read($0) }
+        let kioskRead = kioskRoot.map { KioskFileReader(checker: kiosk, directory: directory, catalogs: catalogs).read($0) }
         let kioskPart = kioskRead?.part
         let centralPart = centralRoot.map { CentralFileReader(checker: central, directory: directory).read($0) } ?? nil
         // No rules.yaml: the standard values; an unreadable one: no parameters (an error is recorded).
@@ -84,8 +88,12 @@ extension KioskConfiguration {
 // MARK: - kiosk.yaml
 
 struct KioskFileReader {
+    /// Two lower-case letters (ISO 639-1): a language, maybe without its catalog yet.
+    static func isLanguageCode(_ code: String) -> Bool { code.count == 2 && code.allSatisfy { $0 >= "a" && $0 <= "z" } }
+
     let checker: FileChecker
     let directory: URL
+    let catalogs: CatalogLanguages?
 
     struct Part {
         var terminal: KioskConfiguration.Terminal
@@ -146,13 +154,18 @@ struct KioskFileReader {
 
         // languages
         let lang = top.requiredSection("languages", allowed: ["offered", "default"], expected: "a mapping with offered and default")
-        let known = KioskConfiguration.knownLanguages
+        let known = catalogs?.codes ?? KioskConfiguration.knownLanguages
+        let knownText = catalogs.map { "a language with a catalog in \($0.shownDirectory): " + $0.codes.joined(separator: ", ") }
+            ?? "a language the kiosk has: " + known.joined(separator: ", ")
         var offered: [String] = []
         for (code, mark, path) in lang.stringList("offered", expected: "language codes (fr, en, …)", required: top.has("languages")) ?? [] {
             if !known.contains(code) {
+                // A well-formed code ("de") without a catalog is a missing
+                // file, not a typo of a near code ("en").
+                let addFile = catalogs != nil && Self.isLanguageCode(code)
                 checker.report(.invalidValue, at: mark, key: path, found: "\"\(visible(code))\"",
-                               expected: "a language the kiosk has: " + known.joined(separator: ", "),
-                               didYouMean: Suggest.closest(to: code, in: known))
+                               expected: knownText + (addFile ? " (or add \(catalogs!.shownDirectory)/\(code).json)" : ""),
+                               didYouMean: addFile ? nil : Suggest.closest(to: code, in: known))
             } else if offered.contains(code) {
                 checker.report(.invalidValue, at: mark, key: path, found: "\"\(code)\" a second time", expected: "each language once")
             } else {
@@ -166,11 +179,13 @@ struct KioskFileReader {
         var defaultLanguage = offered.first ?? "fr"
         if let (code, mark) = lang.string("default", expected: "one of the offered languages") {
             if offered.contains(code) { defaultLanguage = code } else if !offered.isEmpty {
-                let known = KioskConfiguration.knownLanguages.contains(code)
+                let hasCatalog = known.contains(code)
+                let addFile = !hasCatalog && catalogs != nil && Self.isLanguageCode(code)
                 checker.report(.invalidValue, at: mark, key: "languages.default", found: "\"\(visible(code))\"",
                                expected: "one of the offered languages: " + offered.joined(separator: ", ")
-                                   + (known ? " (or add \"\(code)\" to languages.offered)" : ""),
-                               didYouMean: known ? nil : Suggest.closest(to: code, in: offered))
+                                   + (hasCatalog ? " (or add \"\(code)\" to languages.offered)"
+                                      : addFile ? " (or add \(catalogs!.shownDirectory)/\(code).json and \"\(code)\" to languages.offered)" : ""),
+                               didYouMean: hasCatalog || addFile ? nil : Suggest.closest(to: code, in: offered))
             }
         }
 

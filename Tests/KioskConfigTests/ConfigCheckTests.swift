@@ -93,7 +93,7 @@ import Testing
         #expect(messages("out-of-range") == [
             "out-of-range/kiosk.yaml:7:20: screen.physicalWidthMm: found 34.5, expected a number from 100 to 2000 (millimetres of visible width)",
             "out-of-range/kiosk.yaml:8:16: screen.orientation: found portrait with a 1920×1080 screen, expected landscape: width and height are given as the user sees the screen",
-            #"out-of-range/kiosk.yaml:11:12: languages.default: found "es", expected one of the offered languages: fr, en (or add "es" to languages.offered)"#,
+            #"out-of-range/kiosk.yaml:11:12: languages.default: found "es", expected one of the offered languages: fr, en (or add Assets/i18n/es.json and "es" to languages.offered)"#,
             "out-of-range/kiosk.yaml:14:17: timeouts.printSeconds: found 1, expected a whole number from 5 to 600 (seconds)",
             "out-of-range/rules.yaml:2:13: codes.maxTries: found 12, expected a whole number from 1 to 10",
             "out-of-range/rules.yaml:5:29: session.inactivityWarningSeconds: found a warning 45 s before a 30 s timeout, expected fewer seconds than session.inactivityTimeoutSeconds",
