@@ -68,6 +68,10 @@ public final class KioskStore: Sendable {
         case delivered
         /// Acknowledged and refused by the rules: final, nothing to resend.
         case refused
+        /// Refused for good by the central store at the HTTP level (malformed,
+        /// unknown card…) or failing past the attempt limit: parked, body kept,
+        /// never purged, so the queue behind it goes on (`DeadLetters.swift`).
+        case deadLetter = "dead"
     }
 
     public struct OutboxEntry: Sendable, Hashable {
@@ -165,7 +169,8 @@ public final class KioskStore: Sendable {
     @discardableResult
     public func purgeAcknowledged(before: Date) throws -> Int {
         try db.write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE state <> 'pending' AND done_at < ?", arguments: [before.timeIntervalSince1970])
+            // Dead letters stay until someone deals with them.
+            try db.execute(sql: "DELETE FROM outbox WHERE state IN ('delivered', 'refused') AND done_at < ?", arguments: [before.timeIntervalSince1970])
             return db.changesCount
         }
     }

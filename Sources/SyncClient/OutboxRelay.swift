@@ -21,22 +21,75 @@ public struct Backoff: Sendable {
     }
 }
 
+/// What to do with a command the central store did not take.
+public enum DeliveryFailure: Sendable, Hashable {
+    /// The central store, the network or this kiosk's clock: the whole queue
+    /// waits (order is kept) and nothing is counted against the command.
+    case queueWaits
+    /// The kiosk itself is refused (unknown or revoked key, bad signature):
+    /// nothing can be sent until it is enrolled again; the whole queue waits.
+    case kioskRefused
+    /// Sent before the command it follows: retried shortly, the others go on.
+    case dependencyPending
+    /// An error that may be this command's own (500, an answer that does not
+    /// decode): retried, and parked after `maxAttempts`.
+    case commandSuspect
+    /// Refused for good at the HTTP level (malformed body, unknown card…):
+    /// parked at once as a dead letter.
+    case definitive
+
+    public init(_ error: CentralClientError) {
+        switch error {
+        case .unreachable: self = .queueWaits
+        case .badAnswer: self = .commandSuspect
+        case .rejected(let status, let body):
+            if error.isDependencyPending { self = .dependencyPending }
+            // No error body of the central store's own: a proxy or a wrong
+            // URL answered, not a verdict on this command.
+            else if body.code.hasPrefix("http_") && status != 413 { self = .queueWaits }
+            else if body.code == "clock_skew" || body.code == "replay" || status == 429 || status == 503 || status == 502 || status == 504 || status == 409 {
+                self = .queueWaits
+            } else if status == 401 { self = .kioskRefused }
+            else if status >= 500 { self = .commandSuspect }
+            else { self = .definitive }
+        }
+    }
+}
+
 /// Sends the outbox to the central store at least once, in the order the
 /// commands were confirmed. The central store applies each id once, so a
-/// resend after a crash or a lost answer is harmless. A failure stops the
-/// pass (order is kept) and schedules the next try with backoff; nothing is
-/// ever dropped.
+/// resend after a crash or a lost answer is harmless. A failure of the
+/// central store or the network stops the pass (order is kept) and schedules
+/// the next try with backoff. A command the central store refuses for good
+/// is parked as a dead letter (kept in the kiosk's SQLite, reported in the
+/// logs and by `bms-kiosk doctor`), so it does not block the queue; nothing
+/// is ever dropped.
 public final class OutboxRelay: Sendable {
     public let store: KioskStore
     public let client: CentralClient
     public let backoff: Backoff
+    /// Attempts after which a command that keeps failing on its own
+    /// (`commandSuspect`, or waiting on a predecessor) is parked.
+    public let maxAttempts: Int
     let logger: Logger
 
-    public init(store: KioskStore, client: CentralClient, backoff: Backoff = .init(), logger: Logger = Logger(label: "bms-kiosk.sync")) {
+    public init(store: KioskStore, client: CentralClient, backoff: Backoff = .init(), maxAttempts: Int = 20,
+                logger: Logger = Logger(label: "bms-kiosk.sync")) {
         self.store = store
         self.client = client
         self.backoff = backoff
+        self.maxAttempts = maxAttempts
         self.logger = logger
+    }
+
+    /// Parks `entry` and says so in the logs: ids, action name and HTTP code only.
+    func park(_ entry: KioskStore.OutboxEntry, command: KioskCommand, error: CentralClientError) throws {
+        try store.markDeadLetter(id: entry.id, reason: error.description, at: client.clock.now)
+        var code = "none"
+        if case .rejected(let status, let body) = error { code = "\(status) \(body.code)" }
+        logger.error("outbox command parked as a dead letter", metadata: [
+            "id": "\(entry.id)", "action": "\(command.action.name)", "attempts": "\(entry.attempts + 1)", "answer": "\(code)",
+        ])
     }
 
     public struct Report: Sendable, Hashable {
@@ -45,7 +98,9 @@ public final class OutboxRelay: Sendable {
         public var refused = 0
         /// Sent before the command they follow: retried shortly.
         public var waiting = 0
-        /// The pass stopped on a failure (central down, dependency pending…).
+        /// Parked as dead letters during this pass.
+        public var parked = 0
+        /// The pass stopped on a failure (central down, kiosk refused…).
         public var stoppedOn: String?
     }
 
@@ -61,20 +116,33 @@ public final class OutboxRelay: Sendable {
                 let receipt: CommandReceipt
                 do {
                     receipt = try await client.submit(command)
-                } catch let error where error.isDependencyPending {
-                    // Its predecessor has not arrived yet (sent out of order):
-                    // try it again shortly, go on with the others.
-                    try store.markRetry(id: entry.id, error: error.description,
-                                        next: client.clock.now.addingTimeInterval(backoff.delay(afterAttempts: 1)))
-                    report.waiting += 1
-                    continue
                 } catch {
+                    let failure = DeliveryFailure(error)
+                    let exhausted = entry.attempts + 1 >= maxAttempts
+                    if failure == .definitive || (exhausted && (failure == .commandSuspect || failure == .dependencyPending)) {
+                        try park(entry, command: command, error: error)
+                        report.parked += 1
+                        continue
+                    }
+                    if failure == .dependencyPending {
+                        // Its predecessor has not arrived yet (sent out of order):
+                        // try it again shortly, go on with the others.
+                        try store.markRetry(id: entry.id, error: error.description,
+                                            next: client.clock.now.addingTimeInterval(backoff.delay(afterAttempts: 1)))
+                        report.waiting += 1
+                        continue
+                    }
                     let next = client.clock.now.addingTimeInterval(backoff.delay(afterAttempts: entry.attempts + 1))
                     try store.markRetry(id: entry.id, error: error.description, next: next)
                     // Later commands wait too: they may depend on this one.
                     try store.postpone(after: entry.seq, until: next)
                     report.stoppedOn = error.description
-                    logger.info("outbox paused", metadata: ["error": "\(error)", "attempts": "\(entry.attempts + 1)"])
+                    if failure == .kioskRefused {
+                        logger.error("outbox paused: kiosk key refused by the central store, re-enrol this kiosk",
+                                     metadata: ["answer": "\(error)", "pending": "\((try? store.pendingCount()) ?? -1)"])
+                    } else {
+                        logger.info("outbox paused", metadata: ["error": "\(error)", "attempts": "\(entry.attempts + 1)"])
+                    }
                     return report
                 }
                 try store.markAcknowledged(id: entry.id, receipt: receipt, at: client.clock.now)
