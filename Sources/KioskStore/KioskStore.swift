@@ -57,6 +57,16 @@ public final class KioskStore: Sendable {
                 );
                 """)
         }
+        // Printed documents, so none is printed twice (PrintJobLedger in KioskRuntime).
+        m.registerMigration("v2-print-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE print_ledger (
+                    document_id TEXT PRIMARY KEY,
+                    cups_job_id INTEGER,
+                    updated_at DOUBLE NOT NULL
+                );
+                """)
+        }
         return m
     }
 
