@@ -81,6 +81,8 @@ for (url, version) in [
     ("https://github.com/groue/GRDB.swift.git", "7.10.0"),
     ("https://github.com/vapor/postgres-nio.git", "1.33.2"),
     ("https://github.com/swift-server/async-http-client.git", "1.37.0"),
+    // /metrics on bms-central; its own dependencies (swift-metrics, swift-atomics) are already in the graph.
+    ("https://github.com/swift-server/swift-prometheus.git", "2.4.1"),
 ] where !dependencies.contains(where: {
     if case .sourceControl(_, let location, _) = $0.kind { return location == url }
     return false
@@ -107,6 +109,7 @@ targets += [
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
     ] + centralCrypto),
     .target(name: "CentralTesting", dependencies: [
         "Central", "CentralAPI", httpClient,

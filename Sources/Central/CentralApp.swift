@@ -69,7 +69,8 @@ struct KioskAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" {
+        // /metrics: Prometheus scrapes it unsigned; it holds no personal data (restrict it at the network).
+        if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" || path == "/metrics" {
             return try await next(request, context)
         }
         var request = request
@@ -118,12 +119,17 @@ func serialParameter(_ context: CentralRequestContext) throws -> String {
 /// The `/v1` routes.
 public func buildCentralRouter(service: CentralService, configuration: CentralServerConfiguration, logger: Logger) -> Router<CentralRequestContext> {
     let router = Router(context: CentralRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: service.metrics))
     router.add(middleware: ErrorMiddleware(logger: logger))
     router.add(middleware: KioskAuthMiddleware(service: service, maxBodyBytes: configuration.maxBodyBytes))
     let max = configuration.maxBodyBytes
     let v1 = router.group(RouterPath(APIVersion.prefix))
 
     v1.get("health") { _, _ in jsonResponse(["status": "ok"]) }
+    router.get("metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: service.metrics.render())))
+    }
 
     v1.get("cards/:serial/status") { _, context in
         jsonResponse(try await service.cardStatus(serial: try serialParameter(context), kiosk: context.kioskID!))

@@ -40,12 +40,15 @@ public final class CentralService: Sendable {
     public let sms: any SMSGateway
     public let smsRetry: RetryPolicy
     public let maxSkew: TimeInterval
+    /// Counters for `GET /metrics` (this instance's own).
+    public let metrics: CentralMetrics
     let logger: Logger
     let keys: KeyCache
 
     public init(store: any CentralStore, clock: any Domain.Clock = SystemClock(), parameters: RuleParameters = .standard,
                 hasher: CodeHasher = CodeHasher(), sms: any SMSGateway, smsRetry: RetryPolicy = .init(),
-                maxSkew: TimeInterval = RequestSignature.defaultMaxSkew, logger: Logger = Logger(label: "bms-central")) {
+                maxSkew: TimeInterval = RequestSignature.defaultMaxSkew, metrics: CentralMetrics = CentralMetrics(),
+                logger: Logger = Logger(label: "bms-central")) {
         self.store = store
         self.clock = clock
         self.parameters = parameters
@@ -53,6 +56,7 @@ public final class CentralService: Sendable {
         self.sms = sms
         self.smsRetry = smsRetry
         self.maxSkew = maxSkew
+        self.metrics = metrics
         self.logger = logger
         keys = KeyCache()
     }
@@ -123,6 +127,7 @@ public final class CentralService: Sendable {
         let file = try await store.loadFoyer(serial: serial)
         let status = file?.card(serial)?.status ?? .unknown
         await audit(kiosk, "card.status", nir: file?.nir, status.rawValue)
+        metrics.cardRead(kiosk: kiosk, read: "status")
         return CardStatusResponse(serial: serial, status: status)
     }
 
@@ -152,6 +157,7 @@ public final class CentralService: Sendable {
         }
         let attempts = CodeAttempts(failures: file.codes.failures, maxTries: parameters.codes.maxTries)
         await audit(kiosk, "foyer.read", nir: file.nir, "ok")
+        metrics.cardRead(kiosk: kiosk, read: "foyer")
         return FoyerResponse(serial: serial, today: today, persons: persons, maskedMobile: file.mobile?.masked,
                              codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked)
     }
@@ -163,6 +169,7 @@ public final class CentralService: Sendable {
         let maxTries = parameters.codes.maxTries
         if CodeAttempts(failures: file.codes.failures, maxTries: maxTries).isLocked {
             await audit(kiosk, "code.check", nir: file.nir, "locked")
+            metrics.codeCheck(outcome: "locked")
             return CodeCheckResponse(outcome: .locked, triesLeft: 0)
         }
         // The slow hash runs outside the transaction, so one check never holds the store's writer.
@@ -187,6 +194,7 @@ public final class CentralService: Sendable {
         case .locked: response = CodeCheckResponse(outcome: .locked, triesLeft: 0)
         }
         await audit(kiosk, "code.check", nir: file.nir, response.outcome.rawValue)
+        metrics.codeCheck(outcome: response.outcome.rawValue)
         return response
     }
 
@@ -216,9 +224,11 @@ public final class CentralService: Sendable {
         switch decision {
         case .failure(.noMobileOnFile):
             await audit(kiosk, "code.provisional", nir: file.nir, "no_mobile")
+            metrics.provisionalCode(outcome: "no_mobile")
             return ProvisionalCodeResponse(status: .noMobileOnFile, message: Messages.noMobile)
         case .failure(.tooManyRequests(let next)):
             await audit(kiosk, "code.provisional", nir: file.nir, "rate_limited")
+            metrics.provisionalCode(outcome: "rate_limited")
             return ProvisionalCodeResponse(status: .tooManyRequests, nextAllowedAt: next,
                                            message: Messages.tooMany(parameters.codes, next: next))
         case .success(let m): mobile = m
@@ -253,10 +263,14 @@ public final class CentralService: Sendable {
                 f.codes.provisionalRequests.removeAll { $0 == now }
             }
             await audit(kiosk, "code.provisional", nir: file.nir, "sms_failed")
+            metrics.sms(outcome: "failed")
+            metrics.provisionalCode(outcome: "sms_failed")
             logger.error("provisional code not sent", metadata: ["error": "\(lastError)", "attempts": "\(attempt)"])
             return ProvisionalCodeResponse(status: .smsFailed, maskedMobile: mobile.masked, message: Messages.smsFailed)
         }
         await audit(kiosk, "code.provisional", nir: file.nir, "sent")
+        metrics.sms(outcome: "sent")
+        metrics.provisionalCode(outcome: "sent")
         return ProvisionalCodeResponse(status: .sent, maskedMobile: mobile.masked, validUntil: code.expiresAt,
                                        message: Messages.sent(mobile.masked, hours: parameters.codes.provisionalCodeValidityHours))
     }
@@ -336,9 +350,18 @@ public final class CentralService: Sendable {
             file = f
             return receipt
         }
+        let action = command.action.name
         switch result {
-        case .dependencyPending: return .dependencyPending
-        case .duplicate(let r), .applied(let r): return .receipt(r)
+        case .dependencyPending:
+            metrics.command(action: action, outcome: "dependency_pending", kiosk: kiosk, lag: nil)
+            return .dependencyPending
+        case .duplicate(let r):
+            metrics.command(action: action, outcome: "duplicate", kiosk: kiosk, lag: nil)
+            return .receipt(r)
+        case .applied(let r):
+            metrics.command(action: action, outcome: r.status.rawValue, kiosk: kiosk,
+                            lag: r.status == .applied ? now.timeIntervalSince(command.confirmedAt) : nil)
+            return .receipt(r)
         }
     }
 
