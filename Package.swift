@@ -153,8 +153,12 @@ targets += [
     .target(name: "ServiceSupport", dependencies: [opsLogging, opsCrypto]),
     .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig", "Domain"], exclude: ["Fixtures"]),
     .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", opsLogging]),
+    // Runs `bms-kiosk doctor` against a real central store and a private cupsd.
+    .testTarget(name: "DoctorTests", dependencies: ["bms-kiosk", "Central", "CentralAPI", "CentralTesting", "KioskStore",
+                                                    "Printing", "PrintingTesting", "Domain", opsCrypto]),
 ]
-kioskExecutableDependencies += ["KioskConfig", "ServiceSupport"]
+// doctor: asks pcscd and the central store directly.
+kioskExecutableDependencies += ["KioskConfig", "ServiceSupport", "CPCSCLite", httpClient]
 
 // MARK: - Printing: PDF documents (pango/cairo), CUPS queue (libcups), print-once ledger.
 products += [

@@ -12,7 +12,7 @@ struct BMSKiosk: AsyncParsableCommand {
             Rules.self,
             Run.self, Smoke.self, Bench.self,
             ReadCard.self, VirtualCardCommand.self,
-            ConfigCommand.self, WatchdogSelftest.self,
+            ConfigCommand.self, Doctor.self, WatchdogSelftest.self,
             PrintTest.self,
         ]
     )
