@@ -159,7 +159,8 @@ public struct KioskSession: Sendable {
             codeTriesLeft = 0
             state = .codeLocked
             touch(now)
-        case (.codeEntry, .forgotCode):
+        case (.codeEntry, .forgotCode), (.codeLocked, .forgotCode):
+            // Locked too: the SMS code still serves (ameli, or the central store's own rules).
             state = .flow(.provisionalCode)
             touch(now)
         case (.menu, .choose(let service)):
@@ -169,7 +170,7 @@ public struct KioskSession: Sendable {
             state = .confirmation(service)
             touch(now)
         case (.flow(.provisionalCode), .back) where !isSignedIn:
-            state = .codeEntry(triesLeft: codeTriesLeft)
+            state = codeTriesLeft > 0 ? .codeEntry(triesLeft: codeTriesLeft) : .codeLocked
             touch(now)
         case (.flow, .back), (.confirmation, .back):
             state = .menu

@@ -31,6 +31,20 @@ public final class KioskController {
     public private(set) var code = ""
     public private(set) var codeError: String?
     public private(set) var offered: [KioskService] = []
+    /// The service in use, with its steps and data; nil outside a service,
+    /// so a wipe drops everything a flow held.
+    public private(set) var flow: (any Flow)?
+    /// What a flow waits for (central store, card) while its screen shows a wait.
+    private var pending: Task<Void, Never>?
+    /// Prints attestations and récépissés; `NoPrinter` until one is configured.
+    public var printer: any KioskPrinter = NoPrinter()
+    /// Rows each list showed in the last frame, by list id: flows page by what was seen.
+    public var listPageSizes: [String: Int] = [:]
+    /// Writes EF.RIGHTS for the "mise à jour"; nil: not available on this kiosk.
+    public var rightsWriter: (any CardRightsWriter)?
+    /// A catalog key the attract screen shows after a card left too early
+    /// (nothing personal); cleared by the next card.
+    public var attractNotice: String?
     public private(set) var warningVisible = false
     /// Set when the kiosk cannot serve (bad configuration…): the reason for
     /// the technician. Cards are ignored meanwhile.
@@ -66,7 +80,7 @@ public final class KioskController {
     public func handle(card event: CardEvent) {
         if outOfService != nil, event != .removed { return }
         switch event {
-        case .inserted: apply(.cardInserted)
+        case .inserted: attractNotice = nil; apply(.cardInserted)
         case .read(let id, let verdict): apply(.cardRead(id, verdict))
         case .removed: apply(.cardRemoved)
         case .mute: apply(.cardUnreadable(reason: "mute"))
@@ -82,6 +96,7 @@ public final class KioskController {
         if id.hasPrefix("tool.") { tool(id); changed(); return }
         if id.hasPrefix("settings.") || id.hasPrefix("lang.") { settingsTap(id); changed(); return }
         if overlay == .gallery { gallery.tap(id, catalog: catalog); if id == "footer.close" { overlay = .none }; changed(); return }
+        if let f = flow, !id.hasPrefix("warning."), await f.tap(id, self) { changed(); return }
         switch id {
         case "warning.extend": apply(.extend)
         case "warning.finish", "footer.finish": apply(.finish)
@@ -102,7 +117,7 @@ public final class KioskController {
     }
 
     /// True while a screen shows motion (the wait indicator).
-    public var isAnimating: Bool { animates && session.state == .readingCard && overlay == .none }
+    public var isAnimating: Bool { animates && overlay == .none && (session.state == .readingCard || flow?.isWaiting == true) }
 
     /// 0…1, back and forth every 2 s, from the clock (so tests can pin it).
     public var animationPhase: Double {
@@ -162,9 +177,7 @@ public final class KioskController {
             do {
                 switch try await services.checkCode(typed, card: card) {
                 case .accepted:
-                    offered = (try? await services.services(for: card)) ?? []
-                    codeError = nil
-                    apply(.codeAccepted)
+                    await signIn(card: card)
                 case .rejected(let left):
                     codeError = catalog.text(left == 1 ? "code.wrong.one" : "code.wrong.many", ["n": String(left)])
                     apply(.codeRejected(triesLeft: left))
@@ -179,6 +192,53 @@ public final class KioskController {
         }
     }
 
+    /// The code (personal or provisional) was accepted: the menu.
+    func signIn(card: CardIdentity) async {
+        offered = (try? await services.services(for: card)) ?? []
+        codeError = nil
+        apply(.codeAccepted)
+    }
+
+    /// A flow moves the session (back, confirmed, finish…).
+    func send(_ event: SessionEvent) { apply(event) }
+
+    /// Runs a flow's slow work after the current tap, so its wait screen
+    /// shows meanwhile; one piece at a time, in order.
+    func background(_ work: @escaping @MainActor () async -> Void) {
+        let previous = pending
+        let task = Task { @MainActor in
+            await previous?.value
+            await work()
+            self.changed()
+        }
+        pending = task
+    }
+
+    /// Waits until the flows' work is done (smoke runs and tests).
+    public func settle() async {
+        while let p = pending {
+            await p.value
+            if pending == p { pending = nil }
+        }
+    }
+
+    /// True while `f` is still the flow on screen (the card may have left
+    /// while it waited).
+    func isCurrent(_ f: any Flow) -> Bool { flow === f }
+
+    /// A flow for the service the session is in; none outside a service.
+    private func followSession() {
+        switch session.state {
+        case .flow(let s), .confirmation(let s):
+            if flow?.service != s {
+                flow = Self.makeFlow(s)
+                flow?.start(self)
+            }
+        default:
+            flow = nil
+        }
+    }
+
     private func apply(_ event: SessionEvent) {
         let effects = session.handle(event, now: clock.now)
         for e in effects {
@@ -190,6 +250,7 @@ public final class KioskController {
         }
         if !session.state.isInteractive { warningVisible = false }
         if case .attract = session.state, event == .cardRemoved { wipe(resetSettings: true) }
+        followSession()
         if event != .tick || !effects.isEmpty { changed() }
     }
 
@@ -200,6 +261,8 @@ public final class KioskController {
         code = ""
         codeError = nil
         offered = []
+        if let notice = flow?.noticeOnRemoval { attractNotice = notice }
+        flow = nil
         warningVisible = false
         if overlay == .settings { overlay = .none }
         if resetSettings { settings = defaults }

@@ -39,13 +39,14 @@ extension KioskController {
         let back = Button(id: "footer.back", label: t["footer.back"], style: .secondary, width: .natural)
         switch session.state {
         case .attract:
-            return ScreenModel(id: "attract", title: t["attract.title"], body: .vstack([
+            return ScreenModel(id: "attract", title: t["attract.title"], banner: attractNotice.map { Banner(kind: .error, text: t[$0]) },
+                               body: .vstack([
                 .flexible,
                 .drawing(Self.insertCardPictogram),
                 .text(Text(t["attract.insert"], style: .display, alignment: .center, id: "attract.insert")),
                 .text(Text(t["attract.services"], style: .body, alignment: .center, muted: true, id: "attract.services")),
                 .flexible,
-            ], spacingMM: 8), focusID: nil)
+            ], spacingMM: 8), focusID: "attract.insert")
         case .readingCard:
             return ScreenModel(id: "reading", title: t["reading.title"], body: .vstack([
                 .flexible,
@@ -55,7 +56,7 @@ extension KioskController {
         case .cardRefused(let verdict):
             return ScreenModel(id: "refused", title: t["refused.title"], banner: Banner(kind: .error, text: t[refusalKey(verdict)]),
                                body: .vstack([
-                                   .text(Text(t["refused.what"], id: "refused.what")),
+                                   .text(Text(t[refusalKey(verdict) + ".what"], id: "refused.what")),
                                    .flexible,
                                    .text(Text(t["refused.takeCard"], style: .title, alignment: .center, id: "refused.takeCard")),
                                    .flexible,
@@ -80,6 +81,7 @@ extension KioskController {
             return ScreenModel(id: "locked", title: t["locked.title"], banner: Banner(kind: .error, text: t["locked.banner"]),
                                body: .vstack([
                                    .text(Text(t["locked.what"], id: "locked.what")),
+                                   .button(Button(id: "code.forgot", label: t["locked.sms"], style: .secondary)),
                                    .flexible,
                                    .text(Text(t["refused.takeCard"], style: .title, alignment: .center, id: "locked.takeCard")),
                                    .flexible,
@@ -95,15 +97,21 @@ extension KioskController {
                 rows.append(.hstack(pair.count == 2 ? pair : pair + [.vstack([])], spacingMM: 6))
                 i += 2
             }
+            // Rights absent or not trusted: the card is authentic, only its EF.RIGHTS needs the mise à jour.
+            let outdated = session.identity?.rights.needsUpdate == true && offered.contains(.miseAJour)
             return ScreenModel(id: "menu", title: t.text("menu.title", ["name": name]),
-                               body: .vstack([.text(Text(t["menu.prompt"], id: "menu.prompt"))] + rows + [.flexible], spacingMM: 6),
+                               banner: outdated ? Banner(kind: .info, text: t["menu.rightsOutdated"]) : nil,
+                               // The banner takes the prompt's place: the menu still fits in large text.
+                               body: .vstack((outdated ? [] : [.text(Text(t["menu.prompt"], id: "menu.prompt"))]) + rows + [.flexible], spacingMM: 6),
                                footer: [finish], focusID: buttons.first?.id)
         case .flow(let service):
+            if let f = flow, f.service == service { return f.screen(self) }
             return ScreenModel(id: "flow.\(service.rawValue)", title: t["service.\(service.rawValue)"],
                                banner: Banner(kind: .info, text: t["flow.soon"]),
                                body: .vstack([.text(Text(t["service.\(service.rawValue).about"], id: "flow.about")), .flexible]),
                                footer: [finish, back])
         case .confirmation(let service):
+            if let f = flow, f.service == service { return f.screen(self) }
             return ScreenModel(id: "confirmation.\(service.rawValue)", title: t["confirmation.title"],
                                body: .vstack([.text(Text(t["confirmation.done"], id: "confirmation.done")), .flexible]),
                                footer: [finish, back])

@@ -108,8 +108,16 @@ public final class SpeechController {
     /// What to say for a screen: title, then the focused widget.
     public static func utterance(for list: DisplayList) -> String {
         var parts = [list.title.normalizedSpaces]
+        // What went wrong or right is in the banner: said before the focus.
+        if let b = list.items.first(where: { $0.role == .banner && $0.speech != nil }), let s = b.speech { parts.append(s.normalizedSpaces) }
         if let f = list.focusID, let t = list.reachableTargets.last(where: { $0.widgetID == f }), let s = t.speech {
             parts.append(s.normalizedSpaces)
+        } else if let f = list.focusID {
+            // A focused text (e.g. "Insérez votre carte Vitale"): its lines.
+            let lines = list.items.filter { $0.widgetID == f }.compactMap { item -> String? in
+                if case .text(let s, _, _) = item.kind { return s } else { return nil }
+            }
+            if !lines.isEmpty { parts.append(lines.joined(separator: " ").normalizedSpaces) }
         }
         if let modal = list.items.last(where: { $0.role == .modal }), let s = modal.speech { parts = [s.normalizedSpaces] + parts.dropFirst() }
         return parts.filter { !$0.isEmpty }.joined(separator: ". ")

@@ -1,0 +1,73 @@
+import Domain
+import Foundation
+import KioskUI
+
+/// A service's screens and steps while the session is in `.flow(service)`
+/// (and its `.confirmation`). The controller creates one when the session
+/// enters the service, hands it the taps it does not handle itself, asks it
+/// for the screen, and drops it when the session leaves the service or is
+/// wiped: whatever a flow holds (foyer, mobile, choices) goes with it.
+@MainActor
+public protocol Flow: AnyObject {
+    var service: KioskService { get }
+    /// True while the screen shows a wait (the indicator moves).
+    var isWaiting: Bool { get }
+    /// Called once, when the session enters the service: fetch what it
+    /// shows (through `c.background`, so the wait is on screen meanwhile).
+    func start(_ c: KioskController)
+    /// A tap on `id`. Returns false to let the controller handle it
+    /// (e.g. "footer.back" on a flow's first step goes back to the menu).
+    func tap(_ id: String, _ c: KioskController) async -> Bool
+    func screen(_ c: KioskController) -> ScreenModel
+    /// A catalog key the attract screen shows when the card leaves during
+    /// this flow (no personal data in it), e.g. a write cut short.
+    var noticeOnRemoval: String? { get }
+}
+
+extension Flow {
+    public var noticeOnRemoval: String? { nil }
+}
+
+extension KioskController {
+    /// The flow of each service: nil shows the "not yet available" screen.
+    static func makeFlow(_ service: KioskService) -> (any Flow)? {
+        switch service {
+        case .provisionalCode: ProvisionalCodeFlow()
+        case .carteVitaleLoss: VitaleLossFlow()
+        case .attestation: AttestationFlow()
+        case .miseAJour: UpdateFlow()
+        case .ceam: nil
+        }
+    }
+}
+
+/// Words shared by the flows.
+@MainActor
+enum FlowText {
+    /// "mercredi 25 novembre 2026 à 14 h 05" / "Wednesday 25 November 2026 at 14:05", in Paris time.
+    static func dateTime(_ date: Date, _ t: Catalog) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let c = cal.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)
+        return t.text("datetime", [
+            "weekday": t["weekday.\(c.weekday ?? 1)"], "day": String(c.day ?? 1), "month": t["month.\(c.month ?? 1)"],
+            "year": String(c.year ?? 2000), "hour": String(c.hour ?? 0), "minute": String(format: "%02d", c.minute ?? 0),
+        ])
+    }
+
+    static func date(_ d: CivilDate, _ t: Catalog) -> String {
+        "\(d.day) \(t["month.\(d.month)"]) \(d.year)"
+    }
+
+    static func finish(_ t: Catalog) -> Button {
+        Button(id: "footer.finish", label: t["footer.finish"], style: .danger, width: .natural)
+    }
+
+    static func back(_ t: Catalog) -> Button {
+        Button(id: "footer.back", label: t["footer.back"], style: .secondary, width: .natural)
+    }
+
+    static func wait(_ id: String, _ message: String, _ c: KioskController) -> Node {
+        .vstack([.flexible, .progress(Progress(id: id, message: message, phase: c.animationPhase)), .flexible])
+    }
+}

@@ -1,0 +1,91 @@
+import CentralAPI
+import Domain
+import Foundation
+import Testing
+@testable import KioskApp
+
+@Suite @MainActor struct AttestationFlowTests {
+    @Test func theWholeFoyerIsPrintedOnceEach() async throws {
+        let k = try FlowKiosk()
+        let printer = FakeKioskPrinter()
+        k.c.printer = printer
+        try await k.signIn()
+        await k.tap("service.attestation")
+        #expect(k.text.contains("Léa DUPONT"))
+        await k.tap("attestation.all")
+        #expect(k.text.contains("Votre attestation de droits est imprimée."))
+        #expect(printer.jobs.count == 4)
+        let indices = printer.jobs.map(\.document).compactMap { d -> Int? in
+            if case .attestation(_, let i) = d { return i } else { return nil }
+        }
+        #expect(Set(indices) == [0, 1, 2, 3])
+        // Back to the list, one person again: already printed, not twice.
+        await k.tap("footer.back")
+        await k.tap("attestation.person.2")
+        #expect(printer.jobs.count == 4)
+    }
+
+    @Test func aPrinterAwaySaysWhatToDo() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn()
+        await k.tap("service.attestation")
+        await k.tap("attestation.person.0")
+        #expect(k.text.contains("L’imprimante est indisponible pour le moment."))
+        #expect(k.text.contains("accueil"))
+        #expect(k.text.contains("ameli"))
+    }
+}
+
+@Suite @MainActor struct UpdateFlowTests {
+    @Test func withoutACardWriterTheKioskSaysWhereToGo() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn()
+        await k.tap("service.miseAJour")
+        #expect(k.text.contains("n’est pas possible sur cette borne"))
+        #expect(k.text.contains("pharmacie"))
+    }
+
+    @Test func theSignedRightsAreWrittenOnTheCard() async throws {
+        let k = try FlowKiosk()
+        let writer = FakeCardRightsWriter()
+        k.c.rightsWriter = writer
+        try await k.signIn()
+        await k.tap("service.miseAJour")
+        #expect(k.text.contains("Ne retirez pas votre carte"))
+        await k.c.tap("update.start")
+        // The write runs after the tap: the screen says to keep the card in.
+        #expect(k.c.flow?.isWaiting == true)
+        await k.c.settle()
+        #expect(k.text.contains("Votre carte Vitale est à jour."))
+        let rights = try await k.services.rights(card: try #require(k.c.session.identity))
+        #expect(writer.written == [rights.efRights])
+    }
+
+    @Test func aCardPulledMidWriteIsSaidNotUpdatedEvenAfterTheSessionEnds() async throws {
+        let k = try FlowKiosk()
+        k.c.rightsWriter = FakeCardRightsWriter(mode: .pull)
+        try await k.signIn()
+        await k.tap("service.miseAJour")
+        await k.tap("update.start")
+        #expect(k.text.contains("La carte n’a pas été mise à jour : réinsérez-la pour recommencer."))
+        k.removeCard()
+        #expect(k.screenID == "attract")
+        #expect(k.text.contains("réinsérez-la pour recommencer"))
+        #expect(!k.text.contains("Jean"))
+        // The next card clears it.
+        k.c.handle(card: .inserted)
+        #expect(!k.text.contains("réinsérez-la"))
+    }
+
+    @Test func aCardRemovedWhileWrittenLeavesTheNoticeToo() async throws {
+        let k = try FlowKiosk()
+        k.c.rightsWriter = FakeCardRightsWriter(mode: .pull)
+        try await k.signIn()
+        await k.tap("service.miseAJour")
+        await k.c.tap("update.start")
+        k.removeCard()
+        await k.c.settle()
+        #expect(k.screenID == "attract")
+        #expect(k.text.contains("réinsérez-la pour recommencer"))
+    }
+}

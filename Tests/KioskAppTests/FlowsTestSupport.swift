@@ -1,0 +1,90 @@
+import CentralAPI
+import Domain
+import Foundation
+import KioskUI
+@testable import KioskApp
+
+/// A kiosk controller over the fake services on a test clock (Monday
+/// 23 November 2026, noon in Paris), driven by widget ids; each tap waits
+/// for the flow's work, as the smoke runner does.
+@MainActor
+final class FlowKiosk {
+    let clock = TestClock(day: CivilDate(year: 2026, month: 11, day: 23)!)
+    let services: FakeKioskServices
+    let c: KioskController
+
+    init(language: String = "fr", offered: [KioskService] = KioskService.allCases) throws {
+        services = FakeKioskServices(offered: offered, clock: clock)
+        c = KioskController(clock: clock, services: services, catalogs: try AssetLocator.catalogs(assets),
+                            settings: .init(language: language))
+    }
+
+    func insert(_ path: String = demoCard) throws {
+        for e in try CardFile.load(path).insertionEvents(path: path) { c.handle(card: e) }
+    }
+
+    func signIn(_ path: String = demoCard) async throws {
+        try insert(path)
+        try await type("1234")
+        await tap("keypad.ok")
+    }
+
+    func type(_ digits: String) async throws {
+        for d in digits { await tap("keypad.\(d)") }
+    }
+
+    func tap(_ id: String) async {
+        await c.tap(id)
+        await c.settle()
+    }
+
+    func removeCard() { c.handle(card: .removed) }
+
+    var screen: ScreenModel { c.screen() }
+    var screenID: String { screen.id }
+    /// Every string of the screen model: title, banner, texts, labels, rows, modal.
+    /// Non-breaking spaces read as spaces, as the smoke runner's matching does.
+    var text: String {
+        ScreenText.strings(screen).joined(separator: "\n").replacingOccurrences(of: "\u{00A0}", with: " ")
+            .replacingOccurrences(of: "\u{202F}", with: " ")
+    }
+    /// Ids of every button, list row action and keypad of the screen model.
+    var ids: Set<String> { ScreenText.ids(screen) }
+}
+
+enum ScreenText {
+    static func strings(_ s: ScreenModel) -> [String] {
+        var out = [s.title] + (s.banner.map { [$0.text] } ?? []) + strings(s.body) + s.footer.map(\.label)
+        if let m = s.modal { out += [m.title, m.message] + (m.content.map(strings) ?? []) + m.buttons.map(\.label) }
+        return out
+    }
+
+    static func strings(_ n: Node) -> [String] {
+        switch n {
+        case .stack(let st): return st.children.flatMap(strings)
+        case .text(let t): return [t.string]
+        case .button(let b): return [b.label]
+        case .list(let l): return l.rows.flatMap { [$0.title] + ($0.detail.map { [$0] } ?? []) + $0.actions.map(\.label) }
+        case .progress(let p): return [p.message]
+        case .banner(let b): return [b.text]
+        case .keyboard(let k): return [k.text]
+        default: return []
+        }
+    }
+
+    static func ids(_ s: ScreenModel) -> Set<String> {
+        var out = Set(s.footer.map(\.id))
+        func walk(_ n: Node) {
+            switch n {
+            case .stack(let st): st.children.forEach(walk)
+            case .button(let b): out.insert(b.id)
+            case .list(let l): for r in l.rows { out.insert(r.id); r.actions.forEach { out.insert($0.id) } }
+            case .keypad(let k): out.insert(k.id)
+            default: break
+            }
+        }
+        walk(s.body)
+        s.modal?.buttons.forEach { out.insert($0.id) }
+        return out
+    }
+}

@@ -1,0 +1,127 @@
+import CentralAPI
+import Domain
+import Foundation
+import KioskUI
+import Testing
+@testable import KioskApp
+
+@Suite @MainActor struct VitaleLossFlowTests {
+    func open(_ k: FlowKiosk) async throws {
+        try await k.signIn()
+        await k.tap("service.carteVitaleLoss")
+        #expect(k.screenID == "flow.carteVitaleLoss")
+    }
+
+    @Test func onlyPersonsWithACardOfTheirOwnCanBeChosenOthersAreExplained() async throws {
+        let k = try FlowKiosk()
+        try await open(k)
+        #expect(k.ids.contains("vitale.person.0"))
+        // Hugo is 8: on a parent's card.
+        #expect(!k.ids.contains("vitale.person.3"))
+        #expect(k.text.contains("Moins de 12 ans"))
+        // Léa is 14 but has no card in use here.
+        #expect(!k.ids.contains("vitale.person.2"))
+        #expect(k.text.contains("Pas de carte Vitale en service."))
+    }
+
+    @Test func declareLossThenOrderAfterIt() async throws {
+        let k = try FlowKiosk()
+        try await open(k)
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.perte")
+        // A lost card: the commitment to return it is needed first.
+        #expect(k.screen.body.enabledButton("vitale.declare") == false)
+        await k.tap("vitale.commit")
+        #expect(k.screen.body.enabledButton("vitale.declare") == true)
+        await k.tap("vitale.declare")
+        #expect(k.screen.modal != nil)
+        // A double tap on "Confirmer": one request.
+        await k.c.tap("modal.confirm")
+        await k.c.tap("modal.confirm")
+        await k.c.settle()
+        #expect(k.services.submitted.count == 1)
+        let declaration = try #require(k.services.submitted.first)
+        #expect(declaration.action == .vitaleDeclaration(reason: .perte, commitsToReturnFoundCard: true))
+        #expect(k.text.contains("ne peut plus être utilisée"))
+        // Within the 4 days: the order is offered, and follows the declaration.
+        #expect(k.ids.contains("vitale.order"))
+        await k.tap("vitale.order")
+        await k.tap("modal.confirm")
+        #expect(k.services.submitted.count == 2)
+        let order = try #require(k.services.submitted.last)
+        #expect(order.action == .vitaleOrder)
+        #expect(order.after == declaration.id)
+        #expect(order.id != declaration.id)
+        #expect(k.text.contains("Nouvelle carte Vitale commandée pour Jean DUPONT."))
+        #expect(k.text.contains("photo d’identité"))
+    }
+
+    @Test func aBrokenCardNeedsNoCommitment() async throws {
+        let k = try FlowKiosk()
+        try await open(k)
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.dysfonctionnement")
+        #expect(!k.ids.contains("vitale.commit"))
+        #expect(k.screen.body.enabledButton("vitale.declare") == true)
+    }
+
+    @Test func aRetryAfterTheCentralStoreWasAwaySendsTheSameRequest() async throws {
+        let k = try FlowKiosk()
+        try await open(k)
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.vol")
+        await k.tap("vitale.commit")
+        await k.tap("vitale.declare")
+        k.services.submitMode = .fail
+        await k.tap("modal.confirm")
+        #expect(k.text.contains("momentanément indisponible"))
+        k.services.submitMode = .apply
+        await k.tap("vitale.retry")
+        let sent = k.services.submitted
+        #expect(sent.count == 2)
+        #expect(sent[0].id == sent[1].id)
+        #expect(k.text.contains("Déclaration enregistrée"))
+    }
+
+    @Test func aQueuedDeclarationStillOffersTheOrderChainedAfterIt() async throws {
+        let k = try FlowKiosk()
+        try await open(k)
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.perte")
+        await k.tap("vitale.commit")
+        await k.tap("vitale.declare")
+        k.services.submitMode = .queue
+        await k.tap("modal.confirm")
+        #expect(k.text.contains("sera transmise dès que possible"))
+        await k.tap("vitale.order")
+        await k.tap("modal.confirm")
+        #expect(k.services.submitted.last?.after == k.services.submitted.first?.id)
+    }
+
+    @Test func aReceiptIsPrintedOnce() async throws {
+        let k = try FlowKiosk()
+        let printer = FakeKioskPrinter()
+        k.c.printer = printer
+        try await open(k)
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.dysfonctionnement")
+        await k.tap("vitale.declare")
+        await k.tap("modal.confirm")
+        await k.tap("vitale.print")
+        #expect(k.text.contains("Récépissé imprimé"))
+        await k.tap("vitale.print")
+        #expect(k.text.contains("déjà été imprimé"))
+        #expect(printer.jobs.count == 1)
+    }
+}
+
+extension Node {
+    /// Whether the button `id` in this tree is enabled (nil: no such button).
+    func enabledButton(_ id: String) -> Bool? {
+        switch self {
+        case .stack(let s): return s.children.lazy.compactMap { $0.enabledButton(id) }.first
+        case .button(let b) where b.id == id: return b.enabled
+        default: return nil
+        }
+    }
+}
