@@ -177,6 +177,22 @@ targets += [
 ]
 kioskExecutableDependencies += ["Printing"]
 
+// MARK: - Runtime: the real parts wired into the kiosk (central services, PC/SC card source, CUPS printer, live smoke).
+products += [.library(name: "KioskRuntime", targets: ["KioskRuntime"])]
+let runtimeCrypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let runtimeLogging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+targets += [
+    .target(name: "KioskRuntime", dependencies: [
+        "Domain", "KioskApp", "KioskUI", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
+        "VirtualCard", "Printing", "KioskConfig", "ServiceSupport", runtimeCrypto, runtimeLogging,
+    ]),
+    .testTarget(name: "KioskRuntimeTests", dependencies: [
+        "KioskRuntime", "KioskApp", "KioskUI", "Domain", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
+        "VirtualCard", "Printing", "PrintingTesting", "Central", "CentralTesting", "KioskConfig", runtimeCrypto,
+    ]),
+]
+kioskExecutableDependencies += ["KioskRuntime"]
+
 // MARK: - Executables
 targets += [
     .executableTarget(name: "bms-kiosk", dependencies: kioskExecutableDependencies),

@@ -9,8 +9,13 @@ public enum ScenarioStep: Equatable, Sendable {
     /// that does not depend on how many rows the screen holds.
     case tapUntil(String, text: String)
     case type(String)
+    /// Types the code of the last SMS the scenario's gateway received.
+    case typeSMSCode
     case cardInsert(String)
     case cardRemove
+    /// Waits until the reader sees the card leave on its own (a card that
+    /// pulls itself out mid-write, in live runs).
+    case cardGone
     /// A card in the slot, not read yet (the wait screen).
     case cardReading
     case advance(seconds: Double)
@@ -90,6 +95,7 @@ public struct Scenario: Sendable {
             if t.count == 4, t[2] == "until" { return .tapUntil(t[1], text: t[3]) }
             return .tap(try rest(1))
         case "type":
+            if t.count == 2, t[1].lowercased() == "sms" { return .typeSMSCode }
             let digits = try rest(1).replacingOccurrences(of: " ", with: "")
             guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw StepError(message: "type takes digits for the keypad, found \(digits)") }
             return .type(digits)
@@ -98,7 +104,8 @@ public struct Scenario: Sendable {
             case "insert": return .cardInsert(try rest(2))
             case "remove": return .cardRemove
             case "reading": return .cardReading
-            default: throw StepError(message: "card insert FILE | card reading | card remove")
+            case "gone": return .cardGone
+            default: throw StepError(message: "card insert FILE | card reading | card remove | card gone")
             }
         case "advance":
             let v = try rest(1)
@@ -149,9 +156,63 @@ public struct Scenario: Sendable {
     }
 }
 
+/// The card side of a scenario: puts a card in and takes it out, and hands
+/// over the events the kiosk would get. `FakeScenarioCards` answers from
+/// card files at once; the live driver (KioskRuntime) inserts a virtual
+/// card into pcscd and waits, bounded, until the real reader has read it.
+@MainActor
+public protocol ScenarioCardDriver: AnyObject {
+    /// The events of the insertion, in order, once the card is read.
+    func insert(file: String) async throws -> [CardEvent]
+    /// The events of the removal.
+    func remove() async throws -> [CardEvent]
+    /// Waits (bounded) for the card to leave on its own; its events.
+    func waitGone() async throws -> [CardEvent]
+    /// Events that arrived on their own since the last call.
+    func takeArrived() -> [CardEvent]
+    /// Ends the scenario: cards out, streams closed.
+    func finish() async
+}
+
+/// Card files through `FakeCardSource`: events at once.
+@MainActor
+public final class FakeScenarioCards: ScenarioCardDriver {
+    public let source = FakeCardSource()
+    public init() {}
+    public func insert(file: String) async throws -> [CardEvent] { try source.insert(file: file) }
+    public func remove() async throws -> [CardEvent] { source.remove() }
+    public func waitGone() async throws -> [CardEvent] { source.remove() }
+    public func takeArrived() -> [CardEvent] { [] }
+    public func finish() async {}
+}
+
+/// What one scenario's kiosk talks to: fakes by default; the real central
+/// store, reader, printer and SMS gateway in live runs (KioskRuntime).
+@MainActor
+public struct SmokeKit {
+    public var services: any KioskServices
+    public var cards: any ScenarioCardDriver
+    public var printer: (any KioskPrinter)?
+    public var rightsWriter: (any CardRightsWriter)?
+    /// The code of the last SMS sent to the assuré (live runs: read at the gateway).
+    public var smsCode: (@MainActor () async throws -> String)?
+
+    public init(services: any KioskServices, cards: any ScenarioCardDriver, printer: (any KioskPrinter)? = nil,
+                rightsWriter: (any CardRightsWriter)? = nil, smsCode: (@MainActor () async throws -> String)? = nil) {
+        self.services = services; self.cards = cards; self.printer = printer; self.rightsWriter = rightsWriter; self.smsCode = smsCode
+    }
+
+    /// What smoke runs used before live runs: in-memory services, card files.
+    public static func fake() -> SmokeKit {
+        let services = FakeKioskServices()
+        return SmokeKit(services: services, cards: FakeScenarioCards(), printer: FakeKioskPrinter(), rightsWriter: FakeCardRightsWriter(),
+                        smsCode: { try services.lastSMSCode().orThrow("type sms: no provisional code was sent") })
+    }
+}
+
 /// Runs scenarios headless: software renderer at a fixed size, a test clock,
-/// no animation, fake card source and services. Every step that fails is
-/// reported with its file and line.
+/// no animation, fake card source and services unless `makeKit` gives
+/// others. Every step that fails is reported with its file and line.
 @MainActor
 public final class SmokeRunner {
     public struct Options: Sendable {
@@ -175,6 +236,8 @@ public final class SmokeRunner {
     public let options: Options
     public private(set) var failures: [Failure] = []
     public var log: (String) -> Void = { print($0) }
+    /// The services and cards of each scenario (fakes unless replaced).
+    public var makeKit: @MainActor (Scenario) async throws -> SmokeKit = { _ in SmokeKit.fake() }
     private let fonts: FontLibrary
     private let catalogs: [String: Catalog]
     /// Names and NIRs of the cards inserted so far: failure messages quote
@@ -191,14 +254,25 @@ public final class SmokeRunner {
 
     /// A fresh kiosk for one scenario, as the smoke mode builds it.
     public func makeHost(speechDirectory: URL?) throws -> (KioskHost, TestClock, FakeCardSource) {
+        let kit = SmokeKit.fake()
+        let (host, clock) = try makeHost(speechDirectory: speechDirectory, kit: kit)
+        return (host, clock, (kit.cards as! FakeScenarioCards).source)
+    }
+
+    /// A fresh kiosk for one scenario over `kit`.
+    public func makeHost(speechDirectory: URL?, kit: SmokeKit) throws -> (KioskHost, TestClock) {
         let clock = TestClock(day: CivilDate(year: 2026, month: 11, day: 23)!)
         let settings = KioskController.Settings(language: options.language, contrast: options.contrast, fontScale: options.fontScale)
-        let controller = KioskController(clock: clock, services: FakeKioskServices(), catalogs: catalogs, settings: settings)
+        let controller = KioskController(clock: clock, services: kit.services, catalogs: catalogs, settings: settings)
+        if let p = kit.printer { controller.printer = p }
+        if let w = kit.rightsWriter { controller.rightsWriter = w }
+        // The fake central store decides on the scenario's clock, as the real one on its own.
+        (kit.services as? FakeKioskServices)?.use(clock: clock)
         let renderer = try SDLRenderer(mode: .headless(options.size), fonts: fonts, assetsDirectory: options.assets)
         let out: SpeechOutput? = speechDirectory.flatMap { try? EspeakSpeech(outputDirectory: $0) }
         let speech = SpeechController(output: out, language: options.language)
         let metrics = ScreenMetrics(size: options.size, physicalWidthMM: options.physicalWidthMM)
-        return (KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speech), clock, FakeCardSource())
+        return (KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speech), clock)
     }
 
     /// Runs one scenario; returns true when every expectation held.
@@ -206,15 +280,24 @@ public final class SmokeRunner {
     public func run(_ scenario: Scenario) async -> Bool {
         let before = failures.count
         let speechDir = options.outputDirectory.appendingPathComponent("speech").appendingPathComponent(scenario.name)
-        let host: KioskHost, clock: TestClock, cards: FakeCardSource
-        do { (host, clock, cards) = try makeHost(speechDirectory: speechDir) } catch {
+        let host: KioskHost, clock: TestClock, kit: SmokeKit
+        do {
+            kit = try await makeKit(scenario)
+            (host, clock) = try makeHost(speechDirectory: speechDir, kit: kit)
+        } catch {
             failures.append(Failure(scenario: scenario.name, line: 0, message: "cannot start: \(error)"))
             return false
         }
+        let cards = kit.cards
+        defer { smsCode = nil }
+        smsCode = kit.smsCode
         host.renderIfNeeded(force: true)
         for (line, step) in scenario.steps {
             do {
+                // A card that left on its own (live runs) is news before the next step.
+                for e in cards.takeArrived() { host.controller.handle(card: e) }
                 try await execute(step, host: host, clock: clock, cards: cards, scenario: scenario)
+                await host.controller.settle()
                 host.renderIfNeeded()
             } catch {
                 let message = redact("\(error)")
@@ -225,6 +308,8 @@ public final class SmokeRunner {
             }
         }
         (host.speech.output as? EspeakSpeech)?.waitUntilDone()
+        await host.controller.settle()
+        await cards.finish()
         let ok = failures.count == before
         log("\(ok ? "ok  " : "FAIL") \(scenario.name) (\(scenario.steps.count) steps)")
         return ok
@@ -257,7 +342,10 @@ public final class SmokeRunner {
         return candidates.first { fm.fileExists(atPath: $0.path) }?.path ?? path
     }
 
-    func execute(_ step: ScenarioStep, host: KioskHost, clock: TestClock, cards: FakeCardSource, scenario: Scenario) async throws {
+    /// The current scenario's SMS reader.
+    private var smsCode: (@MainActor () async throws -> String)?
+
+    func execute(_ step: ScenarioStep, host: KioskHost, clock: TestClock, cards: any ScenarioCardDriver, scenario: Scenario) async throws {
         let c = host.controller
         // Deterministic: an utterance finishes before the next step (so
         // "Écouter" never finds the previous one still speaking).
@@ -285,6 +373,10 @@ public final class SmokeRunner {
                 try await execute(.tap(label), host: host, clock: clock, cards: cards, scenario: scenario)
                 taps += 1
             }
+        case .typeSMSCode:
+            guard let read = smsCode else { throw StepFailure(description: "type sms: this run has no SMS gateway (live runs only)") }
+            let code = try await read()
+            try await execute(.type(code), host: host, clock: clock, cards: cards, scenario: scenario)
         case .type(let digits):
             for d in digits {
                 let l = current()
@@ -292,14 +384,16 @@ public final class SmokeRunner {
                 await host.tap(at: key.frame.center)
             }
         case .cardInsert(let file):
-            let events = try cards.insert(file: resolve(file, scenario: scenario))
+            let events = try await cards.insert(file: resolve(file, scenario: scenario))
             for case .read(let id, _) in events { remember(id) }
             for e in events {
                 c.handle(card: e)
                 host.renderIfNeeded()
             }
         case .cardRemove:
-            for e in cards.remove() { c.handle(card: e) }
+            for e in try await cards.remove() { c.handle(card: e) }
+        case .cardGone:
+            for e in try await cards.waitGone() { c.handle(card: e) }
         case .cardReading:
             c.handle(card: .inserted)
         case .advance(let seconds):
@@ -374,7 +468,8 @@ public final class SmokeRunner {
                 guard let v = Double(value), (1...1.5).contains(v) else { throw StepFailure(description: "scale is 1 to 1.5") }
                 c.settings.fontScale = v
             case "speech": c.settings.autoSpeech = value == "on"
-            default: throw StepFailure(description: "set lang|contrast|scale|speech")
+            case "printer", "cardwriter", "sms", "central", "submit": try setFake(key, value, c)
+            default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit")
             }
             c.changed()
         case .gallery:

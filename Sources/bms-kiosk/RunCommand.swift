@@ -1,9 +1,13 @@
 import ArgumentParser
+import CentralAPI
 import Domain
 import Foundation
 import KioskApp
 import KioskConfig
+import KioskRuntime
 import KioskUI
+import Logging
+import ServiceSupport
 
 /// `bms-kiosk run`: the kiosk itself, full screen, windowed for development,
 /// or headless.
@@ -11,9 +15,13 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the kiosk UI (window, --fullscreen, or --headless).",
         discussion: """
-        Development keys: F2 inserts the demo card (--card), F3 removes it, F4 opens the widget gallery, \
-        digits and Return type on the code keypad, Escape quits (not in full screen).
-        Card events come from the fake card source here; the real PC/SC reader is wired by the flows work.
+        With --config DIR: the real kiosk. Cards from the PC/SC reader the configuration names, codes, \
+        foyers and requests from its central store (outbox in the state directory), documents to its CUPS \
+        queue. READY=1 for systemd once the first frame is drawn; watchdog pings only while the UI loop turns. \
+        An invalid configuration shows the out-of-service screen (read again every 30 s), never a crash.
+        Without --config, or with --dev: card files instead of a reader (F2 inserts --card, F3 removes it); \
+        without --config the services are in-memory fakes (code 1234).
+        Keys: F4 opens the widget gallery, digits and Return type on the code keypad, Escape quits (not in full screen).
         """)
 
     @Flag(help: "Full screen on the kiosk's display.") var fullscreen = false
@@ -25,15 +33,33 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Speak each new screen.") var speech = false
     @Option(help: "A configuration folder (kiosk.yaml…): screen, languages, services, speech and session rules come from it.")
     var config: String?
+    @Option(help: "Where the kiosk's database goes (default: $STATE_DIRECTORY, else .run/).")
+    var state: String?
+    @Option(help: "A kiosk key file (bms-central kiosk add) instead of the configuration's (the demo registers a fresh one).")
+    var centralKey: String?
+    @Flag(help: "Development: card files with F2/F3 instead of the PC/SC reader.")
+    var dev = false
 
     func run() async throws {
         guard let s = Size(parsing: size) else { throw ValidationError("--size must look like 1280x800") }
         var options = KioskMain.Options(size: s, fullscreen: fullscreen, headless: headless,
                                         physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: s),
                                         lang: lang, card: card, speech: speech)
+        let service = ServiceRuntime.bootstrap(label: "bms-kiosk", level: .info)
+        options.service = service
+        defer { service.stopping() }
         guard let dir = config else {
+            options.devKeys = true
             _ = try await KioskMain.run(options)
             return
+        }
+        let stateDirectory = URL(fileURLWithPath: state ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?
+            .split(separator: ":").first.map(String.init) ?? ".run")
+        var credentials: KioskCredentials?
+        if let key = centralKey {
+            do { credentials = try KioskKeyFile.load(from: URL(fileURLWithPath: key)) } catch {
+                throw ValidationError("--central-key \(key): not a kiosk key file (\(error))")
+            }
         }
         // A bad configuration never stops the kiosk: it shows the
         // out-of-service screen and reads the folder again every 30 s.
@@ -51,6 +77,24 @@ struct Run: AsyncParsableCommand {
                 options.speech = c.speech.enabled
                 options.wordsPerMinute = c.speech.wordsPerMinute
                 options.session = c.rules.session
+                options.devKeys = dev
+                // Back from out of service: this run serves.
+                options.outOfService = nil
+                options.recheck = nil
+                let parts: KioskRuntimeParts
+                do { parts = try KioskRuntimeParts(configuration: c, stateDirectory: stateDirectory, credentials: credentials) } catch {
+                    // Cannot serve (state directory, database): out of service, said plainly, retried.
+                    service.logger.error("kiosk runtime cannot start", metadata: ["error": "\(error)"])
+                    options.outOfService = "Démarrage impossible : \(error)"
+                    options.recheck = { true }
+                    guard try await KioskMain.run(options) else { return }
+                    options.outOfService = nil
+                    options.recheck = nil
+                    continue
+                }
+                await parts.start()
+                defer { parts.stop() }
+                options.runtime = parts
                 _ = try await KioskMain.run(options)
                 return
             case .outOfService(let errors):
@@ -84,6 +128,12 @@ enum KioskMain {
         /// Out of service with this reason, until `recheck` says otherwise.
         var outOfService: String? = nil
         var recheck: (@MainActor () -> Bool)? = nil
+        /// The real parts; nil: in-memory fakes (development without a configuration).
+        var runtime: KioskRuntimeParts? = nil
+        /// Card files with F2/F3 instead of the reader.
+        var devKeys = false
+        /// READY=1, watchdog, logs.
+        var service: ServiceRuntime? = nil
     }
 
     /// Runs until quit; true when it stopped because an out-of-service
@@ -104,21 +154,41 @@ enum KioskMain {
         // Full screen may give another size than asked: keep the millimetres right.
         let mmPerPixel = o.physicalWidthMM / Double(o.size.width)
         let metrics = ScreenMetrics(size: renderer.size, physicalWidthMM: mmPerPixel * Double(renderer.size.width))
-        let services = o.services.map { FakeKioskServices(offered: $0) } ?? FakeKioskServices()
+        let services: any KioskServices = o.runtime?.services ?? o.services.map { FakeKioskServices(offered: $0) } ?? FakeKioskServices()
         let controller = KioskController(clock: SystemClock(), services: services, catalogs: catalogs,
                                          settings: .init(language: o.lang, autoSpeech: o.speech), sessionParameters: o.session)
         controller.animates = true
+        if let parts = o.runtime {
+            controller.printer = parts.printer
+            if !o.devKeys { controller.rightsWriter = parts.cards }
+        }
         let speaker = SpeechController(output: try? EspeakSpeech(wordsPerMinute: o.wordsPerMinute), enabled: o.speech, language: o.lang)
         let host = KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speaker)
-        let loop = KioskRunLoop(host: host, cards: FakeCardSource())
+        let cards: any CardEventSource = o.devKeys || o.runtime == nil ? FakeCardSource() : o.runtime!.cards
+        let loop = KioskRunLoop(host: host, cards: cards)
         loop.demoCardPath = o.card
         loop.allowEscape = !o.fullscreen
+        // The watchdog needs a turn of the loop well within its interval,
+        // even on an idle attract screen.
+        if let pinger = o.service?.pinger {
+            let half = pinger.interval.components.seconds * 1000 / 2
+            loop.maxSleepMS = Int32(clamping: max(100, min(5_000, half)))
+        }
+        // The loop calls `until` once per turn, after the first frame: READY=1
+        // then, and a heartbeat on every turn.
+        var announced = false
+        let service = o.service
+        func turn(_ status: String) {
+            if !announced { announced = true; service?.ready(status: status) }
+            service?.heartbeat()
+        }
         if let reason = o.outOfService, let recheck = o.recheck {
             controller.outOfService = reason
-            loop.maxSleepMS = 30_000
+            loop.maxSleepMS = min(loop.maxSleepMS ?? 30_000, 30_000)
             var last = monotonicNanos()
             var recovered = false
             await loop.run(until: {
+                turn("out of service")
                 // Re-read at most every 30 s, whatever woke the loop.
                 guard monotonicNanos() - last >= 30_000_000_000 else { return false }
                 last = monotonicNanos()
@@ -127,7 +197,7 @@ enum KioskMain {
             })
             return recovered
         }
-        await loop.run()
+        await loop.run(until: { turn("attract screen"); return false })
         return false
     }
 }

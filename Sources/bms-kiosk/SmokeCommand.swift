@@ -1,13 +1,24 @@
 import ArgumentParser
+import CardReader
+import CentralAPI
 import Foundation
 import KioskApp
+import KioskConfig
+import KioskRuntime
 import KioskUI
+import Printing
 
 /// `bms-kiosk smoke`: scenarios headless, screenshots, exit 1 on any failure.
 struct Smoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run UI scenarios headless (software renderer, virtual clock) and keep screenshots.",
-        discussion: "Step syntax: docs/scenarios.md.")
+        discussion: """
+        Step syntax: docs/scenarios.md. With --live the scenarios run against the real stack: a running \
+        bms-central (--central, --key), pcscd with vpcd's reader (`card insert FILE` puts a virtual card, a \
+        CardSpec file, into vpcd on --vpcd-port and waits until the kiosk has read it), CUPS (--queue) and \
+        the SMS of a development gateway log (--sms-log) for `type sms`. --config DIR takes the central \
+        store, key, trusted keys and queue from a kiosk configuration. See docs/runtime.md.
+        """)
 
     @Argument(help: "Scenario files (.scenario).") var scenarios: [String]
     @Option(help: "Where screenshots, diffs and speech files go.") var out: String
@@ -16,6 +27,15 @@ struct Smoke: AsyncParsableCommand {
     @Option(help: "Language at start.") var lang = "fr"
     @Option(help: "normal or high.") var contrast = "normal"
     @Option(help: "Text scale, 1 to 1.5.") var scale = 1.0
+    @Flag(help: "Against the real central store, pcscd + vpcd, CUPS (see the discussion).") var live = false
+    @Option(help: "Live: a kiosk configuration folder (central store, key, trusted keys, printer queue).") var config: String?
+    @Option(help: "Live: the central store's URL.") var central: String?
+    @Option(help: "Live: the kiosk key file (bms-central kiosk add).") var key: String?
+    @Option(help: "Live: a trust file (JSON, as Assets/demo/demo-trust.json); repeatable.") var trust: [String] = []
+    @Option(help: "Live: the vpcd port of the reader pcscd serves.") var vpcdPort: UInt16 = 35963
+    @Option(help: "Live: the CUPS queue for documents.") var queue: String?
+    @Option(help: "Live: the development SMS log of bms-central (--sms log:FILE), for `type sms`.") var smsLog: String?
+    @Option(help: "Live: where each scenario's kiosk database goes.") var state = ".run/smoke"
 
     func validate() throws {
         guard Size(parsing: size) != nil else { throw ValidationError("--size must look like 1280x800") }
@@ -24,16 +44,48 @@ struct Smoke: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let setup = live ? try liveSetup() : nil
         let ok = try await SmokeMain.run(scenarios: scenarios, out: out, size: Size(parsing: size)!, diagonal: diagonal, lang: lang,
-                                         contrast: contrast == "high" ? .high : .normal, scale: scale)
+                                         contrast: contrast == "high" ? .high : .normal, scale: scale, live: setup)
         if !ok { throw ExitCode(1) }
+    }
+
+    func liveSetup() throws -> LiveSmokeSetup {
+        var url = central.flatMap(URL.init(string:))
+        var credentials = try key.map { try KioskKeyFile.load(from: URL(fileURLWithPath: $0)) }
+        var trustStore = try TrustStore.load(paths: trust)
+        var queueName = queue
+        if let dir = config {
+            switch ConfigurationState.load(directory: URL(fileURLWithPath: dir)) {
+            case .outOfService:
+                throw ValidationError("--config \(dir) is not valid: bms-kiosk config check \(dir)")
+            case .ready(let c):
+                url = url ?? c.central.url
+                credentials = credentials ?? KioskCredentials(kioskID: c.central.keyFileKioskID ?? c.terminal.id, privateKey: c.central.privateKey)
+                for k in c.trust.issuers { if let id = TrustStore.KeyID(k.id) { trustStore.issuers[id] = k.publicKey } }
+                for k in c.trust.central { if let id = TrustStore.KeyID(k.id) { trustStore.central[id] = k.publicKey } }
+                queueName = queueName ?? c.printer.queue
+            }
+        }
+        guard let url else { throw ValidationError("--live needs --central URL (or --config DIR)") }
+        guard let credentials else { throw ValidationError("--live needs --key FILE (or --config DIR)") }
+        var setup = LiveSmokeSetup(centralURL: url, credentials: credentials, trust: trustStore, vpcdPort: vpcdPort,
+                                   stateDirectory: URL(fileURLWithPath: state))
+        setup.printQueue = queueName.map { CUPSPrinter(queue: $0) }
+        if let log = smsLog {
+            setup.smsCode = {
+                guard let code = SMSCode.fromLogFile(log) else { throw ValidationError("no provisional code in \(log)") }
+                return code
+            }
+        }
+        return setup
     }
 }
 
 @MainActor
 enum SmokeMain {
     static func run(scenarios: [String], out: String, size: Size, diagonal: Double, lang: String, contrast: Theme.Contrast,
-                    scale: Double) async throws -> Bool {
+                    scale: Double, live: LiveSmokeSetup? = nil) async throws -> Bool {
         var options = SmokeRunner.Options(outputDirectory: URL(fileURLWithPath: out), assets: try AssetLocator.require())
         options.size = size
         options.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: size)
@@ -41,6 +93,7 @@ enum SmokeMain {
         options.contrast = contrast
         options.fontScale = scale
         let runner = try SmokeRunner(options: options)
+        if let live { runner.makeKit = { try await live.makeKit(for: $0) } }
         for path in scenarios {
             let s = try Scenario.load(path)
             await runner.run(s)

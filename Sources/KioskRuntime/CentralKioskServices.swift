@@ -1,0 +1,130 @@
+import CentralAPI
+import Domain
+import Foundation
+import KioskApp
+import KioskStore
+import Logging
+import NIOCore
+import SyncClient
+
+/// The kiosk's services over the central store: codes and foyers asked
+/// live (the central store's lock-out is the truth), confirmed requests
+/// through the outbox (durable before `submit` returns), reference data
+/// (countries, opposition list, rights keys) from the KioskStore cache,
+/// refreshed at start and periodically.
+public final class CentralKioskServices: KioskServices, @unchecked Sendable {
+    public let sync: KioskSync
+    /// Services enabled by the configuration, in menu order.
+    public let enabled: [KioskService]
+    let logger: Logger
+    private let lock = NSLock()
+    private var background: [Task<Void, Never>] = []
+
+    public init(sync: KioskSync, enabled: [KioskService], logger: Logger = Logger(label: "bms.kiosk.services")) {
+        self.sync = sync
+        self.enabled = enabled
+        self.logger = logger
+    }
+
+    public var store: KioskStore { sync.store }
+    var client: CentralClient { sync.client }
+
+    /// Refreshes the reference cache now, then every `referenceInterval`
+    /// seconds; runs the outbox relay every `syncInterval` seconds. Both
+    /// stop with `stop()`.
+    public func start(syncInterval: TimeInterval, referenceInterval: TimeInterval = 300) async {
+        let fresh = await sync.refreshReference()
+        if !fresh { logger.warning("reference data not refreshed at start: the cached copy is used") }
+        let relay = sync.relay
+        let sync = self.sync
+        let tasks = [
+            Task.detached { await relay.run(interval: syncInterval) },
+            Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(referenceInterval * 1e9))
+                    if Task.isCancelled { break }
+                    await sync.refreshReference()
+                }
+            },
+        ]
+        lock.withLock { background += tasks }
+    }
+
+    public func stop() {
+        let tasks = lock.withLock { defer { background = [] }; return background }
+        tasks.forEach { $0.cancel() }
+    }
+
+    deinit { background.forEach { $0.cancel() } }
+
+    // MARK: KioskServices
+
+    public func checkCode(_ code: String, card: CardIdentity) async throws -> CodeAttempts.Outcome {
+        let answer = try await call { try await self.client.checkCode(serial: card.serial, code: code) }
+        switch answer.outcome {
+        case .accepted: return .accepted
+        case .rejected: return answer.triesLeft > 0 ? .rejected(triesLeft: answer.triesLeft) : .locked
+        case .locked: return .locked
+        }
+    }
+
+    public func services(for card: CardIdentity) async throws -> [KioskService] { enabled }
+
+    public func foyer(card: CardIdentity) async throws -> FoyerResponse {
+        try await call { try await self.client.foyer(serial: card.serial) }
+    }
+
+    public func requestProvisionalCode(card: CardIdentity) async -> ProvisionalCodeOutcome {
+        switch await sync.requestProvisionalCode(serial: card.serial) {
+        case .answered(let r): return .answered(r)
+        case .unavailable(let m): return .unavailable(message: m)
+        }
+    }
+
+    public func submit(_ command: KioskCommand) async throws -> SubmitOutcome {
+        do {
+            switch try await sync.submit(command) {
+            case .acknowledged(let r): return .acknowledged(r)
+            case .queued(let m): return .queued(message: m)
+            }
+        } catch {
+            // The outbox could not be written: nothing was taken, say so.
+            logger.error("outbox write failed", metadata: ["error": "\(type(of: error))"])
+            throw ServiceFailure(.failed, "the request could not be recorded on the kiosk")
+        }
+    }
+
+    public func rights(card: CardIdentity) async throws -> RightsResponse {
+        try await call { try await self.client.rights(serial: card.serial) }
+    }
+
+    public func attestation(card: CardIdentity) async throws -> AttestationResponse {
+        try await call { try await self.client.attestation(serial: card.serial) }
+    }
+
+    public func ceamCountries() async -> [CEAMCountry] {
+        (try? store.reference()?.data.ceamCountries) ?? []
+    }
+
+    // MARK: errors
+
+    /// Runs a central call; its failure becomes a `ServiceFailure` of the right kind.
+    func call<T: Sendable>(_ body: @Sendable () async throws -> T) async throws(ServiceFailure) -> T {
+        do { return try await body() } catch let e as CentralClientError {
+            throw Self.failure(e)
+        } catch {
+            throw ServiceFailure(.unavailable, "\(type(of: error))")
+        }
+    }
+
+    public static func failure(_ error: CentralClientError) -> ServiceFailure {
+        switch error {
+        case .unreachable(let why): return ServiceFailure(.unavailable, "central unreachable: \(why)")
+        case .badAnswer(let why): return ServiceFailure(.unavailable, "central answer not understood: \(why)")
+        case .rejected(let status, let body):
+            if body.code == "card_refused" || body.code == "unknown_card" { return ServiceFailure(.cardRefused, body.code) }
+            if status >= 500 || status == 429 || status == 408 { return ServiceFailure(.unavailable, "\(status) \(body.code)") }
+            return ServiceFailure(.failed, "\(status) \(body.code)")
+        }
+    }
+}
