@@ -155,7 +155,7 @@ targets += [
     .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", opsLogging]),
     // Runs `bms-kiosk doctor` against a real central store and a private cupsd.
     .testTarget(name: "DoctorTests", dependencies: ["bms-kiosk", "Central", "CentralAPI", "CentralTesting", "KioskStore",
-                                                    "Printing", "PrintingTesting", "Domain", opsCrypto]),
+                                                    "Printing", "PrintingTesting", "VirtualCard", "Domain", opsCrypto]),
 ]
 // doctor: asks pcscd and the central store directly.
 kioskExecutableDependencies += ["KioskConfig", "ServiceSupport", "CPCSCLite", httpClient]

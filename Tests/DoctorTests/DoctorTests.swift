@@ -84,20 +84,21 @@ struct Terminal {
 
     /// Runs the doctor on a thread of its own: waiting for the child must not
     /// hold a thread of the small concurrency pool the test central store needs.
-    func doctor(_ extra: [String] = []) async throws -> (lines: [String: String], output: String, status: Int32) {
+    /// `pcscd`: false points PC/SC at a socket that does not exist.
+    func doctor(_ extra: [String] = [], pcscd: Bool = false) async throws -> (lines: [String: String], output: String, status: Int32) {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try doctorNow(extra) }) }.start()
+            Thread { continuation.resume(with: Result { try doctorNow(extra, pcscd: pcscd) }) }.start()
         }
     }
 
-    func doctorNow(_ extra: [String]) throws -> (lines: [String: String], output: String, status: Int32) {
+    func doctorNow(_ extra: [String], pcscd: Bool) throws -> (lines: [String: String], output: String, status: Int32) {
         let process = Process()
         process.executableURL = try #require(Self.binary, "bms-kiosk is not built next to the tests")
         process.arguments = ["doctor", "--config", config.path, "--state", state.path] + extra
         process.currentDirectoryURL = repository
         var environment = ProcessInfo.processInfo.environment
         // No pcscd for these tests, whatever runs on the machine: a socket that does not exist.
-        environment["PCSCLITE_CSOCK_NAME"] = state.appendingPathComponent("no-pcscd.comm").path
+        if !pcscd { environment["PCSCLITE_CSOCK_NAME"] = state.appendingPathComponent("no-pcscd.comm").path }
         environment["CUPS_SERVER"] = cupsSocket
         environment["STATE_DIRECTORY"] = nil
         process.environment = environment
