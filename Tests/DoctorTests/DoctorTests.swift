@@ -192,6 +192,29 @@ struct DoctorTests {
         #expect(try await terminal.doctor().lines["outbox"]?.hasPrefix("FAIL outbox: 1 command(s) waiting, the oldest for 2 h; kiosk key refused: re-enrol this kiosk") == true)
     }
 
+    @Test func deadLettersAreListedAndRequeued() async throws {
+        let (central, cups) = try await Fixtures.shared.servers()
+        let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil)
+        let store = try KioskStore(path: terminal.state.appendingPathComponent("kiosk.sqlite").path)
+        let parked = KioskCommand(serial: holderSerial, personIndex: 0, action: .vitaleOrder, confirmedAt: Date())
+        try store.enqueue(parked)
+        try store.markDeadLetter(id: parked.id, reason: "central store answered 400 bad_request: the body is not the JSON this endpoint expects")
+        let listed = try await terminal.doctor(["--dead-letters", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any]
+        let letters = json?["deadLetters"] as? [[String: Any]] ?? []
+        #expect(letters.count == 1)
+        #expect(letters.first?["id"] as? String == parked.id.uuidString.lowercased())
+        #expect(letters.first?["action"] as? String == "vitale.order")
+        #expect((letters.first?["reason"] as? String)?.contains("400 bad_request") == true)
+        #expect(!listed.output.contains(holderSerial))
+
+        let requeued = try await terminal.doctor(["--requeue", parked.id.uuidString])
+        #expect(requeued.status == 0 && requeued.output.hasPrefix("Requeued \(parked.id.uuidString.lowercased())"))
+        #expect(try store.pendingCount() == 1 && store.deadLetters().isEmpty)
+        let again = try await terminal.doctor(["--requeue", parked.id.uuidString])
+        #expect(again.status != 0 && again.output.contains("no dead letter"))
+    }
+
     @Test func printerStoppedOrMissing() async throws {
         let (central, cups) = try await Fixtures.shared.servers()
         let queue = "doctor-stop-\(UUID().uuidString.prefix(6))"
