@@ -188,7 +188,9 @@ targets += [
     ]),
     .testTarget(name: "KioskRuntimeTests", dependencies: [
         "KioskRuntime", "KioskApp", "KioskUI", "Domain", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
-        "VirtualCard", "Printing", "PrintingTesting", "Central", "CentralTesting", "KioskConfig", runtimeCrypto,
+        "VirtualCard", "Printing", "PrintingTesting", "Central", "CentralTesting", "KioskConfig", "ServiceSupport", runtimeCrypto,
+        // The run command's tests start the real executable.
+        "bms-kiosk",
     ]),
 ]
 kioskExecutableDependencies += ["KioskRuntime"]

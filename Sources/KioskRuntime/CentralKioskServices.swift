@@ -31,15 +31,21 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
 
     /// Refreshes the reference cache now, then every `referenceInterval`
     /// seconds; runs the outbox relay every `syncInterval` seconds. Both
-    /// stop with `stop()`.
-    public func start(syncInterval: TimeInterval, referenceInterval: TimeInterval = 300) async {
-        let fresh = await sync.refreshReference()
-        if !fresh { logger.warning("reference data not refreshed at start: the cached copy is used") }
-        let relay = sync.relay
+    /// stop with `stop()`. `waitForReference: false` does the first refresh
+    /// in the background too (the kiosk draws its first frame without
+    /// waiting for a central store that may be away).
+    public func start(syncInterval: TimeInterval, referenceInterval: TimeInterval = 300, waitForReference: Bool = true) async {
         let sync = self.sync
+        let logger = self.logger
+        @Sendable func first() async {
+            if !(await sync.refreshReference()) { logger.warning("reference data not refreshed at start: the cached copy is used") }
+        }
+        if waitForReference { await first() }
+        let relay = sync.relay
         let tasks = [
             Task.detached { await relay.run(interval: syncInterval) },
             Task.detached {
+                if !waitForReference { await first() }
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(referenceInterval * 1e9))
                     if Task.isCancelled { break }

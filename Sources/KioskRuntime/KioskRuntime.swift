@@ -65,7 +65,7 @@ public final class KioskRuntimeParts: @unchecked Sendable {
     /// the background; the reader.
     public func start() async {
         cards.start()
-        await services.start(syncInterval: TimeInterval(max(1, configuration.timeouts.syncIntervalSeconds)))
+        await services.start(syncInterval: TimeInterval(max(1, configuration.timeouts.syncIntervalSeconds)), waitForReference: false)
     }
 
     public func stop() {
