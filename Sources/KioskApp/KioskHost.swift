@@ -79,6 +79,7 @@ public final class KioskHost {
         let l = LayoutEngine(metrics: metrics, theme: theme, measurer: renderer.fonts).layout(controller.screen())
         // Paging moves by the rows the assuré actually saw.
         if controller.overlay == .gallery { controller.gallery.pageSizes.merge(l.listPageSizes) { $1 } }
+        controller.listPageSizes.merge(l.listPageSizes) { $1 }
         return l
     }
 

@@ -506,7 +506,8 @@ public struct LayoutEngine {
     }
 
     struct ListGeometry {
-        var rows: [(row: ListView.Row, height: Int, actionsBelow: Bool, textWidth: Int, title: WrappedText, detail: WrappedText?)]
+        var rows: [(row: ListView.Row, height: Int, actionsBelow: Bool, textWidth: Int, title: WrappedText, detail: WrappedText?,
+                    actionLines: [[Button]])]
         var height: Int
         var scrollBarWidth: Int
     }
@@ -516,7 +517,7 @@ public struct LayoutEngine {
     func listLayout(_ l: ListView, width: Int, maxHeight: Int?) -> ListGeometry {
         let bar = l.rows.count > 1 ? mm(5) : 0
         let rowWidth = width - (bar > 0 ? bar + gap : 0)
-        var rows: [(ListView.Row, Int, Bool, Int, WrappedText, WrappedText?)] = []
+        var rows: [(ListView.Row, Int, Bool, Int, WrappedText, WrappedText?, [[Button]])] = []
         var total = 0
         let visible = l.rows.dropFirst(l.firstVisible).prefix(l.visibleRows)
         let pagerHeight = target + gap
@@ -527,13 +528,35 @@ public struct LayoutEngine {
             let t = wrap(row.title, style: .button, width: textWidth)
             let d = row.detail.map { wrap($0, style: .small, width: textWidth) }
             let textH = t.height + (d?.height ?? 0)
-            let h = below ? textH + gap + target + 2 * pad : max(target + 2 * pad, textH + 2 * pad)
+            // Below the text, actions wider than the row go on several lines (large text, portrait).
+            let lines = below ? actionLines(row.actions, width: rowWidth - 2 * pad) : [row.actions]
+            let actionsH = lines.count * target + max(0, lines.count - 1) * gap
+            let h = below ? textH + gap + actionsH + 2 * pad : max(target + 2 * pad, textH + 2 * pad)
             if let maxH = maxHeight, !rows.isEmpty, total + h + gap + pagerHeight > maxH { break }
-            rows.append((row, h, below, textWidth, t, d))
+            rows.append((row, h, below, textWidth, t, d, lines))
             total += h + gap
         }
         let paged = l.firstVisible > 0 || l.firstVisible + rows.count < l.rows.count
         return ListGeometry(rows: rows, height: total + (paged ? pagerHeight : 0), scrollBarWidth: paged ? bar : 0)
+    }
+
+    /// Row actions in lines no wider than `width`, in order (at least one per line).
+    func actionLines(_ actions: [Button], width: Int) -> [[Button]] {
+        var lines: [[Button]] = []
+        var line: [Button] = []
+        var used = 0
+        for a in actions {
+            let w = naturalWidth(button: a, style: .button)
+            if !line.isEmpty, used + gap + w > width {
+                lines.append(line)
+                line = []
+                used = 0
+            }
+            used += (line.isEmpty ? 0 : gap) + w
+            line.append(a)
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     func placeList(_ l: ListView, in frame: Rect, into list: inout DisplayList) {
@@ -557,13 +580,16 @@ public struct LayoutEngine {
                 placeLines(d, in: Rect(x: rf.x + pad, y: ty + r.title.height, width: r.textWidth, height: d.height),
                            color: r.row.selected ? theme.onSelected : theme.mutedText, alignment: .leading, id: r.row.id, role: .text, into: &list)
             }
-            var ax = rf.maxX - pad
-            let ay = r.actionsBelow ? y + pad + textH + gap : y + (r.height - target) / 2
-            for a in r.row.actions.reversed() {
-                let w = min(naturalWidth(button: a, style: .button), rowWidth - 2 * pad)
-                ax -= w
-                placeButton(a, frame: Rect(x: ax, y: ay, width: w, height: target), textStyle: .button, onBar: false, into: &list)
-                ax -= gap
+            var ay = r.actionsBelow ? y + pad + textH + gap : y + (r.height - target) / 2
+            for line in r.actionLines {
+                var ax = rf.maxX - pad
+                for a in line.reversed() {
+                    let w = min(naturalWidth(button: a, style: .button), rowWidth - 2 * pad)
+                    ax -= w
+                    placeButton(a, frame: Rect(x: ax, y: ay, width: w, height: target), textStyle: .button, onBar: false, into: &list)
+                    ax -= gap
+                }
+                ay += target + gap
             }
             y += r.height + gap
         }

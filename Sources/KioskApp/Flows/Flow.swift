@@ -36,7 +36,7 @@ extension KioskController {
         case .carteVitaleLoss: VitaleLossFlow()
         case .attestation: AttestationFlow()
         case .miseAJour: UpdateFlow()
-        case .ceam: nil
+        case .ceam: CEAMFlow()
         }
     }
 }

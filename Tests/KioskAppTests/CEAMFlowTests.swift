@@ -1,0 +1,223 @@
+import CentralAPI
+import Domain
+import Foundation
+import Testing
+import KioskUI
+@testable import KioskApp
+
+/// The CEAM flow's logic over the fake services, driven by widget ids.
+@Suite @MainActor struct CEAMFlowTests {
+    static let cards = assets.appendingPathComponent("demo/cards")
+    static func card(_ name: String) -> String { cards.appendingPathComponent(name).path }
+
+    /// Signed in, on the list of beneficiaries.
+    func onList(_ file: String = demoCard, printer: FakeKioskPrinter = FakeKioskPrinter()) async throws -> FlowKiosk {
+        let k = try FlowKiosk()
+        k.c.printer = printer
+        try await k.signIn(file)
+        await k.tap("service.ceam")
+        #expect(k.screenID == "flow.ceam")
+        await k.tap("ceam.continue")
+        #expect(k.screenID == "flow.ceam.list")
+        return k
+    }
+
+    var flow: (FlowKiosk) -> CEAMFlow? { { $0.c.flow as? CEAMFlow } }
+
+    func rowActions(_ k: FlowKiosk, _ person: Int) -> Set<String> {
+        k.ids.filter { $0.hasPrefix("ceam.\(person).") }
+    }
+
+    @Test func eachRowOffersOnlyTheActionsAllowedToday() async throws {
+        let k = try await onList(Self.card("ceam-famille.json"))
+        #expect(rowActions(k, 0) == ["ceam.0.declareLossOrTheft", "ceam.0.viewPrint"])
+        #expect(rowActions(k, 1) == ["ceam.1.order"])
+        #expect(rowActions(k, 2).isEmpty)
+        #expect(rowActions(k, 3).isEmpty)
+        #expect(k.text.contains("Renouvellement possible à partir du 31 mars 2028"))
+        #expect(k.text.contains("Carte annulée et nouvelle carte déjà commandée"))
+        // An action the row does not offer opens nothing, even by id.
+        await k.tap("ceam.0.earlyRenewal")
+        await k.tap("ceam.2.order")
+        #expect(k.screen.modal == nil)
+    }
+
+    @Test func exclusionsSayWhyAndWhatToDo() async throws {
+        let npai = try await onList(Self.card("ceam-npai.json"))
+        #expect(rowActions(npai, 0) == ["ceam.0.viewPrint"])
+        #expect(rowActions(npai, 1).isEmpty)
+        #expect(npai.text.contains("mettez-la à jour auprès de votre caisse"))
+        let losses = try await onList(Self.card("ceam-pertes.json"))
+        #expect(rowActions(losses, 0) == ["ceam.0.viewPrint"])
+        #expect(losses.text.contains("Déjà 2 déclarations de perte ou de vol cette année : contactez votre caisse"))
+        #expect(losses.text.contains("Droits insuffisants"))
+    }
+
+    @Test func confirmingTwiceSendsOneCommandAndPrintsTheCertificateOnce() async throws {
+        let printer = FakeKioskPrinter()
+        let k = try await onList(printer: printer)
+        await k.tap("ceam.2.order")
+        #expect(k.screen.modal?.buttons.first { $0.id == "ceam.modal.confirm" }?.enabled == false)
+        await k.tap("ceam.modal.departure.yes")
+        // Two taps before the answer: the second finds the request on its way.
+        await k.c.tap("ceam.modal.confirm")
+        await k.c.tap("ceam.modal.confirm")
+        await k.c.settle()
+        #expect(k.services.submitted.count == 1)
+        #expect(k.screen.modal == nil)
+        #expect(printer.jobs.count == 1)
+        let id = try #require(k.services.submitted.first?.id)
+        #expect(printer.jobs.first?.id == "ceam-certificate-\(id.uuidString.lowercased())")
+        guard case .ceamProvisionalCertificate(let cert, let person)? = printer.jobs.first?.document else { Issue.record("not a certificate"); return }
+        #expect(cert.validUntil == CivilDate(year: 2027, month: 2, day: 23)!)
+        #expect(person.prenoms == "Léa")
+        #expect(k.text.contains("est imprimé"))
+        #expect(k.text.contains("Carte commandée le 23 novembre 2026"))
+        #expect(rowActions(k, 2).isEmpty)
+    }
+
+    @Test func aRetryAfterAnErrorSendsTheSameCommand() async throws {
+        let k = try await onList()
+        k.services.submitMode = .fail
+        await k.tap("ceam.0.order")
+        await k.tap("ceam.modal.departure.no")
+        await k.tap("ceam.modal.confirm")
+        #expect(k.screen.modal != nil)
+        #expect(k.text.contains("ne sera pas faite deux fois"))
+        // The answers stay as sent.
+        await k.tap("ceam.modal.departure.yes")
+        k.services.submitMode = .apply
+        await k.tap("ceam.modal.confirm")
+        #expect(k.screen.modal == nil)
+        let sent = k.services.submitted
+        #expect(sent.count == 2 && sent[0] == sent[1])
+        guard case .ceam(let r) = sent[1].action else { Issue.record("not CEAM"); return }
+        #expect(r.departureWithinUrgentDays == false)
+        #expect(k.text.contains("arrivera par courrier"))
+    }
+
+    @Test func aQueuedRequestBlocksEveryRowUntilSent() async throws {
+        let k = try await onList()
+        k.services.submitMode = .queue
+        await k.tap("ceam.1.order")
+        await k.tap("ceam.modal.departure.no")
+        await k.tap("ceam.modal.confirm")
+        #expect(k.screen.modal == nil)
+        #expect(k.text.contains("sera transmise dès que le service répondra"))
+        #expect(!k.ids.contains { $0.hasPrefix("ceam.") && $0.hasSuffix(".order") })
+        #expect(k.text.contains("une seule à la fois"))
+    }
+
+    @Test func aRefusalIsShownAndTheListReadAgain() async throws {
+        let k = try await onList()
+        await k.tap("ceam.0.order")
+        await k.tap("ceam.modal.departure.no")
+        // Meanwhile, the same person's order went through another kiosk.
+        _ = try await k.services.submit(KioskCommand(serial: try #require(k.c.session.identity).serial, personIndex: 0,
+                                                     action: .ceam(CEAMRequest(action: .order)), confirmedAt: Date()))
+        await k.tap("ceam.modal.confirm")
+        #expect(k.screen.modal == nil)
+        #expect(k.screen.banner?.kind == .error)
+        #expect(k.text.contains("La liste ci-dessous est à jour"))
+        #expect(rowActions(k, 0).isEmpty)
+    }
+
+    @Test func aLossNeedsKindDateInThePastAndTheSwornStatement() async throws {
+        let k = try await onList(Self.card("ceam-renouvellement.json"))
+        await k.tap("ceam.0.declareLossOrTheft")
+        #expect(k.screen.modal?.buttons.first { $0.id == "ceam.modal.next" }?.enabled == false)
+        await k.tap("ceam.modal.loss.perte")
+        await k.tap("ceam.modal.next")
+        await k.tap("ceam.modal.date.day.up")
+        #expect(flow(k)?.dialog?.lossDate == CivilDate(year: 2026, month: 11, day: 23)!)
+        await k.tap("ceam.modal.date.month.down")
+        await k.tap("ceam.modal.date.day.down")
+        #expect(flow(k)?.dialog?.lossDate == CivilDate(year: 2026, month: 10, day: 22)!)
+        await k.tap("ceam.modal.next")
+        await k.tap("ceam.modal.departure.no")
+        #expect(k.screen.modal?.buttons.first { $0.id == "ceam.modal.confirm" }?.enabled == false)
+        await k.tap("ceam.modal.confirm")
+        #expect(k.services.submitted.isEmpty)
+        await k.tap("ceam.modal.sworn")
+        await k.tap("ceam.modal.confirm")
+        guard case .ceam(let r)? = k.services.submitted.first?.action else { Issue.record("nothing sent"); return }
+        #expect(r.loss == .init(kind: .perte, date: CivilDate(year: 2026, month: 10, day: 22)!, swornStatement: true))
+        #expect(k.text.contains("Carte déclarée perdue le 22 octobre 2026"))
+    }
+
+    @Test func theDatePickerNeverGoesPastTodayNorBeforeTheCardsValidity() {
+        let today = CivilDate(year: 2026, month: 11, day: 23)!
+        #expect(CEAMFlow.move(today, "day.up", today: today) == today)
+        #expect(CEAMFlow.move(today, "year.up", today: today) == today)
+        #expect(CEAMFlow.move(today.adding(days: -40), "month.up", today: today) == today.adding(days: -40).adding(months: 1))
+        #expect(CEAMFlow.move(today, "year.down", today: today) == CivilDate(year: 2025, month: 11, day: 23)!)
+        let earliest = today.adding(years: -2)
+        #expect(CEAMFlow.move(earliest.adding(days: 3), "month.down", today: today) == earliest)
+        #expect(CEAMFlow.move(today, "nonsense", today: today) == today)
+    }
+
+    @Test func thePrinterAwayIsSaidPlainly() async throws {
+        let k = try await onList(printer: FakeKioskPrinter(available: false))
+        await k.tap("ceam.0.order")
+        await k.tap("ceam.modal.departure.yes")
+        await k.tap("ceam.modal.confirm")
+        #expect(k.text.contains("L’imprimante ne fonctionne pas"))
+        #expect(k.text.contains("Certificat provisoire valable jusqu’au 23 février 2027"))
+    }
+
+    @Test func theCentralStoreAwayShowsARetry() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn()
+        await k.tap("service.ceam")
+        k.services.foyerUnavailable = true
+        await k.tap("ceam.continue")
+        #expect(k.screenID == "flow.ceam.unavailable")
+        k.services.foyerUnavailable = false
+        await k.tap("ceam.retry")
+        #expect(k.screenID == "flow.ceam.list")
+    }
+
+    @Test func theCountriesAreListedOnRequest() async throws {
+        let k = try FlowKiosk(language: "en")
+        try await k.signIn()
+        await k.tap("service.ceam")
+        await k.tap("ceam.countries")
+        #expect(k.screenID == "flow.ceam.countries")
+        guard case .stack(let st) = k.screen.body, let list = st.children.compactMap({ n -> ListView? in
+            if case .list(let l) = n { return l } else { return nil }
+        }).first else { Issue.record("no list"); return }
+        #expect(list.rows.count == 31)
+        #expect(list.rows.first?.title == "Austria")
+        #expect(list.rows.contains { $0.title == "Switzerland" } && list.rows.contains { $0.title == "United Kingdom" })
+        await k.tap("footer.back")
+        #expect(k.screenID == "flow.ceam")
+    }
+
+    @Test func aCardPulledInsideTheModalWipesTheFlow() async throws {
+        let k = try await onList()
+        await k.tap("ceam.1.order")
+        await k.tap("ceam.modal.departure.yes")
+        k.removeCard()
+        #expect(k.c.flow == nil)
+        #expect(k.screenID == "attract")
+        #expect(!k.text.contains("Claire"))
+        #expect(k.services.submitted.isEmpty)
+        // The next session starts from the explanation, with nothing of the last.
+        try await k.signIn()
+        await k.tap("service.ceam")
+        #expect(k.screenID == "flow.ceam")
+        #expect(flow(k)?.foyer == nil && flow(k)?.dialog == nil)
+    }
+
+    @Test func aCardPulledWhileTheRequestIsOnItsWayLeavesNothingOnScreen() async throws {
+        let k = try await onList()
+        await k.tap("ceam.1.order")
+        await k.tap("ceam.modal.departure.yes")
+        await k.c.tap("ceam.modal.confirm")
+        k.removeCard()
+        await k.c.settle()
+        #expect(k.c.flow == nil)
+        #expect(k.screenID == "attract")
+        #expect(!k.text.contains("Claire"))
+    }
+}
