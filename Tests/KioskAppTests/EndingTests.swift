@@ -1,6 +1,7 @@
 import CentralAPI
 import Domain
 import Foundation
+import KioskUI
 import Testing
 @testable import KioskApp
 
@@ -54,5 +55,55 @@ import Testing
         #expect(k.screenID == "ended")
         #expect(k.c.flow == nil)
         #expect(!k.text.contains("DUPONT"))
+    }
+}
+
+/// The screens scenarios do not stop on (waits, rare answers), drawn in
+/// every language, contrast and text size at three screen sizes: nothing
+/// cut, nothing missing.
+@Suite @MainActor struct FlowStepLayoutTests {
+    @Test(arguments: [Size(width: 1280, height: 800), Size(width: 800, height: 1280), Size(width: 1920, height: 1080)])
+    func everyStepLaysOut(_ size: Size) async throws {
+        let until = Date(timeIntervalSince1970: 1_795_000_000)
+        let sms: [ProvisionalCodeFlow.Step] = [.loading, .confirm(masked: "06 •• •• •• 12"), .sending, .sent(masked: nil, validUntil: nil),
+                                               .sent(masked: "06 •• •• •• 12", validUntil: until), .noMobile, .tooMany(nextAllowedAt: nil),
+                                               .tooMany(nextAllowedAt: until), .smsFailed, .unavailable]
+        let update: [UpdateFlow.Step] = [.notAvailable, .intro, .fetching, .writing, .updated, .pulled, .otherCard, .failed, .unavailable]
+        for lang in ["fr", "en"] {
+            for contrast in Theme.Contrast.allCases {
+                for scale in [1.0, 1.5] {
+                    let runner = try makeRunner("steps") { o in
+                        o.language = lang; o.contrast = contrast; o.fontScale = scale; o.size = size
+                        o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
+                    }
+                    let (h, _, _) = try runner.makeHost(speechDirectory: nil)
+                    for e in try CardFile.load(demoCard).insertionEvents() { h.controller.handle(card: e) }
+                    for d in "1234" { await h.controller.tap("keypad.\(d)") }
+                    await h.controller.tap("keypad.ok")
+                    func check(_ what: String) {
+                        h.renderIfNeeded(force: true)
+                        let l = h.list!
+                        #expect(l.problems == [], "\(size) \(lang) \(contrast) ×\(scale) \(what): \(l.problems)")
+                        #expect(!l.visibleText.contains("⟦"), "\(lang) \(what): \(l.visibleText)")
+                    }
+                    await h.controller.tap("service.provisionalCode")
+                    let smsFlow = try #require(h.controller.flow as? ProvisionalCodeFlow)
+                    for s in sms { smsFlow.step = s; h.controller.changed(); check("sms \(s)") }
+                    await h.controller.tap("footer.back")
+                    await h.controller.tap("service.miseAJour")
+                    let updateFlow = try #require(h.controller.flow as? UpdateFlow)
+                    for s in update { updateFlow.step = s; h.controller.changed(); check("update \(s)") }
+                    await h.controller.tap("footer.back")
+                    await h.controller.tap("service.attestation")
+                    await h.controller.settle()
+                    let attestation = try #require(h.controller.flow as? AttestationFlow)
+                    for s: AttestationFlow.Step in [.loading, .printing, .done(printed: true, unavailable: false),
+                                                    .done(printed: false, unavailable: true), .done(printed: false, unavailable: false), .unavailable] {
+                        attestation.step = s; h.controller.changed(); check("attestation \(s)")
+                    }
+                    await h.controller.settle()
+                }
+            }
+        }
     }
 }

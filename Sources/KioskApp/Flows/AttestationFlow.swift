@@ -17,7 +17,8 @@ final class AttestationFlow: Flow {
     }
 
     let service = KioskService.attestation
-    private(set) var step = Step.loading
+    /// Settable in this module: tests draw every step.
+    var step = Step.loading
     private(set) var attestation: AttestationResponse?
     /// One job id per person and session: a double tap never prints twice.
     private let batch = UUID()
@@ -40,8 +41,10 @@ final class AttestationFlow: Flow {
 
     func tap(_ id: String, _ c: KioskController) async -> Bool {
         switch id {
-        case "attestation.persons.previous": firstRow = max(0, firstRow - 1); return true
-        case "attestation.persons.next": firstRow = min(max(0, (attestation?.entries.count ?? 1)), firstRow + 1); return true
+        case "attestation.persons.previous": firstRow = max(0, firstRow - max(1, c.listPageSizes["attestation.persons"] ?? 1)); return true
+        case "attestation.persons.next":
+            firstRow = min(max(0, (attestation?.entries.count ?? 1) - 1), firstRow + max(1, c.listPageSizes["attestation.persons"] ?? 1))
+            return true
         case "attestation.retry":
             if step == .unavailable { load(c) }
             return true

@@ -21,7 +21,8 @@ final class ProvisionalCodeFlow: Flow {
     }
 
     let service = KioskService.provisionalCode
-    private(set) var step = Step.loading
+    /// Settable in this module: tests draw every step.
+    var step = Step.loading
     /// Digits of the new code typed after the SMS (never shown: dots).
     private(set) var typed = ""
     private(set) var codeError: String?

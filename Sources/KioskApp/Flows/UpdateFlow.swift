@@ -27,7 +27,8 @@ final class UpdateFlow: Flow {
     }
 
     let service = KioskService.miseAJour
-    private(set) var step = Step.intro
+    /// Settable in this module: tests draw every step.
+    var step = Step.intro
 
     var isWaiting: Bool { step == .fetching || step == .writing }
 

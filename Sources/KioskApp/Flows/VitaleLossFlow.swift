@@ -69,8 +69,11 @@ final class VitaleLossFlow: Flow {
             return true
         }
         switch id {
-        case "vitale.persons.previous": firstRow = max(0, firstRow - 1); return true
-        case "vitale.persons.next": firstRow = min(max(0, (foyer?.persons.count ?? 1) - 1), firstRow + 1); return true
+        // A page is what the last frame showed (large text shows fewer rows).
+        case "vitale.persons.previous": firstRow = max(0, firstRow - max(1, c.listPageSizes["vitale.persons"] ?? 1)); return true
+        case "vitale.persons.next":
+            firstRow = min(max(0, (foyer?.persons.count ?? 1) - 1), firstRow + max(1, c.listPageSizes["vitale.persons"] ?? 1))
+            return true
         case _ where id.hasPrefix("vitale.person."):
             guard step == .choosePerson, let i = Int(id.dropFirst("vitale.person.".count)), let p = person(i), canDeclare(p) else { return true }
             reason = nil
@@ -257,6 +260,8 @@ final class VitaleLossFlow: Flow {
                 nodes.append(.button(Button(id: "vitale.commit", label: (commits ? "☑ " : "☐ ") + t["vitale.commit"], style: .toggle(on: commits))))
             }
             nodes.append(.text(Text(t["vitale.invalidated.warning"], style: .small, muted: true, id: "vitale.warning")))
+            // Why "Déclarer" is not yet possible, in words.
+            if !readyToDeclare { nodes.append(.text(Text(t[reason == nil ? "vitale.reason.needed" : "vitale.commit.needed"], style: .small, id: "vitale.needed"))) }
             nodes.append(.flexible)
             nodes.append(.button(Button(id: "vitale.declare", label: t["vitale.declare"], style: .primary, enabled: readyToDeclare)))
             s = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacingMM: 5), footer: footer,
