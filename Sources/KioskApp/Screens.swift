@@ -106,8 +106,8 @@ extension KioskController {
                                footer: [finish], focusID: buttons.first?.id)
         case .flow(let service):
             if let f = flow, f.service == service { return f.screen(self) }
+            // Every service has its flow (makeFlow): this only shows what the service is.
             return ScreenModel(id: "flow.\(service.rawValue)", title: t["service.\(service.rawValue)"],
-                               banner: Banner(kind: .info, text: t["flow.soon"]),
                                body: .vstack([.text(Text(t["service.\(service.rawValue).about"], id: "flow.about")), .flexible]),
                                footer: [finish, back])
         case .confirmation(let service):

@@ -29,8 +29,8 @@ extension Flow {
 }
 
 extension KioskController {
-    /// The flow of each service: nil shows the "not yet available" screen.
-    static func makeFlow(_ service: KioskService) -> (any Flow)? {
+    /// The flow of each service.
+    static func makeFlow(_ service: KioskService) -> any Flow {
         switch service {
         case .provisionalCode: ProvisionalCodeFlow()
         case .carteVitaleLoss: VitaleLossFlow()
