@@ -83,7 +83,7 @@ import KioskUI
         await k.tap("ceam.modal.departure.no")
         await k.tap("ceam.modal.confirm")
         #expect(k.screen.modal != nil)
-        #expect(k.text.contains("ne sera pas faite deux fois"))
+        #expect(k.text.contains("Envoi impossible pour le moment"))
         // The answers stay as sent.
         await k.tap("ceam.modal.departure.yes")
         k.services.submitMode = .apply

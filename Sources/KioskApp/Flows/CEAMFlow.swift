@@ -337,8 +337,8 @@ final class CEAMFlow: Flow {
 
     func detail(_ p: PersonView, today: CivilDate, _ t: Catalog) -> String {
         var lines = [stateText(p.ceam, t)]
-        if let a = queued[p.index] {
-            lines.append(t.text("ceam.why.queued", ["what": t["ceam.do.\(a.rawValue)"]]))
+        if queued[p.index] != nil {
+            lines.append(t["ceam.why.queued"])
         } else if !queued.isEmpty {
             lines.append(t["ceam.why.oneAtATime"])
         } else {
@@ -394,7 +394,10 @@ final class CEAMFlow: Flow {
         func toggle(_ id: String, _ key: String, _ on: Bool) -> Node {
             .button(Button(id: id, label: t[key], style: .toggle(on: on), enabled: !locked))
         }
-        let departure = Node.vstack([
+        // Once sent, the answer is said, not offered again (a retry repeats it).
+        let departure: Node = locked
+            ? .text(Text(t[d.departureSoon == true ? "ceam.dialog.departure.yes" : "ceam.dialog.departure.no"], id: "ceam.modal.departure"))
+            : .vstack([
             .text(Text(t["ceam.dialog.departure"], id: "ceam.modal.departure")),
             .hstack([toggle("ceam.modal.departure.yes", "ceam.dialog.yes", d.departureSoon == true),
                      toggle("ceam.modal.departure.no", "ceam.dialog.no", d.departureSoon == false)], spacingMM: 5),
@@ -406,8 +409,10 @@ final class CEAMFlow: Flow {
             let key = d.action == .order ? "order" : "renew"
             return Modal(id: "ceam.modal", title: t["ceam.dialog.\(key).title"],
                          message: t.text("ceam.dialog.\(key).message", ["name": name]),
-                         content: .vstack([departure, .text(Text(t["ceam.dialog.certificate"], style: .small, muted: true, id: "ceam.modal.certificate"))] + extra,
-                                          spacingMM: 4),
+                         // After an error, the error takes the note's place: the modal stays on screen at large text.
+                         content: .vstack([departure] + (extra.isEmpty
+                                              ? [.text(Text(t["ceam.dialog.certificate"], style: .small, muted: true, id: "ceam.modal.certificate"))]
+                                              : extra), spacingMM: 4),
                          buttons: [cancel, confirm])
         case .declareLossOrTheft:
             let title = t["ceam.dialog.loss.title"]
@@ -436,8 +441,10 @@ final class CEAMFlow: Flow {
             return Modal(id: "ceam.modal", title: title, message: what,
                          content: .vstack([
                              departure,
-                             .button(Button(id: "ceam.modal.sworn", label: (d.sworn ? "☑ " : "☐ ") + t["ceam.dialog.sworn"],
-                                            style: .toggle(on: d.sworn), enabled: !locked)),
+                             locked
+                                 ? .text(Text("☑ " + t["ceam.dialog.sworn"], id: "ceam.modal.sworn"))
+                                 : .button(Button(id: "ceam.modal.sworn", label: (d.sworn ? "☑ " : "☐ ") + t["ceam.dialog.sworn"],
+                                                  style: .toggle(on: d.sworn))),
                          ] + extra, spacingMM: 4),
                          buttons: [locked ? cancel : previous, confirm])
         case .viewPrint:
