@@ -99,7 +99,13 @@ public final class KioskHost {
         let signature = l.screenID + "|" + (l.items.last { $0.role == .modal }?.widgetID ?? "") + "|" + controller.settings.language
         if signature != lastSignature {
             lastSignature = signature
-            speech.screenChanged(l)
+            // The inactivity warning is said aloud even without automatic
+            // speech: whoever stepped away or cannot read it still hears it.
+            if l.items.last(where: { $0.role == .modal })?.widgetID == "warning" {
+                speech.say(SpeechController.utterance(for: l))
+            } else {
+                speech.screenChanged(l)
+            }
         }
         return true
     }

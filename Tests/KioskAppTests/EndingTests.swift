@@ -107,3 +107,31 @@ import Testing
         }
     }
 }
+
+@Suite @MainActor struct InactivityWarningTests {
+    /// Spoken even when automatic speech is off; one tap on "Continuer" extends.
+    @Test func theWarningIsSaidAloudWithoutAutomaticSpeech() async throws {
+        let runner = try makeRunner("warning-speech")
+        let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+        h.renderIfNeeded(force: true)
+        #expect(h.controller.settings.autoSpeech == false)
+        for e in try CardFile.load(demoCard).insertionEvents() { h.controller.handle(card: e) }
+        for d in "1234" { await h.controller.tap("keypad.\(d)") }
+        await h.controller.tap("keypad.ok")
+        await h.controller.tap("service.attestation")
+        await h.controller.settle()
+        h.renderIfNeeded()
+        let before = h.speech.lastUtterance
+        let p = h.controller.session.parameters
+        clock.advance(seconds: Double(p.inactivityTimeoutSeconds - p.inactivityWarningSeconds + 1))
+        h.controller.tick()
+        h.renderIfNeeded()
+        #expect(h.speech.lastUtterance != before)
+        #expect(h.speech.lastUtterance?.contains("Êtes-vous toujours là") == true)
+        let extend = try #require(h.list?.findTarget("warning.extend"))
+        await h.tap(at: extend.frame.center)
+        h.renderIfNeeded()
+        #expect(h.list?.screenID == "flow.attestation")
+        #expect(h.list?.items.contains { $0.role == .modal } == false)
+    }
+}
