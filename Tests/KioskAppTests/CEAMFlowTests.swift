@@ -165,6 +165,26 @@ import KioskUI
         #expect(k.text.contains("Certificat provisoire valable jusqu’au 23 février 2027"))
     }
 
+    @Test func aListThatCannotBeReadAgainKeepsTheConfirmation() async throws {
+        let k = try await onList()
+        await k.tap("ceam.0.order")
+        await k.tap("ceam.modal.departure.no")
+        k.services.foyerUnavailable = true
+        await k.tap("ceam.modal.confirm")
+        #expect(k.screen.modal == nil)
+        #expect(k.text.contains("arrivera par courrier"))
+        #expect(k.text.contains("La liste n’a pas pu être mise à jour"))
+        #expect(k.services.submitted.count == 1)
+    }
+
+    @Test func theModalFocusLeadsOn() async throws {
+        let k = try await onList()
+        await k.tap("ceam.0.order")
+        #expect(k.screen.focusID == "ceam.modal.departure.yes")
+        await k.tap("ceam.modal.departure.no")
+        #expect(k.screen.focusID == "ceam.modal.confirm")
+    }
+
     @Test func theCentralStoreAwayShowsARetry() async throws {
         let k = try FlowKiosk()
         try await k.signIn()

@@ -242,7 +242,10 @@ final class CEAMFlow: Flow {
             if step == .loading || step == .unavailable { step = .list }
         } catch {
             guard c.isCurrent(self) else { return }
-            if foyer == nil { step = .unavailable } else { notice = Notice(kind: .error, text: c.catalog["ceam.list.stale"]) }
+            if foyer == nil { step = .unavailable; return }
+            // Keep what was just said (the request went through), and add that the list may be behind.
+            let stale = c.catalog["ceam.list.stale"]
+            notice = Notice(kind: .error, text: notice.map { $0.text + " " + stale } ?? stale)
         }
     }
 
@@ -313,8 +316,16 @@ final class CEAMFlow: Flow {
                 .list(ListView(id: "ceam.list", rows: rows, firstVisible: firstRow, visibleRows: 4,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
-            ], spacingMM: 3), footer: footer, modal: dialog.map { modal($0, c) },
-                               focusID: dialog == nil ? nil : "ceam.modal.confirm")
+            ], spacingMM: 3), footer: footer, modal: dialog.map { modal($0, c) }, focusID: dialog.map(Self.focus))
+        }
+    }
+
+    /// The modal's button to speak after its title: the step's way on.
+    static func focus(_ d: Dialog) -> String {
+        switch d.action {
+        case .viewPrint: "ceam.modal.close"
+        case .declareLossOrTheft where d.page < 3: d.lossKind == nil ? "ceam.modal.loss.perte" : "ceam.modal.next"
+        default: d.departureSoon == nil ? "ceam.modal.departure.yes" : "ceam.modal.confirm"
         }
     }
 
