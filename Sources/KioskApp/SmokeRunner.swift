@@ -196,6 +196,9 @@ public struct SmokeKit {
     public var rightsWriter: (any CardRightsWriter)?
     /// The code of the last SMS sent to the assuré (live runs: read at the gateway).
     public var smsCode: (@MainActor () async throws -> String)?
+    /// `set KEY VALUE` acted out on the real parts (live runs: the printer
+    /// out of paper, the central store away…); false: not handled here.
+    public var setting: (@MainActor (String, String) async throws -> Bool)?
 
     public init(services: any KioskServices, cards: any ScenarioCardDriver, printer: (any KioskPrinter)? = nil,
                 rightsWriter: (any CardRightsWriter)? = nil, smsCode: (@MainActor () async throws -> String)? = nil) {
@@ -289,8 +292,9 @@ public final class SmokeRunner {
             return false
         }
         let cards = kit.cards
-        defer { smsCode = nil }
+        defer { smsCode = nil; setting = nil }
         smsCode = kit.smsCode
+        setting = kit.setting
         host.renderIfNeeded(force: true)
         for (line, step) in scenario.steps {
             do {
@@ -342,8 +346,9 @@ public final class SmokeRunner {
         return candidates.first { fm.fileExists(atPath: $0.path) }?.path ?? path
     }
 
-    /// The current scenario's SMS reader.
+    /// The current scenario's SMS reader and live settings.
     private var smsCode: (@MainActor () async throws -> String)?
+    private var setting: (@MainActor (String, String) async throws -> Bool)?
 
     func execute(_ step: ScenarioStep, host: KioskHost, clock: TestClock, cards: any ScenarioCardDriver, scenario: Scenario) async throws {
         let c = host.controller
@@ -468,7 +473,9 @@ public final class SmokeRunner {
                 guard let v = Double(value), (1...1.5).contains(v) else { throw StepFailure(description: "scale is 1 to 1.5") }
                 c.settings.fontScale = v
             case "speech": c.settings.autoSpeech = value == "on"
-            case "printer", "cardwriter", "sms", "central", "submit": try setFake(key, value, c)
+            case "printer", "cardwriter", "sms", "central", "submit":
+                if let live = setting, try await live(key, value) { break }
+                try setFake(key, value, c)
             default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit")
             }
             c.changed()

@@ -141,6 +141,9 @@ public struct LiveSmokeSetup: Sendable {
     public var services: [KioskService] = KioskService.allCases
     /// The code of the last SMS sent (the fake SMSC's log, or a development log file).
     public var smsCode: (@Sendable () async throws -> String)?
+    /// `set KEY VALUE` on the real parts (the test's stack: `printer
+    /// paper-out|ready`, `central away|up`); false: not handled.
+    public var control: (@Sendable (String, String) async throws -> Bool)?
     /// Where each scenario's kiosk SQLite goes (a fresh file per scenario).
     public var stateDirectory: URL
 
@@ -171,6 +174,10 @@ public struct LiveSmokeSetup: Sendable {
                              caisse: Caisse(name: "CPAM de Paris", identifier: ""), followSeconds: 20)
         }
         var kit = SmokeKit(services: services, cards: cards, printer: printer, rightsWriter: source)
+        if let control {
+            let set: @MainActor (String, String) async throws -> Bool = { try await control($0, $1) }
+            kit.setting = set
+        }
         if let read = smsCode {
             let code: @MainActor () async throws -> String = { try await read() }
             kit.smsCode = code
