@@ -97,8 +97,9 @@ extension KioskController {
                 rows.append(.hstack(pair.count == 2 ? pair : pair + [.vstack([])], spacingMM: 6))
                 i += 2
             }
-            // Rights absent or not trusted: the card is authentic, only its EF.RIGHTS needs the mise à jour.
-            let outdated = session.identity?.rights.needsUpdate == true && offered.contains(.miseAJour)
+            // Rights absent or not trusted: the card is authentic, only its EF.RIGHTS needs the mise à jour
+            // (BMS-VIT cards; a Vitale 2 is read in its clear zone only and never written here).
+            let outdated = session.identity.map { $0.profile == .bmsVit && $0.rights.needsUpdate } == true && offered.contains(.miseAJour)
             return ScreenModel(id: "menu", title: t.text("menu.title", ["name": name]),
                                banner: outdated ? Banner(kind: .info, text: t["menu.rightsOutdated"]) : nil,
                                // The banner takes the prompt's place: the menu still fits in large text.

@@ -45,6 +45,24 @@ import Testing
         #expect(k.text.contains("pharmacie"))
     }
 
+    @Test func aVitale2CardIsNotWrittenHere() async throws {
+        let k = try FlowKiosk()
+        k.c.rightsWriter = FakeCardRightsWriter()
+        var card = try CardFile.load(demoCard)
+        card.identity?.profile = .vitale2
+        card.identity?.rights = .absent
+        card.verdict = "identified"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vitale2-\(UUID().uuidString).json").path
+        try JSONEncoder().encode(card).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await k.signIn(path)
+        // No "not up to date" banner for a card the kiosk cannot write.
+        #expect(k.screen.banner == nil)
+        await k.tap("service.miseAJour")
+        #expect(k.text.contains("pharmacie"))
+        #expect(!k.ids.contains("update.start"))
+    }
+
     @Test func theSignedRightsAreWrittenOnTheCard() async throws {
         let k = try FlowKiosk()
         let writer = FakeCardRightsWriter()

@@ -113,6 +113,26 @@ import Testing
         #expect(k.text.contains("déjà été imprimé"))
         #expect(printer.jobs.count == 1)
     }
+
+    @Test func theReceiptIsInFrenchWhateverTheScreenLanguage() async throws {
+        let k = try FlowKiosk(language: "en")
+        let printer = FakeKioskPrinter()
+        k.c.printer = printer
+        try await open(k)
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.vol")
+        await k.tap("vitale.commit")
+        await k.tap("vitale.declare")
+        await k.tap("modal.confirm")
+        await k.tap("vitale.print")
+        #expect(k.text.contains("Receipt printed"))
+        guard case .receipt(let command, _, let what, let transmitted, _) = try #require(printer.jobs.first).document else {
+            Issue.record("not a receipt"); return
+        }
+        #expect(what == "Déclaration de vol de carte Vitale")
+        #expect(transmitted)
+        #expect(command.id == k.services.submitted.first?.id)
+    }
 }
 
 extension Node {

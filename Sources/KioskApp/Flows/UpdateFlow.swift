@@ -33,7 +33,8 @@ final class UpdateFlow: Flow {
     var isWaiting: Bool { step == .fetching || step == .writing }
 
     func start(_ c: KioskController) {
-        step = c.rightsWriter == nil ? .notAvailable : .intro
+        // Only BMS-VIT cards carry EF.RIGHTS; a Vitale 2 is updated elsewhere (pharmacy, caisse).
+        step = c.rightsWriter == nil || c.session.identity?.profile != .bmsVit ? .notAvailable : .intro
     }
 
     /// A card taken out once the update was asked (before, during or just

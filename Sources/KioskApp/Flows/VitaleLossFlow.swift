@@ -174,14 +174,16 @@ final class VitaleLossFlow: Flow {
 
     private func printReceipt(_ c: KioskController) async {
         let t = c.catalog
+        // The récépissé is an Assurance Maladie document: in French, whatever the screen's language.
+        let paper = c.catalogs["fr"] ?? t
         let (command, transmitted, what): (KioskCommand?, Bool, String) = switch step {
-        case .declared(_, let tr): (declaration, tr, t["vitale.receipt.declared.\(declaration.map(reasonKey) ?? "perte")"])
-        case .ordered(_, let tr): (order, tr, t["vitale.receipt.ordered"])
+        case .declared(_, let tr): (declaration, tr, paper["vitale.receipt.declared.\(declaration.map(reasonKey) ?? "perte")"])
+        case .ordered(_, let tr): (order, tr, paper["vitale.receipt.ordered"])
         default: (nil, false, "")
         }
         guard let command, let p = person(command.personIndex) else { return }
         let outcome = await c.printer.print(.receipt(command: command, person: p.person, what: what, transmitted: transmitted,
-                                                     nextStep: transmitted ? nil : t["vitale.receipt.queued"]),
+                                                     nextStep: transmitted ? nil : paper["vitale.receipt.queued"]),
                                             jobID: "receipt-\(command.id.uuidString)")
         guard c.isCurrent(self) else { return }
         printMessage = switch outcome {
