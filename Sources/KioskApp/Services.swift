@@ -68,6 +68,8 @@ public enum KioskDocument: Sendable, Hashable {
     case attestation(AttestationResponse, personIndex: Int)
     /// CEAM certificat provisoire de remplacement.
     case ceamProvisionalCertificate(ProvisionalCertificate, person: Person)
+    /// A paper copy of a valid CEAM ("Voir / imprimer"), for information.
+    case ceamCardCopy(person: Person, validUntil: CivilDate, printedOn: CivilDate)
     /// Récépissé of a confirmed request (`what` in the assuré's words).
     case receipt(command: KioskCommand, person: Person, what: String, transmitted: Bool, nextStep: String?)
 }

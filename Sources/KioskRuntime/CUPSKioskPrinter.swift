@@ -127,6 +127,8 @@ public struct CUPSKioskPrinter: KioskPrinter {
             return AttestationDeDroits(holder: holder, beneficiary: a.entries[index].person, rights: rights, issuedOn: a.issuedOn, caisse: c)
         case .ceamProvisionalCertificate(let certificate, let person):
             return CEAMProvisionalCertificate(beneficiary: person, certificate: certificate, caisse: caisse)
+        case .ceamCardCopy(let person, let validUntil, let printedOn):
+            return CEAMCardCopy(beneficiary: person, validUntil: validUntil, printedOn: printedOn, caisse: caisse)
         case .receipt(let command, let person, let what, let transmitted, let nextStep):
             let date = command.confirmedAt
             var cal = Calendar(identifier: .gregorian)

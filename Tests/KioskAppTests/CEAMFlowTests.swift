@@ -156,6 +156,22 @@ import KioskUI
         #expect(CEAMFlow.move(today, "nonsense", today: today) == today)
     }
 
+    @Test func aValidCardIsSeenAndItsCopyPrintedOncePerOpening() async throws {
+        let printer = FakeKioskPrinter()
+        let k = try await onList(Self.card("ceam-famille.json"), printer: printer)
+        await k.tap("ceam.0.viewPrint")
+        #expect(k.text.contains("Date de naissance : 2 juin 1976"))
+        await k.tap("ceam.modal.print")
+        await k.tap("ceam.modal.print")
+        #expect(printer.jobs.count == 1)
+        guard case .ceamCardCopy(let person, let until, let on)? = printer.jobs.first?.document else { Issue.record("no copy"); return }
+        #expect(person.prenoms == "Paul" && until == CivilDate(year: 2028, month: 5, day: 31)! && on == CivilDate(year: 2026, month: 11, day: 23)!)
+        #expect(k.text.contains("La copie est imprimée"))
+        #expect(k.services.submitted.isEmpty)
+        await k.tap("ceam.modal.close")
+        #expect(k.screen.modal == nil)
+    }
+
     @Test func thePrinterAwayIsSaidPlainly() async throws {
         let k = try await onList(printer: FakeKioskPrinter(available: false))
         await k.tap("ceam.0.order")

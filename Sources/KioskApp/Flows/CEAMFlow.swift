@@ -37,6 +37,9 @@ final class CEAMFlow: Flow {
         var command: KioskCommand?
         var sending = false
         var error: String?
+        /// "Voir / imprimer": the copy's print, once per opening of the modal.
+        var printing = false
+        var printNote: String?
 
         var ready: Bool {
             switch action {
@@ -67,7 +70,7 @@ final class CEAMFlow: Flow {
     var firstRow = 0
     var firstCountry = 0
 
-    var isWaiting: Bool { step == .loading || dialog?.sending == true }
+    var isWaiting: Bool { step == .loading || dialog?.sending == true || dialog?.printing == true }
 
     func start(_ c: KioskController) {}
 
@@ -137,6 +140,11 @@ final class CEAMFlow: Flow {
         case "ceam.modal.confirm":
             dialog = d
             confirm(c)
+            return
+        case "ceam.modal.print" where d.action == .viewPrint && !d.printing:
+            d.printing = true
+            dialog = d
+            printCopy(c)
             return
         default: return
         }
@@ -220,6 +228,24 @@ final class CEAMFlow: Flow {
             return t.text("ceam.print.done", ["date": until])
         case .printerUnavailable, .failed:
             return t.text("ceam.print.unavailable", ["date": until])
+        }
+    }
+
+    /// A paper copy of the valid card, printed once per opening of the modal.
+    private func printCopy(_ c: KioskController) {
+        guard let d = dialog, let p = foyer?.persons.first(where: { $0.index == d.person }),
+              case .valid(let until) = p.ceam else { dialog?.printing = false; return }
+        let today = foyer?.today ?? c.clock.today
+        c.background { [weak self] in
+            let outcome = await c.printer.print(.ceamCardCopy(person: p.person, validUntil: until, printedOn: today),
+                                                jobID: "ceam-copy-\(d.commandID.uuidString.lowercased())")
+            guard let self, c.isCurrent(self), self.dialog?.commandID == d.commandID else { return }
+            let t = c.catalog
+            self.dialog?.printing = false
+            switch outcome {
+            case .printed, .alreadyPrinted: self.dialog?.printNote = t["ceam.view.printed"]
+            case .printerUnavailable, .failed: self.dialog?.printNote = t["ceam.view.printerAway"]
+            }
         }
     }
 
@@ -323,7 +349,7 @@ final class CEAMFlow: Flow {
     /// The modal's button to speak after its title: the step's way on.
     static func focus(_ d: Dialog) -> String {
         switch d.action {
-        case .viewPrint: "ceam.modal.close"
+        case .viewPrint: d.printNote == nil ? "ceam.modal.print" : "ceam.modal.close"
         case .declareLossOrTheft where d.page < 3: d.lossKind == nil ? "ceam.modal.loss.perte" : "ceam.modal.next"
         default: d.departureSoon == nil ? "ceam.modal.departure.yes" : "ceam.modal.confirm"
         }
@@ -459,8 +485,12 @@ final class CEAMFlow: Flow {
                          ] + extra, spacingMM: 4),
                          buttons: [locked ? cancel : previous, confirm])
         case .viewPrint:
+            let printed = d.printNote != nil
             return Modal(id: "ceam.modal", title: t.text("ceam.dialog.view.title", ["name": name]), message: viewText(d.person, t),
-                         buttons: [Button(id: "ceam.modal.close", label: t["ceam.dialog.close"], style: .primary)])
+                         content: d.printNote.map { .text(Text($0, style: .small, id: "ceam.modal.printNote")) },
+                         buttons: [Button(id: "ceam.modal.close", label: t["ceam.dialog.close"], style: printed ? .primary : .secondary),
+                                   Button(id: "ceam.modal.print", label: d.printing ? t["ceam.view.printing"] : t["ceam.view.print"],
+                                          style: .primary, enabled: !d.printing && !printed)])
         }
     }
 
