@@ -177,10 +177,24 @@ public final class CentralService: Sendable {
         let stored = file.codes.personal
         let hasher = self.hasher
         let correct = wellFormed && stored.map { hasher.verify(code, against: $0) } == true
+        // A provisional code sent by SMS (not expired) stands in for the code
+        // personnel once, as the kiosk's "Code oublié ?" promises; a locked
+        // code stays locked (above): that one needs a counsellor.
+        let now = clock.now
+        let provisional = file.codes.provisional
+        let provisionalCorrect = !correct && provisional != nil && file.codes.provisionalExpiresAt.map { now < $0 } == true
+            && CodeFormat.isWellFormed(code, digits: parameters.codes.provisionalCodeDigits)
+            && provisional.map { hasher.verify(code, against: $0) } == true
         let outcome = try await store.updateFoyer(serial: serial) { f in
             // The code changed meanwhile: check against the new one.
-            let isCorrect = f.codes.personal == stored ? correct
+            var isCorrect = f.codes.personal == stored ? correct
                 : (wellFormed && f.codes.personal.map { hasher.verify(code, against: $0) } == true)
+            if !isCorrect, provisionalCorrect, f.codes.provisional == provisional {
+                // Used up, as `verifyProvisionalCode` does.
+                f.codes.provisional = nil
+                f.codes.provisionalExpiresAt = nil
+                isCorrect = true
+            }
             var attempts = CodeAttempts(failures: f.codes.failures, maxTries: maxTries)
             let outcome = attempts.record(correct: isCorrect)
             f.codes.failures = attempts.failures

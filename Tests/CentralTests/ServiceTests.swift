@@ -84,6 +84,30 @@ struct ServiceTests {
         try await service.store.close()
     }
 
+    /// "Code oublié ?" at the kiosk: the SMS code signs in once, in place of
+    /// the code personnel; expired or used, it is a wrong code.
+    @Test(arguments: Engine.selected)
+    func aProvisionalCodeSignsInAtTheKioskOnce(engine: Engine) async throws {
+        let clock = TestClock(day: demoDay)
+        let gateway = LogFileSMSGatewayForDevelopment(path: FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID()).log").path)
+        let service = try await makeService(engine, sms: gateway, clock: clock)
+        #expect(try await service.checkCode(serial: holderSerial, code: "0000", kiosk: "k1").outcome == .rejected)
+        #expect(try await service.requestProvisionalCode(serial: holderSerial, kiosk: "k1").status == .sent)
+        let code = try #require(codesSent(gateway).last)
+        let first = try await service.checkCode(serial: holderSerial, code: code, kiosk: "k1")
+        #expect(first.outcome == .accepted)
+        #expect(first.triesLeft == 3)
+        // Used up.
+        if code != "1234" { #expect(try await service.checkCode(serial: holderSerial, code: code, kiosk: "k1").outcome == .rejected) }
+        // Expired after 48 hours.
+        clock.advance(hours: 24)
+        #expect(try await service.requestProvisionalCode(serial: holderSerial, kiosk: "k1").status == .sent)
+        let later = try #require(codesSent(gateway).last)
+        clock.advance(hours: 49)
+        if later != "1234" { #expect(try await service.checkCode(serial: holderSerial, code: later, kiosk: "k1").outcome == .rejected) }
+        try await service.store.close()
+    }
+
     @Test(arguments: Engine.selected)
     func noMobileOnFileIsSaidPlainly(engine: Engine) async throws {
         let service = try await makeService(engine)
