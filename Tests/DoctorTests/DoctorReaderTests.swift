@@ -21,7 +21,7 @@ struct DoctorReaderTests {
     }
 
     @Test func readerPresentThenACardReadableThenAWrongReaderName() async throws {
-        let (central, cups) = try await Fixtures.shared.servers()
+        let (central, cups) = try await Fixtures.servers()
         let daemon = try await PCSCDaemon.start()
         let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil)
         let reader = daemon.readerName

@@ -12,23 +12,36 @@ import Testing
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let holderSerial = "25010000000001"
 
-/// One central store and one private cupsd for the whole suite; each test
-/// gets its own kiosk id, queue, configuration and state directory.
-actor Fixtures {
-    static let shared = Fixtures()
-    private var started: (CentralTestServer, CUPSTestServer)?
+/// One central store and one private cupsd for the whole test process,
+/// started once (a stored task: concurrent first callers share it) and the
+/// cupsd stopped at exit; each test gets its own kiosk id, queue,
+/// configuration and state directory.
+enum Fixtures {
+    nonisolated(unsafe) private static var task: Task<(CentralTestServer, CUPSTestServer), any Error>?
+    nonisolated(unsafe) private static var cups: CUPSTestServer?
+    private static let lock = NSLock()
 
-    func servers() async throws -> (CentralTestServer, CUPSTestServer) {
-        if let started { return started }
-        let store = try SQLCentralStore.sqlite(path: try temporaryDirectory("central").appendingPathComponent("central.sqlite").path)
-        try await store.migrate()
-        try await DemoSeed.load(from: repository.appendingPathComponent("Assets/demo/central-seed.json"))
-            .load(into: store, hasher: .fastForTests, at: Date())
-        let service = CentralService(store: store, hasher: .fastForTests,
-                                     sms: LogFileSMSGatewayForDevelopment(path: try temporaryDirectory("sms").appendingPathComponent("sms.log").path))
-        let pair = (try await CentralTestServer.start(service: service), try await CUPSTestServer.start())
-        started = pair
-        return pair
+    static func servers() async throws -> (CentralTestServer, CUPSTestServer) {
+        let pending = lock.withLock {
+            if let started = Fixtures.task { return started }
+            let t = Task {
+                let store = try SQLCentralStore.sqlite(path: try temporaryDirectory("central").appendingPathComponent("central.sqlite").path)
+                try await store.migrate()
+                try await DemoSeed.load(from: repository.appendingPathComponent("Assets/demo/central-seed.json"))
+                    .load(into: store, hasher: .fastForTests, at: Date())
+                let service = CentralService(store: store, hasher: .fastForTests,
+                                             sms: LogFileSMSGatewayForDevelopment(path: try temporaryDirectory("sms").appendingPathComponent("sms.log").path))
+                let central = try await CentralTestServer.start(service: service)
+                let cups = try await CUPSTestServer.start()
+                lock.withLock { Fixtures.cups = cups }
+                return (central, cups)
+            }
+            Fixtures.task = t
+            // Only the synchronous stop at exit: no cupsd is left behind.
+            atexit { Fixtures.lock.withLock { Fixtures.cups }?.stop() }
+            return t
+        }
+        return try await pending.value
     }
 }
 
@@ -102,13 +115,18 @@ struct Terminal {
         environment["CUPS_SERVER"] = cupsSocket
         environment["STATE_DIRECTORY"] = nil
         process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        // A file, not a pipe: a daemon another test spawns meanwhile may
+        // inherit a pipe's write end and hold its end-of-file back.
+        let outputFile = state.appendingPathComponent("doctor-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputFile)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
+        let output = try String(contentsOf: outputFile, encoding: .utf8)
+        try? FileManager.default.removeItem(at: outputFile)
         var lines: [String: String] = [:]
         for line in output.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -122,7 +140,7 @@ struct Terminal {
 @Suite("bms-kiosk doctor: one line per part, OK or what to do", .enabled(if: Terminal.binary != nil))
 struct DoctorTests {
     @Test func aHealthyTerminalWithoutPCSCD() async throws {
-        let (central, cups) = try await Fixtures.shared.servers()
+        let (central, cups) = try await Fixtures.servers()
         let queue = "doctor-ok-\(UUID().uuidString.prefix(6))"
         try cups.addQueue(queue)
         let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: queue)
@@ -140,7 +158,7 @@ struct DoctorTests {
     }
 
     @Test func centralUnreachable() async throws {
-        let (central, cups) = try await Fixtures.shared.servers()
+        let (central, cups) = try await Fixtures.servers()
         let port = try CentralTestServer.freePort()
         let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil, centralURL: "http://127.0.0.1:\(port)")
         let (lines, output, status) = try await terminal.doctor()
@@ -151,7 +169,7 @@ struct DoctorTests {
     }
 
     @Test func clockSkewIsSaidInSecondsWithWhatToDo() async throws {
-        let (_, cups) = try await Fixtures.shared.servers()
+        let (_, cups) = try await Fixtures.servers()
         // A central store whose clock is 10 minutes ahead of this kiosk's.
         let store = try SQLCentralStore.sqlite(path: try temporaryDirectory("skew").appendingPathComponent("central.sqlite").path)
         try await store.migrate()
@@ -171,7 +189,7 @@ struct DoctorTests {
     }
 
     @Test func revokedKeyAndStaleOutboxWithADeadLetter() async throws {
-        let (central, cups) = try await Fixtures.shared.servers()
+        let (central, cups) = try await Fixtures.servers()
         let (terminal, creds) = try await Terminal.make(central: central, cups: cups, queue: nil)
         try await central.service.store.revokeKiosk(id: creds.kioskID, at: Date())
         let store = try KioskStore(path: terminal.state.appendingPathComponent("kiosk.sqlite").path)
@@ -193,7 +211,7 @@ struct DoctorTests {
     }
 
     @Test func deadLettersAreListedAndRequeued() async throws {
-        let (central, cups) = try await Fixtures.shared.servers()
+        let (central, cups) = try await Fixtures.servers()
         let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil)
         let store = try KioskStore(path: terminal.state.appendingPathComponent("kiosk.sqlite").path)
         let parked = KioskCommand(serial: holderSerial, personIndex: 0, action: .vitaleOrder, confirmedAt: Date())
@@ -216,7 +234,7 @@ struct DoctorTests {
     }
 
     @Test func printerStoppedOrMissing() async throws {
-        let (central, cups) = try await Fixtures.shared.servers()
+        let (central, cups) = try await Fixtures.servers()
         let queue = "doctor-stop-\(UUID().uuidString.prefix(6))"
         try cups.addQueue(queue)
         try cups.disable(queue: queue)
@@ -224,12 +242,32 @@ struct DoctorTests {
         let stopped = try await terminal.doctor()
         #expect(stopped.lines["printer"]?.hasPrefix("FAIL printer: \(queue) stopped: check the printer (paper, jam, cover), then `cupsenable \(queue)`") == true,
                 "\(stopped.output)")
+        // Out of paper: the backend fails the first job with media-empty, cupsd stops the queue.
+        let empty = "doctor-paper-\(UUID().uuidString.prefix(6))"
+        try cups.addQueue(empty)
+        try cups.setFault(.mediaEmpty, queue: empty)
+        let pdf = try PDFRenderer().render(DemoDocuments.ceamCertificate(issuedOn: CivilDate(year: 2026, month: 11, day: 23)!).layout)
+        _ = try await cups.printer(queue: empty).submit(pdf: pdf, jobName: "doctor-test")
+        _ = try await cups.waitForHealth(queue: empty) { $0.isOutOfPaper }
+        let (paperless, _) = try await Terminal.make(central: central, cups: cups, queue: empty)
+        let paper = try await paperless.doctor()
+        #expect(paper.lines["printer"]?.hasPrefix("FAIL printer: \(empty) out of paper: load paper, then `cupsenable \(empty)` (") == true, "\(paper.output)")
+
         let (missing, _) = try await Terminal.make(central: central, cups: cups, queue: "no-such-queue")
         #expect(try await missing.doctor().lines["printer"] == "FAIL printer: no CUPS queue \"no-such-queue\": add it (lpadmin -p no-such-queue …) or fix printer.queue in kiosk.yaml")
     }
 
+    @Test func littleDiskSpaceSaysToFreeSome() async throws {
+        let (central, cups) = try await Fixtures.servers()
+        let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil)
+        // A threshold no disk reaches: under a tenth of it is a FAIL.
+        let line = try await terminal.doctor(["--disk-warn-mib", "1000000000000"]).lines["disk"]
+        #expect(line?.hasPrefix("FAIL disk: ") == true && line?.hasSuffix(" free in \(terminal.state.path): free space now, the outbox needs it") == true,
+                "\(line ?? "")")
+    }
+
     @Test func aBrokenConfigurationSaysWhereAndSkipsWhatDependsOnIt() async throws {
-        let (central, cups) = try await Fixtures.shared.servers()
+        let (central, cups) = try await Fixtures.servers()
         let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil)
         let file = terminal.config.appendingPathComponent("kiosk.yaml")
         try (try String(contentsOf: file, encoding: .utf8)).replacingOccurrences(of: "offered: [fr, en]", with: "offered: [fr, eng]")
