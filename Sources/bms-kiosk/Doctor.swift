@@ -25,6 +25,9 @@ struct Doctor: AsyncParsableCommand {
     @Option(help: "Warn when the state directory has less free space than this many MiB.")
     var diskWarnMib: UInt64 = 500
 
+    @Option(help: "Seconds to wait for the central store.")
+    var centralTimeout: Int64 = 5
+
     @Flag(help: "Also list the outbox's dead letters (id, service, when, why; no personal data).")
     var deadLetters = false
 
@@ -38,6 +41,7 @@ struct Doctor: AsyncParsableCommand {
                                   stateDirectory: URL(fileURLWithPath: stateDirectory))
         checks.outboxWarnAge = outboxWarnMinutes * 60
         checks.diskWarnBytes = diskWarnMib << 20
+        checks.centralTimeout = .seconds(max(1, centralTimeout))
         if let requeue {
             try DeadLetterTool(database: checks.databaseURL).requeue(requeue)
             return

@@ -161,8 +161,10 @@ struct DoctorChecks: Sendable {
                 skew = now().timeIntervalSince(date)
             }
         } catch {
+            // The HTTP client keeps retrying a refused connection until the deadline: say both.
+            let why = (error as? HTTPClientError).map { "\($0)".replacingOccurrences(of: "HTTPClientError.", with: "") } ?? "\(type(of: error))"
             return [DoctorLine(check: "central store", status: .fail,
-                               message: "unreachable at \(url) (\(type(of: error))): check the network and central.yaml url")]
+                               message: "unreachable at \(url) (no answer within \(centralTimeout.nanoseconds / 1_000_000_000) s: \(why)): check the network and central.yaml url")]
         }
         let client = CentralClient(baseURL: c.central.url,
                                    credentials: KioskCredentials(kioskID: c.terminal.id, privateKey: c.central.privateKey),
