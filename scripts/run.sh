@@ -4,7 +4,8 @@
 # (vpcd, port 35963) unless a system pcscd runs, and the kiosk.
 #   scripts/run.sh                 a window when there is a display; the demo
 #                                  card (virtual) is in the reader unless a
-#                                  real reader is plugged in
+#                                  real reader is plugged in (F3 pulls it,
+#                                  F2 puts it back)
 #   scripts/run.sh --fullscreen    the kiosk's full screen
 #   scripts/run.sh --headless      no display: the demo scenarios run with
 #                                  the software renderer, then the live ones
@@ -95,12 +96,10 @@ if [ "$headless" = 1 ]; then
   fi
   echo "Screens written: $(ls "$out"/*.png 2>/dev/null | wc -l) PNG files in $out/"
 else
+  card=()
   if [ "$real_reader" = 0 ]; then
-    "$bin/bms-kiosk" virtual-card serve Assets/demo/demo-card.json --port "$vpcd_port" >"$state/virtual-card.log" 2>&1 &
-    card=$!
-    pids+=("$card")
-    echo "The demo card (DUPONT Jean, code personnel 1234) is in the virtual reader: kill $card pulls it;"
-    echo "  $bin/bms-kiosk virtual-card serve Assets/demo/demo-card.json puts it back."
+    card=(--virtual-card Assets/demo/demo-card.json --vpcd-port "$vpcd_port")
+    echo "The demo card (DUPONT Jean, code personnel 1234) is in the virtual reader: F3 pulls it, F2 puts it back."
   fi
-  "$bin/bms-kiosk" run --config kiosk-config --central-key "$key" --state "$state/kiosk" "$@"
+  "$bin/bms-kiosk" run --config kiosk-config --central-key "$key" --state "$state/kiosk" "${card[@]}" "$@"
 fi

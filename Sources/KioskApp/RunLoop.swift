@@ -18,6 +18,8 @@ public final class KioskRunLoop {
     public let host: KioskHost
     public let cards: CardEventSource
     public var demoCardPath: String?
+    /// F2 / F3 when the cards are real (a virtual card in vpcd for the demo).
+    public var onCardKey: ((String) -> Void)?
     private let inbox = CardInbox()
     private var quit = false
     public var allowEscape = true
@@ -68,6 +70,7 @@ public final class KioskRunLoop {
             case "escape": if allowEscape { quit = true }
             case "backspace": await host.controller.tap("keypad.erase")
             case "return": await host.controller.tap("keypad.ok")
+            case _ where (k == "F2" || k == "F3") && onCardKey != nil: onCardKey?(k)
             case "F2": if let p = demoCardPath, let fake = cards as? FakeCardSource { _ = try? fake.insert(file: p) }
             case "F3": (cards as? FakeCardSource)?.remove()
             case "F4": host.controller.openGallery()

@@ -8,6 +8,7 @@ import KioskRuntime
 import KioskUI
 import Logging
 import ServiceSupport
+import VirtualCard
 
 /// `bms-kiosk run`: the kiosk itself, full screen, windowed for development,
 /// or headless.
@@ -39,6 +40,9 @@ struct Run: AsyncParsableCommand {
     var centralKey: String?
     @Flag(help: "Development: card files with F2/F3 instead of the PC/SC reader.")
     var dev = false
+    @Option(help: "Demo without a real reader: this virtual card (a CardSpec file) is put into vpcd at start; F2 inserts it again, F3 pulls it.")
+    var virtualCard: String?
+    @Option(help: "The vpcd port for --virtual-card.") var vpcdPort: UInt16 = 35963
 
     func run() async throws {
         guard let s = Size(parsing: size) else { throw ValidationError("--size must look like 1280x800") }
@@ -78,6 +82,7 @@ struct Run: AsyncParsableCommand {
                 options.wordsPerMinute = c.speech.wordsPerMinute
                 options.session = c.rules.session
                 options.devKeys = dev
+                options.virtualCard = virtualCard.map { ($0, vpcdPort) }
                 // Back from out of service: this run serves.
                 options.outOfService = nil
                 options.recheck = nil
@@ -134,6 +139,8 @@ enum KioskMain {
         var devKeys = false
         /// READY=1, watchdog, logs.
         var service: ServiceRuntime? = nil
+        /// A virtual card (CardSpec file, vpcd port) that F2/F3 put in and pull.
+        var virtualCard: (file: String, port: UInt16)? = nil
     }
 
     /// Runs until quit; true when it stopped because an out-of-service
@@ -168,6 +175,18 @@ enum KioskMain {
         let loop = KioskRunLoop(host: host, cards: cards)
         loop.demoCardPath = o.card
         loop.allowEscape = !o.fullscreen
+        var demoCard: VirtualCardConnection?
+        if let (file, port) = o.virtualCard, o.runtime != nil, !o.devKeys {
+            do {
+                let card = VirtualCardConnection(applet: try CardApplet(spec: try CardSpec.load(path: file)), port: port)
+                try card.insert()
+                demoCard = card
+                loop.onCardKey = { key in if key == "F2" { try? card.insert() } else { card.pull() } }
+            } catch {
+                o.service?.logger.warning("virtual card not inserted", metadata: ["error": "\(error)"])
+            }
+        }
+        defer { demoCard?.pull() }
         // The watchdog needs a turn of the loop well within its interval,
         // even on an idle attract screen.
         if let pinger = o.service?.pinger {
