@@ -96,7 +96,10 @@ public final class KioskHost {
         framesDrawn += 1
         speech.language = controller.settings.language
         speech.enabled = controller.settings.autoSpeech
-        let signature = l.screenID + "|" + (l.items.last { $0.role == .modal }?.widgetID ?? "") + "|" + controller.settings.language
+        // A flow's steps share a screen id: a new banner (an outcome) or focus is a new screen to say.
+        let banner = l.items.first { $0.role == .banner && $0.speech != nil }?.speech ?? ""
+        let signature = [l.screenID, l.items.last { $0.role == .modal }?.widgetID ?? "", controller.settings.language,
+                         banner, l.focusID ?? ""].joined(separator: "|")
         if signature != lastSignature {
             lastSignature = signature
             // The inactivity warning is said aloud even without automatic

@@ -135,3 +135,24 @@ import Testing
         #expect(h.list?.items.contains { $0.role == .modal } == false)
     }
 }
+
+@Suite @MainActor struct FlowSpeechTests {
+    /// With automatic speech on, a flow's outcome is said when it appears,
+    /// though the screen id stays the same.
+    @Test func anOutcomeIsSaidWhenItAppears() async throws {
+        let runner = try makeRunner("flow-speech")
+        let (h, _, _) = try runner.makeHost(speechDirectory: nil)
+        h.controller.settings.autoSpeech = true
+        h.renderIfNeeded(force: true)
+        for e in try CardFile.load(demoCard).insertionEvents() { h.controller.handle(card: e) }
+        h.renderIfNeeded()
+        await h.controller.tap("code.forgot")
+        await h.controller.settle()
+        h.renderIfNeeded()
+        await h.controller.tap("sms.send")
+        await h.controller.settle()
+        h.renderIfNeeded()
+        #expect(h.list?.screenID == "flow.provisionalCode")
+        #expect(h.speech.lastUtterance?.contains("Code provisoire envoyé par SMS") == true, "\(h.speech.lastUtterance ?? "")")
+    }
+}
