@@ -162,7 +162,7 @@ struct DoctorChecks: Sendable {
             }
         } catch {
             // The HTTP client keeps retrying a refused connection until the deadline: say both.
-            let why = (error as? HTTPClientError).map { "\($0)".replacingOccurrences(of: "HTTPClientError.", with: "") } ?? "\(type(of: error))"
+            let why = String("\(error)".replacingOccurrences(of: "HTTPClientError.", with: "").prefix(120))
             return [DoctorLine(check: "central store", status: .fail,
                                message: "unreachable at \(url) (no answer within \(centralTimeout.nanoseconds / 1_000_000_000) s: \(why)): check the network and central.yaml url")]
         }
