@@ -46,6 +46,10 @@ public struct CatalogLanguages: Sendable, Hashable {
                 dir.deleteLastPathComponent()
             }
         }
-        return read(directory: URL(fileURLWithPath: "/usr/share/bms-kiosk/Assets/i18n"), shown: "/usr/share/bms-kiosk/Assets/i18n")
+        // Where systemd/README installs them, then a packaged install.
+        for system in ["/usr/local/share/bms-kiosk/Assets/i18n", "/usr/share/bms-kiosk/Assets/i18n"] {
+            if let found = read(directory: URL(fileURLWithPath: system), shown: system) { return found }
+        }
+        return nil
     }
 }
