@@ -28,7 +28,8 @@ public struct CatalogLanguages: Sendable, Hashable {
 
     /// The kiosk's `Assets/i18n`, found as the kiosk finds it: `$BMS_ASSETS`,
     /// then upwards from the working directory and from the executable, then
-    /// `/usr/share/bms-kiosk/Assets`. nil when there is none on this machine.
+    /// `/usr/local/share/bms-kiosk/Assets` and `/usr/share/bms-kiosk/Assets`.
+    /// nil when there is none on this machine.
     public static func installed() -> CatalogLanguages? {
         let fm = FileManager.default
         if let env = ProcessInfo.processInfo.environment["BMS_ASSETS"] {
