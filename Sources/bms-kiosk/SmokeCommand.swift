@@ -7,6 +7,7 @@ import KioskConfig
 import KioskRuntime
 import KioskUI
 import Printing
+import ServiceSupport
 
 /// `bms-kiosk smoke`: scenarios headless, screenshots, exit 1 on any failure.
 struct Smoke: AsyncParsableCommand {
@@ -44,6 +45,8 @@ struct Smoke: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // The real parts log each card read: only what goes wrong, between the step lines.
+        if live { StructuredLogHandler.bootstrap(level: .warning) }
         let setup = live ? try liveSetup() : nil
         let ok = try await SmokeMain.run(scenarios: scenarios, out: out, size: Size(parsing: size)!, diagonal: diagonal, lang: lang,
                                          contrast: contrast == "high" ? .high : .normal, scale: scale, live: setup)
