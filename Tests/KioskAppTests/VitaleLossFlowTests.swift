@@ -21,7 +21,29 @@ import Testing
         #expect(k.text.contains("Moins de 12 ans"))
         // Léa is 14 but has no card in use here.
         #expect(!k.ids.contains("vitale.person.2"))
-        #expect(k.text.contains("Pas de carte Vitale en service."))
+        #expect(k.text.contains("Pas de carte Vitale en service : une carte peut être commandée."))
+        #expect(k.ids.contains("vitale.orderFor.2"))
+        #expect(!k.ids.contains("vitale.orderFor.3"))
+    }
+
+    /// Declared earlier (here, or on ameli): the order is offered straight
+    /// from the list within the 4 days, and said paused during the fifth.
+    @Test func aCardDeclaredEarlierIsOrderedFromTheListOrSaidPaused() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn(assets.appendingPathComponent("demo/cards/flows-vitale-declared.json").path)
+        await k.tap("service.carteVitaleLoss")
+        #expect(k.ids.contains("vitale.orderFor.1"))
+        #expect(!k.ids.contains("vitale.orderFor.2"))
+        // Declared on 18 November at 13 h 00 (Paris): paused until the 23rd at 13 h 00.
+        #expect(k.text.contains("après le lundi 23 novembre 2026 à 13 h 00"), "\(k.text)")
+        await k.tap("vitale.orderFor.1")
+        #expect(k.screen.modal != nil)
+        await k.tap("modal.confirm")
+        let order = try #require(k.services.submitted.last)
+        #expect(order.action == .vitaleOrder)
+        #expect(order.personIndex == 1)
+        #expect(order.after == nil)
+        #expect(k.text.contains("Nouvelle carte Vitale commandée pour Claire DUPONT."))
     }
 
     @Test func declareLossThenOrderAfterIt() async throws {

@@ -32,6 +32,8 @@ final class VitaleLossFlow: Flow {
     private(set) var commits = false
     /// The modal before a request: "declare" or "order".
     private(set) var confirming: String?
+    /// A person whose card can be ordered straight away (declared earlier, or none yet).
+    private(set) var orderPerson: Int?
     /// The confirmed requests: the same ids on a double tap or a retry.
     private(set) var declaration: KioskCommand?
     private(set) var order: KioskCommand?
@@ -65,7 +67,15 @@ final class VitaleLossFlow: Flow {
     func tap(_ id: String, _ c: KioskController) async -> Bool {
         if let m = confirming {
             if id == "modal.cancel" { confirming = nil; return true }
-            if id == "modal.confirm" { confirming = nil; m == "order" ? submitOrder(c) : submitDeclaration(c); return true }
+            if id == "modal.confirm" {
+                confirming = nil
+                switch m {
+                case "order": if case .declared(let i, _) = step, let d = declaration { submitOrder(c, person: i, after: d.id) }
+                case "orderFor": if let i = orderPerson { submitOrder(c, person: i, after: nil) }
+                default: submitDeclaration(c)
+                }
+                return true
+            }
             return true
         }
         switch id {
@@ -79,6 +89,11 @@ final class VitaleLossFlow: Flow {
             reason = nil
             commits = false
             step = .details(person: i)
+            return true
+        case _ where id.hasPrefix("vitale.orderFor."):
+            guard step == .choosePerson, let i = Int(id.dropFirst("vitale.orderFor.".count)), let p = person(i), canOrder(p) else { return true }
+            orderPerson = i
+            confirming = "orderFor"
             return true
         case _ where id.hasPrefix("vitale.reason."):
             guard case .details = step, let r = VitaleDeclarationReason(rawValue: String(id.dropFirst("vitale.reason.".count))) else { return true }
@@ -134,10 +149,11 @@ final class VitaleLossFlow: Flow {
         }
     }
 
-    private func submitOrder(_ c: KioskController) {
-        guard case .declared(let i, _) = step, let card = c.session.identity, let declared = declaration else { return }
+    /// `after`: the declaration just made, which the central store applies first.
+    private func submitOrder(_ c: KioskController, person i: Int, after: UUID?) {
+        guard let card = c.session.identity else { return }
         let command = order ?? KioskCommand(serial: card.serial, personIndex: i, action: .vitaleOrder, confirmedAt: c.clock.now,
-                                            after: declared.id)
+                                            after: after)
         order = command
         send(command, c) { [weak self] transmitted in
             self?.step = .ordered(person: i, transmitted: transmitted)
@@ -236,12 +252,20 @@ final class VitaleLossFlow: Flow {
         case .choosePerson:
             let persons = foyer?.persons ?? []
             let rows = persons.map { p in
-                let declarable = canDeclare(p)
-                let why = availability(.declare, p).flatMap { $0 }.map { exclusionText($0, t) }
+                let declarable = canDeclare(p), orderable = !declarable && canOrder(p)
+                // Why not: the order's reason when it says more (paused until…, already ordered), else the declaration's.
+                let orderWhy = availability(.order, p).flatMap { $0 }.flatMap { e -> VitaleExclusion? in
+                    switch e { case .tooYoung, .declarationRequired: nil; default: e }
+                }
+                let why = (orderWhy ?? availability(.declare, p).flatMap { $0 }).map { exclusionText($0, t) }
+                let action: Button? = declarable
+                    ? Button(id: "vitale.person.\(p.index)", label: t["vitale.person.choose"], style: .primary, width: .natural,
+                             speech: t["vitale.person.choose"] + ", " + p.person.displayName)
+                    : orderable ? Button(id: "vitale.orderFor.\(p.index)", label: t["vitale.person.order"], style: .primary, width: .natural,
+                                         speech: t["vitale.person.order"] + ", " + p.person.displayName) : nil
                 return ListView.Row(id: "vitale.row.\(p.index)", title: p.person.displayName,
-                                    detail: declarable ? t["vitale.person.hasCard"] : why,
-                                    actions: declarable ? [Button(id: "vitale.person.\(p.index)", label: t["vitale.person.choose"], style: .primary,
-                                                                  width: .natural, speech: t["vitale.person.choose"] + ", " + p.person.displayName)] : [])
+                                    detail: declarable ? t["vitale.person.hasCard"] : orderable ? t["vitale.person.canOrder"] : why,
+                                    actions: action.map { [$0] } ?? [])
             }
             s = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack([
                 .text(Text(t["vitale.choose"], id: "vitale.choose")),
@@ -249,6 +273,13 @@ final class VitaleLossFlow: Flow {
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
             ], spacingMM: 5), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
+            if confirming == "orderFor", let i = orderPerson {
+                s.modal = Modal(id: "modal", title: t["vitale.modal.order.title"],
+                                message: t.text("vitale.modal.order", ["name": person(i)?.person.displayName ?? ""]),
+                                buttons: [Button(id: "modal.cancel", label: t["modal.cancel"], style: .secondary),
+                                          Button(id: "modal.confirm", label: t["modal.confirm"], style: .primary)])
+                s.focusID = "modal.confirm"
+            }
         case .details(let i):
             let name = person(i)?.person.displayName ?? ""
             let reasons = VitaleDeclarationReason.allCases.map { r in
