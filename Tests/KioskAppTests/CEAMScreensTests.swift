@@ -48,45 +48,4 @@ import Testing
         }
         #expect(runner.failures.map(\.description) == [])
     }
-
-    /// The screens only a misbehaving central store or printer shows: the
-    /// foyer unreadable, a request that could not be sent (the modal keeps
-    /// it), a request kept in the outbox, the printer away.
-    nonisolated static let troubles: [(name: String, steps: String)] = [
-        ("ceam-central-away", "tap #ceam.continue\nexpect screen flow.ceam.unavailable\nscreenshot ceam-unavailable\n"),
-        ("ceam-send-failed", "tap #ceam.continue\ntap #ceam.0.order\ntap #ceam.modal.departure.no\ntap #ceam.modal.confirm\nscreenshot ceam-modal-error\n"),
-        ("ceam-queued", "tap #ceam.continue\ntap #ceam.0.order\ntap #ceam.modal.departure.no\ntap #ceam.modal.confirm\nscreenshot ceam-queued\n"),
-        ("ceam-printer-away", "tap #ceam.continue\ntap #ceam.0.order\ntap #ceam.modal.departure.yes\ntap #ceam.modal.confirm\nscreenshot ceam-printer-away\n"),
-        ("ceam-send-failed-loss", "tap #ceam.continue\ntap #ceam.0.declareLossOrTheft\ntap #ceam.modal.loss.perte\ntap #ceam.modal.next\n"
-            + "tap #ceam.modal.next\ntap #ceam.modal.departure.yes\ntap #ceam.modal.sworn\ntap #ceam.modal.confirm\nscreenshot ceam-loss-modal-error\n"),
-    ]
-
-    @Test(arguments: variants.map(\.name))
-    func troubleScreensLayOutIn(_ variant: String) async throws {
-        let v = try #require(Self.variants.first { $0.name == variant })
-        let keep = ProcessInfo.processInfo.environment["CEAM_SCREENS"].map { URL(fileURLWithPath: $0).appendingPathComponent(variant) }
-        let runner = try makeRunner("ceam-troubles-\(variant)") { o in
-            o.language = v.lang
-            o.contrast = v.contrast
-            o.fontScale = v.scale
-            if v.portrait {
-                o.size = Size(width: 800, height: 1280)
-                o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: o.size)
-            }
-            if let keep { o.outputDirectory = keep }
-        }
-        for (name, steps) in Self.troubles {
-            let card = name.hasSuffix("-loss") ? assets.appendingPathComponent("demo/cards/ceam-renouvellement.json").path : demoCard
-            let start = "card insert \(card)\ntype 1234\ntap #keypad.ok\ntap #service.ceam\n"
-            runner.makeKit = { _ in
-                let services = FakeKioskServices()
-                services.foyerUnavailable = name == "ceam-central-away"
-                services.submitMode = name.hasPrefix("ceam-send-failed") ? .fail : name == "ceam-queued" ? .queue : .apply
-                return SmokeKit(services: services, cards: FakeScenarioCards(),
-                                printer: FakeKioskPrinter(available: name != "ceam-printer-away"))
-            }
-            await runner.run(try Scenario.parse(start + steps, name: name))
-        }
-        #expect(runner.failures.map(\.description) == [])
-    }
 }

@@ -197,6 +197,7 @@ final class CEAMFlow: Flow {
                 self.dialog = nil
                 self.queued[person] = action
                 self.notice = Notice(kind: .info, text: t.text("ceam.done.queued", ["name": name]))
+                self.firstRow = self.foyer?.persons.firstIndex { $0.index == person } ?? self.firstRow
             case .success(.acknowledged(let r)) where r.status == .refused:
                 self.dialog = nil
                 self.notice = Notice(kind: .error, text: t["ceam.done.refused"])
