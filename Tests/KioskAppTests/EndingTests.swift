@@ -28,6 +28,24 @@ import Testing
         for personal in ["Jean", "DUPONT", "Claire", "Léa", "••"] { #expect(!k.text.contains(personal)) }
     }
 
+    /// A request confirmed just before the card leaves is still sent (once),
+    /// and nothing of it comes back on screen.
+    @Test func aConfirmedRequestSurvivesTheCardLeavingMidSend() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn()
+        await k.tap("service.carteVitaleLoss")
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.dysfonctionnement")
+        await k.tap("vitale.declare")
+        await k.c.tap("modal.confirm")
+        k.removeCard()
+        await k.c.settle()
+        #expect(k.services.submitted.count == 1)
+        #expect(k.screenID == "attract")
+        #expect(k.c.flow == nil)
+        #expect(!k.text.contains("DUPONT"))
+    }
+
     @Test func finishAsksToTakeTheCard() async throws {
         let k = try FlowKiosk()
         try await k.signIn()
