@@ -115,6 +115,9 @@ import Testing
         k.services.submitMode = .queue
         await k.tap("modal.confirm")
         #expect(k.text.contains("sera transmise dès que possible"))
+        // Not deactivated yet: the screen says it will be, not that it is.
+        #expect(k.text.contains("sera désactivée dès que votre déclaration sera transmise"))
+        #expect(!k.text.contains("est désactivée"))
         await k.tap("vitale.order")
         await k.tap("modal.confirm")
         #expect(k.services.submitted.last?.after == k.services.submitted.first?.id)

@@ -310,7 +310,9 @@ final class VitaleLossFlow: Flow {
             let p = person(i)
             let name = p?.person.displayName ?? ""
             var nodes: [Node] = [
-                .text(Text(t[i == 0 ? "vitale.declared.thisCard" : "vitale.declared.card"], id: "vitale.declared.card")),
+                // Queued: not deactivated yet, and the screen must not say it is.
+                .text(Text(t[!transmitted ? "vitale.declared.queuedCard" : i == 0 ? "vitale.declared.thisCard" : "vitale.declared.card"],
+                           id: "vitale.declared.card")),
             ]
             if !transmitted { nodes.append(.text(Text(t["vitale.queued"], style: .small, muted: true, id: "vitale.queued"))) }
             var focus = "vitale.print"
@@ -339,7 +341,7 @@ final class VitaleLossFlow: Flow {
             if !transmitted { nodes.append(.text(Text(t["vitale.queued"], style: .small, muted: true, id: "vitale.queued"))) }
             nodes += [.flexible, printRow(t)]
             s = ScreenModel(id: "flow.carteVitaleLoss", title: title,
-                            banner: Banner(kind: .info, text: t.text("vitale.ordered", ["name": name])),
+                            banner: Banner(kind: .info, text: t.text(transmitted ? "vitale.ordered" : "vitale.ordered.queued", ["name": name])),
                             body: .vstack(nodes, spacingMM: 5), footer: [FlowText.finish(t), Button(id: "footer.back", label: t["flow.menu"], style: .secondary, width: .natural)],
                             focusID: "vitale.print")
         case .refused(let why):
