@@ -90,15 +90,21 @@ public final class LiveScenarioCards: ScenarioCardDriver {
     }
 
     public func finish() async {
-        connection?.pull()
+        // A scenario that stopped with the card in: pull it and let pcscd see
+        // the reader empty, so the next scenario starts as a fresh kiosk would.
+        if let c = connection, c.isInserted {
+            c.pull()
+            _ = try? await collect(until: { $0 == .removed }, what: "the reader to see the card leave", within: .seconds(3))
+        }
         connection = nil
         source.stop()
         pump?.cancel()
     }
 
     /// Waits (bounded) for an event matching `done`; returns every event so far.
-    private func collect(until done: (CardEvent) -> Bool, what: String) async throws -> [CardEvent] {
+    private func collect(until done: (CardEvent) -> Bool, what: String, within: Duration? = nil) async throws -> [CardEvent] {
         let start = ContinuousClock.now
+        let wait = within ?? self.wait
         while !inbox.contains(done) {
             guard ContinuousClock.now - start < wait else { throw CardError(description: "waited \(wait) for \(what)") }
             try await Task.sleep(for: .milliseconds(10))
