@@ -37,12 +37,16 @@ import Testing
         }
         for file in Self.scenarios {
             let s = try Scenario.load(repoRoot.appendingPathComponent("Tests/Scenarios/\(file)").path)
-            // The expected texts are French; the taps are by id.
+            // The expected texts are French; the taps are by id. Every
+            // screenshot also checks that no catalog key shows raw (a missing string).
             let steps = s.steps.filter { _, step in
                 switch step {
                 case .expectText, .expectNoText, .expectSpeech: return v.lang == "fr"
                 default: return true
                 }
+            }.flatMap { line, step -> [(line: Int, step: ScenarioStep)] in
+                if case .screenshot = step { return [(line, step), (line, .expectNoText("⟦"))] }
+                return [(line, step)]
             }
             await runner.run(Scenario(name: s.name, path: s.path, steps: steps))
         }
