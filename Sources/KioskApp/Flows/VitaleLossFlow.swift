@@ -344,11 +344,11 @@ final class VitaleLossFlow: Flow {
                             banner: Banner(kind: .info, text: t.text(transmitted ? "vitale.ordered" : "vitale.ordered.queued", ["name": name])),
                             body: .vstack(nodes, spacingMM: 5), footer: [FlowText.finish(t), Button(id: "footer.back", label: t["flow.menu"], style: .secondary, width: .natural)],
                             focusID: "vitale.print")
-        case .refused(let why):
+        case .refused:
+            // The central store's reason (kept in the step) is for logs, not for the screen.
             s = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.refused"]),
                             body: .vstack([.text(Text(t["vitale.refused.what"], id: "vitale.refused.what")), .flexible], spacingMM: 5),
                             footer: footer)
-            _ = why // the reason is for the logs: no wording of the central store's rules on screen
         case .unavailable:
             s = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
                             body: .vstack([.text(Text(t["flow.unavailable.what"], id: "vitale.unavailable.what")),
