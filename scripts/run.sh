@@ -49,7 +49,8 @@ echo "Central store (SQLite, demo data) on http://127.0.0.1:8080 — log: $state
 # the tests' harness starts it (one pcscd per machine).
 vpcd_port=35963
 real_reader=0
-if [ -n "$(pgrep -x pcscd || true)" ]; then
+# (systemd's pcscd.socket starts the system one on first use.)
+if [ -n "$(pgrep -x pcscd || true)" ] || systemctl is-active --quiet pcscd.socket 2>/dev/null; then
   if timeout 3 pcsc_scan -r 2>/dev/null | grep -E '^[0-9]+:' | grep -qvi 'virtual'; then real_reader=1; fi
   echo "Card reader: the system pcscd$([ "$real_reader" = 1 ] && echo " (a real reader is plugged in)")."
 else
