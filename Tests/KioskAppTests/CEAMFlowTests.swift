@@ -35,7 +35,7 @@ import KioskUI
         #expect(rowActions(k, 2).isEmpty)
         #expect(rowActions(k, 3).isEmpty)
         #expect(k.text.contains("Renouvellement possible à partir du 31 mars 2028"))
-        #expect(k.text.contains("Carte annulée et nouvelle carte déjà commandée"))
+        #expect(k.text.contains("Aucune autre demande possible avant l’arrivée de la nouvelle carte"))
         // An action the row does not offer opens nothing, even by id.
         await k.tap("ceam.0.earlyRenewal")
         await k.tap("ceam.2.order")
