@@ -56,6 +56,8 @@ public final class KioskRunLoop {
             host.controller.tick()
             host.renderIfNeeded()
             await Task.yield()
+            // A flow's background work may have finished during the yield: draw its answer now, not after the next wait.
+            host.renderIfNeeded()
         }
     }
 
