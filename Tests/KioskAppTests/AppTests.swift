@@ -391,7 +391,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         InputMapper.flush()
         InputMapper.pushFingerTap(target.frame.center, size: h.renderer.size)
         let loop = KioskRunLoop(host: h, cards: FakeCardSource())
-        await loop.run(seconds: 5) { h.controller.settings.contrast == .high }
+        await loop.run(seconds: 60) { h.controller.settings.contrast == .high }
         #expect(h.controller.settings.contrast == .high)
         #expect(try h.renderer.snapshot().dominantColor(in: Rect(x: 0, y: 300, width: 100, height: 100)) == Theme.high.background)
     }
@@ -402,7 +402,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         let loop = KioskRunLoop(host: h, cards: cards)
         let path = demoCard
         Task.detached { try? await Task.sleep(for: .milliseconds(50)); _ = try? cards.insert(file: path) }
-        await loop.run(seconds: 5) { h.list?.screenID == "code" }
+        await loop.run(seconds: 60) { h.list?.screenID == "code" }
         #expect(h.list?.screenID == "code")
     }
 
