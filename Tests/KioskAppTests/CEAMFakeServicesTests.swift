@@ -148,6 +148,28 @@ import Testing
         #expect(none.status == .noMobileOnFile && none.maskedMobile == nil)
     }
 
+    @Test func aMalformedCentralSectionIsAClearErrorAndUnknownStatesReadAsNoCard() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fake-central-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.json")
+        try Data(#"{"verdict": "authentic", "identity": {"serial": "1"}, "central": {"persons": [{"index": 0, "ceam": {"state": "valid", "until": "2027-02-30"}}]}}"#.utf8).write(to: bad)
+        #expect(throws: CardFile.Problem.self) { try fake().registerCardFile(bad.path) }
+        #expect(throws: CardFile.Problem.self) { try fake().registerCardFile(dir.appendingPathComponent("missing.json").path) }
+        #expect(FakeCentralSection.CEAM(state: "teleported").ceamState == .none)
+        #expect(FakeCentralSection.CEAM(state: "valid").ceamState == .none, "no date, no card")
+    }
+
+    @Test func theRulesRunOnTheClockItIsGiven() async throws {
+        let services = fake()
+        let card = try identity("ceam-renouvellement.json")
+        #expect(try await services.foyer(card: card).today == Self.today)
+        services.use(clock: TestClock(day: CivilDate(year: 2027, month: 1, day: 11)!))
+        let later = try await services.foyer(card: card)
+        #expect(later.today == CivilDate(year: 2027, month: 1, day: 11)!)
+        #expect(later.persons[0].ceam == .none, "expired the day after its last valid day")
+    }
+
     @Test func theCodeChecksAttestationAndCountriesAnswerFromMemory() async throws {
         let services = fake()
         let card = try identity("ceam-famille.json")
