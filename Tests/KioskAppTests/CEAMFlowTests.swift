@@ -245,6 +245,23 @@ import KioskUI
         #expect(flow(k)?.foyer == nil && flow(k)?.dialog == nil)
     }
 
+    @Test func theInactivityWarningCoversTheModalAndTheEndWipesIt() async throws {
+        let k = try await onList()
+        await k.tap("ceam.1.order")
+        await k.tap("ceam.modal.departure.yes")
+        // 75 s without a touch: the warning takes the modal's place.
+        for _ in 0..<75 { k.clock.advance(seconds: 1); k.c.tick() }
+        #expect(k.screen.modal?.id == "warning")
+        await k.tap("warning.extend")
+        #expect(k.screen.modal?.id == "ceam.modal")
+        #expect(flow(k)?.dialog?.departureSoon == true)
+        // Then nobody: the session ends, nothing of the flow stays, nothing was sent.
+        for _ in 0..<100 { k.clock.advance(seconds: 1); k.c.tick() }
+        #expect(k.c.flow == nil)
+        #expect(!k.text.contains("Claire"))
+        #expect(k.services.submitted.isEmpty)
+    }
+
     @Test func aCardPulledWhileTheRequestIsOnItsWayLeavesNothingOnScreen() async throws {
         let k = try await onList()
         await k.tap("ceam.1.order")
