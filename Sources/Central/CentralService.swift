@@ -140,26 +140,30 @@ public final class CentralService: Sendable {
     public func foyer(serial: String, kiosk: String) async throws -> FoyerResponse {
         let file = try await activeFoyer(serial)
         let now = clock.now, today = clock.today
-        let persons = file.persons.enumerated().map { i, p in
-            let options = ceamRules.options(record: p.ceam, situation: file.situation, rightsSufficient: p.rightsSufficient, today: today)
-            let ceamActions = CEAMAction.allCases.compactMap { a -> CEAMActionView? in
-                guard let availability = options.actions[a] else { return nil }
-                if case .excluded(let why) = availability { return CEAMActionView(action: a, exclusion: why) }
-                return CEAMActionView(action: a, exclusion: nil)
-            }
-            let vitaleActions = VitaleAction.allCases.map { a -> VitaleActionView in
-                let availability = vitaleRules.availability(a, person: p.person, card: p.vitale, situation: file.situation, now: now, today: today)
-                if case .excluded(let why) = availability { return VitaleActionView(action: a, exclusion: why) }
-                return VitaleActionView(action: a, exclusion: nil)
-            }
-            return PersonView(index: i, person: p.person, ceam: options.state, ceamActions: ceamActions, vitale: p.vitale,
-                              vitaleActions: vitaleActions, rights: p.rights)
-        }
+        let persons = file.persons.indices.map { personView(file, $0, now: now, today: today) }
         let attempts = CodeAttempts(failures: file.codes.failures, maxTries: parameters.codes.maxTries)
         await audit(kiosk, "foyer.read", nir: file.nir, "ok")
         metrics.cardRead(kiosk: kiosk, read: "foyer")
         return FoyerResponse(serial: serial, today: today, persons: persons, maskedMobile: file.mobile?.masked,
                              codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked)
+    }
+
+    /// One person as the kiosk sees them today: states and the actions the rules allow.
+    func personView(_ file: FoyerFile, _ i: Int, now: Date, today: CivilDate) -> PersonView {
+        let p = file.persons[i]
+        let options = ceamRules.options(record: p.ceam, situation: file.situation, rightsSufficient: p.rightsSufficient, today: today)
+        let ceamActions = CEAMAction.allCases.compactMap { a -> CEAMActionView? in
+            guard let availability = options.actions[a] else { return nil }
+            if case .excluded(let why) = availability { return CEAMActionView(action: a, exclusion: why) }
+            return CEAMActionView(action: a, exclusion: nil)
+        }
+        let vitaleActions = VitaleAction.allCases.map { a -> VitaleActionView in
+            let availability = vitaleRules.availability(a, person: p.person, card: p.vitale, situation: file.situation, now: now, today: today)
+            if case .excluded(let why) = availability { return VitaleActionView(action: a, exclusion: why) }
+            return VitaleActionView(action: a, exclusion: nil)
+        }
+        return PersonView(index: i, person: p.person, ceam: options.state, ceamActions: ceamActions, vitale: p.vitale,
+                          vitaleActions: vitaleActions, rights: p.rights)
     }
 
     // MARK: code personnel
@@ -362,6 +366,7 @@ public final class CentralService: Sendable {
                 return refuse(String(describing: error))
             }
             file = f
+            receipt.person = self.personView(f, i, now: now, today: today)
             return receipt
         }
         let action = command.action.name

@@ -233,13 +233,20 @@ public struct CommandReceipt: Codable, Sendable, Hashable {
     public var reason: String?
     /// For a CEAM order with an urgent departure.
     public var provisionalCertificate: ProvisionalCertificate?
+    /// The person's state once the command applied, with the actions now
+    /// allowed. The kiosk offers what follows from it: after declaring the
+    /// very card in the reader lost, the foyer can no longer be read with
+    /// that card, yet the order of a new one must be offered.
+    public var person: PersonView?
 
-    public init(id: UUID, status: Status, duplicate: Bool = false, reason: String? = nil, provisionalCertificate: ProvisionalCertificate? = nil) {
+    public init(id: UUID, status: Status, duplicate: Bool = false, reason: String? = nil,
+                provisionalCertificate: ProvisionalCertificate? = nil, person: PersonView? = nil) {
         self.id = id
         self.status = status
         self.duplicate = duplicate
         self.reason = reason
         self.provisionalCertificate = provisionalCertificate
+        self.person = person
     }
 }
 

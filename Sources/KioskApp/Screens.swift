@@ -83,7 +83,7 @@ extension KioskController {
                                    .text(Text(t["locked.what"], id: "locked.what")),
                                    .button(Button(id: "code.forgot", label: t["locked.sms"], style: .secondary)),
                                    .flexible,
-                                   .text(Text(t["refused.takeCard"], style: .title, alignment: .center, id: "locked.takeCard")),
+                                   .text(Text(t["locked.takeCard"], style: .title, alignment: .center, id: "locked.takeCard")),
                                    .flexible,
                                ]), footer: [finish])
         case .menu:

@@ -120,7 +120,11 @@ public final class SpeechController {
             if !lines.isEmpty { parts.append(lines.joined(separator: " ").normalizedSpaces) }
         }
         if let modal = list.items.last(where: { $0.role == .modal }), let s = modal.speech { parts = [s.normalizedSpaces] + parts.dropFirst() }
-        return parts.filter { !$0.isEmpty }.joined(separator: ". ")
+        // One pause between parts; a part that ends its own sentence keeps its mark.
+        let kept = parts.filter { !$0.isEmpty }
+        return kept.enumerated().map { i, p in
+            i == kept.count - 1 || p.last.map { ".!?…:".contains($0) } == true ? p : p + "."
+        }.joined(separator: " ")
     }
 
     public func say(_ text: String) {

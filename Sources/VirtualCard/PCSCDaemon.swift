@@ -41,7 +41,7 @@ public final class PCSCDaemon: @unchecked Sendable {
     /// Starts pcscd and waits for "daemon ready" (up to `timeout`). Test
     /// suites of several targets run at once in one `swift test`: each
     /// waits its turn (up to `turnTimeout`) for the one pcscd a machine has.
-    public static func start(port: UInt16? = nil, timeout: Duration = .seconds(10),
+    public static func start(port: UInt16? = nil, timeout: Duration = .seconds(60),
                              turnTimeout: Duration = .seconds(900)) async throws -> PCSCDaemon {
         let fm = FileManager.default
         guard fm.isExecutableFile(atPath: pcscdPath) else { throw DaemonError.missing("pcscd (\(pcscdPath))") }

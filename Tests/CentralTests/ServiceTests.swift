@@ -188,6 +188,10 @@ struct ServiceTests {
         let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder, confirmedAt: clock.now, after: declaration.id)
         guard case .dependencyPending = try await service.apply(order, kiosk: "k1") else { Issue.record("order applied first"); return }
         guard case .receipt(let d) = try await service.apply(declaration, kiosk: "k1"), d.status == .applied else { Issue.record("declaration"); return }
+        // The receipt says what may follow, as the foyer can no longer be read with this card.
+        #expect(d.person?.index == 0)
+        #expect(d.person?.vitaleActions.first { $0.action == .order }?.exclusion == nil)
+        #expect(d.person?.vitaleActions.first { $0.action == .declare }?.exclusion != nil)
         guard case .receipt(let o) = try await service.apply(order, kiosk: "k1") else { Issue.record("still pending"); return }
         #expect(o.status == .applied)
         let status = try await service.cardStatus(serial: sophieSerial, kiosk: "k1")

@@ -109,7 +109,11 @@ func sampleScreen(toggleOn: Bool = false, modal: Bool = false) -> ScreenModel {
         var s = sampleScreen()
         s.focusID = "row1.order"
         let list = LayoutEngine(metrics: .development, theme: .normal, measurer: fonts).layout(s)
-        #expect(SpeechController.utterance(for: list) == "Carte européenne d'assurance maladie. Commander")
+        // The banner (the sample's "service unavailable") is said between them, one full stop each.
+        let banner = list.items.first { $0.role == .banner }?.speech
+        let said = SpeechController.utterance(for: list)
+        #expect(said == "Carte européenne d'assurance maladie. " + (banner.map { $0.normalizedSpaces + " " } ?? "") + "Commander")
+        #expect(!said.contains(".."))
     }
 }
 

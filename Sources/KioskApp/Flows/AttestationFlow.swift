@@ -111,7 +111,7 @@ final class AttestationFlow: Flow {
             let entries = attestation?.entries ?? []
             let rows = entries.enumerated().map { i, e in
                 ListView.Row(id: "attestation.row.\(i)", title: e.person.displayName,
-                             detail: t.text("gallery.born", ["date": e.person.birthDate.french]),
+                             detail: t.text("gallery.born", ["date": FlowText.birthDate(e.person.birthDate, t)]),
                              actions: [Button(id: "attestation.person.\(i)", label: t["attestation.print"], style: .secondary, width: .natural,
                                               speech: t["attestation.print"] + ", " + e.person.displayName)])
             }

@@ -496,11 +496,7 @@ final class CEAMFlow: Flow {
     }
 
     /// "14 mai 1980", "mai 1980" or "1980" when the card does not say more.
-    static func birth(_ b: BirthDate, _ t: Catalog) -> String {
-        guard let m = b.month else { return String(b.year) }
-        guard let d = b.day, let date = CivilDate(year: b.year, month: m, day: d) else { return "\(t["month.\(m)"]) \(b.year)" }
-        return FlowText.date(date, t)
-    }
+    static func birth(_ b: BirthDate, _ t: Catalog) -> String { FlowText.birthDate(b, t) }
 
     private func viewText(_ index: Int, _ t: Catalog) -> String {
         guard let p = foyer?.persons.first(where: { $0.index == index }) else { return "" }

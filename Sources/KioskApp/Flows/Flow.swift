@@ -55,8 +55,17 @@ enum FlowText {
         ])
     }
 
+    /// "10 janvier 2027": no-break spaces, so a line never ends inside a date.
     static func date(_ d: CivilDate, _ t: Catalog) -> String {
-        "\(d.day) \(t["month.\(d.month)"]) \(d.year)"
+        "\(d.day)\u{00A0}\(t["month.\(d.month)"])\u{00A0}\(d.year)"
+    }
+
+    /// "14 mai 1980", "mai 1980" or "1980" when the card does not say more:
+    /// in words, as numbers (03/05) read differently across languages.
+    static func birthDate(_ b: BirthDate, _ t: Catalog) -> String {
+        guard let m = b.month else { return String(b.year) }
+        guard let d = b.day, let date = CivilDate(year: b.year, month: m, day: d) else { return "\(t["month.\(m)"])\u{00A0}\(b.year)" }
+        return Self.date(date, t)
     }
 
     static func finish(_ t: Catalog) -> Button {

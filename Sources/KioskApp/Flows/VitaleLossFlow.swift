@@ -174,8 +174,16 @@ final class VitaleLossFlow: Flow {
                 self.retry = nil
                 if command.action == .vitaleOrder { self.order = nil } else { self.declaration = nil }
                 self.step = .refused(reason: r.reason)
-            case .acknowledged:
+            case .acknowledged(let receipt):
                 self.retry = nil
+                // The person as the central store now holds them: after the
+                // card in the reader is declared lost, the foyer can no longer
+                // be read with it, and the receipt alone says whether the
+                // order of a new card may follow.
+                if let p = receipt.person, var f = self.foyer, let k = f.persons.firstIndex(where: { $0.index == p.index }) {
+                    f.persons[k] = p
+                    self.foyer = f
+                }
                 done(true)
                 // The foyer as it is now: what may follow (the order).
                 if let card = c.session.identity, let f = try? await c.services.foyer(card: card), c.isCurrent(self) { self.foyer = f }
