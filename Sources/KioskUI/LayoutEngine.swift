@@ -223,6 +223,34 @@ public struct LayoutEngine {
         }
     }
 
+    /// The height a node takes when its lists show all their visible rows
+    /// (`measure` gives the least: one row and the pager).
+    func naturalHeight(_ node: Node, width: Int) -> Int {
+        switch node {
+        case .list(let l):
+            return listLayout(l, width: width, maxHeight: nil).height
+        case .stack(let s0) where containsList(node):
+            let s = resolved(s0, width: width)
+            let sp = mm(s.spacingMM)
+            if s.axis == .vertical {
+                return s.children.map { naturalHeight($0, width: naturalWidth($0).map { min($0, width) } ?? width) }.reduce(0, +)
+                    + sp * max(0, s.children.count - 1)
+            }
+            let widths = rowWidths(s, width: width)
+            return zip(s.children, widths).map { naturalHeight($0, width: $1) }.max() ?? 0
+        default:
+            return measure(node, width: width)
+        }
+    }
+
+    func containsList(_ node: Node) -> Bool {
+        switch node {
+        case .list: return true
+        case .stack(let s): return s.children.contains { containsList($0) }
+        default: return false
+        }
+    }
+
     var keypadKeyHeight: Int { target + mm(2) }
 
     func buttonHeight(_ b: Button, width: Int, style: TextStyle) -> Int {
@@ -290,10 +318,10 @@ public struct LayoutEngine {
             var heights = zip(s.children, widths).map { measure($0, width: $1) }
             let spacerIdx = s.children.indices.filter { if case .spacer = s.children[$0] { return true }; return false }
             var used = heights.reduce(0, +) + sp * max(0, s.children.count - 1)
-            // Lists grow first, up to all their visible rows.
-            for (i, child) in s.children.enumerated() {
-                guard case .list(let l) = child, used < frame.height else { continue }
-                let natural = listLayout(l, width: widths[i], maxHeight: nil).height
+            // Lists grow first, up to all their visible rows, also inside a
+            // nested stack: the room on screen goes to rows, not to blanks.
+            for (i, child) in s.children.enumerated() where used < frame.height {
+                let natural = naturalHeight(child, width: widths[i])
                 let extra = min(frame.height - used, natural - heights[i])
                 if extra > 0 { heights[i] += extra; used += extra }
             }
@@ -531,7 +559,9 @@ public struct LayoutEngine {
             // Below the text, actions wider than the row go on several lines (large text, portrait).
             let lines = below ? actionLines(row.actions, width: rowWidth - 2 * pad) : [row.actions]
             let actionsH = lines.count * target + max(0, lines.count - 1) * gap
-            let h = below ? textH + gap + actionsH + 2 * pad : max(target + 2 * pad, textH + 2 * pad)
+            // A row to read only (no action, not to choose) needs no touch height.
+            let readOnly = row.actions.isEmpty && !l.rowsSelectable
+            let h = below ? textH + gap + actionsH + 2 * pad : readOnly ? textH + 2 * pad : max(target + 2 * pad, textH + 2 * pad)
             if let maxH = maxHeight, !rows.isEmpty, total + h + gap + pagerHeight > maxH { break }
             rows.append((row, h, below, textWidth, t, d, lines))
             total += h + gap
