@@ -51,7 +51,9 @@ targets += [
                    providers: [.apt(["libpcsclite-dev"]), .brew(["pcsc-lite"])]),
     .target(name: "CardProfile", dependencies: ["Domain"]),
     .target(name: "CardReader", dependencies: ["CardProfile", "Domain", "CPCSCLite", cardCrypto, cardLogging]),
-    .target(name: "VirtualCard", dependencies: ["CardProfile", "CardReader", "Domain", cardCrypto, cardLogging]),
+    .target(name: "VirtualCard", dependencies: ["CardProfile", "CardReader", "Domain", "ProcessHygiene", cardCrypto, cardLogging]),
+    // Children started by the harnesses inherit no descriptor (see the module).
+    .target(name: "ProcessHygiene"),
     .testTarget(name: "CardProfileTests", dependencies: ["CardProfile", "Domain"]),
     .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardProfile", "Domain", cardCrypto]),
     .testTarget(name: "CardReaderTests", dependencies: ["CardReader", "VirtualCard", "CardProfile", "Domain", cardCrypto]),
@@ -112,7 +114,7 @@ targets += [
         .product(name: "Prometheus", package: "swift-prometheus"),
     ] + centralCrypto),
     .target(name: "CentralTesting", dependencies: [
-        "Central", "CentralAPI", httpClient,
+        "Central", "CentralAPI", "ProcessHygiene", httpClient,
         .product(name: "Hummingbird", package: "hummingbird"),
     ]),
     .target(name: "KioskStore", dependencies: ["Domain", "CentralAPI", grdb]),
@@ -122,7 +124,7 @@ targets += [
     .testTarget(name: "CentralTests", dependencies: ["Central", "CentralAPI", "CentralTesting", "Domain", "CardProfile"] + centralCrypto),
     .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "CentralAPI", "Domain"]),
     // Builds bms-central too: the SIGKILL tests run its kiosk-sim.
-    .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI",
+    .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI", "ProcessHygiene",
                                                         "CentralTesting", "Domain", "bms-central"]),
     .executableTarget(name: "bms-central", dependencies: [
         "Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain", "ServiceSupport",
@@ -172,7 +174,7 @@ targets += [
     // Debian 12 has no cups.pc: the module map links "cups" by name.
     .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
     .target(name: "Printing", dependencies: ["Domain", "CCairo", "CCups", "FrenchTypography"]),
-    .target(name: "PrintingTesting", dependencies: ["Printing"]),
+    .target(name: "PrintingTesting", dependencies: ["Printing", "ProcessHygiene"]),
     .testTarget(name: "PrintingTests", dependencies: ["Printing", "PrintingTesting", "Domain"]),
 ]
 kioskExecutableDependencies += ["Printing"]

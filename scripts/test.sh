@@ -62,9 +62,18 @@ phase "running the tests"
 log="$(mktemp)"
 trap 'kill "$heartbeat" 2>/dev/null; rm -f "$state" "$log"' EXIT
 set +e
-swift test "${flags[@]}" --skip-build 2>&1 | tee "$log"
+# A test that waits for ever must not eat CI's whole budget: past the limit
+# the run is stopped and the tests still running are named below.
+timeout --signal=TERM --kill-after=30s "${TEST_TIMEOUT:-40m}" swift test "${flags[@]}" --skip-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  echo "== the tests did not finish within ${TEST_TIMEOUT:-40m}; started and never finished:"
+  grep -oE "◇ Test [^ ]+\(" "$log" | sed -E 's/◇ Test (.*)\(/\1/' | sort -u > "$log.started"
+  grep -oE "[✔✘] Test [^ ]+\(.*(passed|failed)" "$log" | sed -E 's/[✔✘] Test ([^ (]+)\(.*/\1/' | sort -u > "$log.done"
+  comm -23 "$log.started" "$log.done" | sed 's/^/   /'
+  rm -f "$log.started" "$log.done"
+fi
 summary
 # One plain closing line, whatever the runners printed before it.
 total=$(grep -oE "Test run with [0-9]+ tests?" "$log" | grep -oE "[0-9]+" | head -1)

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import ProcessHygiene
 #endif
 
 /// Errors of the test harness, saying what to install or look at.
@@ -101,6 +102,7 @@ public final class ChildProcess: @unchecked Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
+        ProcessHygiene.closeInheritedDescriptors(&actions)
         let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
         guard rc == 0 else { throw HarnessError("cannot start \(path): \(String(cString: strerror(rc)))") }
         return ChildProcess(pid: pid)

@@ -28,10 +28,23 @@ public final class CentralTestServer: @unchecked Sendable {
         logger.logLevel = .warning
         let app = buildCentralApplication(service: service, configuration: .init(host: "127.0.0.1", port: wanted ?? port),
                                           logger: logger, onServerRunning: { p in continuation.yield(p); continuation.finish() })
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        // A server that cannot bind ends its task at once: the stream ends
+        // with it, so start() throws instead of waiting for ever.
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.runService(gracefulShutdownSignals: [])
+        }
         lock.withLock { self.task = task }
         var it = stream.makeAsyncIterator()
-        guard let p = await it.next() else { throw HarnessError("bms-central test server did not start") }
+        guard let p = await it.next() else {
+            let why: String
+            switch await task.result {
+            case .failure(let error): why = "\(error)"
+            case .success: why = "it stopped at once"
+            }
+            lock.withLock { self.task = nil }
+            throw HarnessError("bms-central test server did not start on port \(wanted ?? port): \(why)")
+        }
         lock.withLock { port = p }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Printing
 #if canImport(Glibc)
 import Glibc
+import ProcessHygiene
 #endif
 
 /// A private cupsd for tests and the technician's demo: its own config,
@@ -322,6 +323,7 @@ final class Daemon: @unchecked Sendable {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
+        ProcessHygiene.closeInheritedDescriptors(&actions)
         let rc = posix_spawn(&pid, path, &actions, &attr, argv, environ)
         guard rc == 0 else { throw CUPSTestServer.HarnessError.startFailed("posix_spawn \(path): \(String(cString: strerror(rc)))") }
         return Daemon(pid: pid)

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import ProcessHygiene
 #endif
 
 /// A private pcscd for tests and the demo: its own reader.conf with one
@@ -210,6 +211,7 @@ final class Child: @unchecked Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
+        ProcessHygiene.closeInheritedDescriptors(&actions)
         let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw PCSCDaemon.DaemonError.missing("\(path) (posix_spawn: \(String(cString: strerror(rc))))") }
         return Child(pid: pid)

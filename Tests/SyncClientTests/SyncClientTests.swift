@@ -8,6 +8,7 @@ import SyncClient
 import Testing
 #if canImport(Glibc)
 import Glibc
+import ProcessHygiene
 #endif
 
 let demoSeedURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -172,6 +173,7 @@ func runKioskSim(_ args: [String], killWhen: @escaping (String) -> Bool) throws 
     let argv: [UnsafeMutablePointer<CChar>?] = ([binary, "kiosk-sim"] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
+    ProcessHygiene.closeInheritedDescriptors(&actions)
     guard posix_spawn(&pid, binary, &actions, nil, argv, environ) == 0 else { throw HarnessError("cannot start kiosk-sim") }
     var killed = false
     let deadline = Date().addingTimeInterval(60)
