@@ -54,6 +54,7 @@ targets += [
     .target(name: "VirtualCard", dependencies: ["CardProfile", "CardReader", "Domain", "ProcessHygiene", cardCrypto, cardLogging]),
     // Children started by the harnesses inherit no descriptor (see the module).
     .target(name: "ProcessHygiene"),
+    .testTarget(name: "ProcessHygieneTests", dependencies: ["ProcessHygiene"]),
     .testTarget(name: "CardProfileTests", dependencies: ["CardProfile", "Domain"]),
     .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardProfile", "Domain", cardCrypto]),
     .testTarget(name: "CardReaderTests", dependencies: ["CardReader", "VirtualCard", "CardProfile", "Domain", cardCrypto]),
