@@ -40,6 +40,12 @@ public final class KioskSync: Sendable {
             let receipt = try await quick.submit(command)
             try store.markAcknowledged(id: command.id, receipt: receipt, at: client.clock.now)
             return .acknowledged(receipt)
+        } catch let error as CentralClientError where DeliveryFailure(error) == .definitive {
+            // Refused for good (malformed, unknown card…): resending will not
+            // help, so the assuré is not told it "will be sent". Kept as a dead
+            // letter, as the relay would, for the caisse to look at.
+            if let entry = try store.entry(id: command.id) { try relay.park(entry, command: command, error: error) }
+            return .acknowledged(CommandReceipt(id: command.id, status: .refused, reason: "refused by the central store: \(error)"))
         } catch {
             try store.markRetry(id: command.id, error: "\(error)", next: now.addingTimeInterval(relay.backoff.delay(afterAttempts: 1)))
             return .queued(message: OfflineMessages.queued)

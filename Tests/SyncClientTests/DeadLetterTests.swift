@@ -55,6 +55,29 @@ struct DeadLetterTests {
         #expect(try kiosk.pendingCount() == 1)
     }
 
+    /// Sent from the screen and refused for good at once: the assuré is told
+    /// it was refused (not "it will be sent"), and it is kept as a dead letter.
+    @Test func aDefinitiveRefusalOnSubmitIsSaidAndKept() async throws {
+        let server = try await startCentral()
+        defer { Task { await server.stop() } }
+        let creds = try await server.addKiosk()
+        let kiosk = try KioskStore(path: try tempPath("kiosk.sqlite").path)
+        let sync = KioskSync(store: kiosk, client: CentralClient(baseURL: server.baseURL, credentials: creds))
+        let oversized = KioskCommand(serial: String(repeating: "9", count: 70_000), personIndex: 0,
+                                     action: .ceam(CEAMRequest(action: .viewPrint)), confirmedAt: Date())
+        guard case .acknowledged(let receipt) = try await sync.submit(oversized, immediateTimeout: .seconds(60)) else {
+            Issue.record("a request refused for good was said to be queued"); return
+        }
+        #expect(receipt.status == .refused)
+        #expect(try kiosk.deadLetters().map(\.id) == [oversized.id])
+        #expect(try kiosk.pendingCount() == 0)
+        // The queue is not blocked: the next request goes at once.
+        guard case .acknowledged(let next) = try await sync.submit(viewPrint(), immediateTimeout: .seconds(60)) else {
+            Issue.record("queued behind a dead letter"); return
+        }
+        #expect(next.status == .applied)
+    }
+
     @Test func aRevokedKioskKeyHoldsTheWholeQueue() async throws {
         let server = try await startCentral()
         defer { Task { await server.stop() } }
