@@ -62,7 +62,8 @@ extension KioskController {
                                    .flexible,
                                ]))
         case .codeEntry(let left):
-            let info = codeError ?? t.text(left == 1 ? "code.tries.one" : "code.tries", ["n": String(left)])
+            // The error is in the banner; under the field, only the tries left (said once).
+            let info = t.text(left == 1 ? "code.tries.one" : "code.tries", ["n": String(left)])
             let field = Node.vstack([
                 .text(Text(t["code.prompt"], id: "code.prompt")),
                 .codeField(CodeField(id: "code.field", length: codeLength, entered: code.count,

@@ -153,17 +153,17 @@ final class ProvisionalCodeFlow: Flow {
             if c.session.isSignedIn || locked {
                 return message("sent", Banner(kind: .info, text: sentTo), [valid, t[locked ? "sms.sent.locked" : "sms.sent.use"]])
             }
-            let info = codeError ?? t["sms.code.prompt"]
+            // The error is in the banner: under the field, only what to do.
             let field = Node.vstack([
                 .text(Text(valid, id: "sms.valid")),
-                .text(Text(info, style: .small, muted: codeError == nil, id: "sms.code.prompt")),
+                .text(Text(t["sms.code.prompt"], style: .small, muted: codeError == nil, id: "sms.code.prompt")),
                 .codeField(CodeField(id: "sms.code.field", length: c.codeLength, entered: typed.count,
                                      speech: t.text("code.entered", ["n": String(typed.count), "total": String(c.codeLength)]))),
                 .flexible,
             ], spacingMM: 5)
             let pad = Node.keypad(Keypad(id: "keypad", eraseLabel: t["keypad.erase"], okLabel: t["keypad.ok"],
                                          okEnabled: typed.count == c.codeLength && !checking, digitSpeech: t["keypad.digit"]))
-            return ScreenModel(id: "flow.provisionalCode", title: title,
+            return ScreenModel(id: "flow.provisionalCode", title: t["sms.code.title"],
                                banner: codeError.map { Banner(kind: .error, text: $0) } ?? Banner(kind: .info, text: sentTo),
                                body: .adaptive([field, pad], minChildWidthMM: 110, spacingMM: 10), footer: footer,
                                focusID: typed.count == c.codeLength ? "keypad.ok" : nil)
