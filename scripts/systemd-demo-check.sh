@@ -3,10 +3,14 @@
 # and after a hang (watchdog). Not part of the default tests: it needs root
 # and boots a container (systemd-nspawn over the host's /usr, volatile).
 #
-# The unit is systemd/bms-kiosk.service as shipped, with a drop-in that runs
-# the hidden `bms-kiosk watchdog-selftest --hang-after S` (a loop that beats
-# the watchdog, then stops beating while staying alive) instead of the UI,
-# a transient user instead of bms-kiosk, and a short WatchdogSec.
+# The unit is systemd/bms-kiosk.service as shipped. First with the real
+# kiosk in demo mode (`bms-kiosk run --config kiosk-config --headless`: the
+# demo configuration, SDL's software surface as the container has no GPU,
+# no central store reachable, no reader): it must come up (READY=1 after its
+# first frame) and come back after a kill. Then with a drop-in that runs the
+# hidden `bms-kiosk watchdog-selftest --hang-after S` (a loop that beats the
+# watchdog, then stops beating while staying alive) to prove the hang. Both
+# with a transient user instead of bms-kiosk.
 #
 #   scripts/systemd-demo-check.sh [SCRATCH_PATH]     (default .build)
 set -euo pipefail
@@ -38,7 +42,20 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/bms-kiosk.service.d"
-cat > "$work/bms-kiosk.service.d/selftest.conf" <<EOF
+# Phase 1: the real kiosk, headless, in demo mode.
+cat > "$work/bms-kiosk.service.d/demo.conf" <<EOF
+[Service]
+ExecStart=
+ExecStart=/opt/bms/bms-kiosk run --config /opt/bms/share/kiosk-config --headless
+WorkingDirectory=/opt/bms/share
+User=
+Group=
+SupplementaryGroups=
+DynamicUser=yes
+Environment=SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy
+EOF
+# Phase 2 (put in place of phase 1's later): the hang.
+cat > "$work/selftest.conf" <<EOF
 [Service]
 ExecStart=
 ExecStart=/opt/bms/bms-kiosk watchdog-selftest --hang-after $hang_after
@@ -55,7 +72,9 @@ systemd-nspawn -q -D / --volatile=yes --private-network --register=no --keep-uni
   --bind-ro="$bin:/opt/bms/bms-kiosk" \
   --bind-ro="$swift_root:$swift_root" \
   --bind-ro="$PWD/systemd/bms-kiosk.service:/etc/systemd/system/bms-kiosk.service" \
-  --bind-ro="$work/bms-kiosk.service.d:/etc/systemd/system/bms-kiosk.service.d" \
+  --bind="$work/bms-kiosk.service.d:/etc/systemd/system/bms-kiosk.service.d" \
+  --bind-ro="$PWD/Assets:/opt/bms/share/Assets" \
+  --bind-ro="$PWD/kiosk-config:/opt/bms/share/kiosk-config" \
   --bind-ro=/dev/null:/etc/systemd/system/systemd-networkd-wait-online.service \
   -b -- systemd.unit=multi-user.target systemd.firstboot=off >"$work/console.log" 2>&1 &
 nspawn_pid=$!
@@ -91,6 +110,21 @@ restarted_past() { [ "$(prop NRestarts)" -gt "$1" ] && is_active; }
 
 wait_for 60 "the container's systemd answering" inside systemctl show -p Version --value
 inside systemctl start --no-block bms-kiosk.service
+wait_for 60 "the demo kiosk active (READY=1 after its first frame)" is_active
+demo1="$(prop MainPID)"
+echo "OK the demo kiosk runs: MainPID $demo1, $(prop StatusText)"
+restarts="$(prop NRestarts)"
+inside systemctl kill -s KILL bms-kiosk.service
+wait_for 30 "the demo kiosk back after SIGKILL" restarted_past "$restarts"
+echo "OK the demo kiosk restarted after SIGKILL: MainPID $demo1 → $(prop MainPID)"
+inside systemctl stop bms-kiosk.service
+
+# Phase 2: the watchdog self-test (a loop that hangs on purpose).
+rm -f "$work/bms-kiosk.service.d/demo.conf"
+cp "$work/selftest.conf" "$work/bms-kiosk.service.d/selftest.conf"
+inside systemctl daemon-reload
+inside systemctl reset-failed bms-kiosk.service || true
+inside systemctl start --no-block bms-kiosk.service
 wait_for 60 "bms-kiosk.service active (READY=1)" is_active
 pid1="$(prop MainPID)"
 echo "OK started: MainPID $pid1, $(prop StatusText)"
@@ -119,4 +153,4 @@ echo "$warnings" | grep -q "simulating a hung main loop" || { echo "FAIL: the ha
 if echo "$warnings" | grep -q 'msg=ready'; then echo "FAIL: a notice came out at warning priority"; exit 1; fi
 echo "OK log levels in the journal (journalctl -p warning shows the hang, not the notices)"
 echo "$journal" | grep -E "Watchdog timeout|simulating a hung|Scheduled restart" | tail -4
-echo "PASS: systemd restarts bms-kiosk after a kill and after a hang"
+echo "PASS: systemd runs the demo kiosk and restarts bms-kiosk after a kill and after a hang"
