@@ -116,7 +116,7 @@ import Testing
         await k.tap("modal.confirm")
         #expect(k.text.contains("sera transmise dès que possible"))
         // Not deactivated yet: the screen says it will be, not that it is.
-        #expect(k.text.contains("sera désactivée dès que votre déclaration sera transmise"))
+        #expect(k.text.contains("La carte sera alors désactivée"))
         #expect(!k.text.contains("est désactivée"))
         await k.tap("vitale.order")
         await k.tap("modal.confirm")

@@ -322,7 +322,7 @@ final class VitaleLossFlow: Flow {
                 .text(Text(t[!transmitted ? "vitale.declared.queuedCard" : i == 0 ? "vitale.declared.thisCard" : "vitale.declared.card"],
                            id: "vitale.declared.card")),
             ]
-            if !transmitted { nodes.append(.text(Text(t["vitale.queued"], style: .small, muted: true, id: "vitale.queued"))) }
+            // Queued: "vitale.declared.queuedCard" already says it will be sent; no second line (room at text ×1.5).
             var focus = "vitale.print"
             if let p, orderOffered(p) {
                 nodes.append(.text(Text(t.text("vitale.order.offer", ["name": name]), id: "vitale.order.offer")))
