@@ -210,6 +210,8 @@ public final class KioskController {
             await previous?.value
             await work()
             self.changed()
+            // The loop may be asleep waiting for input: draw the answer now.
+            InputMapper.pushWake()
         }
         pending = task
     }

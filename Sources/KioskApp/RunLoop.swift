@@ -61,22 +61,44 @@ public final class KioskRunLoop {
         }
     }
 
+    /// Taps run one after the other, but not inside the loop: a tap that
+    /// waits for the central store or the printer must not stop the loop,
+    /// which meanwhile draws, takes a pulled card at once and beats the
+    /// watchdog. The widget is found when the finger lands, on the screen
+    /// the assuré saw.
+    private var taps: Task<Void, Never>?
+
+    func perform(_ id: String) {
+        let previous = taps
+        let controller = host.controller
+        taps = Task { @MainActor in
+            await previous?.value
+            await controller.tap(id)
+            InputMapper.pushWake()
+        }
+    }
+
+    /// Waits for the taps handed out so far (tests, benchmarks).
+    public func settleTaps() async { await taps?.value }
+
     func handle(_ input: InputEvent) async {
         switch input {
-        case .tap(let p): await host.tap(at: p)
+        case .tap(let p):
+            let l = host.list ?? host.layout()
+            if let id = l.hitTest(p)?.widgetID { perform(id) }
         case .quit: quit = true
         case .redraw: host.renderIfNeeded(force: true)
         case .wake: break
         case .key(let k):
             switch k {
             case "escape": if allowEscape { quit = true }
-            case "backspace": await host.controller.tap("keypad.erase")
-            case "return": await host.controller.tap("keypad.ok")
+            case "backspace": perform("keypad.erase")
+            case "return": perform("keypad.ok")
             case _ where (k == "F2" || k == "F3") && onCardKey != nil: onCardKey?(k)
             case "F2": if let p = demoCardPath, let fake = cards as? FakeCardSource { _ = try? fake.insert(file: p) }
             case "F3": (cards as? FakeCardSource)?.remove()
             case "F4": host.controller.openGallery()
-            default: if k.count == 1 { await host.controller.tap("keypad.\(k)") }
+            default: if k.count == 1 { perform("keypad.\(k)") }
             }
         }
     }
