@@ -151,7 +151,12 @@ public final class KioskStore: Sendable {
 
     /// The central store answered: erase the body, keep the outcome.
     public func markAcknowledged(id: UUID, receipt: CommandReceipt, at now: Date = Date()) throws {
-        let data = try CentralJSON.encoder().encode(receipt)
+        // The person's state (names, NIR, rights) is for the screen of the
+        // moment, never for the kiosk's disk: the body is erased for the
+        // same reason.
+        var kept = receipt
+        kept.person = nil
+        let data = try CentralJSON.encoder().encode(kept)
         let state: EntryState = receipt.status == .applied ? .delivered : .refused
         try db.write { db in
             try db.execute(sql: """

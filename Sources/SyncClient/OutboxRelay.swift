@@ -159,9 +159,21 @@ public final class OutboxRelay: Sendable {
 
     /// Drains until cancelled, waking every `interval` seconds (or sooner when
     /// the next retry is due).
+    /// How long an acknowledged entry stays in the kiosk's SQLite (to answer
+    /// "was my request sent?" at the desk); dead letters stay until handled.
+    public static let keepAcknowledged: TimeInterval = 7 * 86_400
+
     public func run(interval: TimeInterval = 2) async {
+        var lastPurge = Date.distantPast
         while !Task.isCancelled {
             do { try await drainOnce() } catch { logger.error("outbox relay: \(error)") }
+            let now = client.clock.now
+            if now.timeIntervalSince(lastPurge) > 3600 {
+                lastPurge = now
+                do { try store.purgeAcknowledged(before: now.addingTimeInterval(-Self.keepAcknowledged)) } catch {
+                    logger.error("outbox purge: \(error)")
+                }
+            }
             try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
     }

@@ -51,6 +51,21 @@ struct KioskStoreTests {
         #expect(try store.entry(id: c.id) == nil)
     }
 
+    /// The receipt's person (names, NIR, rights) serves the screen of the
+    /// moment: it never reaches the kiosk's disk.
+    @Test func anAcknowledgedReceiptKeepsNoPersonalData() async throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        let c = command()
+        try store.enqueue(c)
+        let person = Person(ouvrantDroitNIR: try NIR("180057505612342"), nomFamille: "DUPONT", prenoms: "Jean",
+                            birthDate: BirthDate(year: 1980, month: 5, day: 14)!, qualite: .assure)
+        let view = PersonView(index: 0, person: person, ceam: .none, ceamActions: [], vitale: .none, vitaleActions: [], rights: nil)
+        try store.markAcknowledged(id: c.id, receipt: CommandReceipt(id: c.id, status: .applied, person: view))
+        let entry = try #require(try store.entry(id: c.id))
+        #expect(entry.receipt?.status == .applied)
+        #expect(entry.receipt?.person == nil)
+    }
+
     @Test func retryWaitsAndHoldsLaterCommands() async throws {
         let store = try KioskStore(path: try temporaryStorePath())
         let a = command(0), b = command(1)

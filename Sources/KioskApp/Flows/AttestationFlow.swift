@@ -74,6 +74,8 @@ final class AttestationFlow: Flow {
         c.background { [weak self] in
             var printed = true, unavailable = false
             for i in indices {
+                // The assuré has left (card pulled, session over): nothing more of theirs is printed.
+                guard let flow = self, c.isCurrent(flow) else { return }
                 switch await printer.print(.attestation(a, personIndex: i), jobID: "attestation-\(batch.uuidString)-\(i)") {
                 case .printed, .alreadyPrinted: break
                 case .printerUnavailable: printed = false; unavailable = true
