@@ -128,8 +128,10 @@ public enum SMSCode {
     /// The code in the last line of a development SMS log (`bms-central serve --sms log:FILE`) that holds one.
     public static func fromLogFile(_ path: String) -> String? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n").reversed() where line.contains("ameli") {
-            if let code = extract(from: String(line)) { return code }
+        for line in text.split(separator: "\n").reversed() {
+            // The line starts with a timestamp and a message id: read the message only.
+            guard let message = line.range(of: "ameli", options: .backwards).map({ line[$0.upperBound...] }) else { continue }
+            if let code = extract(from: String(message)) { return code }
         }
         return nil
     }

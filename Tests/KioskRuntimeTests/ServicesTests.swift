@@ -100,3 +100,17 @@ import Testing
         await server.stop()
     }
 }
+
+/// The development SMS log (`bms-central serve --sms log:FILE`) starts each
+/// line with a timestamp: the code is read from the message, not the date.
+@Test func smsCodeIsReadFromTheMessageOfTheLastLogLine() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let log = """
+        2026-11-23T16:00:01Z 1a2b 06 •• •• •• 34 Votre code provisoire ameli : 1111. Valable 48 h.
+        2026-11-23T16:07:51Z dbff55d6-5bab-4f79-bdb2-1431a7cce052 06 •• •• •• 34 Votre code provisoire ameli : 6645. Valable 48 h.
+
+        """
+    try log.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(SMSCode.fromLogFile(path) == "6645")
+}
