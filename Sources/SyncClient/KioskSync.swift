@@ -31,24 +31,36 @@ public final class KioskSync: Sendable {
     /// safe whatever happens next.
     public func submit(_ command: KioskCommand, immediateTimeout: TimeAmount = .seconds(3)) async throws -> SubmitOutcome {
         let now = client.clock.now
+        // The only step that may fail the request: once written, it is safe,
+        // and nothing below may tell the assuré it was not recorded.
         try store.enqueue(command, at: now)
+        let queued = SubmitOutcome.queued(message: OfflineMessages.queued)
         // Older commands first: the relay sends the queue in order.
-        guard try store.pendingCount() == 1 else { return .queued(message: OfflineMessages.queued) }
+        guard (try? store.pendingCount()) == 1 else { return queued }
         var quick = client
         quick.timeout = immediateTimeout
         do {
             let receipt = try await quick.submit(command)
-            try store.markAcknowledged(id: command.id, receipt: receipt, at: client.clock.now)
+            // Not marked (a disk error): the relay sends it again and the
+            // central store repeats this same receipt.
+            do { try store.markAcknowledged(id: command.id, receipt: receipt, at: client.clock.now) } catch {
+                relay.logger.error("outbox: an acknowledged command stays pending", metadata: ["id": "\(command.id)", "error": "\(error)"])
+            }
             return .acknowledged(receipt)
-        } catch let error as CentralClientError where DeliveryFailure(error) == .definitive {
+        } catch where DeliveryFailure(error) == .definitive {
             // Refused for good (malformed, unknown card…): resending will not
             // help, so the assuré is not told it "will be sent". Kept as a dead
             // letter, as the relay would, for the caisse to look at.
-            if let entry = try store.entry(id: command.id) { try relay.park(entry, command: command, error: error) }
+            do {
+                if let entry = try store.entry(id: command.id) { try relay.park(entry, command: command, error: error) }
+            } catch let parking {
+                relay.logger.error("outbox: a refused command could not be parked", metadata: ["id": "\(command.id)", "error": "\(parking)"])
+            }
             return .acknowledged(CommandReceipt(id: command.id, status: .refused, reason: "refused by the central store: \(error)"))
         } catch {
-            try store.markRetry(id: command.id, error: "\(error)", next: now.addingTimeInterval(relay.backoff.delay(afterAttempts: 1)))
-            return .queued(message: OfflineMessages.queued)
+            // Still pending in the outbox: the relay retries it whatever this says.
+            try? store.markRetry(id: command.id, error: "\(error)", next: now.addingTimeInterval(relay.backoff.delay(afterAttempts: 1)))
+            return queued
         }
     }
 
