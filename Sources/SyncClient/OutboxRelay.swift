@@ -47,6 +47,9 @@ public enum DeliveryFailure: Sendable, Hashable {
             // No error body of the central store's own: a proxy or a wrong
             // URL answered, not a verdict on this command.
             else if body.code.hasPrefix("http_") && status != 413 { self = .queueWaits }
+            // A route the central store does not know (a wrong base URL, an
+            // older central) and a request time-out say nothing of the command.
+            else if body.code == "not_found" || status == 408 { self = .queueWaits }
             else if body.code == "clock_skew" || body.code == "replay" || status == 429 || status == 503 || status == 502 || status == 504 || status == 409 {
                 self = .queueWaits
             } else if status == 401 { self = .kioskRefused }

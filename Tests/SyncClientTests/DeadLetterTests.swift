@@ -115,6 +115,8 @@ struct DeadLetterTests {
         #expect(DeliveryFailure(.badAnswer("CommandReceipt")) == .commandSuspect)
         #expect(rejected(400, "bad_request") == .definitive)
         #expect(rejected(404, "unknown_card") == .definitive)
+        #expect(rejected(404, "not_found") == .queueWaits, "a route the central store does not know: a wrong URL, not this command")
+        #expect(rejected(408, "request_timeout") == .queueWaits)
         #expect(rejected(403, "card_refused") == .definitive)
         #expect(rejected(413, "body_too_large") == .definitive)
     }
