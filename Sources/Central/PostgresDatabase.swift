@@ -76,12 +76,18 @@ public final class PostgresSQLDatabase: SQLDatabase {
                     if once.claim() { continuation.resume(throwing: error) }
                 }
             }
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: Self.leaseTimeout)
                 if once.claim() {
                     worker.cancel()
                     continuation.resume(throwing: StoreError.unavailable("no answer from PostgreSQL within \(Self.leaseTimeout)"))
                 }
+            }
+            // The timer goes with the work: one sleeping task per request
+            // would otherwise pile up under load.
+            Task {
+                _ = await worker.result
+                timer.cancel()
             }
         }
     }
