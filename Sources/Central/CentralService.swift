@@ -151,19 +151,9 @@ public final class CentralService: Sendable {
     /// One person as the kiosk sees them today: states and the actions the rules allow.
     func personView(_ file: FoyerFile, _ i: Int, now: Date, today: CivilDate) -> PersonView {
         let p = file.persons[i]
-        let options = ceamRules.options(record: p.ceam, situation: file.situation, rightsSufficient: p.rightsSufficient, today: today)
-        let ceamActions = CEAMAction.allCases.compactMap { a -> CEAMActionView? in
-            guard let availability = options.actions[a] else { return nil }
-            if case .excluded(let why) = availability { return CEAMActionView(action: a, exclusion: why) }
-            return CEAMActionView(action: a, exclusion: nil)
-        }
-        let vitaleActions = VitaleAction.allCases.map { a -> VitaleActionView in
-            let availability = vitaleRules.availability(a, person: p.person, card: p.vitale, situation: file.situation, now: now, today: today)
-            if case .excluded(let why) = availability { return VitaleActionView(action: a, exclusion: why) }
-            return VitaleActionView(action: a, exclusion: nil)
-        }
-        return PersonView(index: i, person: p.person, ceam: options.state, ceamActions: ceamActions, vitale: p.vitale,
-                          vitaleActions: vitaleActions, rights: p.rights)
+        return PersonView(index: i, person: p.person, ceam: p.ceam, vitale: p.vitale, situation: file.situation,
+                          rightsSufficient: p.rightsSufficient, rights: p.rights, ceamRules: ceamRules, vitaleRules: vitaleRules,
+                          now: now, today: today)
     }
 
     // MARK: code personnel

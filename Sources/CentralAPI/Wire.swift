@@ -109,6 +109,29 @@ public struct PersonView: Codable, Sendable, Hashable {
     }
 }
 
+extension PersonView {
+    /// One person as the kiosk sees them today: states, and every action
+    /// with whether the rules allow it (and why not). The central store
+    /// answers with it; the kiosk's fake services build theirs the same way.
+    public init(index: Int, person: Person, ceam record: CEAMRecord, vitale: VitaleCardState, situation: AssureSituation,
+                rightsSufficient: Bool, rights: PersonRights?, ceamRules: CEAMRules, vitaleRules: VitaleRules,
+                now: Date, today: CivilDate) {
+        let options = ceamRules.options(record: record, situation: situation, rightsSufficient: rightsSufficient, today: today)
+        let ceamActions = CEAMAction.allCases.compactMap { a -> CEAMActionView? in
+            guard let availability = options.actions[a] else { return nil }
+            if case .excluded(let why) = availability { return CEAMActionView(action: a, exclusion: why) }
+            return CEAMActionView(action: a, exclusion: nil)
+        }
+        let vitaleActions = VitaleAction.allCases.map { a -> VitaleActionView in
+            let availability = vitaleRules.availability(a, person: person, card: vitale, situation: situation, now: now, today: today)
+            if case .excluded(let why) = availability { return VitaleActionView(action: a, exclusion: why) }
+            return VitaleActionView(action: a, exclusion: nil)
+        }
+        self.init(index: index, person: person, ceam: options.state, ceamActions: ceamActions, vitale: vitale,
+                  vitaleActions: vitaleActions, rights: rights)
+    }
+}
+
 /// The assuré and their beneficiaries as the kiosk shows them.
 public struct FoyerResponse: Codable, Sendable, Hashable {
     public var serial: String

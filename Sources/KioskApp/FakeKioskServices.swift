@@ -266,23 +266,13 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         return f
     }
 
-    /// As `CentralService.foyer` builds its answer.
+    /// As `CentralService.foyer` builds its answer (the same `PersonView` builder).
     private func views(_ f: FakeFoyer, now: Date, today: CivilDate) -> [PersonView] {
         let ceamRules = CEAMRules(parameters.ceam), vitaleRules = VitaleRules(parameters.carteVitale)
         return f.persons.enumerated().map { i, p in
-            let options = ceamRules.options(record: p.ceam, situation: f.situation, rightsSufficient: p.rightsSufficient, today: today)
-            let ceamActions = CEAMAction.allCases.compactMap { a -> CEAMActionView? in
-                guard let availability = options.actions[a] else { return nil }
-                if case .excluded(let why) = availability { return CEAMActionView(action: a, exclusion: why) }
-                return CEAMActionView(action: a, exclusion: nil)
-            }
-            let vitaleActions = VitaleAction.allCases.map { a -> VitaleActionView in
-                let availability = vitaleRules.availability(a, person: p.person, card: p.vitale, situation: f.situation, now: now, today: today)
-                if case .excluded(let why) = availability { return VitaleActionView(action: a, exclusion: why) }
-                return VitaleActionView(action: a, exclusion: nil)
-            }
-            return PersonView(index: i, person: p.person, ceam: options.state, ceamActions: ceamActions, vitale: p.vitale,
-                              vitaleActions: vitaleActions, rights: p.rights)
+            PersonView(index: i, person: p.person, ceam: p.ceam, vitale: p.vitale, situation: f.situation,
+                       rightsSufficient: p.rightsSufficient, rights: p.rights, ceamRules: ceamRules, vitaleRules: vitaleRules,
+                       now: now, today: today)
         }
     }
 
