@@ -14,14 +14,7 @@ public enum CentralClientError: Error, Sendable, CustomStringConvertible {
     /// An answer that does not decode.
     case badAnswer(String)
 
-    /// Worth sending again later: everything but a rejection of the request itself.
-    public var isRetryable: Bool {
-        switch self {
-        case .unreachable, .badAnswer: return true
-        case .rejected(let status, let body):
-            return status >= 500 || status == 409 || status == 429 || body.code == "clock_skew" || body.code == "replay"
-        }
-    }
+    // What to do with a failed delivery is `DeliveryFailure` (OutboxRelay.swift): one classification.
 
     /// 409: the command it follows was not applied yet.
     public var isDependencyPending: Bool {
