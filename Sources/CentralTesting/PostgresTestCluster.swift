@@ -35,8 +35,8 @@ public final class PostgresTestCluster: @unchecked Sendable {
         let asRoot = getuid() == 0
         let cluster = PostgresTestCluster(port: try Harness.freePort(), directory: dir, bin: bin, asRoot: asRoot)
         try FileManager.default.createDirectory(at: cluster.socketDir, withIntermediateDirectories: true)
-        if asRoot { try Harness.run("/bin/chown", ["-R", "postgres:postgres", dir.path]) }
-        try cluster.pg("initdb", ["--no-sync", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "-D", cluster.dataDir.path])
+        if asRoot { try await Harness.run("/bin/chown", ["-R", "postgres:postgres", dir.path]) }
+        try await cluster.pg("initdb", ["--no-sync", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "-D", cluster.dataDir.path])
         try await cluster.startServer()
         return cluster
     }
@@ -51,15 +51,22 @@ public final class PostgresTestCluster: @unchecked Sendable {
         return try Harness.run("\(bin)/\(tool)", args)
     }
 
+    /// `pg`, waiting without holding one of the concurrency pool's threads.
+    @discardableResult
+    func pg(_ tool: String, _ args: [String]) async throws -> String {
+        if asRoot { return try await Harness.run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + args) }
+        return try await Harness.run("\(bin)/\(tool)", args)
+    }
+
     func startServer() async throws {
         let options = "-p \(port) -k \(socketDir.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        try pg("pg_ctl", ["-D", dataDir.path, "-l", logFile.path, "-o", options, "-w", "-t", "30", "start"])
+        try await pg("pg_ctl", ["-D", dataDir.path, "-l", logFile.path, "-o", options, "-w", "-t", "30", "start"])
         try await Harness.waitForPort(port, timeout: 15, what: "PostgreSQL", log: logFile)
     }
 
     /// Fast shutdown then start: what a PostgreSQL restart looks like to clients.
     public func restart() async throws {
-        try pg("pg_ctl", ["-D", dataDir.path, "-m", "fast", "-w", "stop"])
+        try await pg("pg_ctl", ["-D", dataDir.path, "-m", "fast", "-w", "stop"])
         try await startServer()
     }
 

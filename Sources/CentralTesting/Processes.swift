@@ -17,10 +17,24 @@ enum Harness {
     /// (pg_ctl start) would inherit a pipe and hold it open for ever.
     @discardableResult
     static func run(_ path: String, _ args: [String]) throws -> String {
+        let (child, outURL) = try start(path, args)
+        return try finish(child.wait(), path, args, outURL)
+    }
+
+    /// `run`, waiting without holding a thread (see `ChildProcess.exited`).
+    @discardableResult
+    static func run(_ path: String, _ args: [String]) async throws -> String {
+        let (child, outURL) = try start(path, args)
+        return try finish(await child.exited(), path, args, outURL)
+    }
+
+    private static func start(_ path: String, _ args: [String]) throws -> (ChildProcess, URL) {
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString).out")
+        return (try ChildProcess.spawn(path, args, output: outURL), outURL)
+    }
+
+    private static func finish(_ status: Int32, _ path: String, _ args: [String], _ outURL: URL) throws -> String {
         defer { try? FileManager.default.removeItem(at: outURL) }
-        let child = try ChildProcess.spawn(path, args, output: outURL)
-        let status = child.wait()
         let text = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
         guard status == 0 else {
             throw HarnessError("\(path) \(args.joined(separator: " ")) failed (\(status)): \(text.suffix(2000))")
@@ -117,6 +131,16 @@ public final class ChildProcess: @unchecked Sendable {
         let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         lock.withLock { exitStatus = code }
         return code
+    }
+
+    /// Waits for the child to exit without holding a thread: Swift's
+    /// concurrency pool has as many threads as cores (two on CI), and a
+    /// blocking wait there (initdb takes seconds) stalls every in-process
+    /// server of the test run meanwhile.
+    @discardableResult
+    public func exited() async -> Int32 {
+        while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return wait()
     }
 
     public var isRunning: Bool {

@@ -163,6 +163,9 @@ public struct LiveSmokeSetup: Sendable {
         self.stateDirectory = stateDirectory
     }
 
+    /// Seconds for each request to the central store (tests on loaded machines give more).
+    public var requestSeconds: Int64 = 10
+
     /// A kit for one scenario: a fresh kiosk store, the central services,
     /// the PC/SC card source with the virtual card driver, the printer.
     @MainActor
@@ -170,7 +173,7 @@ public struct LiveSmokeSetup: Sendable {
         try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
         let path = stateDirectory.appendingPathComponent("\(scenario.name)-\(UUID().uuidString.prefix(8)).sqlite").path
         let store = try KioskStore(path: path)
-        let client = CentralClient(baseURL: centralURL, credentials: credentials, timeout: .seconds(10))
+        let client = CentralClient(baseURL: centralURL, credentials: credentials, timeout: .seconds(requestSeconds))
         let sync = KioskSync(store: store, client: client)
         let services = CentralKioskServices(sync: sync, enabled: self.services)
         await sync.refreshReference()

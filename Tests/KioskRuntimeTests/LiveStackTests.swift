@@ -32,7 +32,8 @@ import VirtualCard
             let dir = temporaryDirectory("card")
             server = try await startCentral(directory: dir)
             services = try await CentralKioskServicesTests.services(server, dir: dir)
-            await services.sync.refreshReference()
+            // The rights signing key comes with the reference data: without it no write verifies.
+            guard await services.sync.refreshReference() else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "reference data not fetched from the central store"]) }
             source = PCSCCardSource(trust: TrustSource(configured: try demoTrust(), store: services.store),
                                     opposition: CachedOppositionList(store: services.store))
             log = CardEventLog(source.events)
@@ -131,6 +132,7 @@ import VirtualCard
         var setup = LiveSmokeSetup(centralURL: server.baseURL, credentials: credentials, trust: try demoTrust(),
                                    vpcdPort: daemon.port, stateDirectory: dir)
         setup.printQueue = cups.printer(queue: "kiosk")
+        setup.requestSeconds = 30
         // Each `type sms` takes the next message the fake SMSC receives.
         let taken = SMSCounter()
         setup.smsCode = {

@@ -14,7 +14,10 @@ import Testing
         try #require(try KioskApp.CardFile.load(asset(file)).identity)
     }
 
-    static func services(_ server: CentralTestServer, dir: URL, timeout: Int64 = 5) async throws -> CentralKioskServices {
+    /// 30 s: on CI's two cores, a harness blocking a thread (initdb, cupsd)
+    /// can hold the in-process central store's answers for seconds; these
+    /// tests are about answers, not time-outs.
+    static func services(_ server: CentralTestServer, dir: URL, timeout: Int64 = 30) async throws -> CentralKioskServices {
         let store = try KioskStore(path: dir.appendingPathComponent("kiosk-\(UUID().uuidString.prefix(6)).sqlite").path)
         let client = CentralClient(baseURL: server.baseURL, credentials: try await server.addKiosk(), timeout: .seconds(timeout))
         return CentralKioskServices(sync: KioskSync(store: store, client: client, backoff: Backoff(first: 0.01, maximum: 0.05)),
