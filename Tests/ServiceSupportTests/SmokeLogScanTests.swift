@@ -15,11 +15,11 @@ import Testing
     }
 
     @Test(.enabled(if: WatchdogProcessTests.kioskBinary != nil && !scenarios.isEmpty, "bms-kiosk or the scenarios are missing"))
-    func smokeRunsLogNoPersonalData() throws {
+    func smokeRunsLogNoPersonalData() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: out) }
         let kiosk = try #require(WatchdogProcessTests.kioskBinary)
-        let (_, output) = try runCapturing(kiosk, ["smoke"] + Self.scenarios + ["--out", out.path], in: Self.repository,
+        let (_, output) = try await runCapturing(kiosk, ["smoke"] + Self.scenarios + ["--out", out.path], in: Self.repository,
                                            environment: ["SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"])
         let lines = output.split(separator: "\n").map(String.init)
         #expect(!lines.isEmpty, "the smoke run printed nothing")

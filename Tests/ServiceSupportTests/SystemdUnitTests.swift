@@ -20,8 +20,8 @@ import Testing
         throw CancellationError()
     }
 
-    static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        try runCapturing(tool, arguments, in: directory, environment: ["SYSTEMD_COLORS": "0", "SYSTEMD_PAGER": ""])
+    static func run(_ tool: URL, _ arguments: [String], in directory: URL) async throws -> (status: Int32, output: String) {
+        try await runCapturing(tool, arguments, in: directory, environment: ["SYSTEMD_COLORS": "0", "SYSTEMD_PAGER": ""])
     }
 
     /// The units as installed, but with the binaries (not installed on a
@@ -38,21 +38,21 @@ import Testing
         return dir
     }
 
-    @Test func verifyPrintsNothing() throws {
+    @Test func verifyPrintsNothing() async throws {
         let tool = try Self.analyzer()
         let dir = try Self.stagedUnits()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (status, output) = try Self.run(tool, ["verify", "--man=no"] + Self.units.map { "./\($0)" }, in: dir)
+        let (status, output) = try await Self.run(tool, ["verify", "--man=no"] + Self.units.map { "./\($0)" }, in: dir)
         #expect(status == 0)
         #expect(output.isEmpty, "systemd-analyze verify said:\n\(output)")
     }
 
     @Test(arguments: ["bms-kiosk.service", "bms-central.service", "bms-virtual-card.service"])
-    func hardeningScoresLow(unit: String) throws {
+    func hardeningScoresLow(unit: String) async throws {
         let tool = try Self.analyzer()
         let dir = try Self.stagedUnits()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (_, output) = try Self.run(tool, ["security", "--offline=yes", "./\(unit)"], in: dir)
+        let (_, output) = try await Self.run(tool, ["security", "--offline=yes", "./\(unit)"], in: dir)
         let line = try #require(output.split(separator: "\n").last { $0.contains("Overall exposure level") }, "\(output)")
         let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) })
         #expect(score <= 2.5, "\(line)")
@@ -94,19 +94,33 @@ import Testing
 }
 
 /// Runs a tool to its end and returns its status and everything it printed
-/// (stdout and stderr together), with `environment` added to ours.
+/// (stdout and stderr together), with `environment` added to ours. On a
+/// thread of its own: a blocking wait on one of the concurrency pool's two
+/// threads (CI) stalls the in-process servers of every other test. Output
+/// through a file: a daemon another test spawns meanwhile could inherit a
+/// pipe and hold its end of file back.
 func runCapturing(_ tool: URL, _ arguments: [String], in directory: URL,
-                  environment: [String: String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = tool
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+                  environment: [String: String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result {
+                let out = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).out")
+                FileManager.default.createFile(atPath: out.path, contents: nil)
+                defer { try? FileManager.default.removeItem(at: out) }
+                let handle = try FileHandle(forWritingTo: out)
+                defer { try? handle.close() }
+                let process = Process()
+                process.executableURL = tool
+                process.arguments = arguments
+                process.currentDirectoryURL = directory
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                process.standardOutput = handle
+                process.standardError = handle
+                process.standardInput = FileHandle.nullDevice
+                try process.run()
+                process.waitUntilExit()
+                return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8))
+            })
+        }.start()
+    }
 }
