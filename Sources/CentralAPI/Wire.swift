@@ -109,6 +109,30 @@ public struct PersonView: Codable, Sendable, Hashable {
     }
 }
 
+extension KioskCommand.Action {
+    /// Applies this request to one person's CEAM and carte Vitale with the
+    /// rules; throws the rules' refusal. Returns the provisional certificate
+    /// a CEAM request issues (departure within the urgent days). The central
+    /// store applies commands with it; the kiosk's fake services too.
+    public func apply(ceam: inout CEAMRecord, vitale: inout VitaleCardState, person: Person, situation: AssureSituation,
+                      rightsSufficient: Bool, ceamRules: CEAMRules, vitaleRules: VitaleRules,
+                      now: Date, today: CivilDate) throws -> ProvisionalCertificate? {
+        switch self {
+        case .ceam(let request):
+            let outcome = try ceamRules.apply(request, record: ceam, situation: situation, rightsSufficient: rightsSufficient, today: today)
+            ceam = outcome.record
+            return outcome.provisionalCertificate
+        case .vitaleDeclaration(let reason, let commits):
+            vitale = try vitaleRules.declare(reason, commitsToReturnFoundCard: commits, person: person, card: vitale,
+                                             situation: situation, now: now, today: today)
+            return nil
+        case .vitaleOrder:
+            vitale = try vitaleRules.order(person: person, card: vitale, situation: situation, now: now, today: today)
+            return nil
+        }
+    }
+}
+
 extension PersonView {
     /// One person as the kiosk sees them today: states, and every action
     /// with whether the rules allow it (and why not). The central store

@@ -212,19 +212,12 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
             let i = command.personIndex
             var receipt = CommandReceipt(id: command.id, status: .applied)
             do {
-                switch command.action {
-                case .ceam(let request):
-                    let outcome = try ceamRules.apply(request, record: f.persons[i].ceam, situation: f.situation,
-                                                      rightsSufficient: f.persons[i].rightsSufficient, today: today)
-                    f.persons[i].ceam = outcome.record
-                    receipt.provisionalCertificate = outcome.provisionalCertificate
-                case .vitaleDeclaration(let reason, let commits):
-                    f.persons[i].vitale = try vitaleRules.declare(reason, commitsToReturnFoundCard: commits, person: f.persons[i].person,
-                                                                  card: f.persons[i].vitale, situation: f.situation, now: now, today: today)
-                case .vitaleOrder:
-                    f.persons[i].vitale = try vitaleRules.order(person: f.persons[i].person, card: f.persons[i].vitale,
-                                                                situation: f.situation, now: now, today: today)
-                }
+                var ceam = f.persons[i].ceam, vitale = f.persons[i].vitale
+                receipt.provisionalCertificate = try command.action.apply(
+                    ceam: &ceam, vitale: &vitale, person: f.persons[i].person, situation: f.situation,
+                    rightsSufficient: f.persons[i].rightsSufficient, ceamRules: ceamRules, vitaleRules: vitaleRules, now: now, today: today)
+                f.persons[i].ceam = ceam
+                f.persons[i].vitale = vitale
             } catch {
                 return refuse(String(describing: error))
             }
