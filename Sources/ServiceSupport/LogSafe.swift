@@ -119,12 +119,26 @@ public enum PersonalDataScan {
                 if isNumber {
                     let n = needle.filter { $0.isASCIIDigit || $0 == "A" || $0 == "B" }
                     if digitsOnly.contains(n) { found.append(Leak(line: line, needle: needle)) }
-                } else if folded.contains(fold(needle)) {
+                } else if containsWord(folded, fold(needle)) {
                     found.append(Leak(line: line, needle: needle))
                 }
             }
         }
         return found
+    }
+
+    /// `word` in `text` with no letter right before or after it: a name, not
+    /// a piece of a longer word or of a random token ("lea" in "hhcaceleamjd").
+    static func containsWord(_ text: String, _ word: String) -> Bool {
+        guard !word.isEmpty else { return false }
+        var searchStart = text.startIndex
+        while let r = text.range(of: word, range: searchStart..<text.endIndex) {
+            let before = r.lowerBound > text.startIndex ? text[text.index(before: r.lowerBound)] : nil
+            let after = r.upperBound < text.endIndex ? text[r.upperBound] : nil
+            if before?.isLetter != true && after?.isLetter != true { return true }
+            searchStart = text.index(after: r.lowerBound)
+        }
+        return false
     }
 
     static func fold(_ s: String) -> String {

@@ -90,5 +90,9 @@ import Testing
         let leaks = PersonalDataScan.leaks(in: lines, needles: PersonalDataScan.demoFoyer)
         #expect(Set(leaks.map(\.needle)) == ["Léa", "0639980034"])
         #expect(PersonalDataScan.leaks(in: ["msg=\"bonjour lea\""], needles: ["Léa"]).count == 1)
+        #expect(PersonalDataScan.leaks(in: ["name=DUPONT-MARTIN", "who=Jean,Hugo"], needles: ["DUPONT", "Hugo"]).count == 2)
+        // A name inside a random token or a longer word is not that name
+        // (a keyed NIR reference once read as "Léa").
+        #expect(PersonalDataScan.leaks(in: ["ref=nir~hhcaceleamjd", "msg=\"jeans\""], needles: ["Léa", "Jean"]).isEmpty)
     }
 }
