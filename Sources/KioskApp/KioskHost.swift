@@ -116,10 +116,14 @@ public final class KioskHost {
     /// A tap at a point of the screen; returns the widget it reached.
     @discardableResult
     public func tap(at p: Point) async -> String? {
-        let l = list ?? layout()
-        guard let hit = l.hitTest(p), let id = hit.widgetID else { return nil }
+        guard let id = widgetID(at: p) else { return nil }
         await controller.tap(id)
         return id
+    }
+
+    /// The widget under `p` on the screen as last drawn.
+    public func widgetID(at p: Point) -> String? {
+        (list ?? layout()).hitTest(p)?.widgetID
     }
 
     /// "Écouter": says the title and the focused element; a second tap while

@@ -84,8 +84,7 @@ public final class KioskRunLoop {
     func handle(_ input: InputEvent) async {
         switch input {
         case .tap(let p):
-            let l = host.list ?? host.layout()
-            if let id = l.hitTest(p)?.widgetID { perform(id) }
+            if let id = host.widgetID(at: p) { perform(id) }
         case .quit: quit = true
         case .redraw: host.renderIfNeeded(force: true)
         case .wake: break
