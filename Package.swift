@@ -86,6 +86,8 @@ for (url, version) in [
     ("https://github.com/swift-server/async-http-client.git", "1.37.0"),
     // /metrics on bms-central; its own dependencies (swift-metrics, swift-atomics) are already in the graph.
     ("https://github.com/swift-server/swift-prometheus.git", "2.4.1"),
+    // Already in the graph through Hummingbird; named for the test server's graceful stop.
+    ("https://github.com/swift-server/swift-service-lifecycle.git", "2.13.0"),
 ] where !dependencies.contains(where: {
     if case .sourceControl(_, let location, _) = $0.kind { return location == url }
     return false
@@ -117,6 +119,7 @@ targets += [
     .target(name: "CentralTesting", dependencies: [
         "Central", "CentralAPI", "ProcessHygiene", httpClient,
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
     .target(name: "KioskStore", dependencies: ["Domain", "CentralAPI", grdb]),
     .target(name: "SyncClient", dependencies: ["Domain", "CentralAPI", "KioskStore", httpClient,
@@ -155,7 +158,7 @@ targets += [
     .target(name: "KioskConfig", dependencies: ["Domain", .product(name: "Yams", package: "Yams"), opsCrypto]),
     .target(name: "ServiceSupport", dependencies: [opsLogging, opsCrypto]),
     .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig", "Domain"], exclude: ["Fixtures"]),
-    .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", opsLogging]),
+    .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "ProcessHygiene", opsLogging]),
     // Runs `bms-kiosk doctor` against a real central store and a private cupsd.
     .testTarget(name: "DoctorTests", dependencies: ["bms-kiosk", "Central", "CentralAPI", "CentralTesting", "KioskStore",
                                                     "Printing", "PrintingTesting", "VirtualCard", "Domain", opsCrypto]),

@@ -77,6 +77,8 @@ fi
 summary
 # One plain closing line, whatever the runners printed before it.
 total=$(grep -oE "Test run with [0-9]+ tests?" "$log" | grep -oE "[0-9]+" | head -1)
-failed=$(grep -cE "^✘ Test .* failed" "$log" || true)
+# Only the tests' own verdicts ("✘ Test name(…) failed after"), not the
+# issues they recorded ("Expectation failed") nor the run's last line.
+failed=$(grep -cE "^✘ Test [^ ]+\(.*\) failed after" "$log" || true)
 echo "tests: $(( ${total:-0} - failed )) passed, ${failed} failed"
 exit "$status"

@@ -3,6 +3,7 @@ import Central
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// `bms-central` in process on 127.0.0.1 and an ephemeral port (or a given
 /// one, to come back on the same address after `stop()`).
@@ -10,6 +11,7 @@ public final class CentralTestServer: @unchecked Sendable {
     public let service: CentralService
     public private(set) var port: Int = 0
     private var task: Task<Void, any Error>?
+    private var group: ServiceGroup?
     private let lock = NSLock()
 
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
@@ -30,11 +32,16 @@ public final class CentralTestServer: @unchecked Sendable {
                                           logger: logger, onServerRunning: { p in continuation.yield(p); continuation.finish() })
         // A server that cannot bind ends its task at once: the stream ends
         // with it, so start() throws instead of waiting for ever.
+        // In a service group, so that stop() shuts down gracefully: idle
+        // keep-alive connections are closed and a client sees the server gone
+        // at once (a cancelled server leaves them open: requests on them
+        // would wait for the client's whole time-out).
+        let group = ServiceGroup(services: [app], logger: logger)
         let task = Task {
             defer { continuation.finish() }
-            try await app.runService(gracefulShutdownSignals: [])
+            try await group.run()
         }
-        lock.withLock { self.task = task }
+        lock.withLock { self.task = task; self.group = group }
         var it = stream.makeAsyncIterator()
         guard let p = await it.next() else {
             let why: String
@@ -50,9 +57,13 @@ public final class CentralTestServer: @unchecked Sendable {
 
     /// Stops serving (connections refused until `start()` again).
     public func stop() async {
-        let t = lock.withLock { let t = task; task = nil; return t }
-        t?.cancel()
-        _ = await t?.result
+        let (t, g) = lock.withLock { let both = (task, group); task = nil; group = nil; return both }
+        guard let t else { return }
+        await g?.triggerGracefulShutdown()
+        // A request still in flight may hold the graceful shutdown: 5 s, then cancel.
+        let watchdog = Task { try await Task.sleep(for: .seconds(5)); t.cancel() }
+        _ = await t.result
+        watchdog.cancel()
     }
 
     /// Registers a new kiosk and returns its credentials.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// What a child process must not inherit. Tests and tools start daemons
 /// (pcscd, cupsd, PostgreSQL, Kannel, bms-central) while other work of the
@@ -35,6 +36,18 @@ public enum ProcessHygiene {
             guard let fd = Int32(name), fd > 2, fd != own else { continue }
             let flags = fcntl(fd, F_GETFD)
             if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+}
+
+extension ProcessHygiene {
+    /// Runs blocking work (a child's wait, a socket poll) on a thread of its
+    /// own. Swift's concurrency pool has one thread per core: on a 2-core
+    /// machine two blocking waits on it stall every task of the process,
+    /// in-process servers included.
+    public static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
         }
     }
 }

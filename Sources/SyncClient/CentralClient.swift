@@ -41,13 +41,24 @@ public struct CentralClient: Sendable {
     let http: HTTPClient
 
     public init(baseURL: URL, credentials: KioskCredentials, clock: any Domain.Clock = SystemClock(),
-                timeout: TimeAmount = .seconds(10), http: HTTPClient = .shared) {
+                timeout: TimeAmount = .seconds(10), http: HTTPClient = CentralClient.kioskHTTP) {
         self.baseURL = baseURL
         self.credentials = credentials
         self.clock = clock
         self.timeout = timeout
         self.http = http
     }
+
+    /// The kiosk's HTTP client. AsyncHTTPClient retries a refused connection
+    /// until its connect time-out: with the default that is the request's
+    /// whole time-out, so a stopped central store kept the assuré waiting
+    /// 10 s on every call. Connecting gets 3 s (a LAN or a VPN to the caisse
+    /// connects well within that); the answer still gets `timeout`.
+    public static let kioskHTTP: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = .seconds(3)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     func call<T: Decodable>(_ method: String, _ path: String, body: Data = Data(), as: T.Type) async throws(CentralClientError) -> T {
         var request = HTTPClientRequest(url: baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
@@ -68,7 +79,7 @@ public struct CentralClient: Sendable {
             status = Int(response.status.code)
             data = Data(try await response.body.collect(upTo: 4 << 20).readableBytesView)
         } catch {
-            throw .unreachable(String(describing: type(of: error)))
+            throw .unreachable(Self.reason(error, timeout: timeout))
         }
         guard (200..<300).contains(status) else {
             let body = (try? CentralJSON.decoder().decode(APIErrorBody.self, from: data))
@@ -76,6 +87,27 @@ public struct CentralClient: Sendable {
             throw .rejected(status: status, body: body)
         }
         do { return try CentralJSON.decoder().decode(T.self, from: data) } catch { throw .badAnswer("\(T.self)") }
+    }
+
+    /// Why no answer came, in words an operator can act on (the log and
+    /// `doctor` show it; the assuré is told the service is unavailable).
+    public static func reason(_ error: any Error, timeout: TimeAmount) -> String {
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .deadlineExceeded, .readTimeout, .connectTimeout:
+                return "no answer within \(timeout.nanoseconds / 1_000_000_000) s"
+            case .remoteConnectionClosed: return "the connection was closed by the central store"
+            default: return "HTTPClientError \(e.shortDescription)"
+            }
+        }
+        if let e = error as? IOError {
+            switch e.errnoCode {
+            case ECONNREFUSED: return "connection refused (central store not running?)"
+            case EHOSTUNREACH, ENETUNREACH: return "no route to the central store (network down?)"
+            default: return "network error (errno \(e.errnoCode))"
+            }
+        }
+        return String(describing: type(of: error))
     }
 
     func encode<T: Encodable>(_ value: T) throws(CentralClientError) -> Data {

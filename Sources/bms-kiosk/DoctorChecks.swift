@@ -155,16 +155,16 @@ struct DoctorChecks: Sendable {
         var request = HTTPClientRequest(url: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/v1/health")
         request.method = .GET
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: centralTimeout)
+            let response = try await CentralClient.kioskHTTP.execute(request, timeout: centralTimeout)
             _ = try? await response.body.collect(upTo: 1 << 16)
             if let date = response.headers.first(name: "Date").flatMap(Self.httpDate) {
                 skew = now().timeIntervalSince(date)
             }
         } catch {
-            // The HTTP client keeps retrying a refused connection until the deadline: say both.
-            let why = String("\(error)".replacingOccurrences(of: "HTTPClientError.", with: "").prefix(120))
+            // The kiosk's own HTTP client, so the check sees what the kiosk sees.
+            let why = CentralClient.reason(error, timeout: centralTimeout)
             return [DoctorLine(check: "central store", status: .fail,
-                               message: "unreachable at \(url) (no answer within \(centralTimeout.nanoseconds / 1_000_000_000) s: \(why)): check the network and central.yaml url")]
+                               message: "unreachable at \(url) (\(why)): check the network and central.yaml url")]
         }
         let client = CentralClient(baseURL: c.central.url,
                                    credentials: KioskCredentials(kioskID: c.terminal.id, privateKey: c.central.privateKey),

@@ -16,7 +16,7 @@ struct KannelTests {
         let token = try await CentralService(store: store, sms: LogFileSMSGatewayForDevelopment(path: "/dev/null")).deliveryReportToken()
         let gateway = KannelSMSGateway(sendsmsURL: kannel.sendsmsURL, username: kannel.username, password: password ?? kannel.password,
                                        deliveryReportURL: "http://127.0.0.1:\(port)/v1/sms/delivery-report?token=\(token)",
-                                       timeout: .seconds(1))
+                                       timeout: .seconds(10))
         let service = try await makeService(engine, store: store, sms: gateway, clock: TestClock(Date()))
         let server = try await CentralTestServer.start(service: service, port: port)
         return (kannel, server, service)

@@ -162,8 +162,7 @@ struct DoctorTests {
         let port = try CentralTestServer.freePort()
         let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil, centralURL: "http://127.0.0.1:\(port)")
         let (lines, output, status) = try await terminal.doctor(["--central-timeout", "1"])
-        #expect(lines["central store"]?.hasPrefix("FAIL central store: unreachable at http://127.0.0.1:\(port) (no answer within 1 s: ") == true, "\(output)")
-        #expect(lines["central store"]?.hasSuffix("): check the network and central.yaml url") == true)
+        #expect(lines["central store"]?.hasPrefix("FAIL central store: unreachable at http://127.0.0.1:\(port) (connection refused (central store not running?)): check the network and central.yaml url") == true, "\(output)")
         #expect(lines["printer"] == "OK   printer: none configured (attestation is not offered)")
         #expect(status == 1)
     }

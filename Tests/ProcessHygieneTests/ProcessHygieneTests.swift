@@ -33,3 +33,36 @@ import Testing
     #expect(try childSees(leaked, hygiene: false))
     #expect(try !childSees(leaked, hygiene: true))
 }
+
+/// Blocking work runs beside the concurrency pool: eight bodies that each
+/// block until all eight have started all get there (on the pool, two of
+/// them would hold both threads of a 2-core machine and the rest would
+/// never start); results and errors come back.
+@Test func blockingWorkRunsOnItsOwnThreads() async throws {
+    final class Barrier: @unchecked Sendable {
+        let condition = NSCondition()
+        var arrived = 0
+        /// True when `count` bodies were waiting together within 10 s.
+        func arriveAndWait(count: Int) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            arrived += 1
+            condition.broadcast()
+            let deadline = Date(timeIntervalSinceNow: 10)
+            while arrived < count { if !condition.wait(until: deadline) { return false } }
+            return true
+        }
+    }
+    struct Refused: Error {}
+    let barrier = Barrier()
+    let total = 8
+    let together = try await withThrowingTaskGroup(of: Bool.self) { group in
+        for _ in 0..<total {
+            group.addTask { try await ProcessHygiene.onOwnThread { barrier.arriveAndWait(count: total) } }
+        }
+        return try await group.reduce(into: [Bool]()) { $0.append($1) }
+    }
+    #expect(together == Array(repeating: true, count: total))
+    #expect(try await ProcessHygiene.onOwnThread { 6 * 7 } == 42)
+    await #expect(throws: Refused.self) { try await ProcessHygiene.onOwnThread { throw Refused() } }
+}

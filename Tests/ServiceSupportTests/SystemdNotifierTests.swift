@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHygiene
 import Testing
 @testable import ServiceSupport
 
@@ -56,7 +57,9 @@ import Testing
 /// beats, none once it hangs. Margins are wide (a loaded 2-core machine):
 /// the test checks presence and absence of pings, not their precision.
 @Suite struct WatchdogPingerTests {
-    @Test func pingsWhileTheLoopIsAliveAndStopsWhenItHangs() throws {
+    // Async, with the listening on a thread of its own: these waits last
+    // seconds and must not hold one of the concurrency pool's two threads.
+    @Test func pingsWhileTheLoopIsAliveAndStopsWhenItHangs() async throws {
         let listener = try NotifySocketListener()
         let env = listener.environment(watchdog: .milliseconds(400))
         let pinger = try #require(WatchdogPinger(environment: env))
@@ -70,8 +73,9 @@ import Testing
             while Date() < end { pinger.heartbeat(); usleep(20_000) }
         }
         loop.start()
-        let alive = listener.collect(for: .milliseconds(1300))
-        let hung = listener.collect(for: .milliseconds(1200))
+        let (alive, hung) = try await ProcessHygiene.onOwnThread {
+            (listener.collect(for: .milliseconds(1300)), listener.collect(for: .milliseconds(1200)))
+        }
 
         let alivePings = alive.filter { $0.text == "WATCHDOG=1" }
         #expect(alivePings.count >= 3, "expected pings every ~200 ms while alive, got \(alivePings.count)")
@@ -85,14 +89,14 @@ import Testing
         #expect(alive.allSatisfy { $0.pid == getpid() })
     }
 
-    @Test func noPingBeforeTheFirstHeartbeat() throws {
+    @Test func noPingBeforeTheFirstHeartbeat() async throws {
         let listener = try NotifySocketListener()
         let pinger = try #require(WatchdogPinger(environment: listener.environment(watchdog: .milliseconds(100))))
         pinger.start()
         defer { pinger.stop() }
-        #expect(listener.collect(for: .milliseconds(400)).isEmpty)
+        #expect(try await ProcessHygiene.onOwnThread { listener.collect(for: .milliseconds(400)) }.isEmpty)
         pinger.heartbeat()
-        #expect(listener.receive(timeout: .seconds(2))?.text == "WATCHDOG=1")
+        #expect(try await ProcessHygiene.onOwnThread { listener.receive(timeout: .seconds(2)) }?.text == "WATCHDOG=1")
     }
 }
 
@@ -111,34 +115,53 @@ import Testing
     }
 
     @Test(.enabled(if: kioskBinary != nil, "bms-kiosk is not built next to the tests"))
-    func aHungLoopStopsThePings() throws {
+    func aHungLoopStopsThePings() async throws {
         let listener = try NotifySocketListener()
+        let binary = try #require(Self.kioskBinary)
+        // The child's whole run is watched from a thread of its own (seconds
+        // of waiting); the expectations follow on the test's task.
+        let run = try await ProcessHygiene.onOwnThread { try Self.watch(binary, listener) }
+        let ready = try #require(run.ready, "no READY=1 from the child")
+        #expect(ready.text.hasPrefix("READY=1"))
+        #expect(ready.pid == run.pid)
+        let pings = run.messages.filter { $0.text == "WATCHDOG=1" }.map { $0.received - ready.received }
+        let beforeHang = pings.filter { $0 < .milliseconds(1400) }
+        let afterHang = pings.filter { $0 > .milliseconds(1900) }
+        #expect(beforeHang.count >= 3, "pings before the hang: \(pings)")
+        #expect(afterHang.isEmpty, "pings after the hang: \(pings)")
+        #expect(run.messages.contains { $0.text == "STATUS=watchdog self-test: loop hung" })
+        #expect(run.log.contains("level=warning label=bms.kiosk.watchdog-selftest msg=\"simulating a hung main loop: heartbeats stop\""))
+        #expect(run.last.last?.text == "STOPPING=1")
+    }
+
+    struct Run: Sendable {
+        var pid: Int32
+        var ready: NotifySocketListener.Message?
+        var messages: [NotifySocketListener.Message] = []
+        var log = ""
+        var last: [NotifySocketListener.Message] = []
+    }
+
+    /// Starts `watchdog-selftest` under the listener and records what it says
+    /// until it exits (blocking).
+    static func watch(_ binary: URL, _ listener: NotifySocketListener) throws -> Run {
         let process = Process()
-        process.executableURL = Self.kioskBinary
+        process.executableURL = binary
         process.arguments = ["watchdog-selftest", "--hang-after", "1.5", "--exit-after", "3.5"]
         process.environment = ProcessInfo.processInfo.environment.merging(listener.environment(watchdog: .milliseconds(400))) { $1 }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-
-        let ready = try #require(listener.receive(timeout: .seconds(10)), "no READY=1 from the child")
-        #expect(ready.text.hasPrefix("READY=1"))
-        #expect(ready.pid == process.processIdentifier)
-        let start = ready.received
-        var messages: [NotifySocketListener.Message] = []
-        while case let left = start + .milliseconds(3300) - .now, left > .zero {
-            if let m = listener.receive(timeout: left) { messages.append(m) }
+        var run = Run(pid: process.processIdentifier)
+        run.ready = listener.receive(timeout: .seconds(10))
+        guard let ready = run.ready else { return run }
+        while case let left = ready.received + .milliseconds(3300) - .now, left > .zero {
+            if let m = listener.receive(timeout: left) { run.messages.append(m) }
         }
-        let pings = messages.filter { $0.text == "WATCHDOG=1" }.map { $0.received - start }
-        let beforeHang = pings.filter { $0 < .milliseconds(1400) }
-        let afterHang = pings.filter { $0 > .milliseconds(1900) }
-        #expect(beforeHang.count >= 3, "pings before the hang: \(pings)")
-        #expect(afterHang.isEmpty, "pings after the hang: \(pings)")
-        #expect(messages.contains { $0.text == "STATUS=watchdog self-test: loop hung" })
         process.waitUntilExit()
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(log.contains("level=warning label=bms.kiosk.watchdog-selftest msg=\"simulating a hung main loop: heartbeats stop\""))
-        #expect(listener.collect(for: .milliseconds(300)).last?.text == "STOPPING=1")
+        run.log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.last = listener.collect(for: .milliseconds(300))
+        return run
     }
 }
