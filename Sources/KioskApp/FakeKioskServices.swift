@@ -39,7 +39,8 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     private var starting: [String: FakeCentralSection] = [:]
     private var foyers: [String: FakeFoyer] = [:]
     private var receipts: [UUID: CommandReceipt] = [:]
-    private var queued: [UUID: KioskCommand] = [:]
+    /// The fake outbox: kept by `.queue`, in confirmation order.
+    private var queued: [KioskCommand] = []
     private var _submitMode = SubmitMode.apply
     private var _foyerUnavailable = false
     /// Every command handed to `submit`, in order (tests check "never two").
@@ -124,8 +125,23 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     /// The last provisional code sent, whoever it was for (`type sms` in scenarios).
     public func lastSMSCode() -> String? { lock.withLock { _lastSMSCode } }
 
-    /// Commands kept by `.queue`, not applied.
-    public var queuedCommands: [KioskCommand] { lock.withLock { Array(queued.values) } }
+    /// Commands kept by `.queue`, not applied, oldest first.
+    public var queuedCommands: [KioskCommand] { lock.withLock { queued } }
+
+    /// The central store is back and the relay sends the fake outbox: each
+    /// queued command is applied (or refused) by the rules, oldest first,
+    /// and `submit` applies at once from now on. Returns the receipts.
+    @discardableResult
+    public func deliverQueued() -> [CommandReceipt] {
+        let commands = lock.withLock {
+            defer { queued = []; _submitMode = .apply }
+            return queued
+        }
+        return commands.compactMap { command in
+            guard case .acknowledged(let r) = applyLocked(command) else { return nil }
+            return r
+        }
+    }
 
     // MARK: KioskServices
 
@@ -187,7 +203,6 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
 
     public func submit(_ command: KioskCommand) async throws -> SubmitOutcome {
         let now = clock.now, today = clock.today
-        let ceamRules = CEAMRules(parameters.ceam), vitaleRules = VitaleRules(parameters.carteVitale)
         return try lock.withLock {
             _submitted.append(command)
             if var first = receipts[command.id] {
@@ -197,34 +212,56 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
             switch _submitMode {
             case .fail: throw ServiceFailure(.unavailable, "fake central store set away")
             case .queue:
-                queued[command.id] = command
+                if !queued.contains(where: { $0.id == command.id }) { queued.append(command) }
                 return .queued(message: "kept in the fake outbox")
             case .apply: break
             }
-            queued[command.id] = nil
-            func refuse(_ why: String) -> SubmitOutcome {
-                let r = CommandReceipt(id: command.id, status: .refused, reason: why)
-                receipts[command.id] = r
-                return .acknowledged(r)
-            }
-            guard var f = foyers[command.serial] else { return refuse("unknown card") }
-            guard f.persons.indices.contains(command.personIndex) else { return refuse("no person \(command.personIndex) on this card") }
-            let i = command.personIndex
-            var receipt = CommandReceipt(id: command.id, status: .applied)
-            do {
-                var ceam = f.persons[i].ceam, vitale = f.persons[i].vitale
-                receipt.provisionalCertificate = try command.action.apply(
-                    ceam: &ceam, vitale: &vitale, person: f.persons[i].person, situation: f.situation,
-                    rightsSufficient: f.persons[i].rightsSufficient, ceamRules: ceamRules, vitaleRules: vitaleRules, now: now, today: today)
-                f.persons[i].ceam = ceam
-                f.persons[i].vitale = vitale
-            } catch {
-                return refuse(String(describing: error))
-            }
-            foyers[command.serial] = f
-            receipts[command.id] = receipt
-            return .acknowledged(receipt)
+            // A retry of a queued command: sent now, leaves the outbox.
+            queued.removeAll { $0.id == command.id }
+            return applyRules(command, now: now, today: today)
         }
+    }
+
+    public func pendingRequests(card: CardIdentity) async -> [PendingRequest] {
+        lock.withLock { queued.filter { $0.serial == card.serial }.map(PendingRequest.init) }
+    }
+
+    private func applyLocked(_ command: KioskCommand) -> SubmitOutcome {
+        let now = clock.now, today = clock.today
+        return lock.withLock {
+            if var first = receipts[command.id] {
+                first.duplicate = true
+                return .acknowledged(first)
+            }
+            return applyRules(command, now: now, today: today)
+        }
+    }
+
+    /// Applies a command by the rules, once (under the lock).
+    private func applyRules(_ command: KioskCommand, now: Date, today: CivilDate) -> SubmitOutcome {
+        let ceamRules = CEAMRules(parameters.ceam), vitaleRules = VitaleRules(parameters.carteVitale)
+        func refuse(_ why: String) -> SubmitOutcome {
+            let r = CommandReceipt(id: command.id, status: .refused, reason: why)
+            receipts[command.id] = r
+            return .acknowledged(r)
+        }
+        guard var f = foyers[command.serial] else { return refuse("unknown card") }
+        guard f.persons.indices.contains(command.personIndex) else { return refuse("no person \(command.personIndex) on this card") }
+        let i = command.personIndex
+        var receipt = CommandReceipt(id: command.id, status: .applied)
+        do {
+            var ceam = f.persons[i].ceam, vitale = f.persons[i].vitale
+            receipt.provisionalCertificate = try command.action.apply(
+                ceam: &ceam, vitale: &vitale, person: f.persons[i].person, situation: f.situation,
+                rightsSufficient: f.persons[i].rightsSufficient, ceamRules: ceamRules, vitaleRules: vitaleRules, now: now, today: today)
+            f.persons[i].ceam = ceam
+            f.persons[i].vitale = vitale
+        } catch {
+            return refuse(String(describing: error))
+        }
+        foyers[command.serial] = f
+        receipts[command.id] = receipt
+        return .acknowledged(receipt)
     }
 
     /// Unsigned placeholder bytes: only `FakeCardRightsWriter` takes them

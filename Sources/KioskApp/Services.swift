@@ -26,6 +26,37 @@ public protocol KioskServices: Sendable {
     func attestation(card: CardIdentity) async throws -> AttestationResponse
     /// Countries where the CEAM is used (from the cached reference data).
     func ceamCountries() async -> [CEAMCountry]
+    /// Requests confirmed with this card that wait on the kiosk (outbox),
+    /// not yet acknowledged by the central store, oldest first. The central
+    /// store's foyer does not show them yet: one démarche at a time means
+    /// nothing else is offered meanwhile. Refused and parked ones are not
+    /// pending. Never throws: a kiosk that cannot read its outbox says none.
+    func pendingRequests(card: CardIdentity) async -> [PendingRequest]
+}
+
+/// A confirmed request waiting in the kiosk's outbox: what the screen needs
+/// to say it is on its way, no more than the outbox already holds.
+public struct PendingRequest: Sendable, Hashable {
+    public var id: UUID
+    /// The person, in EF.BENEF order.
+    public var personIndex: Int
+    public var action: KioskCommand.Action
+    /// The kiosk's clock when the assuré confirmed.
+    public var confirmedAt: Date
+
+    public init(id: UUID, personIndex: Int, action: KioskCommand.Action, confirmedAt: Date) {
+        self.id = id; self.personIndex = personIndex; self.action = action; self.confirmedAt = confirmedAt
+    }
+
+    public init(_ command: KioskCommand) {
+        self.init(id: command.id, personIndex: command.personIndex, action: command.action, confirmedAt: command.confirmedAt)
+    }
+
+    /// The CEAM action, for a CEAM request.
+    public var ceamAction: CEAMAction? {
+        if case .ceam(let r) = action { return r.action }
+        return nil
+    }
 }
 
 /// A provisional code request's answer, or why it could not be asked.

@@ -112,6 +112,16 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
         (try? store.reference()?.data.ceamCountries) ?? []
     }
 
+    public func pendingRequests(card: CardIdentity) async -> [PendingRequest] {
+        do {
+            return try store.pending().compactMap { $0.command }.filter { $0.serial == card.serial }.map(PendingRequest.init)
+        } catch {
+            // The central store's rules still refuse a duplicate: nothing is applied twice.
+            logger.error("outbox not readable for pending requests", metadata: ["error": "\(type(of: error))"])
+            return []
+        }
+    }
+
     // MARK: errors
 
     /// Runs a central call; its failure becomes a `ServiceFailure` of the right kind.

@@ -175,6 +175,18 @@ public final class KioskStore: Sendable {
         }
     }
 
+    /// Commands still waiting (not acknowledged, not parked), oldest first.
+    /// Their bodies are kept until acknowledged, so each says its card,
+    /// person and action: what a session needs to know is on its way.
+    public func pending() throws -> [OutboxEntry] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox
+                WHERE state = 'pending' ORDER BY seq
+                """).map(Self.entry)
+        }
+    }
+
     /// Commands still waiting.
     public func pendingCount() throws -> Int {
         try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0 }

@@ -108,6 +108,36 @@ import KioskUI
         #expect(k.text.contains("une seule à la fois"))
     }
 
+    /// The outbox, not the flow object, says what waits: back to the menu
+    /// and in again, the foyer still offers no request, only the view of a
+    /// valid card; once delivered, the central store's state.
+    @Test func aQueuedRequestStillBlocksAfterLeavingTheServiceUntilDelivered() async throws {
+        let k = try await onList(Self.card("ceam-famille.json"))
+        k.services.submitMode = .queue
+        await k.tap("ceam.1.order")
+        await k.tap("ceam.modal.departure.no")
+        await k.tap("ceam.modal.confirm")
+        await k.tap("footer.back")
+        await k.tap("footer.back")
+        #expect(k.screenID == "menu")
+        await k.tap("service.ceam")
+        await k.tap("ceam.continue")
+        #expect(k.screenID == "flow.ceam.list")
+        #expect(flow(k)?.queued == [1: .order])
+        #expect(rowActions(k, 0) == ["ceam.0.viewPrint"], "viewing a valid card is no démarche")
+        #expect(rowActions(k, 1).isEmpty)
+        // Even by id, a second request opens nothing.
+        await k.tap("ceam.0.declareLossOrTheft")
+        #expect(k.screen.modal == nil)
+        #expect(k.services.deliverQueued().map(\.status) == [.applied])
+        await k.tap("footer.back")
+        await k.tap("ceam.continue")
+        #expect(flow(k)?.queued.isEmpty == true)
+        #expect(rowActions(k, 0) == ["ceam.0.declareLossOrTheft", "ceam.0.viewPrint"])
+        #expect(rowActions(k, 1).isEmpty, "ordered: on its way")
+        #expect(k.services.submitted.count == 1, "sent once")
+    }
+
     @Test func aRefusalIsShownAndTheListReadAgain() async throws {
         let k = try await onList()
         await k.tap("ceam.0.order")

@@ -123,6 +123,36 @@ import Testing
         #expect(k.services.submitted.last?.after == k.services.submitted.first?.id)
     }
 
+    /// Back in the service, the outbox says what waits: no second
+    /// declaration, no order before the declaration is sent; delivered, the
+    /// order is offered as the central store allows.
+    @Test func aQueuedDeclarationIsNotOfferedAgainAfterLeavingTheService() async throws {
+        let k = try FlowKiosk()
+        try await open(k)
+        await k.tap("vitale.person.0")
+        await k.tap("vitale.reason.vol")
+        await k.tap("vitale.commit")
+        await k.tap("vitale.declare")
+        k.services.submitMode = .queue
+        await k.tap("modal.confirm")
+        await k.tap("footer.back")
+        #expect(k.screenID == "menu")
+        await k.tap("service.carteVitaleLoss")
+        #expect(!k.ids.contains("vitale.person.0") && !k.ids.contains("vitale.orderFor.0"))
+        #expect(k.text.contains("Déclaration enregistrée sur la borne, en attente d’envoi"), "\(k.text)")
+        // Even by id.
+        await k.tap("vitale.person.0")
+        #expect((k.c.flow as? VitaleLossFlow)?.step == .choosePerson)
+        // Others are not held back by it.
+        #expect(k.ids.contains("vitale.orderFor.2"))
+        k.services.deliverQueued()
+        await k.tap("footer.back")
+        await k.tap("service.carteVitaleLoss")
+        #expect(k.ids.contains("vitale.orderFor.0"))
+        #expect(!k.text.contains("en attente d’envoi"))
+        #expect(k.services.submitted.count == 1)
+    }
+
     @Test func aReceiptIsPrintedOnce() async throws {
         let k = try FlowKiosk()
         let printer = FakeKioskPrinter()

@@ -62,8 +62,13 @@ final class CEAMFlow: Flow {
     private(set) var dialog: Dialog?
     private(set) var notice: Notice?
     /// Requests kept in the kiosk's outbox (central store away), by person:
-    /// one démarche at a time, so the rows offer nothing meanwhile.
+    /// one démarche at a time, so the rows offer nothing meanwhile. Read
+    /// from the outbox with each foyer (`pendingRequests`), so a request
+    /// confirmed in an earlier visit or session still counts.
     private(set) var queued: [Int: CEAMAction] = [:]
+    /// Confirmations sent since the flow began: a reload that started before
+    /// one may have read the outbox without it, and must not drop it.
+    private var submits = 0
     /// Commands whose provisional certificate went to the printer.
     private(set) var printedCertificates: Set<UUID> = []
     private var fetching = false
@@ -181,6 +186,7 @@ final class CEAMFlow: Flow {
         d.sending = true
         d.error = nil
         dialog = d
+        submits += 1
         let person = d.person, action = d.action
         c.background { [weak self] in
             let outcome: Result<SubmitOutcome, Error>
@@ -262,10 +268,19 @@ final class CEAMFlow: Flow {
 
     private func reload(_ c: KioskController) async {
         guard let card = c.session.identity else { return }
+        let seen = submits
+        // The outbox before the foyer: a request the relay delivers between
+        // the two reads is then in the foyer; read the other way round, it
+        // would be in neither, and offered again.
+        let pending = await c.services.pendingRequests(card: card)
         do {
             let f = try await c.services.foyer(card: card)
             guard c.isCurrent(self) else { return }
             foyer = f
+            var waiting: [Int: CEAMAction] = [:]
+            for r in pending { if let a = r.ceamAction { waiting[r.personIndex] = a } }
+            // Once delivered, a request leaves the outbox and the foyer says its outcome.
+            if seen == submits { queued = waiting } else { queued.merge(waiting) { _, new in new } }
             if step == .loading || step == .unavailable { step = .list }
         } catch {
             guard c.isCurrent(self) else { return }
@@ -278,10 +293,14 @@ final class CEAMFlow: Flow {
 
     // MARK: what a row offers
 
-    /// Actions allowed today for the person: none while a request waits in the outbox.
+    /// Actions allowed today for the person. While a request waits in the
+    /// outbox, no other request for the foyer (one démarche at a time);
+    /// viewing a valid card stays possible, except for the person whose
+    /// request waits (it may be that card's loss).
     func allowed(_ p: PersonView) -> [CEAMAction] {
-        guard queued.isEmpty else { return [] }
-        return CEAMAction.allCases.filter { a in p.ceamActions.contains { $0.action == a && $0.exclusion == nil } }
+        let today = CEAMAction.allCases.filter { a in p.ceamActions.contains { $0.action == a && $0.exclusion == nil } }
+        guard !queued.isEmpty else { return today }
+        return queued[p.index] == nil ? today.filter { $0 == .viewPrint } : []
     }
 
     private func name(_ index: Int) -> String {

@@ -38,6 +38,10 @@ final class VitaleLossFlow: Flow {
     private(set) var declaration: KioskCommand?
     private(set) var order: KioskCommand?
     private(set) var printMessage: String?
+    /// Carte Vitale requests confirmed earlier (another visit, another
+    /// session) that wait in the kiosk's outbox: the central store's foyer
+    /// does not show them yet, so they are not offered again.
+    private(set) var pending: [PendingRequest] = []
     private var retry: (() -> Void)?
     private var firstRow = 0
 
@@ -48,9 +52,12 @@ final class VitaleLossFlow: Flow {
     private func load(_ c: KioskController, then next: Step) {
         guard let card = c.session.identity else { step = .unavailable; return }
         c.background { [weak self] in
+            // The outbox before the foyer: a request delivered between the two
+            // reads is then in the foyer, not in neither.
+            let pending = await c.services.pendingRequests(card: card).filter { $0.ceamAction == nil }
             let f = try? await c.services.foyer(card: card)
             guard let self, c.isCurrent(self) else { return }
-            if let f { self.foyer = f }
+            if let f { self.foyer = f; self.pending = pending }
             if self.step == .loading { self.step = f == nil ? .unavailable : next }
         }
     }
@@ -61,8 +68,13 @@ final class VitaleLossFlow: Flow {
         p.vitaleActions.first { $0.action == action }.map { $0.exclusion }
     }
 
-    func canDeclare(_ p: PersonView) -> Bool { availability(.declare, p) == .some(nil) }
-    func canOrder(_ p: PersonView) -> Bool { availability(.order, p) == .some(nil) }
+    /// A declaration or an order for this person waiting in the outbox: its
+    /// outcome is not known yet, so nothing more is offered for them (a
+    /// second declaration, or an order before the card is invalidated).
+    func waiting(_ p: PersonView) -> PendingRequest? { pending.last { $0.personIndex == p.index } }
+
+    func canDeclare(_ p: PersonView) -> Bool { waiting(p) == nil && availability(.declare, p) == .some(nil) }
+    func canOrder(_ p: PersonView) -> Bool { waiting(p) == nil && availability(.order, p) == .some(nil) }
 
     func tap(_ id: String, _ c: KioskController) async -> Bool {
         if let m = confirming {
@@ -265,7 +277,8 @@ final class VitaleLossFlow: Flow {
                 let orderWhy = availability(.order, p).flatMap { $0 }.flatMap { e -> VitaleExclusion? in
                     switch e { case .tooYoung, .declarationRequired: nil; default: e }
                 }
-                let why = (orderWhy ?? availability(.declare, p).flatMap { $0 }).map { exclusionText($0, t) }
+                let why = waiting(p).map { t[$0.action == .vitaleOrder ? "vitale.why.queued.order" : "vitale.why.queued.declare"] }
+                    ?? (orderWhy ?? availability(.declare, p).flatMap { $0 }).map { exclusionText($0, t) }
                 let action: Button? = declarable
                     ? Button(id: "vitale.person.\(p.index)", label: t["vitale.person.choose"], style: .primary, width: .natural,
                              speech: t["vitale.person.choose"] + ", " + p.person.displayName)
