@@ -39,6 +39,8 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     private var starting: [String: FakeCentralSection] = [:]
     private var foyers: [String: FakeFoyer] = [:]
     private var receipts: [UUID: CommandReceipt] = [:]
+    /// Certificates issued by applied requests, in order (the outbox's receipts).
+    private var certificates: [(serial: String, issued: IssuedCertificate)] = []
     /// The fake outbox: kept by `.queue`, in confirmation order.
     private var queued: [KioskCommand] = []
     private var _submitMode = SubmitMode.apply
@@ -226,6 +228,11 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         lock.withLock { queued.filter { $0.serial == card.serial }.map(PendingRequest.init) }
     }
 
+    /// Every certificate issued for the card: the printer prints each job once.
+    public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] {
+        lock.withLock { certificates.filter { $0.serial == card.serial }.map(\.issued) }
+    }
+
     private func applyLocked(_ command: KioskCommand) -> SubmitOutcome {
         let now = clock.now, today = clock.today
         return lock.withLock {
@@ -261,6 +268,9 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         }
         foyers[command.serial] = f
         receipts[command.id] = receipt
+        if let cert = receipt.provisionalCertificate {
+            certificates.append((command.serial, IssuedCertificate(commandID: command.id, personIndex: i, certificate: cert)))
+        }
         return .acknowledged(receipt)
     }
 

@@ -32,6 +32,23 @@ public protocol KioskServices: Sendable {
     /// nothing else is offered meanwhile. Refused and parked ones are not
     /// pending. Never throws: a kiosk that cannot read its outbox says none.
     func pendingRequests(card: CardIdentity) async -> [PendingRequest]
+    /// Provisional certificates the central store issued for requests this
+    /// kiosk sent for the card, oldest first: the assuré may never have had
+    /// one (card pulled while it was sent, or sent by the relay after they
+    /// left). The CEAM flow prints each at most once (the command's job id).
+    func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate]
+}
+
+/// A provisional certificate issued for a request of this kiosk.
+public struct IssuedCertificate: Sendable, Hashable {
+    /// The request's id, also its print job's.
+    public var commandID: UUID
+    public var personIndex: Int
+    public var certificate: ProvisionalCertificate
+
+    public init(commandID: UUID, personIndex: Int, certificate: ProvisionalCertificate) {
+        self.commandID = commandID; self.personIndex = personIndex; self.certificate = certificate
+    }
 }
 
 /// A confirmed request waiting in the kiosk's outbox: what the screen needs

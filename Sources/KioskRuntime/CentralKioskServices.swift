@@ -122,6 +122,17 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
         }
     }
 
+    public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] {
+        do {
+            return try store.issuedCertificates(serial: card.serial).map {
+                IssuedCertificate(commandID: $0.id, personIndex: $0.personIndex, certificate: $0.certificate)
+            }
+        } catch {
+            logger.error("outbox not readable for issued certificates", metadata: ["error": "\(type(of: error))"])
+            return []
+        }
+    }
+
     // MARK: errors
 
     /// Runs a central call; its failure becomes a `ServiceFailure` of the right kind.

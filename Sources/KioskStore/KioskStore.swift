@@ -1,4 +1,5 @@
 import CentralAPI
+import Domain
 import Foundation
 import GRDB
 
@@ -67,6 +68,17 @@ public final class KioskStore: Sendable {
                 );
                 """)
         }
+        // The card and person of a request, so that a provisional certificate
+        // the central store issued once the assuré had left (card pulled,
+        // request queued) is printed at their next visit. Kept after the
+        // acknowledgement only for a receipt with a certificate.
+        m.registerMigration("v3-outbox-card") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN serial TEXT;
+                ALTER TABLE outbox ADD COLUMN person_index INTEGER;
+                CREATE INDEX outbox_serial ON outbox (serial);
+                """)
+        }
         return m
     }
 
@@ -102,9 +114,10 @@ public final class KioskStore: Sendable {
         let body = try CentralJSON.encoder().encode(command)
         try db.write { db in
             try db.execute(sql: """
-                INSERT INTO outbox (id, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?)
+                INSERT INTO outbox (id, body, created_at, next_attempt_at, serial, person_index) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
-                """, arguments: [command.id.uuidString.lowercased(), body, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                """, arguments: [command.id.uuidString.lowercased(), body, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                                 command.serial, command.personIndex])
         }
     }
 
@@ -158,11 +171,14 @@ public final class KioskStore: Sendable {
         kept.person = nil
         let data = try CentralJSON.encoder().encode(kept)
         let state: EntryState = receipt.status == .applied ? .delivered : .refused
+        // Which card and person: only while a certificate may still be owed.
+        let keepCard = receipt.status == .applied && receipt.provisionalCertificate != nil
         try db.write { db in
             try db.execute(sql: """
-                UPDATE outbox SET state = ?, body = NULL, receipt = ?, done_at = ?, attempts = attempts + 1, last_error = NULL
+                UPDATE outbox SET state = ?, body = NULL, receipt = ?, done_at = ?, attempts = attempts + 1, last_error = NULL,
+                    serial = CASE WHEN ? THEN serial END, person_index = CASE WHEN ? THEN person_index END
                 WHERE id = ? AND state = 'pending'
-                """, arguments: [state.rawValue, data, now.timeIntervalSince1970, id.uuidString.lowercased()])
+                """, arguments: [state.rawValue, data, now.timeIntervalSince1970, keepCard, keepCard, id.uuidString.lowercased()])
         }
     }
 
@@ -184,6 +200,34 @@ public final class KioskStore: Sendable {
                 SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox
                 WHERE state = 'pending' ORDER BY seq
                 """).map(Self.entry)
+        }
+    }
+
+    /// A provisional certificate the central store issued for a request of
+    /// this kiosk.
+    public struct IssuedCertificate: Sendable, Hashable {
+        /// The command's id: the print job's, so it prints once.
+        public var id: UUID
+        public var personIndex: Int
+        public var certificate: ProvisionalCertificate
+        public init(id: UUID, personIndex: Int, certificate: ProvisionalCertificate) {
+            self.id = id; self.personIndex = personIndex; self.certificate = certificate
+        }
+    }
+
+    /// Certificates issued for this card's applied requests, oldest first,
+    /// as long as their entries are kept (`purgeAcknowledged`).
+    public func issuedCertificates(serial: String) throws -> [IssuedCertificate] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, person_index, receipt FROM outbox
+                WHERE state = 'delivered' AND serial = ? AND person_index IS NOT NULL AND receipt IS NOT NULL ORDER BY seq
+                """, arguments: [serial]).compactMap { row in
+                let idText: String = row["id"], receipt: Data = row["receipt"]
+                guard let id = UUID(uuidString: idText),
+                      let cert = try? CentralJSON.decoder().decode(CommandReceipt.self, from: receipt).provisionalCertificate else { return nil }
+                return IssuedCertificate(id: id, personIndex: row["person_index"], certificate: cert)
+            }
         }
     }
 

@@ -71,6 +71,10 @@ import Testing
         #expect(await services.pendingRequests(card: card).isEmpty)
         #expect(try services.store.entry(id: first.id)?.receipt?.status == .applied)
         #expect(try services.store.entry(id: twice.id)?.receipt?.status == .refused)
+        // The urgent order's certificate, for the assuré's next visit if they had left.
+        let issued = await services.issuedCertificates(card: card)
+        #expect(issued.map(\.commandID) == [first.id] && issued.first?.personIndex == p)
+        #expect(await services.issuedCertificates(card: other).isEmpty)
         let after = try await services.foyer(card: card)
         #expect(!Self.orderable(after).contains(p))
         if case .ordered = after.persons.first(where: { $0.index == p })?.ceam {} else { Issue.record("the order is not in the foyer") }

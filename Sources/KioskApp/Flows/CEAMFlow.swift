@@ -71,6 +71,9 @@ final class CEAMFlow: Flow {
     private var submits = 0
     /// Commands whose provisional certificate went to the printer.
     private(set) var printedCertificates: Set<UUID> = []
+    /// Certificates issued once the assuré's screen was gone are looked for
+    /// once per visit, when the list is first read.
+    private var handedOver = false
     private var fetching = false
     var firstRow = 0
     var firstCountry = 0
@@ -202,7 +205,10 @@ final class CEAMFlow: Flow {
             case .success(.queued):
                 self.dialog = nil
                 self.queued[person] = action
-                self.notice = Notice(kind: .info, text: t.text("ceam.done.queued", ["name": name]))
+                var text = t.text("ceam.done.queued", ["name": name])
+                // The certificate comes with the central store's answer: not now. Say when and where instead.
+                if case .ceam(let r) = command.action, r.departureWithinUrgentDays { text += " " + t["ceam.done.queued.certificate"] }
+                self.notice = Notice(kind: .info, text: text)
                 self.firstRow = self.foyer?.persons.firstIndex { $0.index == person } ?? self.firstRow
             case .success(.acknowledged(let r)) where r.status == .refused:
                 self.dialog = nil
@@ -235,6 +241,43 @@ final class CEAMFlow: Flow {
             return t.text("ceam.print.done", ["date": until])
         case .printerUnavailable, .failed:
             return t.text("ceam.print.unavailable", ["date": until])
+        }
+    }
+
+    /// Provisional certificates the central store issued after the assuré's
+    /// screen was gone (card pulled while the request was sent, or the relay
+    /// sent it after they left): printed now, at their next visit, once (the
+    /// command's job id: a certificate already printed is not printed again).
+    /// Seed 003: a certificate is handed over once, valid 3 months.
+    private func handOverCertificates(_ c: KioskController, card: CardIdentity) {
+        guard !handedOver else { return }
+        handedOver = true
+        c.background { [weak self] in
+            let issued = await c.services.issuedCertificates(card: card)
+            var said: [String] = [], unprinted = false
+            for i in issued {
+                guard let self, c.isCurrent(self) else { return }
+                let today = self.foyer?.today ?? c.clock.today
+                guard i.certificate.validUntil >= today, !self.printedCertificates.contains(i.commandID),
+                      let p = self.foyer?.persons.first(where: { $0.index == i.personIndex }) else { continue }
+                let outcome = await c.printer.print(.ceamProvisionalCertificate(i.certificate, person: p.person),
+                                                    jobID: "ceam-certificate-\(i.commandID.uuidString.lowercased())")
+                guard c.isCurrent(self) else { return }
+                let t = c.catalog
+                let args = ["name": p.person.displayName, "date": FlowText.date(i.certificate.validUntil, t)]
+                switch outcome {
+                case .alreadyPrinted:
+                    self.printedCertificates.insert(i.commandID)
+                    continue
+                case .printed:
+                    self.printedCertificates.insert(i.commandID)
+                    said.append(t.text("ceam.print.later", args))
+                case .printerUnavailable, .failed:
+                    unprinted = true
+                    said.append(t.text("ceam.print.later.unavailable", args))
+                }
+                self.notice = Notice(kind: unprinted ? .error : .info, text: said.joined(separator: " "))
+            }
         }
     }
 
@@ -282,6 +325,7 @@ final class CEAMFlow: Flow {
             // Once delivered, a request leaves the outbox and the foyer says its outcome.
             if seen == submits { queued = waiting } else { queued.merge(waiting) { _, new in new } }
             if step == .loading || step == .unavailable { step = .list }
+            handOverCertificates(c, card: card)
         } catch {
             guard c.isCurrent(self) else { return }
             if foyer == nil { step = .unavailable; return }

@@ -1,0 +1,36 @@
+import CentralAPI
+import Domain
+import Foundation
+import KioskStore
+import Testing
+
+/// What a later session reads of the outbox: requests still waiting, and
+/// certificates issued for requests that were sent.
+@Suite struct PendingAndCertificatesTests {
+    static let certificate = ProvisionalCertificate(issuedOn: CivilDate(year: 2026, month: 11, day: 23)!,
+                                                    validUntil: CivilDate(year: 2027, month: 2, day: 23)!)
+
+    @Test func onlyWaitingEntriesArePendingAndOnlyAppliedCertificatesAreKeptWithTheirCard() throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        let (urgent, plain, refused, parked, waiting) = (command(1), command(2), command(3), command(0), command(1))
+        var otherCard = command(1)
+        otherCard.serial = "25010000000099"
+        for c in [urgent, plain, refused, parked, waiting, otherCard] { try store.enqueue(c) }
+        #expect(try store.pending().map(\.id) == [urgent, plain, refused, parked, waiting, otherCard].map(\.id))
+
+        var withCertificate = CommandReceipt(id: urgent.id, status: .applied)
+        withCertificate.provisionalCertificate = Self.certificate
+        try store.markAcknowledged(id: urgent.id, receipt: withCertificate)
+        try store.markAcknowledged(id: plain.id, receipt: CommandReceipt(id: plain.id, status: .applied))
+        try store.markAcknowledged(id: refused.id, receipt: CommandReceipt(id: refused.id, status: .refused, reason: "rules"))
+        try store.markDeadLetter(id: parked.id, reason: "422 invalid")
+        #expect(try store.pending().map(\.id) == [waiting.id, otherCard.id], "acknowledged, refused and parked are not pending")
+
+        let issued = try store.issuedCertificates(serial: urgent.serial)
+        #expect(issued == [.init(id: urgent.id, personIndex: 1, certificate: Self.certificate)])
+        #expect(try store.issuedCertificates(serial: otherCard.serial).isEmpty)
+        // Purged with the acknowledged entries (7 days on the kiosk).
+        try store.purgeAcknowledged(before: Date().addingTimeInterval(60))
+        #expect(try store.issuedCertificates(serial: urgent.serial).isEmpty)
+    }
+}
