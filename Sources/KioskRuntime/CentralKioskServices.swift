@@ -77,7 +77,13 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
     public func services(for card: CardIdentity) async throws -> [KioskService] { enabled }
 
     public func foyer(card: CardIdentity) async throws -> FoyerResponse {
-        try await call { try await self.client.foyer(serial: card.serial) }
+        let foyer = try await call { try await self.client.foyer(serial: card.serial) }
+        // The central store answers again: what waits in the outbox need not
+        // wait out its backoff (minutes) to reach it, and the foyer to show it.
+        do { try store.retryPendingNow(at: client.clock.now) } catch {
+            logger.warning("outbox not rescheduled", metadata: ["error": "\(type(of: error))"])
+        }
+        return foyer
     }
 
     public func requestProvisionalCode(card: CardIdentity) async -> ProvisionalCodeOutcome {

@@ -302,6 +302,20 @@ public final class KioskStore: Sendable {
 }
 
 extension KioskStore {
+    /// Makes every pending command due now: the central store has just
+    /// answered (a foyer read), so what waits on a backoff of up to minutes
+    /// goes at the relay's next turn. Order is kept (the relay sends by seq).
+    @discardableResult
+    public func retryPendingNow(at now: Date = Date()) throws -> Int {
+        try db.write { db in
+            try db.execute(sql: "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
+                           arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+}
+
+extension KioskStore {
     /// Holds every pending command after `seq` until `date` (keeps the order
     /// when an earlier one cannot be delivered).
     public func postpone(after seq: Int64, until date: Date) throws {

@@ -59,7 +59,10 @@ import Testing
         // The central store answers again, the relay has not run yet: its
         // foyer does not show the order, the outbox does.
         try await server.start(port: port)
+        // On a backoff of minutes; the foyer read that succeeds makes it due now.
+        try services.store.markRetry(id: first.id, error: "unreachable", next: Date().addingTimeInterval(300))
         let stale = try await services.foyer(card: card)
+        #expect(try services.store.due(at: Date()).map(\.id).contains(first.id))
         #expect(Self.orderable(stale).contains(p), "the central store does not know the order yet")
         #expect(await services.pendingRequests(card: card).map(\.id) == [first.id, twice.id])
 

@@ -33,4 +33,19 @@ import Testing
         try store.purgeAcknowledged(before: Date().addingTimeInterval(60))
         #expect(try store.issuedCertificates(serial: urgent.serial).isEmpty)
     }
+
+    /// The central store answered: what waits on a backoff goes at the relay's next turn.
+    @Test func pendingCommandsOnABackoffAreMadeDueNow() throws {
+        let store = try KioskStore(path: try temporaryStorePath())
+        let now = Date()
+        let (waiting, parked) = (command(1), command(2))
+        try store.enqueue(waiting, at: now)
+        try store.enqueue(parked, at: now)
+        try store.markRetry(id: waiting.id, error: "unreachable", next: now.addingTimeInterval(300))
+        try store.markDeadLetter(id: parked.id, reason: "422")
+        #expect(try store.due(at: now).isEmpty)
+        #expect(try store.retryPendingNow(at: now) == 1)
+        #expect(try store.due(at: now).map(\.id) == [waiting.id])
+        #expect(try store.deadLetters().map(\.id) == [parked.id], "a dead letter stays parked")
+    }
 }
