@@ -41,6 +41,9 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     private var receipts: [UUID: CommandReceipt] = [:]
     /// Certificates issued by applied requests, in order (the outbox's receipts).
     private var certificates: [(serial: String, issued: IssuedCertificate)] = []
+    /// Refused requests, by card, and those already said on screen.
+    private var refusals: [(serial: String, request: UnsuccessfulRequest)] = []
+    private var told: Set<UUID> = []
     /// The fake outbox: kept by `.queue`, in confirmation order.
     private var queued: [KioskCommand] = []
     private var _submitMode = SubmitMode.apply
@@ -133,13 +136,16 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     /// The central store is back and the relay sends the fake outbox: each
     /// queued command is applied (or refused) by the rules, oldest first,
     /// and `submit` applies at once from now on. Returns the receipts.
+    /// `refusing`: the central store refuses each (the situation changed
+    /// meanwhile, as another kiosk or the caisse may have done).
     @discardableResult
-    public func deliverQueued() -> [CommandReceipt] {
+    public func deliverQueued(refusing: Bool = false) -> [CommandReceipt] {
         let commands = lock.withLock {
             defer { queued = []; _submitMode = .apply }
             return queued
         }
         return commands.compactMap { command in
+            if refusing { return lock.withLock { refuseLocked(command, "fake central store set to refuse") } }
             guard case .acknowledged(let r) = applyLocked(command) else { return nil }
             return r
         }
@@ -228,6 +234,12 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         lock.withLock { queued.filter { $0.serial == card.serial }.map(PendingRequest.init) }
     }
 
+    public func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] {
+        lock.withLock { refusals.filter { $0.serial == card.serial && !told.contains($0.request.id) }.map(\.request) }
+    }
+
+    public func markTold(_ ids: [UUID]) async { lock.withLock { told.formUnion(ids) } }
+
     /// Every certificate issued for the card: the printer prints each job once.
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] {
         lock.withLock { certificates.filter { $0.serial == card.serial }.map(\.issued) }
@@ -247,11 +259,7 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     /// Applies a command by the rules, once (under the lock).
     private func applyRules(_ command: KioskCommand, now: Date, today: CivilDate) -> SubmitOutcome {
         let ceamRules = CEAMRules(parameters.ceam), vitaleRules = VitaleRules(parameters.carteVitale)
-        func refuse(_ why: String) -> SubmitOutcome {
-            let r = CommandReceipt(id: command.id, status: .refused, reason: why)
-            receipts[command.id] = r
-            return .acknowledged(r)
-        }
+        func refuse(_ why: String) -> SubmitOutcome { .acknowledged(refuseLocked(command, why)) }
         guard var f = foyers[command.serial] else { return refuse("unknown card") }
         guard f.persons.indices.contains(command.personIndex) else { return refuse("no person \(command.personIndex) on this card") }
         let i = command.personIndex
@@ -272,6 +280,16 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
             certificates.append((command.serial, IssuedCertificate(commandID: command.id, personIndex: i, certificate: cert)))
         }
         return .acknowledged(receipt)
+    }
+
+    /// Refused by the rules, once (under the lock).
+    private func refuseLocked(_ command: KioskCommand, _ why: String) -> CommandReceipt {
+        if let first = receipts[command.id] { return first }
+        let r = CommandReceipt(id: command.id, status: .refused, reason: why)
+        receipts[command.id] = r
+        refusals.append((command.serial, UnsuccessfulRequest(id: command.id, personIndex: command.personIndex,
+                                                             action: command.action.name, confirmedAt: command.confirmedAt, parked: false)))
+        return r
     }
 
     /// Unsigned placeholder bytes: only `FakeCardRightsWriter` takes them

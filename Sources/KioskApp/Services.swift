@@ -37,6 +37,27 @@ public protocol KioskServices: Sendable {
     /// one (card pulled while it was sent, or sent by the relay after they
     /// left). The CEAM flow prints each at most once (the command's job id).
     func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate]
+    /// Requests of this card the assuré was told were recorded, that the
+    /// central store then refused by its rules, or that were parked, and
+    /// that no screen has said yet: said once, at their next visit.
+    func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest]
+    /// These were said on screen: not said again.
+    func markTold(_ ids: [UUID]) async
+}
+
+/// A request recorded on the kiosk that did not go through.
+public struct UnsuccessfulRequest: Sendable, Hashable {
+    public var id: UUID
+    public var personIndex: Int
+    /// The command's name (`KioskCommand.Action.name`): "ceam.order"…
+    public var action: String
+    public var confirmedAt: Date
+    /// Parked as a dead letter rather than refused by the rules.
+    public var parked: Bool
+
+    public init(id: UUID, personIndex: Int, action: String, confirmedAt: Date, parked: Bool) {
+        self.id = id; self.personIndex = personIndex; self.action = action; self.confirmedAt = confirmedAt; self.parked = parked
+    }
 }
 
 /// A provisional certificate issued for a request of this kiosk.

@@ -139,6 +139,24 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
         }
     }
 
+    public func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] {
+        do {
+            return try store.unsuccessful(serial: card.serial).map {
+                UnsuccessfulRequest(id: $0.id, personIndex: $0.personIndex, action: $0.action, confirmedAt: $0.confirmedAt, parked: $0.parked)
+            }
+        } catch {
+            logger.error("outbox not readable for refused requests", metadata: ["error": "\(type(of: error))"])
+            return []
+        }
+    }
+
+    public func markTold(_ ids: [UUID]) async {
+        do { try store.markTold(ids: ids, at: client.clock.now) } catch {
+            // Said again at the next visit: better twice than never.
+            logger.error("outbox: told not recorded", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
     // MARK: errors
 
     /// Runs a central call; its failure becomes a `ServiceFailure` of the right kind.

@@ -79,6 +79,16 @@ public final class KioskStore: Sendable {
                 CREATE INDEX outbox_serial ON outbox (serial);
                 """)
         }
+        // A request the assuré was told was recorded, then refused by the
+        // central store or parked after they left: said at their next visit,
+        // once (told_at). `action` is the command's name ("ceam.order"), no
+        // personal data, so the right service says it.
+        m.registerMigration("v4-outbox-told") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN action TEXT;
+                ALTER TABLE outbox ADD COLUMN told_at DOUBLE;
+                """)
+        }
         return m
     }
 
@@ -114,10 +124,10 @@ public final class KioskStore: Sendable {
         let body = try CentralJSON.encoder().encode(command)
         try db.write { db in
             try db.execute(sql: """
-                INSERT INTO outbox (id, body, created_at, next_attempt_at, serial, person_index) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO outbox (id, body, created_at, next_attempt_at, serial, person_index, action) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """, arguments: [command.id.uuidString.lowercased(), body, now.timeIntervalSince1970, now.timeIntervalSince1970,
-                                 command.serial, command.personIndex])
+                                 command.serial, command.personIndex, command.action.name])
         }
     }
 
@@ -171,8 +181,9 @@ public final class KioskStore: Sendable {
         kept.person = nil
         let data = try CentralJSON.encoder().encode(kept)
         let state: EntryState = receipt.status == .applied ? .delivered : .refused
-        // Which card and person: only while a certificate may still be owed.
-        let keepCard = receipt.status == .applied && receipt.provisionalCertificate != nil
+        // Which card and person: only while a certificate may still be owed,
+        // or a refusal said at the next visit.
+        let keepCard = receipt.status == .refused || receipt.provisionalCertificate != nil
         try db.write { db in
             try db.execute(sql: """
                 UPDATE outbox SET state = ?, body = NULL, receipt = ?, done_at = ?, attempts = attempts + 1, last_error = NULL,
@@ -227,6 +238,49 @@ public final class KioskStore: Sendable {
                 guard let id = UUID(uuidString: idText),
                       let cert = try? CentralJSON.decoder().decode(CommandReceipt.self, from: receipt).provisionalCertificate else { return nil }
                 return IssuedCertificate(id: id, personIndex: row["person_index"], certificate: cert)
+            }
+        }
+    }
+
+    /// A request the central store refused by its rules, or that was parked
+    /// as a dead letter, not yet said to the assuré.
+    public struct UnsuccessfulRequest: Sendable, Hashable {
+        public var id: UUID
+        public var personIndex: Int
+        /// The command's name: "ceam.order", "vitale.declare.perte"…
+        public var action: String
+        /// When the assuré confirmed it (the kiosk's clock).
+        public var confirmedAt: Date
+        /// Parked as a dead letter (not refused by the rules: a technician may still send it).
+        public var parked: Bool
+        public init(id: UUID, personIndex: Int, action: String, confirmedAt: Date, parked: Bool) {
+            self.id = id; self.personIndex = personIndex; self.action = action; self.confirmedAt = confirmedAt; self.parked = parked
+        }
+    }
+
+    /// This card's refused or parked requests not yet said, oldest first.
+    public func unsuccessful(serial: String) throws -> [UnsuccessfulRequest] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, person_index, action, created_at, state FROM outbox
+                WHERE state IN ('refused', 'dead') AND told_at IS NULL AND serial = ?
+                    AND person_index IS NOT NULL AND action IS NOT NULL ORDER BY seq
+                """, arguments: [serial]).compactMap { row in
+                let idText: String = row["id"], state: String = row["state"]
+                guard let id = UUID(uuidString: idText) else { return nil }
+                return UnsuccessfulRequest(id: id, personIndex: row["person_index"], action: row["action"],
+                                           confirmedAt: Date(timeIntervalSince1970: row["created_at"]), parked: state == "dead")
+            }
+        }
+    }
+
+    /// The assuré was told (on the screen of the moment or at a later visit): not said again.
+    public func markTold(ids: [UUID], at now: Date = Date()) throws {
+        guard !ids.isEmpty else { return }
+        try db.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE outbox SET told_at = ? WHERE id = ? AND told_at IS NULL",
+                               arguments: [now.timeIntervalSince1970, id.uuidString.lowercased()])
             }
         }
     }

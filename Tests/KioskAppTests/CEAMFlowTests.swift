@@ -138,6 +138,21 @@ import KioskUI
         #expect(k.services.submitted.count == 1, "sent once")
     }
 
+    /// Refused in the session: said there, not again at the next visit.
+    @Test func aRefusalSaidOnScreenIsNotSaidAgain() async throws {
+        let k = try await onList()
+        await k.tap("ceam.0.order")
+        await k.tap("ceam.modal.departure.no")
+        _ = try await k.services.submit(KioskCommand(serial: try #require(k.c.session.identity).serial, personIndex: 0,
+                                                     action: .ceam(CEAMRequest(action: .order)), confirmedAt: Date()))
+        await k.tap("ceam.modal.confirm")
+        #expect(k.text.contains("n’a pas été acceptée"))
+        await k.tap("footer.back")
+        await k.tap("ceam.continue")
+        #expect(!k.text.contains("n’a pas été acceptée"))
+        #expect(await k.services.unsuccessfulRequests(card: try #require(k.c.session.identity)).isEmpty)
+    }
+
     @Test func aRefusalIsShownAndTheListReadAgain() async throws {
         let k = try await onList()
         await k.tap("ceam.0.order")

@@ -78,6 +78,10 @@ import Testing
         let issued = await services.issuedCertificates(card: card)
         #expect(issued.map(\.commandID) == [first.id] && issued.first?.personIndex == p)
         #expect(await services.issuedCertificates(card: other).isEmpty)
+        // The duplicate refused and the parked one, said once at the next visit.
+        #expect(await services.unsuccessfulRequests(card: card).map(\.id) == [twice.id, parked.id])
+        await services.markTold([twice.id, parked.id])
+        #expect(await services.unsuccessfulRequests(card: card).isEmpty)
         let after = try await services.foyer(card: card)
         #expect(!Self.orderable(after).contains(p))
         if case .ordered = after.persons.first(where: { $0.index == p })?.ceam {} else { Issue.record("the order is not in the foyer") }

@@ -29,6 +29,13 @@ import Testing
         let issued = try store.issuedCertificates(serial: urgent.serial)
         #expect(issued == [.init(id: urgent.id, personIndex: 1, certificate: Self.certificate)])
         #expect(try store.issuedCertificates(serial: otherCard.serial).isEmpty)
+        // Refused by the rules or parked, the assuré told nothing yet: said at the next visit, once.
+        let unsaid = try store.unsuccessful(serial: urgent.serial)
+        #expect(unsaid.map(\.id) == [refused.id, parked.id])
+        #expect(unsaid.map(\.parked) == [false, true] && unsaid.map(\.personIndex) == [3, 0])
+        #expect(unsaid.first?.action == "ceam.order")
+        try store.markTold(ids: [refused.id])
+        #expect(try store.unsuccessful(serial: urgent.serial).map(\.id) == [parked.id])
         // Purged with the acknowledged entries (7 days on the kiosk).
         try store.purgeAcknowledged(before: Date().addingTimeInterval(60))
         #expect(try store.issuedCertificates(serial: urgent.serial).isEmpty)

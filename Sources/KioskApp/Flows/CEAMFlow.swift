@@ -71,9 +71,10 @@ final class CEAMFlow: Flow {
     private var submits = 0
     /// Commands whose provisional certificate went to the printer.
     private(set) var printedCertificates: Set<UUID> = []
-    /// Certificates issued once the assuré's screen was gone are looked for
-    /// once per visit, when the list is first read.
-    private var handedOver = false
+    /// What happened once the assuré's screen was gone (a certificate
+    /// issued, a request refused) is looked for once per visit, when the
+    /// list is first read.
+    private var caughtUp = false
     private var fetching = false
     var firstRow = 0
     var firstCountry = 0
@@ -213,6 +214,8 @@ final class CEAMFlow: Flow {
             case .success(.acknowledged(let r)) where r.status == .refused:
                 self.dialog = nil
                 self.notice = Notice(kind: .error, text: t["ceam.done.refused"])
+                // Said now: not again at the next visit.
+                await c.services.markTold([command.id])
             case .success(.acknowledged(let r)):
                 self.dialog = nil
                 var text = t.text(action == .declareLossOrTheft ? "ceam.done.loss" : "ceam.done.order", ["name": name])
@@ -244,17 +247,30 @@ final class CEAMFlow: Flow {
         }
     }
 
-    /// Provisional certificates the central store issued after the assuré's
-    /// screen was gone (card pulled while the request was sent, or the relay
-    /// sent it after they left): printed now, at their next visit, once (the
-    /// command's job id: a certificate already printed is not printed again).
-    /// Seed 003: a certificate is handed over once, valid 3 months.
-    private func handOverCertificates(_ c: KioskController, card: CardIdentity) {
-        guard !handedOver else { return }
-        handedOver = true
+    /// What happened after the assuré's screen was gone (card pulled while a
+    /// request was sent, or the relay sent it after they left), at their
+    /// next visit: a request they were told was recorded and that the
+    /// central store refused (or that was parked) is said, once, with the
+    /// list as it is now; a provisional certificate issued for them is
+    /// printed, once (the command's job id: a certificate already printed is
+    /// not printed again; seed 003: handed over once, valid 3 months).
+    private func catchUp(_ c: KioskController, card: CardIdentity) {
+        guard !caughtUp else { return }
+        caughtUp = true
         c.background { [weak self] in
+            let refused = await c.services.unsuccessfulRequests(card: card).filter { $0.action.hasPrefix("ceam.") }
             let issued = await c.services.issuedCertificates(card: card)
-            var said: [String] = [], unprinted = false
+            var said: [String] = [], trouble = false
+            if let self, c.isCurrent(self), !refused.isEmpty {
+                let t = c.catalog
+                for r in refused {
+                    let args = ["name": self.name(r.personIndex), "date": FlowText.date(CivilDay.inParis(r.confirmedAt), t)]
+                    said.append(t.text(r.parked ? "ceam.later.parked" : "ceam.later.refused", args))
+                }
+                trouble = true
+                self.notice = Notice(kind: .error, text: said.joined(separator: " "))
+                await c.services.markTold(refused.map(\.id))
+            }
             for i in issued {
                 guard let self, c.isCurrent(self) else { return }
                 let today = self.foyer?.today ?? c.clock.today
@@ -273,10 +289,10 @@ final class CEAMFlow: Flow {
                     self.printedCertificates.insert(i.commandID)
                     said.append(t.text("ceam.print.later", args))
                 case .printerUnavailable, .failed:
-                    unprinted = true
+                    trouble = true
                     said.append(t.text("ceam.print.later.unavailable", args))
                 }
-                self.notice = Notice(kind: unprinted ? .error : .info, text: said.joined(separator: " "))
+                self.notice = Notice(kind: trouble ? .error : .info, text: said.joined(separator: " "))
             }
         }
     }
@@ -325,7 +341,7 @@ final class CEAMFlow: Flow {
             // Once delivered, a request leaves the outbox and the foyer says its outcome.
             if seen == submits { queued = waiting } else { queued.merge(waiting) { _, new in new } }
             if step == .loading || step == .unavailable { step = .list }
-            handOverCertificates(c, card: card)
+            catchUp(c, card: card)
         } catch {
             guard c.isCurrent(self) else { return }
             if foyer == nil { step = .unavailable; return }

@@ -22,15 +22,15 @@ extension SmokeRunner {
             guard let fake else { throw StepFailure(description: "set central: fake services only") }
             fake.foyerUnavailable = value == "away"
             fake.submitMode = value == "away" ? .fail : .apply
-        case ("submit", "deliver"):
-            // The relay's pass once the central store answers: the outbox applied in order.
+        case ("submit", "deliver"), ("submit", "refuse"):
+            // The relay's pass once the central store answers: the outbox applied in order (or refused).
             guard let fake else { throw StepFailure(description: "set submit: fake services only") }
-            fake.deliverQueued()
+            fake.deliverQueued(refusing: value == "refuse")
         case ("submit", "queue"), ("submit", "apply"), ("submit", "fail"):
             guard let fake else { throw StepFailure(description: "set submit: fake services only") }
             fake.submitMode = value == "queue" ? .queue : value == "fail" ? .fail : .apply
         default:
-            throw StepFailure(description: "set \(key) \(value): printer away|ready, cardwriter none|update|pull|fail|otherCard, sms down|up, central away|up, submit queue|apply|fail|deliver")
+            throw StepFailure(description: "set \(key) \(value): printer away|ready, cardwriter none|update|pull|fail|otherCard, sms down|up, central away|up, submit queue|apply|fail|deliver|refuse")
         }
     }
 }

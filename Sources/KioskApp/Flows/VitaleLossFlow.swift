@@ -42,6 +42,9 @@ final class VitaleLossFlow: Flow {
     /// session) that wait in the kiosk's outbox: the central store's foyer
     /// does not show them yet, so they are not offered again.
     private(set) var pending: [PendingRequest] = []
+    /// A request recorded in an earlier visit that the central store refused
+    /// (or that was parked) after the assuré left: said once, above the list.
+    private(set) var laterNotice: String?
     private var retry: (() -> Void)?
     private var firstRow = 0
 
@@ -58,6 +61,19 @@ final class VitaleLossFlow: Flow {
             let f = try? await c.services.foyer(card: card)
             guard let self, c.isCurrent(self) else { return }
             if let f { self.foyer = f; self.pending = pending }
+            if f != nil, self.laterNotice == nil {
+                let refused = await c.services.unsuccessfulRequests(card: card).filter { $0.action.hasPrefix("vitale.") }
+                guard c.isCurrent(self) else { return }
+                if !refused.isEmpty {
+                    let t = c.catalog
+                    self.laterNotice = refused.map { r in
+                        t.text(r.parked ? "vitale.later.parked" : "vitale.later.refused",
+                               ["name": self.person(r.personIndex)?.person.displayName ?? "",
+                                "date": FlowText.date(CivilDay.inParis(r.confirmedAt), t)])
+                    }.joined(separator: " ")
+                    await c.services.markTold(refused.map(\.id))
+                }
+            }
             if self.step == .loading { self.step = f == nil ? .unavailable : next }
         }
     }
@@ -186,6 +202,8 @@ final class VitaleLossFlow: Flow {
                 self.retry = nil
                 if command.action == .vitaleOrder { self.order = nil } else { self.declaration = nil }
                 self.step = .refused(reason: r.reason)
+                // Said now: not again at the next visit.
+                await c.services.markTold([command.id])
             case .acknowledged(let receipt):
                 self.retry = nil
                 // The person as the central store now holds them: after the
@@ -288,7 +306,7 @@ final class VitaleLossFlow: Flow {
                                     detail: declarable ? t["vitale.person.hasCard"] : orderable ? t["vitale.person.canOrder"] : why,
                                     actions: action.map { [$0] } ?? [])
             }
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack([
+            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: laterNotice.map { Banner(kind: .error, text: $0) }, body: .vstack([
                 .text(Text(t["vitale.choose"], id: "vitale.choose")),
                 .list(ListView(id: "vitale.persons", rows: rows, firstVisible: firstRow, visibleRows: 4,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
