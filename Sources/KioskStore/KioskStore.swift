@@ -204,13 +204,14 @@ public final class KioskStore: Sendable {
 
     /// Commands still waiting (not acknowledged, not parked), oldest first.
     /// Their bodies are kept until acknowledged, so each says its card,
-    /// person and action: what a session needs to know is on its way.
+    /// person and action: what a session needs to know is on its way. An
+    /// entry that no longer decodes is left out, not the whole list.
     public func pending() throws -> [OutboxEntry] {
         try db.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox
                 WHERE state = 'pending' ORDER BY seq
-                """).map(Self.entry)
+                """).compactMap { try? Self.entry($0) }
         }
     }
 

@@ -1,7 +1,7 @@
 import CentralAPI
 import Domain
 import Foundation
-import KioskStore
+@testable import KioskStore
 import Testing
 
 /// What a later session reads of the outbox: requests still waiting, and
@@ -54,5 +54,24 @@ import Testing
         #expect(try store.retryPendingNow(at: now) == 1)
         #expect(try store.due(at: now).map(\.id) == [waiting.id])
         #expect(try store.deadLetters().map(\.id) == [parked.id], "a dead letter stays parked")
+    }
+}
+
+/// A pending body that no longer decodes (a kiosk upgraded with an older
+/// command on disk) hides only itself from what later sessions see.
+@Test func anUndecodablePendingEntryHidesOnlyItself() throws {
+    let store = try KioskStore(path: try temporaryStorePath())
+    let (broken, fine) = (command(1), command(2))
+    try store.enqueue(broken)
+    try store.enqueue(fine)
+    try store.corruptBodyForTests(id: broken.id)
+    #expect(try store.pending().map(\.id) == [fine.id])
+}
+
+extension KioskStore {
+    func corruptBodyForTests(id: UUID) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE outbox SET body = ? WHERE id = ?", arguments: [Data("{".utf8), id.uuidString.lowercased()])
+        }
     }
 }
