@@ -50,6 +50,8 @@ public final class KioskController {
     /// the technician. Cards are ignored meanwhile.
     public var outOfService: String? { didSet { changed() } }
     public var gallery = GalleryState()
+    /// The page shown of a body or modal too long for the screen (Paging.swift).
+    public var paging = PagingState()
     /// Requests to the host: speak now (Écouter), or stop.
     public var onListen: (() -> Void)?
     /// Bumped on every change that needs a new frame.
@@ -95,6 +97,7 @@ public final class KioskController {
         if session.state.isInteractive, !id.hasPrefix("warning.") { apply(.activity) }
         if id.hasPrefix("tool.") { tool(id); changed(); return }
         if id.hasPrefix("settings.") || id.hasPrefix("lang.") { settingsTap(id); changed(); return }
+        if paging.tap(id) { changed(); return }
         if overlay == .gallery { gallery.tap(id, catalog: catalog); if id == "footer.close" { overlay = .none }; changed(); return }
         if let f = flow, !id.hasPrefix("warning."), await f.tap(id, self) { changed(); return }
         switch id {
@@ -267,6 +270,7 @@ public final class KioskController {
         flow = nil
         warningVisible = false
         if overlay == .settings { overlay = .none }
+        paging = PagingState()
         if resetSettings { settings = defaults }
         changed()
     }

@@ -30,6 +30,7 @@ extension KioskController {
                             buttons: buttons)
             s.focusID = session.canExtend ? "warning.extend" : "warning.finish"
         }
+        paging.apply(to: &s, settings: settings, catalog: t)
         return s
     }
 

@@ -358,8 +358,18 @@ public final class SmokeRunner {
         func current() -> DisplayList { host.renderIfNeeded(); return host.list! }
         switch step {
         case .tap(let label):
-            let l = current()
+            var l = current()
             let id = label.hasPrefix("#") ? String(label.dropFirst()) : label
+            // On a paged screen, turn the pages as the assuré would ("Suite", then "Précédent") to find it.
+            for way in ["next", "previous"] where l.findTarget(id) == nil {
+                let pager = l.modalPageCount > 1 ? "modal.page.\(way)" : "page.\(way)"
+                var turns = 0
+                while l.findTarget(id) == nil, turns < 20, let turn = l.target(id: pager), turn.isEnabled {
+                    await host.tap(at: turn.frame.center)
+                    l = current()
+                    turns += 1
+                }
+            }
             guard let target = l.findTarget(id) else {
                 let labels = l.reachableTargets.compactMap { t in t.widgetID.map { "\(l.label(of: $0).normalizedSpaces) (#\($0))" } }
                 throw StepFailure(description: "no reachable widget \"\(label)\" on screen \(l.screenID); there are: \(labels.joined(separator: ", "))")
@@ -373,7 +383,7 @@ public final class SmokeRunner {
         case .tapUntil(let label, let text):
             let wanted = text.normalizedSpaces.lowercased()
             var taps = 0
-            while !current().visibleText.lowercased().contains(wanted) {
+            while !current().screenText.lowercased().contains(wanted) {
                 guard taps < 50 else { throw StepFailure(description: "\"\(text)\" still not shown after 50 taps on \"\(label)\"") }
                 try await execute(.tap(label), host: host, clock: clock, cards: cards, scenario: scenario)
                 taps += 1
@@ -416,12 +426,13 @@ public final class SmokeRunner {
             guard l.screenID == id else { throw StepFailure(description: "expected screen \(id), found \(l.screenID)") }
         case .expectText(let text):
             let l = current()
-            guard l.visibleText.lowercased().contains(text.normalizedSpaces.lowercased()) else {
+            // On any page of a paged screen.
+            guard l.screenText.lowercased().contains(text.normalizedSpaces.lowercased()) else {
                 throw StepFailure(description: "text \"\(text)\" not on screen \(l.screenID); it shows: \(l.visibleText.prefix(300))")
             }
         case .expectNoText(let text):
             let l = current()
-            guard !l.visibleText.lowercased().contains(text.normalizedSpaces.lowercased()) else {
+            guard !l.screenText.lowercased().contains(text.normalizedSpaces.lowercased()) else {
                 throw StepFailure(description: "text \"\(text)\" is on screen \(l.screenID)")
             }
         case .expectSpeech(let text):

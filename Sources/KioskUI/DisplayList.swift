@@ -51,6 +51,18 @@ public struct DisplayList: Hashable, Sendable {
     public var textShrink: Double = 1
     /// Rows shown by each list (by list id): the page size for its buttons.
     public var listPageSizes: [String: Int] = [:]
+    /// The body's page shown and how many it has (1: the body fits).
+    public var bodyPage = 0
+    public var bodyPageCount = 1
+    /// The same for the modal's message and content.
+    public var modalPage = 0
+    public var modalPageCount = 1
+    /// What speech says of the paged body: its position and the text of
+    /// the page shown (nil when the body fits).
+    public var bodyPageSpeech: String?
+    /// The text of every page of a paged body or modal, in order (the
+    /// page shown too): what the screen holds, a "Suite" or two away.
+    public var pagedText: String = ""
 
     public init(size: Size, background: Color, screenID: String, title: String) {
         self.size = size; self.background = background; self.screenID = screenID; self.title = title
@@ -86,6 +98,11 @@ public struct DisplayList: Hashable, Sendable {
     /// so that tests and scenarios can look for a phrase across line breaks.
     public var visibleText: String {
         texts.map { $0.text! }.joined(separator: " ").normalizedSpaces
+    }
+
+    /// The visible text, then every page's (a phrase over a page break reads whole).
+    public var screenText: String {
+        pagedText.isEmpty ? visibleText : (visibleText + " " + pagedText).normalizedSpaces
     }
 
     /// The text lines belonging to a widget, joined.

@@ -1,14 +1,16 @@
 /// Turns a `ScreenModel` into a `DisplayList`: sizes in millimetres become
-/// pixels for the configured screen, text wraps at word boundaries, and the
-/// whole screen's type shrinks a little (never below 70 %) rather than
-/// overflow or cut a word.
+/// pixels for the configured screen, text wraps at word boundaries, and a
+/// body or modal too long for the screen is paged ("Précédent" / "Suite"),
+/// at the type size the assuré chose.
 @MainActor
 public struct LayoutEngine {
     public var metrics: ScreenMetrics
     public var theme: Theme
     public let measurer: TextMeasurer
     private var shrink: Double = 1
-    private let log = ProblemLog()
+    private var spacingScale: Double = 1
+    private var tightKeys = false
+    let log = ProblemLog()
 
     public init(metrics: ScreenMetrics, theme: Theme, measurer: TextMeasurer) {
         self.metrics = metrics; self.theme = theme; self.measurer = measurer
@@ -26,23 +28,60 @@ public struct LayoutEngine {
 
     // MARK: screen
 
+    /// The type never gets smaller than this factor of the chosen size:
+    /// 90 %, and never below the ×1 size (×1 never shrinks).
+    public var shrinkFloor: Double { max(0.9, 1 / metrics.fontScale) }
+
     public func layout(_ screen: ScreenModel) -> DisplayList {
         var engine = self
-        var result = engine.attempt(screen)
-        // Shrink the type a step at a time until the body fits.
-        while result.overflowed, engine.shrink > 0.7 {
-            engine.shrink -= 0.05
-            result = engine.attempt(screen)
+        var result = engine.attempt(screen, paging: false)
+        // A line, two or a button too long: tighter spacing, then the type
+        // a step smaller (down to the floor), rather than a second page
+        // holding a few words.
+        if result.overflow > 0, result.overflow <= max(2 * measurer.lineHeight(font(.body)), target + gap) {
+            // Tighter spacing and keys first, then the type.
+            engine.spacingScale = 0.5
+            engine.tightKeys = true
+            result = engine.attempt(screen, paging: false)
+            while result.overflow > 0, engine.shrink - 0.05 >= shrinkFloor - 0.0001 {
+                engine.shrink -= 0.05
+                result = engine.attempt(screen, paging: false)
+            }
+        }
+        if result.overflow > 0 {
+            engine.shrink = 1
+            engine.spacingScale = 1
+            engine.tightKeys = true
+            result = engine.attempt(screen, paging: true)
         }
         var list = result.list
-        list.problems = engine.log.items + (result.overflowed ? ["body of \(screen.id) does not fit the screen"] : [])
+        list.problems = engine.log.items + (result.overflow > 0 ? ["body of \(screen.id) does not fit the screen, even paged"] : [])
         list.textShrink = engine.shrink
         list.listPageSizes = engine.log.pages
         return list
     }
 
-    private mutating func attempt(_ screen: ScreenModel) -> (list: DisplayList, overflowed: Bool) {
+    /// The screen at the current type size; with `paging`, a body or modal
+    /// too tall is paged. `overflow`: pixels still past the room (0: fits).
+    private mutating func attempt(_ screen0: ScreenModel, paging: Bool) -> (list: DisplayList, overflow: Int) {
         log.items = []
+        var screen = screen0
+        if paging, let b = screen.banner {
+            // The banner is read with the body, paged, rather than take the
+            // room: a long one (what was just done, what happens next) on
+            // top of the body; beside a keypad, on top of the first column,
+            // so the keypad gets the whole height.
+            let width = metrics.size.width - 2 * mm(8)
+            if case .stack(let s0) = screen.body, case let s = resolved(s0, width: width), s.axis == .horizontal, !s.children.isEmpty {
+                var children = s.children
+                children[0] = .vstack([.banner(b), children[0]], spacingMM: 4)
+                screen.banner = nil
+                screen.body = .stack(Stack(axis: .horizontal, children: children, spacingMM: s.spacingMM, align: s.align))
+            } else if measureBanner(b, width: metrics.size.width, inset: mm(8)) > metrics.size.height / 5 {
+                screen.banner = nil
+                screen.body = .vstack([.banner(b), screen.body], spacingMM: 4)
+            }
+        }
         let size = metrics.size
         var list = DisplayList(size: size, background: theme.background, screenID: screen.id, title: screen.title)
         list.append(DisplayItem(frame: Rect(x: 0, y: 0, width: size.width, height: size.height),
@@ -115,20 +154,34 @@ public struct LayoutEngine {
         // Body.
         let bodyFrame = Rect(x: margin, y: y, width: contentWidth, height: footerY - mm(4) - y)
         let needed = measure(screen.body, width: bodyFrame.width)
-        place(screen.body, in: Rect(x: bodyFrame.x, y: bodyFrame.y, width: bodyFrame.width, height: max(bodyFrame.height, 0)), into: &list)
-        let overflowed = needed > bodyFrame.height
+        var overflow = max(0, needed - bodyFrame.height)
+        if overflow > 0, paging {
+            overflow = placePagedBody(screen, in: bodyFrame, into: &list)
+        } else {
+            place(screen.body, in: Rect(x: bodyFrame.x, y: bodyFrame.y, width: bodyFrame.width, height: max(bodyFrame.height, 0)), into: &list)
+        }
 
-        if let modal = screen.modal { placeModal(modal, into: &list) }
+        if let modal = screen.modal { overflow = max(overflow, placeModal(modal, labels: screen.pageLabels, paging: paging, into: &list)) }
 
-        // Focus ring around the focused target.
-        if let fid = screen.focusID, let t = list.reachableTargets.last(where: { $0.widgetID == fid }) {
+        // Focus ring around the focused target; when it is on another
+        // page, around "Suite": the way to it.
+        var focus = screen.focusID
+        if list.modalPageCount > 1 || (list.bodyPageCount > 1 && screen.modal == nil) {
+            let next = list.modalPageCount > 1 ? "modal.page.next" : "page.next"
+            let shown = focus.map { f in
+                list.reachableTargets.contains { $0.widgetID == f } || (screen.modal == nil && list.items.contains { $0.widgetID == f && $0.text != nil })
+            } ?? false
+            if !shown,
+               list.target(id: next)?.isEnabled == true { focus = next }
+        }
+        if let fid = focus, let t = list.reachableTargets.last(where: { $0.widgetID == fid }) {
             let ring = border * 2
             list.append(DisplayItem(frame: t.frame.inset(by: -ring - 2),
                                     kind: .rect(fill: Color(hex: 0, alpha: 0), border: theme.focusRing, borderWidth: ring, radius: radius + ring),
                                     widgetID: fid, role: .focusRing))
         }
-        list.focusID = screen.focusID
-        return (list, overflowed)
+        list.focusID = focus
+        return (list, overflow)
     }
 
     // MARK: measuring
@@ -184,11 +237,15 @@ public struct LayoutEngine {
         return max(target, longest + 2 * mm(3) + 2)
     }
 
+    /// Space between the children of a vertical stack (tightened, before
+    /// paging, when a screen is a line or two too long).
+    func verticalSpacing(_ s: Stack) -> Int { mm(s.spacingMM * spacingScale) }
+
     func measure(_ node: Node, width: Int) -> Int {
         switch node {
         case .stack(let s0):
             let s = resolved(s0, width: width)
-            let sp = mm(s.spacingMM)
+            let sp = verticalSpacing(s)
             if s.axis == .vertical {
                 let hs = s.children.map { measure($0, width: naturalWidth($0).map { min($0, width) } ?? width) }
                 return hs.reduce(0, +) + sp * max(0, s.children.count - 1)
@@ -231,7 +288,7 @@ public struct LayoutEngine {
             return listLayout(l, width: width, maxHeight: nil).height
         case .stack(let s0) where containsList(node):
             let s = resolved(s0, width: width)
-            let sp = mm(s.spacingMM)
+            let sp = verticalSpacing(s)
             if s.axis == .vertical {
                 return s.children.map { naturalHeight($0, width: naturalWidth($0).map { min($0, width) } ?? width) }.reduce(0, +)
                     + sp * max(0, s.children.count - 1)
@@ -251,7 +308,8 @@ public struct LayoutEngine {
         }
     }
 
-    var keypadKeyHeight: Int { target + mm(2) }
+    /// Keys a little taller than the least target, unless the screen is short of room.
+    var keypadKeyHeight: Int { tightKeys ? target : target + mm(2) }
 
     func buttonHeight(_ b: Button, width: Int, style: TextStyle) -> Int {
         let w = wrap(b.label, style: style, width: width - 2 * mm(3))
@@ -312,8 +370,9 @@ public struct LayoutEngine {
     }
 
     func placeStack(_ s: Stack, in frame: Rect, into list: inout DisplayList) {
-        let sp = mm(s.spacingMM)
+        var sp = mm(s.spacingMM)
         if s.axis == .vertical {
+            sp = verticalSpacing(s)
             let widths = s.children.map { naturalWidth($0).map { min($0, frame.width) } ?? frame.width }
             var heights = zip(s.children, widths).map { measure($0, width: $1) }
             let spacerIdx = s.children.indices.filter { if case .spacer = s.children[$0] { return true }; return false }
@@ -704,7 +763,12 @@ public struct LayoutEngine {
                    id: b.id, role: .banner, into: &list)
     }
 
-    func placeModal(_ m: Modal, into list: inout DisplayList) {
+    /// The modal, centred; when its message and content do not fit the
+    /// screen (and `paging`), they are paged above the pager and the
+    /// buttons, and the buttons that go on (primary, danger) show only on
+    /// the last page: what one confirms is read first. Returns how far it
+    /// overflows the screen (0: fits).
+    func placeModal(_ m: Modal, labels: PageLabels = .english, paging: Bool = false, into list: inout DisplayList) -> Int {
         let size = metrics.size
         list.append(DisplayItem(frame: Rect(x: 0, y: 0, width: size.width, height: size.height),
                                 kind: .rect(fill: theme.scrim, border: nil, borderWidth: 0, radius: 0), role: .scrim))
@@ -713,10 +777,19 @@ public struct LayoutEngine {
         let title = wrap(m.title, style: .title, width: inner)
         let message = wrap(m.message, style: .body, width: inner)
         let contentH = m.content.map { measure($0, width: inner) } ?? 0
-        let bw = m.buttons.isEmpty ? 0 : (inner - gap * (m.buttons.count - 1)) / m.buttons.count
-        let bh = m.buttons.map { buttonHeight($0, width: bw, style: .button) }.max() ?? 0
+        func buttonRow(_ buttons: [Button]) -> (width: Int, height: Int) {
+            let bw = buttons.isEmpty ? 0 : (inner - gap * (buttons.count - 1)) / buttons.count
+            return (bw, buttons.map { buttonHeight($0, width: bw, style: .button) }.max() ?? 0)
+        }
+        var buttons = m.buttons
+        var (bw, bh) = buttonRow(buttons)
         let height = mm(8) + title.height + mm(4) + message.height + (contentH > 0 ? mm(4) + contentH : 0) + mm(6) + bh + mm(8)
-        let frame = Rect(x: (size.width - width) / 2, y: max(mm(4), (size.height - height) / 2), width: width, height: height)
+        let maxHeight = size.height - 2 * mm(4)
+        let overflow = max(0, height - maxHeight)
+        let paged = overflow > 0 && paging
+        let frameHeight = paged ? maxHeight : height
+        let frame = Rect(x: (size.width - width) / 2, y: max(mm(4), (size.height - frameHeight) / 2), width: width, height: frameHeight)
+        let modalItem = list.items.count
         list.append(DisplayItem(frame: frame, kind: .rect(fill: theme.background, border: theme.contrast == .high ? theme.text : theme.primary,
                                                           borderWidth: border, radius: radius * 2),
                                 widgetID: m.id, role: .modal, speech: [m.title, m.message].joined(separator: ". ")))
@@ -725,18 +798,46 @@ public struct LayoutEngine {
         placeLines(title, in: Rect(x: x, y: y, width: inner, height: title.height), color: theme.text, alignment: .leading,
                    id: "\(m.id).title", role: .title, into: &list)
         y += title.height + mm(4)
-        placeLines(message, in: Rect(x: x, y: y, width: inner, height: message.height), color: theme.text, alignment: .leading,
-                   id: "\(m.id).message", role: .text, into: &list)
-        y += message.height
-        if let c = m.content {
-            y += mm(4)
-            place(c, in: Rect(x: x, y: y, width: inner, height: contentH), into: &list)
-            y += contentH
+        var stillOver = 0
+        if paged {
+            // Message and content as one column of blocks, paged.
+            let pager = pagerLayout(labels, width: inner)
+            let allButtons = buttonRow(m.buttons).height
+            let pageHeight = max(1, frame.maxY - mm(8) - allButtons - mm(6) - pager.height - gap - y)
+            var blocks = pageBlocks(.text(Text(m.message, id: "\(m.id).message")), x: x, width: inner, spacing: 0, pageHeight: pageHeight, open: false)
+            if let c = m.content { blocks += pageBlocks(c, x: x, width: inner, spacing: mm(4), pageHeight: pageHeight, open: true) }
+            let pages = paginate(blocks, height: pageHeight)
+            let n = min(max(0, m.page), pages.count - 1)
+            list.modalPage = n
+            list.modalPageCount = pages.count
+            if pages.count > 1 { list.pagedText = pagedText(pages, frame: Rect(x: x, y: y, width: inner, height: pageHeight)) }
+            let start = list.items.count
+            stillOver = max(pages.map { used($0) - pageHeight }.max() ?? 0, placePage(pages[n], top: y, height: pageHeight, into: &list))
+            let shown = list.items[start...].filter { $0.text != nil && $0.role != .image }.map { $0.text! }.joined(separator: " ")
+            list.items[modalItem].speech = [m.title, labels.position(n + 1, of: pages.count), shown.normalizedSpaces].joined(separator: ". ")
+            placePager(labels, page: n, count: pages.count, prefix: "modal.page",
+                       in: Rect(x: x, y: y + pageHeight + gap, width: inner, height: pager.height), into: &list)
+            // Before the last page, only the ways back (Annuler, Précédent): "Suite" leads on.
+            if n < pages.count - 1 {
+                buttons = m.buttons.filter { b in b.style != .primary && b.style != .danger }
+                (bw, bh) = buttonRow(buttons)
+            }
+            y = frame.maxY - mm(8) - bh
+        } else {
+            placeLines(message, in: Rect(x: x, y: y, width: inner, height: message.height), color: theme.text, alignment: .leading,
+                       id: "\(m.id).message", role: .text, into: &list)
+            y += message.height
+            if let c = m.content {
+                y += mm(4)
+                place(c, in: Rect(x: x, y: y, width: inner, height: contentH), into: &list)
+                y += contentH
+            }
+            y += mm(6)
         }
-        y += mm(6)
-        for (i, b) in m.buttons.enumerated() {
+        for (i, b) in buttons.enumerated() {
             placeButton(b, frame: Rect(x: x + i * (bw + gap), y: y, width: bw, height: bh), textStyle: .button, onBar: false, into: &list)
         }
+        return paged ? stillOver : overflow
     }
 }
 

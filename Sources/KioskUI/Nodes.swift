@@ -231,8 +231,27 @@ public struct Modal: Sendable {
     public var message: String
     public var content: Node?
     public var buttons: [Button]
+    /// The page shown when the message and content do not fit the screen
+    /// (0-based; the controller holds it, the layout clamps it).
+    public var page = 0
     public init(id: String, title: String, message: String, content: Node? = nil, buttons: [Button]) {
         self.id = id; self.title = title; self.message = message; self.content = content; self.buttons = buttons
+    }
+}
+
+/// The words of the paging controls of a body or modal too long for the
+/// screen at the chosen text size. `position` holds `{n}` and `{total}`.
+public struct PageLabels: Sendable, Equatable {
+    public var previous: String
+    public var next: String
+    public var position: String
+    public init(previous: String, next: String, position: String) {
+        self.previous = previous; self.next = next; self.position = position
+    }
+    public static let english = PageLabels(previous: "Previous", next: "Next", position: "Page {n} of {total}")
+
+    public func position(_ n: Int, of total: Int) -> String {
+        position.replacing("{n}", with: String(n)).replacing("{total}", with: String(total))
     }
 }
 
@@ -253,6 +272,10 @@ public struct ScreenModel: Sendable {
     public var focusID: String?
     /// The title is spoken but not drawn (screens whose first row says it).
     public var titleHidden = false
+    /// The page of the body shown when it does not fit (0-based; the
+    /// controller holds it, the layout clamps it).
+    public var bodyPage = 0
+    public var pageLabels = PageLabels.english
 
     public init(id: String, title: String, brand: String = "", tools: [Button] = [], banner: Banner? = nil,
                 body: Node, footer: [Button] = [], modal: Modal? = nil, focusID: String? = nil) {

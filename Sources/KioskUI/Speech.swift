@@ -105,11 +105,14 @@ public final class SpeechController {
         self.output = output; self.enabled = enabled; self.language = language
     }
 
-    /// What to say for a screen: title, then the focused widget.
+    /// What to say for a screen: title, then the focused widget (a paged
+    /// body: its position and the page shown, before).
     public static func utterance(for list: DisplayList) -> String {
         var parts = [list.title.normalizedSpaces]
         // What went wrong or right is in the banner: said before the focus.
         if let b = list.items.first(where: { $0.role == .banner && $0.speech != nil }), let s = b.speech { parts.append(s.normalizedSpaces) }
+        // A paged body: where one is, and what the page shown says.
+        if let page = list.bodyPageSpeech, !list.items.contains(where: { $0.role == .modal }) { parts.append(page) }
         if let f = list.focusID, let t = list.reachableTargets.last(where: { $0.widgetID == f }), let s = t.speech {
             parts.append(s.normalizedSpaces)
         } else if let f = list.focusID {

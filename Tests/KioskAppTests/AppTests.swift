@@ -338,6 +338,8 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
                     try await tap(h, "ceam.jean.order"); snap()
                     for l in seen {
                         #expect(l.problems == [], "\(size) \(lang) \(contrast) ×\(scale) \(l.screenID): \(l.problems)")
+                        // The chosen text size holds: paged, never shrunk below 90 % of it, nor below ×1.
+                        #expect(l.textShrink >= (scale > 1 ? 0.9 : 1) - 0.0001, "\(size) \(lang) ×\(scale) \(l.screenID): type ×\(l.textShrink)")
                         #expect(!l.visibleText.contains("⟦"), "\(lang) \(l.screenID): missing string in \(l.visibleText)")
                     }
                 }

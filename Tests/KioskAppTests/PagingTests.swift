@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import KioskApp
+@testable import KioskUI
+
+/// Text ×1.5 on a 15.6" 1280×800 screen: the carte Vitale declaration step
+/// is longer than the screen; it is paged, at the chosen size.
+@Suite @MainActor struct BodyPagingTests {
+    func host() throws -> KioskHost {
+        let runner = try makeRunner("paging") { o in o.fontScale = 1.5 }
+        let (h, _, _) = try runner.makeHost(speechDirectory: nil)
+        h.renderIfNeeded(force: true)
+        return h
+    }
+
+    func tap(_ h: KioskHost, _ id: String) async throws {
+        h.renderIfNeeded()
+        let t = try #require(h.list?.findTarget(id), "no \(id) on \(h.list?.screenID ?? "?")")
+        #expect(await h.tap(at: t.frame.center) == id)
+        await h.controller.settle()
+        h.renderIfNeeded()
+    }
+
+    func declarationStep(_ h: KioskHost) async throws {
+        for e in try CardFile.load(demoCard).insertionEvents(path: demoCard) { h.controller.handle(card: e) }
+        for d in "1234" { try await tap(h, "keypad.\(d)") }
+        try await tap(h, "keypad.ok")
+        try await tap(h, "service.carteVitaleLoss")
+        try await tap(h, "vitale.person.0")
+    }
+
+    @Test func pagesTurnSpeakAndStartAgainOnANewStepAndWhenTheCardLeaves() async throws {
+        let h = try host()
+        h.controller.settings.autoSpeech = true
+        try await declarationStep(h)
+        var l = try #require(h.list)
+        #expect(l.bodyPageCount > 1)
+        #expect(l.textShrink >= 0.9 && l.problems == [])
+        let body = try #require(l.texts.first { $0.widgetID == "vitale.reason.prompt" })
+        guard case .text(_, let font, _) = body.kind else { Issue.record("not text"); return }
+        #expect(font.pixels >= Int(Double(h.metrics.fontPixels(.body)) * 0.9))
+        #expect(l.target(id: "vitale.declare") == nil)
+        try await tap(h, "page.next")
+        l = try #require(h.list)
+        #expect(l.bodyPage == 1)
+        #expect(h.speech.lastUtterance?.contains("Page 2 sur \(l.bodyPageCount)") == true)
+        // Back, and on to the last page: "Déclarer" is there.
+        try await tap(h, "page.previous")
+        #expect(h.list?.bodyPage == 0)
+        for _ in 1..<l.bodyPageCount { try await tap(h, "page.next") }
+        #expect(h.list?.target(id: "vitale.declare") != nil)
+        // Another step starts at its first page.
+        try await tap(h, "footer.back")
+        try await tap(h, "vitale.person.0")
+        #expect(h.list?.bodyPage == 0)
+        try await tap(h, "page.next")
+        // The card leaves: nothing of the page stays for the next person.
+        h.controller.handle(card: .removed)
+        h.renderIfNeeded()
+        #expect(h.controller.paging.bodyPage == 0 && h.list?.bodyPage == 0)
+        #expect(h.list?.screenID == "attract")
+    }
+
+    @Test func aScenarioTapFindsItsWidgetOnAnotherPage() async throws {
+        let runner = try makeRunner("paging-scenario") { o in o.fontScale = 1.5 }
+        let ok = await runner.run(try Scenario.parse("""
+            card insert \(demoCard)
+            type 1234
+            tap #keypad.ok
+            tap #service.carteVitaleLoss
+            tap #vitale.person.0
+            expect text "Après la déclaration"
+            tap #vitale.reason.perte
+            tap #vitale.commit
+            tap Déclarer
+            expect screen flow.carteVitaleLoss
+            tap #modal.confirm
+            expect text "désactivée"
+            """, name: "paging"))
+        #expect(ok, "\(runner.failures.map(\.description))")
+    }
+}
