@@ -70,6 +70,11 @@ import Testing
             tap #service.carteVitaleLoss
             tap #vitale.person.0
             expect text "Après la déclaration"
+            expect text "Page 1 sur"
+            tap Suite
+            expect text "Page 2 sur"
+            tap Précédent
+            expect text "Page 1 sur"
             tap #vitale.reason.perte
             tap #vitale.commit
             tap Déclarer
