@@ -17,6 +17,8 @@ public final class ServiceRuntime: Sendable {
     public let notifier: SystemdNotifier
     public let pinger: WatchdogPinger?
     public let logger: Logger
+    /// SIGTERM/SIGINT, once `handleTermination` installed the handlers.
+    public let termination = TerminationSignals()
 
     public init(label: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         notifier = SystemdNotifier(environment: environment)
@@ -45,6 +47,19 @@ public final class ServiceRuntime: Sendable {
 
     /// A line for `systemctl status` (no personal data).
     public func status(_ text: String) { notifier.status(text) }
+
+    /// From now on SIGTERM and SIGINT ask for a clean stop: `wake` runs so
+    /// that a sleeping main loop sees `terminationRequested` at once.
+    public func handleTermination(wake: @escaping @Sendable () -> Void) {
+        let logger = self.logger
+        termination.install { number in
+            logger.notice("stop requested", metadata: ["signal": .string(TerminationSignals.name(number))])
+            wake()
+        }
+    }
+
+    /// A stop was asked for (SIGTERM/SIGINT): leave the main loop.
+    public var terminationRequested: Bool { termination.received != nil }
 
     public func stopping() {
         notifier.stopping()

@@ -51,6 +51,8 @@ struct Run: AsyncParsableCommand {
                                         lang: lang, card: card, speech: speech)
         let service = ServiceRuntime.bootstrap(label: "bms-kiosk", level: .info)
         options.service = service
+        // Before SDL starts, so that SDL leaves the signals to us.
+        service.handleTermination { InputMapper.pushWake() }
         defer { service.stopping() }
         guard let dir = config else {
             options.devKeys = true
@@ -208,6 +210,7 @@ enum KioskMain {
             var recovered = false
             await loop.run(until: {
                 turn("out of service")
+                if service?.terminationRequested == true { return true }
                 // Re-read at most every 30 s, whatever woke the loop.
                 guard monotonicNanos() - last >= 30_000_000_000 else { return false }
                 last = monotonicNanos()
@@ -216,7 +219,9 @@ enum KioskMain {
             })
             return recovered
         }
-        await loop.run(until: { turn("attract screen"); return false })
+        // SIGTERM (systemctl stop): out of the loop; the callers stop the
+        // runtime parts and send STOPPING=1.
+        await loop.run(until: { turn("attract screen"); return service?.terminationRequested ?? false })
         return false
     }
 }

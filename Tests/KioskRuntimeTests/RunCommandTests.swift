@@ -72,6 +72,28 @@ import Testing
         }
     }
 
+    /// SIGTERM as `systemctl stop` sends it; waits (off the concurrency
+    /// pool) for the exit: its status, and whether STOPPING=1 came first.
+    static func stop(_ process: Process, _ notify: NotifySocketListener) async -> (status: Int32?, stopping: Bool) {
+        await withCheckedContinuation { c in
+            Thread {
+                process.terminate()
+                var stopping = false
+                let start = ContinuousClock.now
+                while process.isRunning, ContinuousClock.now - start < .seconds(30) {
+                    if let m = notify.receive(timeout: .milliseconds(200)), m.assignments.contains("STOPPING=1") { stopping = true }
+                }
+                guard !process.isRunning else { c.resume(returning: (nil, stopping)); return }
+                process.waitUntilExit()
+                // A datagram sent just before the exit may still be queued.
+                while !stopping, let m = notify.receive(timeout: .milliseconds(100)) {
+                    if m.assignments.contains("STOPPING=1") { stopping = true }
+                }
+                c.resume(returning: (process.terminationStatus, stopping))
+            }.start()
+        }
+    }
+
     @Test func readyAfterTheFirstFrameAndPingsWhileTheLoopTurns() async throws {
         let dir = temporaryDirectory("run")
         let server = try await startCentral(directory: dir)
@@ -88,7 +110,10 @@ import Testing
         let store = try KioskStore(path: state.appendingPathComponent("kiosk.sqlite").path)
         for _ in 0..<100 where !store.hasReference { try await Task.sleep(for: .milliseconds(50)) }
         #expect(store.hasReference)
-        process.terminate()
+        // systemctl stop: a clean exit, STOPPING=1 said.
+        let (status, stopping) = await Self.stop(process, notify)
+        #expect(status == 0, "SIGTERM ends the kiosk cleanly (status \(status.map(String.init) ?? "still running after 30 s"))")
+        #expect(stopping)
         await server.stop()
     }
 
@@ -104,6 +129,8 @@ import Testing
         #expect(ready?.contains("out of service") == true, "READY=1 on the out-of-service screen: \(ready ?? "none")")
         #expect(pings >= 1)
         #expect(process.isRunning, "still running: a bad configuration is no crash")
-        process.terminate()
+        let (status, stopping) = await Self.stop(process, notify)
+        #expect(status == 0, "SIGTERM ends an out-of-service kiosk cleanly too")
+        #expect(stopping)
     }
 }
