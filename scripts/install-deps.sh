@@ -10,7 +10,8 @@ what="${1:-test}"
 build=(pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpcsclite-dev libsqlite3-dev
        libcairo2-dev libpango1.0-dev libcups2-dev)
 # Run: card daemon and virtual reader, speech, fonts.
-run=(pcscd vsmartcard-vpcd pcsc-tools espeak-ng fonts-dejavu-core cups-client)
+# cups: the demo prints through a private cupsd when the machine has no queue.
+run=(pcscd vsmartcard-vpcd pcsc-tools espeak-ng fonts-dejavu-core cups cups-client)
 # Tests: the real servers they start on loopback, pdftotext, systemd-analyze.
 test=(postgresql kannel kannel-extras cups cups-client cups-bsd poppler-utils systemd)
 

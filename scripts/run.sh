@@ -7,6 +7,8 @@
 #                                  real reader is plugged in (F3 pulls it,
 #                                  F2 puts it back)
 #   scripts/run.sh --fullscreen    the kiosk's full screen
+# The printer is the machine's CUPS queue bms-demo, else a private cupsd
+# whose queue writes PDF files to .run/cups/printed/.
 #   scripts/run.sh --headless      no display: the demo scenarios run with
 #                                  the software renderer, then the live ones
 #                                  through pcscd, vpcd and the central store;
@@ -69,6 +71,18 @@ else
   echo "Card reader: pcscd with the virtual reader (vpcd on port $vpcd_port) — log: $state/pcscd.log"
 fi
 key="$state/DEMO-0001.kiosk-key.json"
+
+# The printer: the machine's CUPS queue bms-demo when it has one (kiosk.yaml
+# names it); else a private cupsd whose queue bms-demo writes each document
+# as a PDF file into .run/cups/printed/.
+if lpstat -p bms-demo >/dev/null 2>&1; then
+  echo "Printer: the CUPS queue bms-demo."
+elif . scripts/demo-printer.sh "$state/cups"; then
+  pids+=("$DEMO_PRINTER_PID")
+  echo "Printer: a private CUPS queue bms-demo; documents go to $state/cups/printed/ as PDF files."
+else
+  echo "Printer: none (attestations and certificates are not offered)."
+fi
 
 headless=0
 for a in "$@"; do [ "$a" = "--headless" ] && headless=1; done
