@@ -161,7 +161,7 @@ targets += [
     .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "ProcessHygiene", opsLogging]),
     // Runs `bms-kiosk doctor` against a real central store and a private cupsd.
     .testTarget(name: "DoctorTests", dependencies: ["bms-kiosk", "Central", "CentralAPI", "CentralTesting", "KioskStore",
-                                                    "Printing", "PrintingTesting", "VirtualCard", "Domain", opsCrypto]),
+                                                    "Printing", "PrintingTesting", "VirtualCard", "Domain", "ProcessHygiene", opsCrypto]),
 ]
 // doctor: asks pcscd and the central store directly.
 kioskExecutableDependencies += ["KioskConfig", "ServiceSupport", "CPCSCLite", httpClient]
@@ -194,7 +194,8 @@ targets += [
     ]),
     .testTarget(name: "KioskRuntimeTests", dependencies: [
         "KioskRuntime", "KioskApp", "KioskUI", "Domain", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
-        "VirtualCard", "Printing", "PrintingTesting", "Central", "CentralTesting", "KioskConfig", "ServiceSupport", runtimeCrypto,
+        "VirtualCard", "Printing", "PrintingTesting", "Central", "CentralTesting", "KioskConfig", "ServiceSupport", "ProcessHygiene",
+        runtimeCrypto,
         // The run command's tests start the real executable.
         "bms-kiosk",
     ]),

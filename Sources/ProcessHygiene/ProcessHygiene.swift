@@ -51,3 +51,17 @@ extension ProcessHygiene {
         }
     }
 }
+
+extension ProcessHygiene {
+    /// An executable built beside the running test bundle (`swift test`
+    /// builds every product there), nil when it is not built.
+    public static func builtExecutable(_ name: String) -> URL? {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return nil
+    }
+}

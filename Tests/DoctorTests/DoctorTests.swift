@@ -1,5 +1,5 @@
-import CentralAPI
 import Central
+import CentralAPI
 import CentralTesting
 import Crypto
 import Domain
@@ -7,6 +7,7 @@ import Foundation
 import KioskStore
 import Printing
 import PrintingTesting
+import ProcessHygiene
 import Testing
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -86,22 +87,14 @@ struct Terminal {
     }
 
     static var binary: URL? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("bms-kiosk")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return nil
+        ProcessHygiene.builtExecutable("bms-kiosk")
     }
 
     /// Runs the doctor on a thread of its own: waiting for the child must not
     /// hold a thread of the small concurrency pool the test central store needs.
     /// `pcscd`: false points PC/SC at a socket that does not exist.
     func doctor(_ extra: [String] = [], pcscd: Bool = false) async throws -> (lines: [String: String], output: String, status: Int32) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try doctorNow(extra, pcscd: pcscd) }) }.start()
-        }
+        try await ProcessHygiene.onOwnThread { try doctorNow(extra, pcscd: pcscd) }
     }
 
     func doctorNow(_ extra: [String], pcscd: Bool) throws -> (lines: [String: String], output: String, status: Int32) {

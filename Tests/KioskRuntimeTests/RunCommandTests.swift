@@ -2,6 +2,7 @@ import CentralAPI
 import CentralTesting
 import Foundation
 import KioskStore
+import ProcessHygiene
 import ServiceSupport
 import Testing
 
@@ -10,13 +11,7 @@ import Testing
 /// screen (not a crash) on an invalid configuration. Headless, no pcscd.
 @Suite struct RunCommandTests {
     static var binary: URL? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("bms-kiosk")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return nil
+        ProcessHygiene.builtExecutable("bms-kiosk")
     }
 
     /// The demo configuration, copied, pointed at `central` with `credentials`.
@@ -56,41 +51,37 @@ import Testing
     }
 
     /// Messages until READY=1 and then `pings` watchdog pings (bounded).
-    static func readyThenPings(_ notify: NotifySocketListener, pings: Int) async -> (ready: String?, pings: Int) {
-        await withCheckedContinuation { c in
-            Thread {
-                var ready: String?
-                var count = 0
-                let start = ContinuousClock.now
-                while ContinuousClock.now - start < .seconds(60), ready == nil || count < pings {
-                    guard let m = notify.receive(timeout: .seconds(5)) else { continue }
-                    if m.assignments.contains("READY=1") { ready = m.text }
-                    if ready != nil, m.assignments.contains("WATCHDOG=1") { count += 1 }
-                }
-                c.resume(returning: (ready, count))
-            }.start()
+    static func readyThenPings(_ notify: NotifySocketListener, pings: Int) async throws -> (ready: String?, pings: Int) {
+        try await ProcessHygiene.onOwnThread {
+            var ready: String?
+            var count = 0
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .seconds(60), ready == nil || count < pings {
+                guard let m = notify.receive(timeout: .seconds(5)) else { continue }
+                if m.assignments.contains("READY=1") { ready = m.text }
+                if ready != nil, m.assignments.contains("WATCHDOG=1") { count += 1 }
+            }
+            return (ready, count)
         }
     }
 
     /// SIGTERM as `systemctl stop` sends it; waits (off the concurrency
     /// pool) for the exit: its status, and whether STOPPING=1 came first.
-    static func stop(_ process: Process, _ notify: NotifySocketListener) async -> (status: Int32?, stopping: Bool) {
-        await withCheckedContinuation { c in
-            Thread {
-                process.terminate()
-                var stopping = false
-                let start = ContinuousClock.now
-                while process.isRunning, ContinuousClock.now - start < .seconds(30) {
-                    if let m = notify.receive(timeout: .milliseconds(200)), m.assignments.contains("STOPPING=1") { stopping = true }
-                }
-                guard !process.isRunning else { c.resume(returning: (nil, stopping)); return }
-                process.waitUntilExit()
-                // A datagram sent just before the exit may still be queued.
-                while !stopping, let m = notify.receive(timeout: .milliseconds(100)) {
-                    if m.assignments.contains("STOPPING=1") { stopping = true }
-                }
-                c.resume(returning: (process.terminationStatus, stopping))
-            }.start()
+    static func stop(_ process: Process, _ notify: NotifySocketListener) async throws -> (status: Int32?, stopping: Bool) {
+        try await ProcessHygiene.onOwnThread {
+            process.terminate()
+            var stopping = false
+            let start = ContinuousClock.now
+            while process.isRunning, ContinuousClock.now - start < .seconds(30) {
+                if let m = notify.receive(timeout: .milliseconds(200)), m.assignments.contains("STOPPING=1") { stopping = true }
+            }
+            guard !process.isRunning else { return (nil, stopping) }
+            process.waitUntilExit()
+            // A datagram sent just before the exit may still be queued.
+            while !stopping, let m = notify.receive(timeout: .milliseconds(100)) {
+                if m.assignments.contains("STOPPING=1") { stopping = true }
+            }
+            return (process.terminationStatus, stopping)
         }
     }
 
@@ -102,7 +93,7 @@ import Testing
         let notify = try NotifySocketListener()
         let process = try Self.start(config: config, state: state, notify: notify)
         defer { if process.isRunning { process.terminate() } }
-        let (ready, pings) = await Self.readyThenPings(notify, pings: 2)
+        let (ready, pings) = try await Self.readyThenPings(notify, pings: 2)
         #expect(ready?.contains("attract") == true, "READY=1 with the attract screen: \(ready ?? "none")")
         #expect(pings >= 2)
         #expect(process.isRunning)
@@ -111,7 +102,7 @@ import Testing
         for _ in 0..<100 where !store.hasReference { try await Task.sleep(for: .milliseconds(50)) }
         #expect(store.hasReference)
         // systemctl stop: a clean exit, STOPPING=1 said.
-        let (status, stopping) = await Self.stop(process, notify)
+        let (status, stopping) = try await Self.stop(process, notify)
         #expect(status == 0, "SIGTERM ends the kiosk cleanly (status \(status.map(String.init) ?? "still running after 30 s"))")
         #expect(stopping)
         await server.stop()
@@ -125,11 +116,11 @@ import Testing
         let notify = try NotifySocketListener()
         let process = try Self.start(config: config, state: dir.appendingPathComponent("state"), notify: notify)
         defer { if process.isRunning { process.terminate() } }
-        let (ready, pings) = await Self.readyThenPings(notify, pings: 1)
+        let (ready, pings) = try await Self.readyThenPings(notify, pings: 1)
         #expect(ready?.contains("out of service") == true, "READY=1 on the out-of-service screen: \(ready ?? "none")")
         #expect(pings >= 1)
         #expect(process.isRunning, "still running: a bad configuration is no crash")
-        let (status, stopping) = await Self.stop(process, notify)
+        let (status, stopping) = try await Self.stop(process, notify)
         #expect(status == 0, "SIGTERM ends an out-of-service kiosk cleanly too")
         #expect(stopping)
     }

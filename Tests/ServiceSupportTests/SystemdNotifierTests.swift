@@ -105,13 +105,7 @@ import Testing
 @Suite struct WatchdogProcessTests {
     /// `swift test` builds every product next to the test bundle.
     static var kioskBinary: URL? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("bms-kiosk")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return nil
+        ProcessHygiene.builtExecutable("bms-kiosk")
     }
 
     @Test(.enabled(if: kioskBinary != nil, "bms-kiosk is not built next to the tests"))

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHygiene
 import Testing
 
 /// The units in systemd/ pass `systemd-analyze verify` with no output at
@@ -101,26 +102,22 @@ import Testing
 /// pipe and hold its end of file back.
 func runCapturing(_ tool: URL, _ arguments: [String], in directory: URL,
                   environment: [String: String]) async throws -> (status: Int32, output: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result {
-                let out = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).out")
-                FileManager.default.createFile(atPath: out.path, contents: nil)
-                defer { try? FileManager.default.removeItem(at: out) }
-                let handle = try FileHandle(forWritingTo: out)
-                defer { try? handle.close() }
-                let process = Process()
-                process.executableURL = tool
-                process.arguments = arguments
-                process.currentDirectoryURL = directory
-                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-                process.standardOutput = handle
-                process.standardError = handle
-                process.standardInput = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8))
-            })
-        }.start()
+    try await ProcessHygiene.onOwnThread {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let handle = try FileHandle(forWritingTo: out)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8))
     }
 }

@@ -151,12 +151,10 @@ struct SyncClientTests {
 
 /// The `bms-central` executable built beside this test bundle.
 func bmsCentralBinary() throws -> String {
-    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for candidate in [dir, dir.deletingLastPathComponent()] {
-        let path = candidate.appendingPathComponent("bms-central").path
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    guard let url = ProcessHygiene.builtExecutable("bms-central") else {
+        throw HarnessError("bms-central is not built next to the tests (\(CommandLine.arguments[0])): run swift build --scratch-path … first")
     }
-    throw HarnessError("bms-central is not built next to the tests (\(dir.path)): run swift build --scratch-path … first")
+    return url.path
 }
 
 /// Runs `bms-central kiosk-sim`, calls `until` on each output line; kills it
