@@ -2,6 +2,7 @@ import CentralAPI
 import Domain
 import Foundation
 import GRDB
+import Synchronization
 
 /// The kiosk's own SQLite: the outbox of confirmed commands not yet
 /// acknowledged by the central store, the reference data cache with its
@@ -15,6 +16,16 @@ import GRDB
 public final class KioskStore: Sendable {
     let db: DatabaseQueue
     public let path: String
+    /// The decoded reference data, kept while its row is unchanged: every
+    /// card read asks for it (trust keys, opposition list), and decoding
+    /// the JSON each time cost more than the read itself.
+    private let decodedReference = Mutex<DecodedReference?>(nil)
+
+    struct DecodedReference: Sendable {
+        var fetchedAt: Double
+        var cached: CachedReference
+        var opposed: Set<String>
+    }
 
     public init(path: String) throws {
         var config = Configuration()
@@ -317,20 +328,33 @@ public final class KioskStore: Sendable {
                 ON CONFLICT (name) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at
                 """, arguments: [body, fetchedAt.timeIntervalSince1970])
         }
+        decodedReference.withLock { $0 = nil }
     }
 
     public func reference() throws -> CachedReference? {
-        try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT body, fetched_at FROM reference_cache WHERE name = 'reference'") else { return nil }
-            let body: Data = row["body"]
-            return CachedReference(data: try CentralJSON.decoder().decode(ReferenceData.self, from: body),
-                                   fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
-        }
+        try decoded()?.cached
     }
 
     /// Whether the cached opposition list refuses this serial (offline check).
     public func isOpposed(serial: String) throws -> Bool {
-        try reference()?.data.opposedSerials.contains(serial) ?? false
+        try decoded()?.opposed.contains(serial) ?? false
+    }
+
+    /// The row's date is read each time (another process may have saved
+    /// newer data); the body is decoded only when it changed.
+    private func decoded() throws -> DecodedReference? {
+        try db.read { db -> DecodedReference? in
+            guard let at = try Double.fetchOne(db, sql: "SELECT fetched_at FROM reference_cache WHERE name = 'reference'") else {
+                return nil
+            }
+            if let known = decodedReference.withLock({ $0 }), known.fetchedAt == at { return known }
+            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM reference_cache WHERE name = 'reference'") else { return nil }
+            let data = try CentralJSON.decoder().decode(ReferenceData.self, from: body)
+            let fresh = DecodedReference(fetchedAt: at, cached: CachedReference(data: data, fetchedAt: Date(timeIntervalSince1970: at)),
+                                         opposed: Set(data.opposedSerials))
+            decodedReference.withLock { $0 = fresh }
+            return fresh
+        }
     }
 
     // MARK: lock-out counters

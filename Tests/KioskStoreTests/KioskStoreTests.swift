@@ -96,6 +96,31 @@ struct KioskStoreTests {
         #expect(try store.isOpposed(serial: "25010000000001") == false)
     }
 
+    /// The decoded data is kept between reads, never past a change: saved
+    /// here (even with the same date) or by another process on the file.
+    @Test func referenceReadsFollowEveryChange() async throws {
+        let path = try temporaryStorePath()
+        let kiosk = try KioskStore(path: path)
+        let doctor = try KioskStore(path: path)   // another process on the same file
+        func data(_ opposed: [String]) -> ReferenceData {
+            ReferenceData(generatedAt: Date(timeIntervalSince1970: 1_800_000_000), trustedIssuerKeys: [], rightsSigningKeys: [],
+                          opposedSerials: opposed, ceamCountries: [], parameters: .standard)
+        }
+        let first = Date(timeIntervalSince1970: 1_800_000_000)
+        try kiosk.saveReference(data(["25010000000009"]), fetchedAt: first)
+        #expect(try kiosk.isOpposed(serial: "25010000000009"))
+        #expect(try kiosk.reference()?.data.opposedSerials == ["25010000000009"])
+        // Saved again here with the same date: the new list counts at once.
+        try kiosk.saveReference(data(["25010000000001"]), fetchedAt: first)
+        #expect(try kiosk.isOpposed(serial: "25010000000009") == false)
+        #expect(try kiosk.isOpposed(serial: "25010000000001"))
+        // Saved by another process: seen by its date.
+        try doctor.saveReference(data(["25010000000002"]), fetchedAt: first.addingTimeInterval(300))
+        #expect(try kiosk.isOpposed(serial: "25010000000001") == false)
+        #expect(try kiosk.isOpposed(serial: "25010000000002"))
+        #expect(try kiosk.reference()?.fetchedAt == first.addingTimeInterval(300))
+    }
+
     @Test func lockoutCountersCountAndReset() async throws {
         let store = try KioskStore(path: try temporaryStorePath())
         #expect(try store.recordFailure(key: "abc") == 1)
