@@ -52,10 +52,10 @@ public struct LayoutEngine {
             engine.shrink = 1
             engine.spacingScale = 1
             engine.tightKeys = true
-            result = engine.attempt(screen, paging: true)
+            result = engine.attempt(screen, paging: true, bodyPaged: result.bodyOverflow > 0)
         }
         var list = result.list
-        list.problems = engine.log.items + (result.overflow > 0 ? ["body of \(screen.id) does not fit the screen, even paged"] : [])
+        list.problems = engine.log.items + (result.overflow > 0 ? ["\(screen.id) does not fit the screen, even paged"] : [])
         list.textShrink = engine.shrink
         list.listPageSizes = engine.log.pages
         return list
@@ -63,10 +63,11 @@ public struct LayoutEngine {
 
     /// The screen at the current type size; with `paging`, a body or modal
     /// too tall is paged. `overflow`: pixels still past the room (0: fits).
-    private mutating func attempt(_ screen0: ScreenModel, paging: Bool) -> (list: DisplayList, overflow: Int) {
+    private mutating func attempt(_ screen0: ScreenModel, paging: Bool, bodyPaged: Bool = false)
+        -> (list: DisplayList, overflow: Int, bodyOverflow: Int) {
         log.items = []
         var screen = screen0
-        if paging, let b = screen.banner {
+        if paging, bodyPaged, let b = screen.banner {
             // The banner is read with the body, paged, rather than take the
             // room: a long one (what was just done, what happens next) on
             // top of the body; beside a keypad, on top of the first column,
@@ -155,6 +156,7 @@ public struct LayoutEngine {
         let bodyFrame = Rect(x: margin, y: y, width: contentWidth, height: footerY - mm(4) - y)
         let needed = measure(screen.body, width: bodyFrame.width)
         var overflow = max(0, needed - bodyFrame.height)
+        let bodyOverflow = overflow
         if overflow > 0, paging {
             overflow = placePagedBody(screen, in: bodyFrame, into: &list)
         } else {
@@ -181,7 +183,7 @@ public struct LayoutEngine {
                                     widgetID: fid, role: .focusRing))
         }
         list.focusID = focus
-        return (list, overflow)
+        return (list, overflow, bodyOverflow)
     }
 
     // MARK: measuring
