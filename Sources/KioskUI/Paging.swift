@@ -4,8 +4,8 @@
 /// paragraph may continue on the next page, between its lines), never
 /// inside a word.
 extension LayoutEngine {
-    /// One thing stacked in a paged area: a paragraph (split between its
-    /// lines when needed), a list (shows the rows that fit), anything else whole.
+    /// One thing stacked in a paged area: a paragraph or banner (split
+    /// between its lines when needed), a list row, anything else whole.
     struct PageBlock {
         var node: Node
         var x: Int
@@ -105,8 +105,8 @@ extension LayoutEngine {
 
     /// Blocks into pages `height` high, in order. A paragraph continues on
     /// the next page when at least two of its lines fit here and two go on
-    /// (no line left alone); a short text
-    /// right before a block that goes to the next page goes with it.
+    /// (no line left alone); a short text right before a block that goes to
+    /// the next page goes with it.
     func paginate(_ blocks: [PageBlock], height: Int) -> [[PagePiece]] {
         var pages: [[PagePiece]] = [[]]
         var y = 0

@@ -61,6 +61,46 @@ import Testing
         #expect(h.list?.screenID == "attract")
     }
 
+    /// The CEAM list after an order at ×1.5: the long notice and the four
+    /// beneficiaries, paged at the chosen size; every row is on a page.
+    @Test func theCEAMListAfterAnOrderIsPagedAtItsSize() async throws {
+        let h = try host()
+        for e in try CardFile.load(demoCard).insertionEvents(path: demoCard) { h.controller.handle(card: e) }
+        for d in "1234" { try await tap(h, "keypad.\(d)") }
+        try await tap(h, "keypad.ok")
+        try await tap(h, "service.ceam")
+        // The explanation is paged too: « Continuer » is on its last page.
+        #expect(h.list?.target(id: "ceam.continue") == nil)
+        while h.list?.target(id: "ceam.continue") == nil, h.list?.target(id: "page.next")?.isEnabled == true { try await tap(h, "page.next") }
+        try await tap(h, "ceam.continue")
+        await h.controller.tap("ceam.2.order")
+        await h.controller.tap("ceam.modal.departure.yes")
+        await h.controller.tap("ceam.modal.confirm")
+        await h.controller.settle()
+        h.renderIfNeeded()
+        let first = try #require(h.list)
+        #expect(first.screenID == "flow.ceam.list")
+        #expect(first.bodyPageCount > 1 && first.textShrink == 1)
+        // The notice first, at the body size.
+        let notice = try #require(first.texts.first { $0.role == .banner })
+        guard case .text(_, let font, _) = notice.kind else { Issue.record("not text"); return }
+        #expect(font.pixels == h.metrics.fontPixels(.body))
+        var rows: [String] = []
+        for page in 0..<first.bodyPageCount {
+            if page > 0 { try await tap(h, "page.next") }
+            let l = try #require(h.list)
+            #expect(l.bodyPage == page && l.problems == [], "page \(page + 1): \(l.problems)")
+            rows += l.items.filter { $0.role == .listRow }.compactMap(\.widgetID)
+            // Nothing under the pager.
+            let pager = try #require(l.target(id: "page.previous")).frame
+            for t in l.texts where t.role != .title && t.widgetID?.hasPrefix("page.") == false && t.widgetID?.hasPrefix("tool.") == false
+                && t.widgetID?.hasPrefix("footer.") == false && t.widgetID != "brand" {
+                #expect(t.frame.maxY <= pager.minY, "« \(t.text!) » under the pager")
+            }
+        }
+        #expect(Set(rows) == ["ceam.person.0", "ceam.person.1", "ceam.person.2", "ceam.person.3"])
+    }
+
     @Test func aScenarioTapFindsItsWidgetOnAnotherPage() async throws {
         let runner = try makeRunner("paging-scenario") { o in o.fontScale = 1.5 }
         let ok = await runner.run(try Scenario.parse("""
