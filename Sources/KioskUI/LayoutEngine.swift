@@ -9,7 +9,8 @@ public struct LayoutEngine {
     public let measurer: TextMeasurer
     private var shrink: Double = 1
     private var spacingScale: Double = 1
-    private var tightKeys = false
+    /// Short of room: 20 mm keys, less padding above and below button labels.
+    private var compact = false
     let log = ProblemLog()
 
     public init(metrics: ScreenMetrics, theme: Theme, measurer: TextMeasurer) {
@@ -35,23 +36,23 @@ public struct LayoutEngine {
     public func layout(_ screen: ScreenModel) -> DisplayList {
         var engine = self
         var result = engine.attempt(screen, paging: false)
-        // A line, two or a button too long: tighter spacing, then the type
-        // a step smaller (down to the floor), rather than a second page
-        // holding a few words.
-        if result.overflow > 0, result.overflow <= max(2 * measurer.lineHeight(font(.body)), target + gap) {
-            // Tighter spacing and keys first, then the type.
+        // Up to three lines (or a button) too long: tighter spacing, then
+        // the type a step smaller (down to the floor), rather than a second
+        // page holding a few words.
+        if result.overflow > 0, result.overflow <= max(3 * measurer.lineHeight(font(.body)), target + gap) {
+            // Tighter spacing, keys and buttons first, then the type.
             engine.spacingScale = 0.5
-            engine.tightKeys = true
+            engine.compact = true
             result = engine.attempt(screen, paging: false)
             while result.overflow > 0, engine.shrink - 0.05 >= shrinkFloor - 0.0001 {
-                engine.shrink -= 0.05
+                engine.shrink = (engine.shrink * 100 - 5).rounded() / 100
                 result = engine.attempt(screen, paging: false)
             }
         }
         if result.overflow > 0 {
             engine.shrink = 1
             engine.spacingScale = 1
-            engine.tightKeys = true
+            engine.compact = true
             result = engine.attempt(screen, paging: true, bodyPaged: result.bodyOverflow > 0)
         }
         var list = result.list
@@ -311,11 +312,11 @@ public struct LayoutEngine {
     }
 
     /// Keys a little taller than the least target, unless the screen is short of room.
-    var keypadKeyHeight: Int { tightKeys ? target : target + mm(2) }
+    var keypadKeyHeight: Int { compact ? target : target + mm(2) }
 
     func buttonHeight(_ b: Button, width: Int, style: TextStyle) -> Int {
         let w = wrap(b.label, style: style, width: width - 2 * mm(3))
-        return max(target, w.height + 2 * mm(3))
+        return max(target, w.height + 2 * mm(compact ? 1.5 : 3))
     }
 
     /// Widths in a row: children with a natural width keep it, the others

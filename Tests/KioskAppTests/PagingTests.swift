@@ -3,8 +3,8 @@ import Testing
 @testable import KioskApp
 @testable import KioskUI
 
-/// Text ×1.5 on a 15.6" 1280×800 screen: the carte Vitale declaration step
-/// is longer than the screen; it is paged, at the chosen size.
+/// Text ×1.5 on a 15.6" 1280×800 screen: screens longer than the screen
+/// are paged, at the chosen size.
 @Suite @MainActor struct BodyPagingTests {
     func host() throws -> KioskHost {
         let runner = try makeRunner("paging") { o in o.fontScale = 1.5 }
@@ -21,38 +21,41 @@ import Testing
         h.renderIfNeeded()
     }
 
-    func declarationStep(_ h: KioskHost) async throws {
+    func signIn(_ h: KioskHost) async throws {
         for e in try CardFile.load(demoCard).insertionEvents(path: demoCard) { h.controller.handle(card: e) }
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
-        try await tap(h, "service.carteVitaleLoss")
-        try await tap(h, "vitale.person.0")
     }
 
+    /// The CEAM explanation: three paragraphs and two buttons, three pages at ×1.5 on 1280×800.
     @Test func pagesTurnSpeakAndStartAgainOnANewStepAndWhenTheCardLeaves() async throws {
         let h = try host()
         h.controller.settings.autoSpeech = true
-        try await declarationStep(h)
+        try await signIn(h)
+        try await tap(h, "service.ceam")
         var l = try #require(h.list)
         #expect(l.bodyPageCount > 1)
-        #expect(l.textShrink >= 0.9 && l.problems == [])
-        let body = try #require(l.texts.first { $0.widgetID == "vitale.reason.prompt" })
+        #expect(l.textShrink == 1 && l.problems == [])
+        let body = try #require(l.texts.first { $0.widgetID == "ceam.intro.what" })
         guard case .text(_, let font, _) = body.kind else { Issue.record("not text"); return }
-        #expect(font.pixels >= Int(Double(h.metrics.fontPixels(.body)) * 0.9))
-        #expect(l.target(id: "vitale.declare") == nil)
+        #expect(font.pixels == h.metrics.fontPixels(.body))
+        #expect(l.target(id: "ceam.continue") == nil)
+        #expect(h.speech.lastUtterance?.contains("Page 1 sur \(l.bodyPageCount)") == true)
         try await tap(h, "page.next")
         l = try #require(h.list)
         #expect(l.bodyPage == 1)
         #expect(h.speech.lastUtterance?.contains("Page 2 sur \(l.bodyPageCount)") == true)
-        // Back, and on to the last page: "Déclarer" is there.
         try await tap(h, "page.previous")
         #expect(h.list?.bodyPage == 0)
+        // On to the last page: the buttons are there.
         for _ in 1..<l.bodyPageCount { try await tap(h, "page.next") }
-        #expect(h.list?.target(id: "vitale.declare") != nil)
-        // Another step starts at its first page.
-        try await tap(h, "footer.back")
-        try await tap(h, "vitale.person.0")
-        #expect(h.list?.bodyPage == 0)
+        #expect(h.list?.target(id: "ceam.continue") != nil)
+        // Another screen starts at its first page, and so does the explanation again.
+        try await tap(h, "ceam.countries")
+        #expect(h.list?.screenID == "flow.ceam.countries" && h.list?.bodyPage == 0)
+        while h.list?.target(id: "ceam.countries.close") == nil, h.list?.target(id: "page.next")?.isEnabled == true { try await tap(h, "page.next") }
+        try await tap(h, "ceam.countries.close")
+        #expect(h.list?.screenID == "flow.ceam" && h.list?.bodyPage == 0)
         try await tap(h, "page.next")
         // The card leaves: nothing of the page stays for the next person.
         h.controller.handle(card: .removed)
@@ -107,20 +110,15 @@ import Testing
             card insert \(demoCard)
             type 1234
             tap #keypad.ok
-            tap #service.carteVitaleLoss
-            tap #vitale.person.0
-            expect text "Après la déclaration"
+            tap #service.ceam
             expect text "Page 1 sur"
             tap Suite
             expect text "Page 2 sur"
             tap Précédent
             expect text "Page 1 sur"
-            tap #vitale.reason.perte
-            tap #vitale.commit
-            tap Déclarer
-            expect screen flow.carteVitaleLoss
-            tap #modal.confirm
-            expect text "désactivée"
+            expect text "valable 2 ans"
+            tap Continuer
+            expect screen flow.ceam.list
             """, name: "paging"))
         #expect(ok, "\(runner.failures.map(\.description))")
     }
