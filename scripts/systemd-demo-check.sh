@@ -117,7 +117,13 @@ restarts="$(prop NRestarts)"
 inside systemctl kill -s KILL bms-kiosk.service
 wait_for 30 "the demo kiosk back after SIGKILL" restarted_past "$restarts"
 echo "OK the demo kiosk restarted after SIGKILL: MainPID $demo1 → $(prop MainPID)"
+# systemctl stop: SIGTERM, a clean exit (STOPPING=1, status 0), not a kill
+# at the end of TimeoutStopSec.
 inside systemctl stop bms-kiosk.service
+[ "$(prop Result)" = success ] || { echo "FAIL: stop ended with result $(prop Result) (killed?)"; inside journalctl --no-pager -u bms-kiosk.service | tail -10; exit 1; }
+inside journalctl --no-pager -o cat -u bms-kiosk.service | grep -q 'stop requested' \
+  || { echo "FAIL: SIGTERM was not taken as a stop request"; exit 1; }
+echo "OK systemctl stop: the kiosk stopped cleanly on SIGTERM (result $(prop Result))"
 
 # Phase 2: the watchdog self-test (a loop that hangs on purpose).
 rm -f "$work/bms-kiosk.service.d/demo.conf"
