@@ -31,6 +31,24 @@ public final class KioskController {
     public private(set) var code = ""
     public private(set) var codeError: String?
     public private(set) var offered: [KioskService] = []
+    /// Said on the menu: a provisional certificate handed over at sign-in
+    /// (or the printer that could not). Goes with the session.
+    public private(set) var menuNotice: MenuNotice?
+
+    /// Kept as catalog keys, not text: said in the language on screen, even
+    /// after the assuré changes it.
+    public struct MenuNotice: Sendable, Equatable {
+        public struct Line: Sendable, Equatable {
+            var key: String
+            var name: String
+            var date: CivilDate
+        }
+        public var kind: Banner.Kind
+        var lines: [Line]
+        @MainActor func text(_ t: Catalog) -> String {
+            lines.map { t.text($0.key, ["name": $0.name, "date": FlowText.date($0.date, t)]) }.joined(separator: " ")
+        }
+    }
     /// The service in use, with its steps and data; nil outside a service,
     /// so a wipe drops everything a flow held.
     public private(set) var flow: (any Flow)?
@@ -200,6 +218,43 @@ public final class KioskController {
         offered = (try? await services.services(for: card)) ?? []
         codeError = nil
         apply(.codeAccepted)
+        if offered.contains(.ceam) { handOverCertificates(card) }
+    }
+
+    /// A provisional certificate the central store issued after the assuré
+    /// left (card pulled while the order was sent, or sent later by the
+    /// relay) is printed as soon as they are back, and said on the menu:
+    /// they need not guess that it waits under « Carte européenne ». Once
+    /// only (the job id is the request's; the CEAM flow, which does the same
+    /// for who goes there first, then finds it printed).
+    private func handOverCertificates(_ card: CardIdentity) {
+        let today = clock.today
+        background { [weak self] in
+            guard let self else { return }
+            let owed = await self.services.issuedCertificates(card: card).filter { $0.certificate.validUntil >= today }
+            var said: [MenuNotice.Line] = [], trouble = false
+            for i in owed {
+                // The assuré may have left meanwhile: nothing more of theirs is printed.
+                guard self.session.state.isInteractive, self.session.identity?.serial == card.serial,
+                      card.foyer.persons.indices.contains(i.personIndex) else { return }
+                let person = card.foyer.persons[i.personIndex]
+                let outcome = await self.printer.print(.ceamProvisionalCertificate(i.certificate, person: person),
+                                                       jobID: CEAMFlow.certificateJobID(i.commandID))
+                guard self.session.identity?.serial == card.serial else { return }
+                // Said on the menu only: an assuré already in a service
+                // finds the paper in the tray; the CEAM flow says its own.
+                guard self.session.state == .menu else { continue }
+                let line = { (key: String) in MenuNotice.Line(key: key, name: person.displayName, date: i.certificate.validUntil) }
+                switch outcome {
+                case .alreadyPrinted: continue
+                case .printed: said.append(line("ceam.print.later"))
+                case .printerUnavailable, .failed:
+                    trouble = true
+                    said.append(line("ceam.print.later.unavailable"))
+                }
+                self.menuNotice = MenuNotice(kind: trouble ? .error : .info, lines: said)
+            }
+        }
     }
 
     /// A flow moves the session (back, confirmed, finish…).
@@ -236,6 +291,8 @@ public final class KioskController {
         switch session.state {
         case .flow(let s), .confirmation(let s):
             if flow?.service != s {
+                // The menu's notice was read: the service says its own.
+                menuNotice = nil
                 flow = Self.makeFlow(s)
                 flow?.start(self)
             }
@@ -266,6 +323,7 @@ public final class KioskController {
         code = ""
         codeError = nil
         offered = []
+        menuNotice = nil
         if let notice = flow?.noticeOnRemoval { attractNotice = notice }
         flow = nil
         warningVisible = false

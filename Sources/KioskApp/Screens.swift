@@ -102,8 +102,10 @@ extension KioskController {
             // Rights absent or not trusted: the card is authentic, only its EF.RIGHTS needs the mise à jour
             // (BMS-VIT cards; a Vitale 2 is read in its clear zone only and never written here).
             let outdated = session.identity.map { $0.profile == .bmsVit && $0.rights.needsUpdate } == true && offered.contains(.miseAJour)
+            // A certificate handed over at sign-in is said first; the mise à jour after it.
+            let said = [menuNotice?.text(t), outdated ? t["menu.rightsOutdated"] : nil].compactMap { $0 }
             return ScreenModel(id: "menu", title: t.text("menu.title", ["name": name]),
-                               banner: outdated ? Banner(kind: .info, text: t["menu.rightsOutdated"]) : nil,
+                               banner: said.isEmpty ? nil : Banner(kind: menuNotice?.kind ?? .info, text: said.joined(separator: " ")),
                                // The banner takes the prompt's place: the menu still fits in large text.
                                body: .vstack((outdated ? [] : [.text(Text(t["menu.prompt"], id: "menu.prompt"))]) + rows + [.flexible], spacingMM: 6),
                                footer: [finish], focusID: buttons.first?.id)

@@ -50,6 +50,10 @@ final class CEAMFlow: Flow {
         }
     }
 
+    /// The print job of a request's provisional certificate: the same for
+    /// every screen that prints it, so that it comes out once.
+    static func certificateJobID(_ commandID: UUID) -> String { "ceam-certificate-\(commandID.uuidString.lowercased())" }
+
     struct Notice: Equatable {
         var kind: Banner.Kind
         var text: String
@@ -237,7 +241,7 @@ final class CEAMFlow: Flow {
         let t = c.catalog
         let until = FlowText.date(cert.validUntil, t)
         if printedCertificates.contains(commandID) { return t.text("ceam.print.done", ["date": until]) }
-        let outcome = await c.printer.print(.ceamProvisionalCertificate(cert, person: person), jobID: "ceam-certificate-\(commandID.uuidString.lowercased())")
+        let outcome = await c.printer.print(.ceamProvisionalCertificate(cert, person: person), jobID: Self.certificateJobID(commandID))
         switch outcome {
         case .printed, .alreadyPrinted:
             printedCertificates.insert(commandID)
@@ -277,7 +281,7 @@ final class CEAMFlow: Flow {
                 guard i.certificate.validUntil >= today, !self.printedCertificates.contains(i.commandID),
                       let p = self.foyer?.persons.first(where: { $0.index == i.personIndex }) else { continue }
                 let outcome = await c.printer.print(.ceamProvisionalCertificate(i.certificate, person: p.person),
-                                                    jobID: "ceam-certificate-\(i.commandID.uuidString.lowercased())")
+                                                    jobID: Self.certificateJobID(i.commandID))
                 guard c.isCurrent(self) else { return }
                 let t = c.catalog
                 let args = ["name": p.person.displayName, "date": FlowText.date(i.certificate.validUntil, t)]
