@@ -45,21 +45,6 @@ public protocol KioskServices: Sendable {
     func markTold(_ ids: [UUID]) async
 }
 
-/// A request recorded on the kiosk that did not go through.
-public struct UnsuccessfulRequest: Sendable, Hashable {
-    public var id: UUID
-    public var personIndex: Int
-    /// The command's name (`KioskCommand.Action.name`): "ceam.order"…
-    public var action: String
-    public var confirmedAt: Date
-    /// Parked as a dead letter rather than refused by the rules.
-    public var parked: Bool
-
-    public init(id: UUID, personIndex: Int, action: String, confirmedAt: Date, parked: Bool) {
-        self.id = id; self.personIndex = personIndex; self.action = action; self.confirmedAt = confirmedAt; self.parked = parked
-    }
-}
-
 /// A provisional certificate issued for a request of this kiosk.
 public struct IssuedCertificate: Sendable, Hashable {
     /// The request's id, also its print job's.

@@ -141,9 +141,7 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
 
     public func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] {
         do {
-            return try store.unsuccessful(serial: card.serial).map {
-                UnsuccessfulRequest(id: $0.id, personIndex: $0.personIndex, action: $0.action, confirmedAt: $0.confirmedAt, parked: $0.parked)
-            }
+            return try store.unsuccessful(serial: card.serial)
         } catch {
             logger.error("outbox not readable for refused requests", metadata: ["error": "\(type(of: error))"])
             return []

@@ -254,22 +254,6 @@ public final class KioskStore: Sendable {
         }
     }
 
-    /// A request the central store refused by its rules, or that was parked
-    /// as a dead letter, not yet said to the assuré.
-    public struct UnsuccessfulRequest: Sendable, Hashable {
-        public var id: UUID
-        public var personIndex: Int
-        /// The command's name: "ceam.order", "vitale.declare.perte"…
-        public var action: String
-        /// When the assuré confirmed it (the kiosk's clock).
-        public var confirmedAt: Date
-        /// Parked as a dead letter (not refused by the rules: a technician may still send it).
-        public var parked: Bool
-        public init(id: UUID, personIndex: Int, action: String, confirmedAt: Date, parked: Bool) {
-            self.id = id; self.personIndex = personIndex; self.action = action; self.confirmedAt = confirmedAt; self.parked = parked
-        }
-    }
-
     /// This card's refused or parked requests not yet said, oldest first.
     public func unsuccessful(serial: String) throws -> [UnsuccessfulRequest] {
         try db.read { db in

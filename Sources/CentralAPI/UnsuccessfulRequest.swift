@@ -1,0 +1,20 @@
+import Foundation
+
+/// A kiosk command that did not go through: refused by the central store's
+/// rules, or parked as a dead letter, and not yet said to the assuré. Not on
+/// the wire: the kiosk's outbox (`KioskStore`) keeps it and the services
+/// seam (`KioskApp`) shows it, both in these words.
+public struct UnsuccessfulRequest: Sendable, Hashable {
+    public var id: UUID
+    public var personIndex: Int
+    /// The command's name (`KioskCommand.Action.name`): "ceam.order", "vitale.declare.perte"…
+    public var action: String
+    /// When the assuré confirmed it (the kiosk's clock).
+    public var confirmedAt: Date
+    /// Parked as a dead letter (not refused by the rules: a technician may still send it).
+    public var parked: Bool
+
+    public init(id: UUID, personIndex: Int, action: String, confirmedAt: Date, parked: Bool) {
+        self.id = id; self.personIndex = personIndex; self.action = action; self.confirmedAt = confirmedAt; self.parked = parked
+    }
+}
