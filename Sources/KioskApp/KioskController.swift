@@ -42,11 +42,17 @@ public final class KioskController {
             var key: String
             var name: String
             var date: CivilDate
+            /// The service to open for more (a request that did not go through).
+            var service: KioskService? = nil
         }
         public var kind: Banner.Kind
         var lines: [Line]
         @MainActor func text(_ t: Catalog) -> String {
-            lines.map { t.text($0.key, ["name": $0.name, "date": FlowText.date($0.date, t)]) }.joined(separator: " ")
+            lines.map { l in
+                var args = ["name": l.name, "date": FlowText.date(l.date, t)]
+                if let s = l.service { args["service"] = t["service.\(s.rawValue)"] }
+                return t.text(l.key, args)
+            }.joined(separator: " ")
         }
     }
     /// The service in use, with its steps and data; nil outside a service,
@@ -216,6 +222,15 @@ public final class KioskController {
     /// The code (personal or provisional) was accepted: the menu.
     func signIn(card: CardIdentity) async {
         offered = (try? await services.services(for: card)) ?? []
+        // Requests that did not go through after the assuré left: the menu
+        // points to the service, which says what happened (and marks it said).
+        let refused = await services.unsuccessfulRequests(card: card).compactMap { r -> MenuNotice.Line? in
+            let service: KioskService = r.action.hasPrefix("ceam.") ? .ceam : .carteVitaleLoss
+            guard offered.contains(service), card.foyer.persons.indices.contains(r.personIndex) else { return nil }
+            return MenuNotice.Line(key: "menu.later", name: card.foyer.persons[r.personIndex].displayName,
+                                   date: CivilDay.inParis(r.confirmedAt), service: service)
+        }
+        menuNotice = refused.isEmpty ? nil : MenuNotice(kind: .error, lines: refused)
         codeError = nil
         apply(.codeAccepted)
         if offered.contains(.ceam) { handOverCertificates(card) }
@@ -252,7 +267,9 @@ public final class KioskController {
                     trouble = true
                     said.append(line("ceam.print.later.unavailable"))
                 }
-                self.menuNotice = MenuNotice(kind: trouble ? .error : .info, lines: said)
+                // After what the menu already says (a request that did not go through).
+                let earlier = self.menuNotice?.lines.filter { $0.service != nil } ?? []
+                self.menuNotice = MenuNotice(kind: trouble || !earlier.isEmpty ? .error : .info, lines: earlier + said)
             }
         }
     }
