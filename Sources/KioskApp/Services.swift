@@ -45,18 +45,6 @@ public protocol KioskServices: Sendable {
     func markTold(_ ids: [UUID]) async
 }
 
-/// A provisional certificate issued for a request of this kiosk.
-public struct IssuedCertificate: Sendable, Hashable {
-    /// The request's id, also its print job's.
-    public var commandID: UUID
-    public var personIndex: Int
-    public var certificate: ProvisionalCertificate
-
-    public init(commandID: UUID, personIndex: Int, certificate: ProvisionalCertificate) {
-        self.commandID = commandID; self.personIndex = personIndex; self.certificate = certificate
-    }
-}
-
 /// A confirmed request waiting in the kiosk's outbox: what the screen needs
 /// to say it is on its way, no more than the outbox already holds.
 public struct PendingRequest: Sendable, Hashable {

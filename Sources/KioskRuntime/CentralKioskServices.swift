@@ -130,9 +130,7 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
 
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] {
         do {
-            return try store.issuedCertificates(serial: card.serial).map {
-                IssuedCertificate(commandID: $0.id, personIndex: $0.personIndex, certificate: $0.certificate)
-            }
+            return try store.issuedCertificates(serial: card.serial)
         } catch {
             logger.error("outbox not readable for issued certificates", metadata: ["error": "\(type(of: error))"])
             return []

@@ -228,16 +228,6 @@ public final class KioskStore: Sendable {
 
     /// A provisional certificate the central store issued for a request of
     /// this kiosk.
-    public struct IssuedCertificate: Sendable, Hashable {
-        /// The command's id: the print job's, so it prints once.
-        public var id: UUID
-        public var personIndex: Int
-        public var certificate: ProvisionalCertificate
-        public init(id: UUID, personIndex: Int, certificate: ProvisionalCertificate) {
-            self.id = id; self.personIndex = personIndex; self.certificate = certificate
-        }
-    }
-
     /// Certificates issued for this card's applied requests, oldest first,
     /// as long as their entries are kept (`purgeAcknowledged`).
     public func issuedCertificates(serial: String) throws -> [IssuedCertificate] {
@@ -249,7 +239,7 @@ public final class KioskStore: Sendable {
                 let idText: String = row["id"], receipt: Data = row["receipt"]
                 guard let id = UUID(uuidString: idText),
                       let cert = try? CentralJSON.decoder().decode(CommandReceipt.self, from: receipt).provisionalCertificate else { return nil }
-                return IssuedCertificate(id: id, personIndex: row["person_index"], certificate: cert)
+                return IssuedCertificate(commandID: id, personIndex: row["person_index"], certificate: cert)
             }
         }
     }

@@ -27,7 +27,7 @@ import Testing
         #expect(try store.pending().map(\.id) == [waiting.id, otherCard.id], "acknowledged, refused and parked are not pending")
 
         let issued = try store.issuedCertificates(serial: urgent.serial)
-        #expect(issued == [.init(id: urgent.id, personIndex: 1, certificate: Self.certificate)])
+        #expect(issued == [.init(commandID: urgent.id, personIndex: 1, certificate: Self.certificate)])
         #expect(try store.issuedCertificates(serial: otherCard.serial).isEmpty)
         // Refused by the rules or parked, the assuré told nothing yet: said at the next visit, once.
         let unsaid = try store.unsuccessful(serial: urgent.serial)

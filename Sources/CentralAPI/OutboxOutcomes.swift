@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A kiosk command that did not go through: refused by the central store's
@@ -16,5 +17,19 @@ public struct UnsuccessfulRequest: Sendable, Hashable {
 
     public init(id: UUID, personIndex: Int, action: String, confirmedAt: Date, parked: Bool) {
         self.id = id; self.personIndex = personIndex; self.action = action; self.confirmedAt = confirmedAt; self.parked = parked
+    }
+}
+
+/// A provisional certificate the central store issued for a command of this
+/// kiosk. Not on the wire either: the outbox keeps it with the command's
+/// receipt, the services seam hands it to the screens that print it.
+public struct IssuedCertificate: Sendable, Hashable {
+    /// The command's id, also its print job's: it prints once.
+    public var commandID: UUID
+    public var personIndex: Int
+    public var certificate: ProvisionalCertificate
+
+    public init(commandID: UUID, personIndex: Int, certificate: ProvisionalCertificate) {
+        self.commandID = commandID; self.personIndex = personIndex; self.certificate = certificate
     }
 }
