@@ -253,20 +253,13 @@ public final class KioskController {
                 guard self.session.state.isInteractive, self.session.identity?.serial == card.serial,
                       card.foyer.persons.indices.contains(i.personIndex) else { return }
                 let person = card.foyer.persons[i.personIndex]
-                let outcome = await self.printer.print(.ceamProvisionalCertificate(i.certificate, person: person),
-                                                       jobID: CEAMFlow.certificateJobID(i.commandID))
+                let told = await CEAMFlow.handOver(i, to: person, on: self.printer)
                 guard self.session.identity?.serial == card.serial else { return }
                 // Said on the menu only: an assuré already in a service
                 // finds the paper in the tray; the CEAM flow says its own.
-                guard self.session.state == .menu else { continue }
-                let line = { (key: String) in MenuNotice.Line(key: key, name: person.displayName, date: i.certificate.validUntil) }
-                switch outcome {
-                case .alreadyPrinted: continue
-                case .printed: said.append(line("ceam.print.later"))
-                case .printerUnavailable, .failed:
-                    trouble = true
-                    said.append(line("ceam.print.later.unavailable"))
-                }
+                guard self.session.state == .menu, let told else { continue }
+                trouble = trouble || told.trouble
+                said.append(MenuNotice.Line(key: told.key, name: person.displayName, date: i.certificate.validUntil))
                 // After what the menu already says (a request that did not go through).
                 let earlier = self.menuNotice?.lines.filter { $0.service != nil } ?? []
                 self.menuNotice = MenuNotice(kind: trouble || !earlier.isEmpty ? .error : .info, lines: earlier + said)

@@ -54,6 +54,17 @@ final class CEAMFlow: Flow {
     /// every screen that prints it, so that it comes out once.
     static func certificateJobID(_ commandID: UUID) -> String { "ceam-certificate-\(commandID.uuidString.lowercased())" }
 
+    /// Hands over a certificate issued after the assuré left (the menu at
+    /// sign-in, or this flow): printed once, by its job id. The catalog key
+    /// that says it, nil when it had been printed already.
+    static func handOver(_ i: IssuedCertificate, to person: Person, on printer: any KioskPrinter) async -> (key: String, trouble: Bool)? {
+        switch await printer.print(.ceamProvisionalCertificate(i.certificate, person: person), jobID: certificateJobID(i.commandID)) {
+        case .alreadyPrinted: return nil
+        case .printed: return ("ceam.print.later", false)
+        case .printerUnavailable, .failed: return ("ceam.print.later.unavailable", true)
+        }
+    }
+
     struct Notice: Equatable {
         var kind: Banner.Kind
         var text: String
@@ -280,22 +291,13 @@ final class CEAMFlow: Flow {
                 let today = self.foyer?.today ?? c.clock.today
                 guard i.certificate.validUntil >= today, !self.printedCertificates.contains(i.commandID),
                       let p = self.foyer?.persons.first(where: { $0.index == i.personIndex }) else { continue }
-                let outcome = await c.printer.print(.ceamProvisionalCertificate(i.certificate, person: p.person),
-                                                    jobID: Self.certificateJobID(i.commandID))
+                let told = await Self.handOver(i, to: p.person, on: c.printer)
                 guard c.isCurrent(self) else { return }
+                if told?.trouble != true { self.printedCertificates.insert(i.commandID) }
+                guard let told else { continue }
                 let t = c.catalog
-                let args = ["name": p.person.displayName, "date": FlowText.date(i.certificate.validUntil, t)]
-                switch outcome {
-                case .alreadyPrinted:
-                    self.printedCertificates.insert(i.commandID)
-                    continue
-                case .printed:
-                    self.printedCertificates.insert(i.commandID)
-                    said.append(t.text("ceam.print.later", args))
-                case .printerUnavailable, .failed:
-                    trouble = true
-                    said.append(t.text("ceam.print.later.unavailable", args))
-                }
+                trouble = trouble || told.trouble
+                said.append(t.text(told.key, ["name": p.person.displayName, "date": FlowText.date(i.certificate.validUntil, t)]))
                 self.notice = Notice(kind: trouble ? .error : .info, text: said.joined(separator: " "))
             }
         }
