@@ -128,7 +128,9 @@ public final class CentralService: Sendable {
         let status = file?.card(serial)?.status ?? .unknown
         await audit(kiosk, "card.status", nir: file?.nir, status.rawValue)
         metrics.cardRead(kiosk: kiosk, read: "status")
-        return CardStatusResponse(serial: serial, status: status)
+        guard let file, status == .active else { return CardStatusResponse(serial: serial, status: status) }
+        let attempts = CodeAttempts(failures: file.codes.failures, maxTries: parameters.codes.maxTries)
+        return CardStatusResponse(serial: serial, status: status, codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked)
     }
 
     func activeFoyer(_ serial: String) async throws -> FoyerFile {
@@ -161,38 +163,35 @@ public final class CentralService: Sendable {
     public func checkCode(serial: String, code: String, kiosk: String) async throws -> CodeCheckResponse {
         let file = try await activeFoyer(serial)
         let maxTries = parameters.codes.maxTries
-        if CodeAttempts(failures: file.codes.failures, maxTries: maxTries).isLocked {
-            await audit(kiosk, "code.check", nir: file.nir, "locked")
-            metrics.codeCheck(outcome: "locked")
-            return CodeCheckResponse(outcome: .locked, triesLeft: 0)
-        }
-        // The slow hash runs outside the transaction, so one check never holds the store's writer.
-        let wellFormed = CodeFormat.isWellFormed(code, digits: parameters.codes.personalCodeDigits)
-        let stored = file.codes.personal
-        let hasher = self.hasher
-        let correct = wellFormed && stored.map { hasher.verify(code, against: $0) } == true
-        // A provisional code sent by SMS (not expired) stands in for the code
-        // personnel once, as the kiosk's "Code oublié ?" promises; a locked
-        // code stays locked (above): that one needs a counsellor.
         let now = clock.now
-        let provisional = file.codes.provisional
-        let provisionalCorrect = !correct && provisional != nil && file.codes.provisionalExpiresAt.map { now < $0 } == true
-            && CodeFormat.isWellFormed(code, digits: parameters.codes.provisionalCodeDigits)
-            && provisional.map { hasher.verify(code, against: $0) } == true
+        // The slow hashes run outside the transaction, so one check never holds the store's writer.
+        let hasher = self.hasher
+        let wellFormed = CodeFormat.isWellFormed(code, digits: parameters.codes.personalCodeDigits)
+        let provisionalWellFormed = CodeFormat.isWellFormed(code, digits: parameters.codes.provisionalCodeDigits)
+        @Sendable func personalMatches(_ codes: CodeFile) -> Bool {
+            wellFormed && codes.personal.map { hasher.verify(code, against: $0) } == true
+        }
+        @Sendable func provisional(_ codes: CodeFile) -> CodeAttempts.Provisional {
+            guard let p = codes.provisional, codes.provisionalExpiresAt.map({ now < $0 }) == true else { return .none }
+            return provisionalWellFormed && hasher.verify(code, against: p) ? .matches : .wrong
+        }
+        let personal = personalMatches(file.codes), sms = provisional(file.codes)
         let outcome = try await store.updateFoyer(serial: serial) { f in
-            // The code changed meanwhile: check against the new one.
-            var isCorrect = f.codes.personal == stored ? correct
-                : (wellFormed && f.codes.personal.map { hasher.verify(code, against: $0) } == true)
-            if !isCorrect, provisionalCorrect, f.codes.provisional == provisional {
-                // Used up, as `verifyProvisionalCode` does.
+            // The codes changed meanwhile: check against the new ones.
+            let unchanged = f.codes.personal == file.codes.personal && f.codes.provisional == file.codes.provisional
+                && f.codes.provisionalExpiresAt == file.codes.provisionalExpiresAt
+            var attempts = CodeAttempts(failures: f.codes.failures, maxTries: maxTries,
+                                        provisionalFailures: f.codes.provisionalFailures ?? 0)
+            // The rule is Domain's (CodeAttempts.check): the store keeps its result.
+            let check = attempts.check(personalMatches: unchanged ? personal : personalMatches(f.codes),
+                                       provisional: unchanged ? sms : provisional(f.codes))
+            f.codes.failures = attempts.failures
+            f.codes.provisionalFailures = attempts.provisionalFailures
+            if check.provisionalSpent {
                 f.codes.provisional = nil
                 f.codes.provisionalExpiresAt = nil
-                isCorrect = true
             }
-            var attempts = CodeAttempts(failures: f.codes.failures, maxTries: maxTries)
-            let outcome = attempts.record(correct: isCorrect)
-            f.codes.failures = attempts.failures
-            return (outcome, attempts.triesLeft)
+            return (check.outcome, attempts.triesLeft)
         }
         guard let (result, left) = outcome else { throw APIFailure.unknownCard() }
         let response: CodeCheckResponse
@@ -216,6 +215,7 @@ public final class CentralService: Sendable {
         let code = policy.issue(now: now)
         let hashed = try hasher.hash(code.code)
         let window = Double(parameters.codes.provisionalRequestWindowHours) * 3600
+        let maxTries = parameters.codes.maxTries
 
         // Check and record under the assuré's lock: the limit holds across kiosks and instances.
         let decision = try await store.updateFoyer(serial: serial) { f -> Result<MobileNumber, ProvisionalCodeRefusal> in
@@ -225,6 +225,11 @@ public final class CentralService: Sendable {
             f.codes.provisionalRequests = f.codes.provisionalRequests.filter { now.timeIntervalSince($0) < window } + [now]
             f.codes.provisional = hashed
             f.codes.provisionalExpiresAt = code.expiresAt
+            // A new code gets its own tries (CodeAttempts.provisionalIssued).
+            var attempts = CodeAttempts(failures: f.codes.failures, maxTries: maxTries,
+                                        provisionalFailures: f.codes.provisionalFailures ?? 0)
+            attempts.provisionalIssued()
+            f.codes.provisionalFailures = attempts.provisionalFailures
             return .success(f.mobile!)
         }
         guard let decision else { throw APIFailure.unknownCard() }

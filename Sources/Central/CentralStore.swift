@@ -36,6 +36,10 @@ public struct CodeFile: Codable, Sendable, Hashable {
     public var failures: Int = 0
     public var provisional: StoredHash?
     public var provisionalExpiresAt: Date?
+    /// Wrong codes against the waiting provisional code while the code
+    /// personnel is locked (`CodeAttempts.provisionalFailures`); optional:
+    /// files written before it read as 0.
+    public var provisionalFailures: Int?
     /// Instants of provisional codes sent, pruned to the rate-limit window.
     public var provisionalRequests: [Date] = []
 

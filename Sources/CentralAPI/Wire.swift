@@ -59,9 +59,15 @@ public enum CardStatus: String, Codable, Sendable, Hashable, CaseIterable {
 public struct CardStatusResponse: Codable, Sendable, Hashable {
     public var serial: String
     public var status: CardStatus
-    public init(serial: String, status: CardStatus) {
+    /// The code personnel, for an active card: what the code screen says
+    /// at insertion (a locked code goes straight to the locked screen).
+    public var codeTriesLeft: Int?
+    public var codeLocked: Bool?
+    public init(serial: String, status: CardStatus, codeTriesLeft: Int? = nil, codeLocked: Bool? = nil) {
         self.serial = serial
         self.status = status
+        self.codeTriesLeft = codeTriesLeft
+        self.codeLocked = codeLocked
     }
 }
 

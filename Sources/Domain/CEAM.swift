@@ -110,7 +110,8 @@ public enum CEAMAction: String, Hashable, Sendable, Codable, CaseIterable {
 public enum CEAMExclusion: Hashable, Sendable, Codable {
     /// NPAI: update the address with the caisse first.
     case npai
-    /// Already this many declarations in the year: contact the caisse.
+    /// More than `limit` declarations in the year (`count` of them): the
+    /// caisse takes any new declaration or order (seed 003).
     case tooManyLossDeclarations(count: Int, limit: Int)
     /// The card was declared lost/stolen and its replacement is on its way.
     case cancelledWithOrderInProgress
@@ -180,6 +181,7 @@ public enum CEAMRequestError: Error, Hashable, Sendable {
     case notApplicable(CEAMAction)
     case lossDetailsMissing
     case lossDateInFuture(latest: CivilDate)
+    case lossDateTooOld(earliest: CivilDate)
     case swornStatementNotTicked
 }
 
@@ -207,6 +209,13 @@ public struct CEAMRules: Sendable {
         until.adding(months: -parameters.earlyRenewalMonthsBeforeExpiry)
     }
 
+    /// The dates a lost or stolen card may have been lost on: never after
+    /// today (a loss is in the past), never longer ago than a card's validity
+    /// (a card lost before that would have expired anyway).
+    public func lossDates(today: CivilDate) -> ClosedRange<CivilDate> {
+        today.adding(years: -parameters.validityYears)...today
+    }
+
     /// Loss/theft declarations counted against the yearly limit on `today`.
     public func declarationsInYear(_ dates: [CivilDate], today: CivilDate) -> Int {
         switch parameters.lossDeclarationYear {
@@ -230,27 +239,28 @@ public struct CEAMRules: Sendable {
             if situation.demarcheEnCours { return .demarcheEnCours }
             return nil
         }
+        // « plus de 2 fois »: strictly more than the limit sends to the caisse.
+        func tooManyDeclarations() -> CEAMExclusion? {
+            let count = declarationsInYear(record.lossDeclarations, today: today)
+            let limit = parameters.caisseWhenLossDeclarationsExceed
+            return count > limit ? .tooManyLossDeclarations(count: count, limit: limit) : nil
+        }
 
         switch state {
         case .none:
-            actions[.order] = requestBlock().map(CEAMAvailability.excluded) ?? .allowed
+            // Seed 003, « cas particulier »: past the limit, « il ne pourra
+            // plus commander sa carte en ligne ».
+            actions[.order] = (requestBlock() ?? tooManyDeclarations()).map(CEAMAvailability.excluded) ?? .allowed
         case .valid(let until):
             let opens = renewalOpens(until: until)
-            if let block = requestBlock() {
+            if let block = requestBlock() ?? tooManyDeclarations() {
                 actions[.earlyRenewal] = .excluded(block)
             } else if today < opens {
                 actions[.earlyRenewal] = .excluded(.renewalTooEarly(opensOn: opens))
             } else {
                 actions[.earlyRenewal] = .allowed
             }
-            let count = declarationsInYear(record.lossDeclarations, today: today)
-            if let block = requestBlock() {
-                actions[.declareLossOrTheft] = .excluded(block)
-            } else if count >= parameters.maxLossDeclarationsPerYear {
-                actions[.declareLossOrTheft] = .excluded(.tooManyLossDeclarations(count: count, limit: parameters.maxLossDeclarationsPerYear))
-            } else {
-                actions[.declareLossOrTheft] = .allowed
-            }
+            actions[.declareLossOrTheft] = (requestBlock() ?? tooManyDeclarations()).map(CEAMAvailability.excluded) ?? .allowed
             actions[.viewPrint] = .allowed
         case .ordered:
             actions[.order] = .excluded(.orderInProgress)
@@ -294,7 +304,9 @@ public struct CEAMRules: Sendable {
             next.state = .ordered(newOrder(.earlyRenewal))
         case .declareLossOrTheft:
             guard let loss = request.loss else { throw .lossDetailsMissing }
-            guard loss.date <= today else { throw .lossDateInFuture(latest: today) }
+            let window = lossDates(today: today)
+            guard loss.date <= window.upperBound else { throw .lossDateInFuture(latest: today) }
+            guard loss.date >= window.lowerBound else { throw .lossDateTooOld(earliest: window.lowerBound) }
             guard loss.swornStatement else { throw .swornStatementNotTicked }
             next.lossDeclarations.append(today)
             next.state = .declaredLost(on: loss.date, kind: loss.kind, replacement: newOrder(.replacement))

@@ -10,15 +10,21 @@ public enum CodeFormat {
     }
 }
 
-/// Tries left on the code personnel. Kept by the central store (so it holds
-/// across kiosks); the kiosk shows what it is told.
+/// Tries left on the code personnel, and on the provisional code sent by
+/// SMS. Kept by the central store (so it holds across kiosks); the kiosk
+/// shows what it is told.
 public struct CodeAttempts: Hashable, Sendable, Codable {
     public private(set) var failures: Int
     public var maxTries: Int
+    /// Wrong codes typed while the code personnel was locked and a
+    /// provisional code waited: that code is the way out, and it too gets
+    /// `maxTries` tries, then it is burned (4 digits must not be guessed).
+    public private(set) var provisionalFailures: Int
 
-    public init(failures: Int = 0, maxTries: Int = 3) {
+    public init(failures: Int = 0, maxTries: Int = 3, provisionalFailures: Int = 0) {
         self.failures = failures
         self.maxTries = maxTries
+        self.provisionalFailures = provisionalFailures
     }
 
     public var isLocked: Bool { failures >= maxTries }
@@ -27,21 +33,63 @@ public struct CodeAttempts: Hashable, Sendable, Codable {
     public enum Outcome: Hashable, Sendable {
         case accepted
         case rejected(triesLeft: Int)
-        /// Locked now or before: no code is checked any more.
+        /// Locked now or before, and no provisional code to get out with.
         case locked
     }
 
-    /// Records one check. A locked code stays locked even for the right code.
-    /// A success resets the count.
-    public mutating func record(correct: Bool) -> Outcome {
-        if isLocked { return .locked }
-        if correct {
+    /// The provisional code sent by SMS, as it stands for the typed code.
+    public enum Provisional: Hashable, Sendable {
+        /// None waits: never sent, expired, used or burned.
+        case none
+        /// One waits, and the typed code is not it.
+        case wrong
+        /// The typed code is the one sent, unexpired and unused.
+        case matches
+    }
+
+    public struct Check: Hashable, Sendable {
+        public var outcome: Outcome
+        /// The provisional code is gone after this check (used, or burned
+        /// after too many wrong tries): the store forgets it.
+        public var provisionalSpent: Bool
+        public init(outcome: Outcome, provisionalSpent: Bool) { self.outcome = outcome; self.provisionalSpent = provisionalSpent }
+    }
+
+    /// One code typed at a kiosk: the one rule the central store (and
+    /// anything standing in for it) applies.
+    /// - The code personnel, or the provisional code in its place (once):
+    ///   accepted, and the count starts again.
+    /// - The code personnel is locked after `maxTries` wrong codes; the
+    ///   right code personnel is then refused too. The provisional code is
+    ///   the way out (seed 001: the code provisoire « par SMS » from the
+    ///   BMS): while one waits, it is accepted and used up, and wrong codes
+    ///   count against it, `maxTries` at most, then it is burned.
+    public mutating func check(personalMatches: Bool, provisional: Provisional) -> Check {
+        if provisional == .matches {
             failures = 0
-            return .accepted
+            provisionalFailures = 0
+            return Check(outcome: .accepted, provisionalSpent: true)
+        }
+        if isLocked {
+            guard provisional == .wrong else { return Check(outcome: .locked, provisionalSpent: false) }
+            provisionalFailures += 1
+            let left = maxTries - provisionalFailures
+            if left <= 0 {
+                provisionalFailures = 0
+                return Check(outcome: .locked, provisionalSpent: true)
+            }
+            return Check(outcome: .rejected(triesLeft: left), provisionalSpent: false)
+        }
+        if personalMatches {
+            failures = 0
+            return Check(outcome: .accepted, provisionalSpent: false)
         }
         failures += 1
-        return isLocked ? .locked : .rejected(triesLeft: triesLeft)
+        return Check(outcome: isLocked ? .locked : .rejected(triesLeft: triesLeft), provisionalSpent: false)
     }
+
+    /// A new provisional code was sent: it gets its own tries.
+    public mutating func provisionalIssued() { provisionalFailures = 0 }
 }
 
 /// A French mobile number, the only kind an SMS goes to.

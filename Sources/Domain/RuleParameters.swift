@@ -33,9 +33,12 @@ public struct CEAMParameters: Hashable, Sendable, Codable {
     public var provisionalCertificateValidityMonths: Int = 3
     /// Announced delivery time of a new card, in days.
     public var deliveryDays: Int = 10
-    /// Self-service loss/theft declarations allowed per year; past that,
-    /// the assuré must contact the caisse.
-    public var maxLossDeclarationsPerYear: Int = 2
+    /// Seed 003: « L'assuré qui a déjà déclaré **plus de 2 fois** la
+    /// perte/le vol de sa CEAM au cours de l'année devra contacter sa
+    /// caisse ». Once the declarations of the year number *more than* this,
+    /// neither a new declaration nor an order is made at the kiosk (the
+    /// caisse takes them); with exactly this many, one more is still made.
+    public var caisseWhenLossDeclarationsExceed: Int = 2
     /// How "the year" is counted for the limit above.
     public var lossDeclarationYear: YearWindow = .calendar
 

@@ -26,12 +26,15 @@ public enum SessionEndReason: String, Hashable, Sendable, Codable {
 public enum SessionState: Hashable, Sendable {
     /// "Insérez votre carte Vitale".
     case attract
-    /// Card inserted, being read.
+    /// Card inserted, being read; then, once it is read, the code's tries
+    /// asked of the central store (`SessionEffect.askCodeStatus`).
     case readingCard
     /// The card cannot be used; the reason is shown until it is removed.
     case cardRefused(CardVerdict)
-    /// Card read; the code personnel is asked with this many tries left.
-    case codeEntry(triesLeft: Int)
+    /// Card read; the code personnel is asked with this many tries left,
+    /// as the central store counts them; nil when it did not say (the
+    /// screen then says no count rather than a wrong one).
+    case codeEntry(triesLeft: Int?)
     /// The code is locked: what to do next is shown until the card is removed.
     case codeLocked
     /// Signed in.
@@ -59,6 +62,9 @@ public enum SessionEvent: Hashable, Sendable {
     case cardUnreadable(reason: String)
     case cardRemoved
     case codeAccepted
+    /// The central store's count for the card just read (nil: it did not
+    /// answer): the code screen, or the locked screen at once.
+    case codeStatus(triesLeft: Int?, locked: Bool)
     case codeRejected(triesLeft: Int)
     case codeLocked
     /// "Code oublié ?" on the code screen.
@@ -86,6 +92,9 @@ public enum SessionEffect: Hashable, Sendable {
     case hideInactivityWarning
     /// Clear the screen and everything personal of the session.
     case wipe
+    /// Ask the central store how many tries the card's code has left,
+    /// then send `.codeStatus`.
+    case askCodeStatus
 }
 
 /// The kiosk session as a state machine. Time comes from the Clock, so
@@ -98,15 +107,13 @@ public struct KioskSession: Sendable {
     public private(set) var extensionsUsed = 0
     public private(set) var warningShown = false
     private var lastActivity: Date
-    private var codeTriesLeft: Int
+    /// The central store's count, once told; nil before, or when it did not answer.
+    private var codeTriesLeft: Int?
     public let parameters: SessionParameters
-    let maxCodeTries: Int
 
-    public init(parameters: SessionParameters = .init(), maxCodeTries: Int = 3, now: Date) {
+    public init(parameters: SessionParameters = .init(), now: Date) {
         self.parameters = parameters
-        self.maxCodeTries = maxCodeTries
         self.lastActivity = now
-        self.codeTriesLeft = maxCodeTries
     }
 
     /// When the session will end for inactivity, if it is interactive.
@@ -137,15 +144,21 @@ public struct KioskSession: Sendable {
             state = .readingCard
         case (.readingCard, .cardRead(let id, let v)):
             if v.allowsSession {
+                // Still reading for the assuré: the code screen waits for
+                // the central store's count (the kiosk's own would be wrong
+                // after tries on another visit or kiosk).
                 identity = id
                 verdict = v
-                codeTriesLeft = maxCodeTries
-                state = .codeEntry(triesLeft: codeTriesLeft)
-                touch(now)
+                codeTriesLeft = nil
+                effects.append(.askCodeStatus)
             } else {
                 verdict = v
                 state = .cardRefused(v)
             }
+        case (.readingCard, .codeStatus(let left, let locked)) where identity != nil:
+            codeTriesLeft = locked ? 0 : left
+            state = locked ? .codeLocked : .codeEntry(triesLeft: left)
+            touch(now)
         case (.readingCard, .cardUnreadable):
             state = .cardRefused(.faulty(reason: "unreadable"))
         case (.codeEntry, .codeAccepted), (.flow(.provisionalCode), .codeAccepted) where identity != nil:
@@ -170,7 +183,7 @@ public struct KioskSession: Sendable {
             state = .confirmation(service)
             touch(now)
         case (.flow(.provisionalCode), .back) where !isSignedIn:
-            state = codeTriesLeft > 0 ? .codeEntry(triesLeft: codeTriesLeft) : .codeLocked
+            state = codeTriesLeft == 0 ? .codeLocked : .codeEntry(triesLeft: codeTriesLeft)
             touch(now)
         case (.flow, .back), (.confirmation, .back):
             state = .menu
@@ -245,7 +258,7 @@ public struct KioskSession: Sendable {
         extensionsUsed = 0
         warningShown = false
         signedInBeforeFlow = false
-        codeTriesLeft = maxCodeTries
+        codeTriesLeft = nil
         lastActivity = now
     }
 }

@@ -3,6 +3,9 @@
 /// - the typographic apostrophe ’;
 /// - a narrow no-break space (U+202F) before ; ! ?;
 /// - a no-break space (U+00A0) before : and % and inside « »;
+/// - a no-break space (U+00A0) between a number and the word it counts
+///   (« 3 essais », « 48 heures », « 1er janvier »), so a line never ends
+///   on a bare number; a year (4 digits and more) is not a count;
 /// - nothing inserted in times ("14:05") or in URLs ("https://…?a=1").
 /// Spaces typed around that punctuation are replaced, missing ones added,
 /// so a line never starts with « ? » or ends with « ; it is idempotent and
@@ -54,12 +57,32 @@ public enum FrenchText {
             case " ", nbsp, narrowNbsp:
                 // The space typed after « is already there, fixed.
                 if out.count >= 2, out[out.count - 1] == nbsp, out[out.count - 2] == "«" { continue }
+                if c == " ", let n = next, (n.isLetter && endsWithCount(out)) || (n == "€" && out.last?.isNumber == true) {
+                    out.append(nbsp); continue
+                }
                 out.append(c)
             default:
                 out.append(c)
             }
         }
         return String(out)
+    }
+
+    /// True when `out` ends with a count: a word of 1 to 3 digits, or an
+    /// ordinal (« 1er », « 2e »), standing alone (not « n°12 », « A4 »).
+    static func endsWithCount(_ out: [Character]) -> Bool {
+        var i = out.count
+        var suffix = 0
+        while i > 0, out[i - 1].isLetter, suffix < 2 { i -= 1; suffix += 1 }
+        if suffix > 0 {
+            let s = String(out[i...])
+            guard s == "er" || s == "re" || s == "e" else { return false }
+        }
+        var digits = 0
+        while i > 0, out[i - 1].isASCII, out[i - 1].isNumber { i -= 1; digits += 1 }
+        guard (1...3).contains(digits) else { return false }
+        guard i == 0 || isSpace(out[i - 1]) || out[i - 1].isNewline || out[i - 1] == "(" else { return false }
+        return true
     }
 
     /// True when the text already follows the rules.

@@ -49,9 +49,13 @@ public struct CardFile: Codable, Sendable {
         case unreadable(path: String, detail: String)
         case unknownVerdict(path: String, verdict: String)
         case missingIdentity(path: String)
+        /// The `"central"` section names something the central store has no
+        /// such thing as: the field (dotted path) and what it accepts.
+        case invalidCentral(path: String, field: String, detail: String)
 
         public var description: String {
             switch self {
+            case .invalidCentral(let p, let f, let d): "card file \(p): central.\(f): \(d)"
             case .unreadable(let p, let d): "card file \(p) cannot be read: \(d)"
             case .unknownVerdict(let p, let v):
                 "card file \(p): verdict \"\(v)\" is not one of authentic, identified, forged, expired, unknownIssuer, invalidated, faulty, unknownCard"

@@ -76,7 +76,11 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         }
     }
 
-    /// Reads one card file's `"central"` section: the starting state for its serial.
+    /// Reads one card file's `"central"` section: the starting state for its
+    /// serial. A malformed section throws `CardFile.Problem.invalidCentral`
+    /// (the file and the field), never read as "nothing on file". The same
+    /// section inserted again keeps what the session changed; another one
+    /// for the serial starts the foyer again from it.
     public func registerCardFile(_ path: String) throws {
         guard let data = FileManager.default.contents(atPath: path), data.count <= 256 * 1024 else {
             throw CardFile.Problem.unreadable(path: path, detail: "no such file or over 256 KB")
@@ -84,11 +88,22 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         let file: FakeCentralCardFile
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        do { file = try decoder.decode(FakeCentralCardFile.self, from: data) } catch {
+        do { file = try decoder.decode(FakeCentralCardFile.self, from: data) } catch let error as DecodingError {
+            let (field, detail) = FakeCentralSection.describe(error)
+            if field.hasPrefix("central") {
+                throw CardFile.Problem.invalidCentral(path: path, field: String(field.dropFirst("central".count).drop { $0 == "." }), detail: detail)
+            }
+            throw CardFile.Problem.unreadable(path: path, detail: field.isEmpty ? detail : "\(field): \(detail)")
+        } catch {
             throw CardFile.Problem.unreadable(path: path, detail: "\(error)")
         }
         guard let serial = file.identity?.serial, let central = file.central else { return }
-        lock.withLock { starting[serial] = central }
+        if let (field, detail) = central.problem() { throw CardFile.Problem.invalidCentral(path: path, field: field, detail: detail) }
+        lock.withLock {
+            guard starting[serial] != central else { return }
+            starting[serial] = central
+            foyers[serial] = nil
+        }
     }
 
     /// A starting state given in code (tests).
@@ -157,11 +172,27 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         let now = clock.now
         return lock.withLock {
             var a = attempts[card.serial] ?? CodeAttempts(maxTries: maxTries)
-            let sms = smsCodes[card.serial].flatMap { now < $0.expiresAt && $0.code == typed ? $0 : nil }
-            if sms != nil { smsCodes[card.serial] = nil }
-            let outcome = a.record(correct: sms != nil || (CodeFormat.isWellFormed(typed, digits: code.count) && typed == code))
+            let sms: CodeAttempts.Provisional = smsCodes[card.serial].map { now < $0.expiresAt ? ($0.code == typed ? .matches : .wrong) : .none } ?? .none
+            // Domain's rule, as the central store applies it.
+            let check = a.check(personalMatches: CodeFormat.isWellFormed(typed, digits: code.count) && typed == code, provisional: sms)
+            if check.provisionalSpent { smsCodes[card.serial] = nil }
             attempts[card.serial] = a
-            return outcome
+            return check.outcome
+        }
+    }
+
+    /// While true, `codeStatus` does not answer (the central store is away at insertion).
+    public var codeStatusUnavailable: Bool {
+        get { lock.withLock { _codeStatusUnavailable } }
+        set { lock.withLock { _codeStatusUnavailable = newValue } }
+    }
+    private var _codeStatusUnavailable = false
+
+    public func codeStatus(card: CardIdentity) async -> CodeStatus? {
+        lock.withLock {
+            if _codeStatusUnavailable || _foyerUnavailable { return nil }
+            let a = attempts[card.serial] ?? CodeAttempts(maxTries: maxTries)
+            return CodeStatus(triesLeft: a.triesLeft, locked: a.isLocked)
         }
     }
 
@@ -201,6 +232,7 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
             let issued = policy.issue(now: now)
             smsCodes[card.serial] = (issued.code, issued.expiresAt)
             _lastSMSCode = issued.code
+            if var a = attempts[card.serial] { a.provisionalIssued(); attempts[card.serial] = a }
             f.provisionalRequests = f.provisionalRequests.filter { now.timeIntervalSince($0) < window } + [now]
             foyers[card.serial] = f
             let masked = f.mobile!.masked
@@ -421,8 +453,41 @@ public struct FakeCentralSection: Codable, Sendable, Hashable {
         }
     }
 
+    /// The first field that names nothing the central store knows, with
+    /// what it accepts; nil when the section is sound.
+    func problem() -> (field: String, detail: String)? {
+        if let m = mobile, MobileNumber(m) == nil { return ("mobile", "\"\(m)\" is not a French mobile number (06 or 07, 10 digits)") }
+        var seen: Set<Int> = []
+        for (i, p) in (persons ?? []).enumerated() {
+            let at = "persons[\(i)]"
+            guard (0..<12).contains(p.index) else { return ("\(at).index", "\(p.index) is not a person of the card (0 to 11)") }
+            guard seen.insert(p.index).inserted else { return ("\(at).index", "person \(p.index) is described twice") }
+            if let c = p.ceam, let d = c.problem() { return ("\(at).ceam.\(d.field)", d.detail) }
+            if let v = p.vitale, let d = v.problem() { return ("\(at).vitale.\(d.field)", d.detail) }
+        }
+        return nil
+    }
+
+    /// A decoding error as the field (dotted, `[i]` for list items) and what went wrong.
+    static func describe(_ error: DecodingError) -> (field: String, detail: String) {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.reduce("") { s, k in
+                if let i = k.intValue { return s + "[\(i)]" }
+                return s.isEmpty ? k.stringValue : s + "." + k.stringValue
+            }
+        }
+        switch error {
+        case .typeMismatch(let type, let c): return (path(c.codingPath), "expected \(type): \(c.debugDescription)")
+        case .valueNotFound(let type, let c): return (path(c.codingPath), "missing \(type)")
+        case .keyNotFound(let key, let c): return (path(c.codingPath + [key]), "missing")
+        case .dataCorrupted(let c): return (path(c.codingPath), c.debugDescription)
+        @unknown default: return ("", "\(error)")
+        }
+    }
+
     /// `state`: `none`, `valid` (`until`), `ordered` (`placedOn`, optional
-    /// `kind` first|earlyRenewal), `lost` (`on`, `kind` perte|vol, `placedOn`).
+    /// `kind` first|earlyRenewal|replacement), `lost` (`on`, `kind`
+    /// perte|vol, optional `placedOn`).
     public struct CEAM: Codable, Sendable, Hashable {
         public var state: String
         public var until: CivilDate?
@@ -433,7 +498,23 @@ public struct FakeCentralSection: Codable, Sendable, Hashable {
             self.state = state; self.until = until; self.on = on; self.placedOn = placedOn; self.kind = kind
         }
 
-        /// Unknown states read as no card: a fake file never crashes the kiosk.
+        func problem() -> (field: String, detail: String)? {
+            switch state {
+            case "none": return nil
+            case "valid": return until == nil ? ("until", "a valid card needs its last day (\"until\": \"YYYY-MM-DD\")") : nil
+            case "ordered":
+                if placedOn == nil { return ("placedOn", "an order needs the day it was placed (\"placedOn\": \"YYYY-MM-DD\")") }
+                if let k = kind, CEAMOrderKind(rawValue: k) == nil { return ("kind", "\"\(k)\" is not one of first, earlyRenewal, replacement") }
+                return nil
+            case "lost":
+                if on == nil { return ("on", "a lost card needs the day of the loss (\"on\": \"YYYY-MM-DD\")") }
+                guard let k = kind, LossKind(rawValue: k) != nil else { return ("kind", "\(kind.map { "\"\($0)\"" } ?? "nothing") is not one of perte, vol") }
+                return nil
+            default: return ("state", "\"\(state)\" is not one of none, valid, ordered, lost")
+            }
+        }
+
+        /// The state the section describes (checked by `problem()` first).
         public var ceamState: CEAMState {
             let delivery = CEAMParameters().deliveryDays
             switch self.state {
@@ -460,6 +541,19 @@ public struct FakeCentralSection: Codable, Sendable, Hashable {
         public var at: Date?
         public init(state: String, reason: String? = nil, declaredAt: Date? = nil, at: Date? = nil) {
             self.state = state; self.reason = reason; self.declaredAt = declaredAt; self.at = at
+        }
+
+        func problem() -> (field: String, detail: String)? {
+            switch state {
+            case "none", "active": return nil
+            case "ordered": return at == nil ? ("at", "an order needs its instant (\"at\": ISO 8601)") : nil
+            case "invalidated":
+                guard let r = reason, VitaleDeclarationReason(rawValue: r) != nil else {
+                    return ("reason", "\(reason.map { "\"\($0)\"" } ?? "nothing") is not one of perte, vol, dysfonctionnement")
+                }
+                return declaredAt == nil ? ("declaredAt", "a declaration needs its instant (\"declaredAt\": ISO 8601)") : nil
+            default: return ("state", "\"\(state)\" is not one of none, active, ordered, invalidated")
+            }
         }
 
         func cardState(serial: String) -> VitaleCardState {

@@ -30,7 +30,12 @@ public final class KioskController {
     public private(set) var overlay: Overlay = .none
     public private(set) var code = ""
     public private(set) var codeError: String?
-    public private(set) var offered: [KioskService] = []
+    /// The services the configuration enables for this card (the menu shows
+    /// those of them this terminal can perform: `offered`).
+    private var enabled: [KioskService] = []
+    /// The menu: never a service this terminal cannot perform for this card,
+    /// as its configuration and its hardware stand now.
+    public var offered: [KioskService] { enabled.filter(canPerform) }
     /// Said on the menu: a provisional certificate handed over at sign-in
     /// (or the printer that could not). Goes with the session.
     public private(set) var menuNotice: MenuNotice?
@@ -86,9 +91,14 @@ public final class KioskController {
     public static let animationFPS = 10
     public let codeLength = 4
 
+    /// The rules in force (the technician's rules.yaml): what a form offers
+    /// (the loss-date window…) comes from them, never from a number here.
+    public let rules: RuleParameters
+
     public init(clock: Clock, services: KioskServices, catalogs: [String: Catalog], settings: Settings = Settings(),
-                sessionParameters: SessionParameters = .init()) {
+                sessionParameters: SessionParameters = .init(), rules: RuleParameters = .standard) {
         self.clock = clock
+        self.rules = rules
         self.services = services
         self.catalogs = catalogs
         self.defaults = settings
@@ -118,6 +128,8 @@ public final class KioskController {
 
     /// A tap on the widget `id` (from hit testing or a scenario).
     public func tap(_ id: String) async {
+        // A tap while the code's tries are asked lands on the screen that follows.
+        if session.state == .readingCard, session.identity != nil { await settle() }
         if session.state.isInteractive, !id.hasPrefix("warning.") { apply(.activity) }
         if id.hasPrefix("tool.") { tool(id); changed(); return }
         if id.hasPrefix("settings.") || id.hasPrefix("lang.") { settingsTap(id); changed(); return }
@@ -132,7 +144,8 @@ public final class KioskController {
         case _ where id.hasPrefix("keypad."):
             await keypad(String(id.dropFirst("keypad.".count)))
         case _ where id.hasPrefix("service."):
-            if let s = KioskService(rawValue: String(id.dropFirst("service.".count))) { apply(.choose(s)) }
+            // A stale tap never opens a service the menu does not show.
+            if let s = KioskService(rawValue: String(id.dropFirst("service.".count))), offered.contains(s) { apply(.choose(s)) }
         default: break
         }
         changed()
@@ -221,7 +234,7 @@ public final class KioskController {
 
     /// The code (personal or provisional) was accepted: the menu.
     func signIn(card: CardIdentity) async {
-        offered = (try? await services.services(for: card)) ?? []
+        enabled = (try? await services.services(for: card)) ?? []
         // Requests that did not go through after the assuré left: the menu
         // points to the service, which says what happened (and marks it said).
         let refused = await services.unsuccessfulRequests(card: card).compactMap { r -> MenuNotice.Line? in
@@ -264,6 +277,31 @@ public final class KioskController {
                 let earlier = self.menuNotice?.lines.filter { $0.service != nil } ?? []
                 self.menuNotice = MenuNotice(kind: trouble || !earlier.isEmpty ? .error : .info, lines: earlier + said)
             }
+        }
+    }
+
+    /// The code's tries as the central store counts them, for the card
+    /// just read: the reading screen stays until it answers (or not).
+    private func askCodeStatus() {
+        guard let card = session.identity else { return }
+        background { [weak self] in
+            guard let self else { return }
+            let status = await self.services.codeStatus(card: card)
+            // The card may have left, or another come, meanwhile.
+            guard self.session.state == .readingCard, self.session.identity?.serial == card.serial else { return }
+            self.apply(.codeStatus(triesLeft: status?.triesLeft, locked: status?.locked ?? false))
+        }
+    }
+
+    /// What this terminal can do now for the card in it: the mise à jour
+    /// needs a card writer and a card with EF.RIGHTS (BMS-VIT; a Vitale 2 is
+    /// updated at a pharmacy or the caisse); the attestation, whose whole
+    /// point is the paper, a printer. The rest needs nothing more.
+    func canPerform(_ service: KioskService) -> Bool {
+        switch service {
+        case .miseAJour: return rightsWriter != nil && session.identity?.profile == .bmsVit
+        case .attestation: return !(printer is NoPrinter)
+        case .ceam, .provisionalCode, .carteVitaleLoss: return true
         }
     }
 
@@ -318,6 +356,7 @@ public final class KioskController {
             case .showInactivityWarning: warningVisible = true
             case .hideInactivityWarning: warningVisible = false
             case .wipe: wipe(resetSettings: session.state == .attract)
+            case .askCodeStatus: askCodeStatus()
             }
         }
         if !session.state.isInteractive { warningVisible = false }
@@ -332,7 +371,7 @@ public final class KioskController {
     private func wipe(resetSettings: Bool) {
         code = ""
         codeError = nil
-        offered = []
+        enabled = []
         menuNotice = nil
         if let notice = flow?.noticeOnRemoval { attractNotice = notice }
         flow = nil

@@ -59,17 +59,20 @@ extension KioskController {
                                body: .vstack([
                                    .text(Text(t[refusalKey(verdict) + ".what"], id: "refused.what")),
                                    .flexible,
-                                   .text(Text(t["refused.takeCard"], style: .title, alignment: .center, id: "refused.takeCard")),
+                                   // Not a carte Vitale: « this card » comes out, theirs goes in (one order, never both at once).
+                                   .text(Text(t[verdict == .unknownCard ? "refused.unknownCard.takeCard" : "refused.takeCard"],
+                                              style: .title, alignment: .center, id: "refused.takeCard")),
                                    .flexible,
                                ]))
         case .codeEntry(let left):
             // The error is in the banner; under the field, only the tries left (said once).
-            let info = t.text(left == 1 ? "code.tries.one" : "code.tries", ["n": String(left)])
+            // The central store's count; none said when it did not answer.
+            let info = left.map { t.text($0 == 1 ? "code.tries.one" : "code.tries", ["n": String($0)]) }
             let field = Node.vstack([
                 .text(Text(t["code.prompt"], id: "code.prompt")),
                 .codeField(CodeField(id: "code.field", length: codeLength, entered: code.count,
                                      speech: t.text("code.entered", ["n": String(code.count), "total": String(codeLength)]))),
-                .text(Text(info, style: .small, muted: codeError == nil, id: "code.tries")),
+            ] + (info.map { [Node.text(Text($0, style: .small, muted: codeError == nil, id: "code.tries"))] } ?? []) + [
                 .flexible,
                 .button(Button(id: "code.forgot", label: t["code.forgot"], style: .secondary)),
             ], spacingMM: 5)
@@ -140,12 +143,13 @@ extension KioskController {
         .rect(x: 4, y: 43, width: 52, height: 5, radius: 2.5, fill: .text, border: nil),
     ])
 
-    func outOfServiceScreen(reason: String) -> ScreenModel {
+    /// The public sees a plain message; the reason is the technician's (the
+    /// log, `doctor`, systemd's STATUS), never on the screen.
+    func outOfServiceScreen(reason _: String) -> ScreenModel {
         let t = catalog
         return ScreenModel(id: "outOfService", title: t["outOfService.title"], body: .vstack([
             .text(Text(t["outOfService.message"], id: "outOfService.message")),
             .flexible,
-            .text(Text(t.text("outOfService.technician", ["reason": reason]), style: .small, muted: true, id: "outOfService.technician")),
         ], spacingMM: 6))
     }
 
@@ -208,8 +212,8 @@ extension KioskController {
                                                  nextLabel: t["list.next"]))], spacingMM: 5)
             if let c = g.confirmed { banner = Banner(kind: .info, text: t.text("ceam.confirmed", ["name": c])) }
             if let m = g.modal, let member = g.members.first(where: { $0.id == m.member }) {
-                modal = Modal(id: "modal", title: t["ceam.modal.\(m.action).title"],
-                              message: t.text("ceam.modal.\(m.action).message", ["name": member.name]),
+                modal = Modal(id: "modal", title: t["ceam.dialog.\(m.action).title"],
+                              message: t.text("ceam.dialog.\(m.action).message", ["name": member.name]),
                               buttons: [Button(id: "modal.cancel", label: t["modal.cancel"], style: .secondary),
                                         Button(id: "modal.confirm", label: t["modal.confirm"], style: .primary)])
             }
@@ -226,7 +230,8 @@ extension KioskController {
                                 day: .init(label: t["date.day"], value: String(g.day), upSpeech: t["date.day.up"], downSpeech: t["date.day.down"]),
                                 month: .init(label: t["date.month"], value: months[g.month - 1], upSpeech: t["date.month.up"], downSpeech: t["date.month.down"]),
                                 year: .init(label: t["date.year"], value: String(g.year), upSpeech: t["date.year.up"], downSpeech: t["date.year.down"]))),
-                            .text(Text(t.text("date.chosen", ["date": "\(g.day) \(months[g.month - 1]) \(g.year)"]), id: "date.chosen")),
+                            .text(Text(t.text("date.chosen", ["date": CivilDate(year: g.year, month: g.month, day: g.day).map { FlowText.date($0, t) }
+                                                                ?? "\(g.day) \(months[g.month - 1]) \(g.year)"]), id: "date.chosen")),
                            ], spacingMM: 4)
         case .scroll:
             let rows = GalleryState.countries.map { c in

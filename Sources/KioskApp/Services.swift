@@ -9,6 +9,11 @@ import Foundation
 public protocol KioskServices: Sendable {
     /// Checks the code personnel for the card's holder.
     func checkCode(_ code: String, card: CardIdentity) async throws -> CodeAttempts.Outcome
+    /// The code personnel as the central store knows it, asked when the
+    /// card is inserted: the code screen shows this count, a locked code
+    /// goes straight to the locked screen. Nil when the central store does
+    /// not answer: the screen then says no count rather than a wrong one.
+    func codeStatus(card: CardIdentity) async -> CodeStatus?
     /// The services offered to this card today, in menu order.
     func services(for card: CardIdentity) async throws -> [KioskService]
     /// The foyer as the central store sees it today: each person's CEAM and
@@ -68,6 +73,13 @@ public struct PendingRequest: Sendable, Hashable {
         if case .ceam(let r) = action { return r.action }
         return nil
     }
+}
+
+/// The code personnel's tries, as the central store counts them.
+public struct CodeStatus: Sendable, Hashable {
+    public var triesLeft: Int
+    public var locked: Bool
+    public init(triesLeft: Int, locked: Bool) { self.triesLeft = triesLeft; self.locked = locked }
 }
 
 /// A provisional code request's answer, or why it could not be asked.

@@ -174,12 +174,18 @@ public protocol ScenarioCardDriver: AnyObject {
     func finish() async
 }
 
-/// Card files through `FakeCardSource`: events at once.
+/// Card files through `FakeCardSource`: events at once. The `"central"`
+/// section of the file inserted is registered with `services`, wherever
+/// the file is: a malformed one fails the step with the file and the field.
 @MainActor
 public final class FakeScenarioCards: ScenarioCardDriver {
     public let source = FakeCardSource()
-    public init() {}
-    public func insert(file: String) async throws -> [CardEvent] { try source.insert(file: file) }
+    let services: FakeKioskServices?
+    public init(services: FakeKioskServices? = nil) { self.services = services }
+    public func insert(file: String) async throws -> [CardEvent] {
+        try services?.registerCardFile(file)
+        return try source.insert(file: file)
+    }
     public func remove() async throws -> [CardEvent] { source.remove() }
     public func waitGone() async throws -> [CardEvent] { source.remove() }
     public func takeArrived() -> [CardEvent] { [] }
@@ -208,7 +214,7 @@ public struct SmokeKit {
     /// What smoke runs used before live runs: in-memory services, card files.
     public static func fake() -> SmokeKit {
         let services = FakeKioskServices()
-        return SmokeKit(services: services, cards: FakeScenarioCards(), printer: FakeKioskPrinter(), rightsWriter: FakeCardRightsWriter(),
+        return SmokeKit(services: services, cards: FakeScenarioCards(services: services), printer: FakeKioskPrinter(), rightsWriter: FakeCardRightsWriter(),
                         smsCode: { try services.lastSMSCode().orThrow("type sms: no provisional code was sent") })
     }
 }

@@ -392,13 +392,21 @@ struct RulesFileReader {
 
         let c = top.section("ceam", allowed: ["validityYears", "earlyRenewalMonthsBeforeExpiry", "urgentDepartureDays",
                                               "provisionalCertificateValidityMonths", "deliveryDays",
-                                              "maxLossDeclarationsPerYear", "lossDeclarationYear"])
+                                              "caisseWhenLossDeclarationsExceed", "lossDeclarationYear",
+                                              "maxLossDeclarationsPerYear"])
         if let v = c.int("validityYears", in: 1...5, unit: "years") { p.ceam.validityYears = v }
         if let v = c.int("earlyRenewalMonthsBeforeExpiry", in: 0...12, unit: "months") { p.ceam.earlyRenewalMonthsBeforeExpiry = v }
         if let v = c.int("urgentDepartureDays", in: 1...60, unit: "days") { p.ceam.urgentDepartureDays = v }
         if let v = c.int("provisionalCertificateValidityMonths", in: 1...12, unit: "months") { p.ceam.provisionalCertificateValidityMonths = v }
         if let v = c.int("deliveryDays", in: 1...60, unit: "days") { p.ceam.deliveryDays = v }
-        if let v = c.int("maxLossDeclarationsPerYear", in: 0...12) { p.ceam.maxLossDeclarationsPerYear = v }
+        if let v = c.int("caisseWhenLossDeclarationsExceed", in: 0...12) { p.ceam.caisseWhenLossDeclarationsExceed = v }
+        // The old name counted the other way (2 allowed 2, not 3): never
+        // take its number silently under the new meaning.
+        if c.has("maxLossDeclarationsPerYear") {
+            checker.report(.invalidValue, at: c.keyMark("maxLossDeclarationsPerYear"), key: c.keyPath("maxLossDeclarationsPerYear"),
+                           found: "the old key", expected: "caisseWhenLossDeclarationsExceed (seed 003: « plus de 2 fois » → 2; "
+                               + "the caisse takes declarations once the year counts MORE than this)")
+        }
         if let v = c.choice("lossDeclarationYear", YearWindow.allCases.map(\.rawValue)).flatMap(YearWindow.init(rawValue:)) {
             p.ceam.lossDeclarationYear = v
         }

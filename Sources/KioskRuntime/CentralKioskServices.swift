@@ -74,6 +74,17 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
         }
     }
 
+    public func codeStatus(card: CardIdentity) async -> CodeStatus? {
+        do {
+            let answer = try await call { try await self.client.cardStatus(serial: card.serial) }
+            guard let left = answer.codeTriesLeft, let locked = answer.codeLocked else { return nil }
+            return CodeStatus(triesLeft: left, locked: locked)
+        } catch {
+            logger.warning("code status not read: the code screen shows no count", metadata: ["error": "\(type(of: error))"])
+            return nil
+        }
+    }
+
     public func services(for card: CardIdentity) async throws -> [KioskService] { enabled }
 
     public func foyer(card: CardIdentity) async throws -> FoyerResponse {

@@ -193,7 +193,8 @@ public struct RequestReceipt: PrintableDocument, Hashable {
         case .transmitted:
             blocks.append(.paragraph("Votre demande a bien été transmise à votre caisse d'assurance maladie."))
         case .queuedOffline:
-            blocks.append(.paragraph("Votre demande est bien enregistrée : elle sera transmise à votre caisse d'assurance maladie dès que la borne sera de nouveau connectée. Vous n'avez rien d'autre à faire."))
+            // What is left to do, if anything, is the `nextStep` (a carte Vitale order needs documents).
+            blocks.append(.paragraph("Votre demande est bien enregistrée : elle sera transmise à votre caisse d'assurance maladie dès que la borne sera de nouveau connectée."))
         }
         if let nextStep { blocks.append(.paragraph(nextStep)) }
         blocks.append(.note("Conservez ce récépissé : il vous sera demandé si vous contactez votre caisse à propos de cette demande (ameli.fr ou 3646)."))

@@ -89,6 +89,6 @@ public final class KioskSync: Sendable {
 
 /// What the screen says when the central store cannot be reached (French).
 public enum OfflineMessages {
-    public static let queued = "Votre demande est bien enregistrée. Elle sera transmise dès le retour de la connexion : vous n'avez rien d'autre à faire."
+    public static let queued = "Votre demande est bien enregistrée. Elle sera transmise dès le retour de la connexion."
     public static let codesUnavailable = "Le code provisoire ne peut pas être demandé pour le moment : le service est momentanément indisponible. Veuillez réessayer plus tard."
 }

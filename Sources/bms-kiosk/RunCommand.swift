@@ -83,6 +83,7 @@ struct Run: AsyncParsableCommand {
                 options.speech = c.speech.enabled
                 options.wordsPerMinute = c.speech.wordsPerMinute
                 options.session = c.rules.session
+                options.rules = c.rules
                 options.devKeys = dev
                 options.virtualCard = virtualCard.map { ($0, vpcdPort) }
                 // Back from out of service: this run serves.
@@ -132,6 +133,8 @@ enum KioskMain {
         var services: [KioskService]? = nil
         var wordsPerMinute = 150
         var session = SessionParameters()
+        /// The rules in force (rules.yaml): what the screens offer, e.g. the loss-date window.
+        var rules = RuleParameters.standard
         /// Out of service with this reason, until `recheck` says otherwise.
         var outOfService: String? = nil
         var recheck: (@MainActor () -> Bool)? = nil
@@ -165,7 +168,7 @@ enum KioskMain {
         let metrics = ScreenMetrics(size: renderer.size, physicalWidthMM: mmPerPixel * Double(renderer.size.width))
         let services: any KioskServices = o.runtime?.services ?? o.services.map { FakeKioskServices(offered: $0) } ?? FakeKioskServices()
         let controller = KioskController(clock: SystemClock(), services: services, catalogs: catalogs,
-                                         settings: .init(language: o.lang, autoSpeech: o.speech), sessionParameters: o.session)
+                                         settings: .init(language: o.lang, autoSpeech: o.speech), sessionParameters: o.session, rules: o.rules)
         controller.animates = true
         if let parts = o.runtime {
             controller.printer = parts.printer
@@ -209,7 +212,8 @@ enum KioskMain {
             var last = monotonicNanos()
             var recovered = false
             await loop.run(until: {
-                turn("out of service")
+                // The reason for the technician (systemctl status), not the screen.
+                turn("out of service: \(reason)")
                 if service?.terminationRequested == true { return true }
                 // Re-read at most every 30 s, whatever woke the loop.
                 guard monotonicNanos() - last >= 30_000_000_000 else { return false }

@@ -84,6 +84,66 @@ struct ServiceTests {
         try await service.store.close()
     }
 
+    /// The card-status answer at insertion carries the code's count: the
+    /// kiosk's code screen says what the store knows, a locked code goes
+    /// straight to the locked screen.
+    @Test(arguments: Engine.selected)
+    func cardStatusSaysTheCodesTriesLeft(engine: Engine) async throws {
+        let service = try await makeService(engine)
+        #expect(try await service.cardStatus(serial: holderSerial, kiosk: "k1") == .init(serial: holderSerial, status: .active, codeTriesLeft: 3, codeLocked: false))
+        for _ in 0..<2 { _ = try await service.checkCode(serial: holderSerial, code: "9999", kiosk: "k1") }
+        #expect(try await service.cardStatus(serial: holderSerial, kiosk: "k2").codeTriesLeft == 1)
+        _ = try await service.checkCode(serial: holderSerial, code: "9999", kiosk: "k1")
+        let locked = try await service.cardStatus(serial: holderSerial, kiosk: "k2")
+        #expect(locked.codeLocked == true && locked.codeTriesLeft == 0)
+        // Nothing about codes for a card that is not active, or unknown.
+        let unknown = try await service.cardStatus(serial: "99990000000001", kiosk: "k1")
+        #expect(unknown.status == .unknown && unknown.codeTriesLeft == nil && unknown.codeLocked == nil)
+        try await service.store.close()
+    }
+
+    /// The provisional code is the way out of a locked code personnel (that is
+    /// what « Code oublié ? » and the locked screen offer): accepted once;
+    /// wrong codes count against it, 3 at most, then it is burned.
+    @Test(arguments: Engine.selected)
+    func aProvisionalCodeOpensALockedCodeOnceAndIsNotGuessed(engine: Engine) async throws {
+        let clock = TestClock(day: demoDay)
+        let gateway = LogFileSMSGatewayForDevelopment(path: FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID()).log").path)
+        let service = try await makeService(engine, sms: gateway, clock: clock)
+        func check(_ code: String) async throws -> CodeCheckResponse { try await service.checkCode(serial: holderSerial, code: code, kiosk: "k1") }
+        #expect(try await service.requestProvisionalCode(serial: holderSerial, kiosk: "k1").status == .sent)
+        let code = try #require(codesSent(gateway).last)
+        let wrong = ["0000", "1111", "2222", "3333", "4444"].filter { $0 != code }
+        _ = try await check(wrong[0])
+        _ = try await check(wrong[1])
+        #expect(try await check(wrong[2]) == .init(outcome: .locked, triesLeft: 0))
+        // Locked: the right code personnel is refused; it counts against the SMS code.
+        #expect(try await check("1234") == .init(outcome: .rejected, triesLeft: 2))
+        #expect(try await check(code) == .init(outcome: .accepted, triesLeft: 3))
+        #expect(try await service.cardStatus(serial: holderSerial, kiosk: "k1").codeLocked == false)
+        // Used up: now an ordinary wrong code.
+        if code != "1234" { #expect(try await check(code) == .init(outcome: .rejected, triesLeft: 2)) }
+
+        // Locked again; a new SMS; three wrong codes burn it: the right one is then refused.
+        clock.advance(hours: 1)
+        for w in wrong.prefix(3) { _ = try await check(w) }
+        #expect(try await service.cardStatus(serial: holderSerial, kiosk: "k1").codeLocked == true)
+        #expect(try await service.requestProvisionalCode(serial: holderSerial, kiosk: "k1").status == .sent)
+        let second = try #require(codesSent(gateway).last)
+        let others = ["5555", "6666", "7777", "8888"].filter { $0 != second }
+        #expect(try await check(others[0]) == .init(outcome: .rejected, triesLeft: 2))
+        #expect(try await check(others[1]) == .init(outcome: .rejected, triesLeft: 1))
+        #expect(try await check(others[2]) == .init(outcome: .locked, triesLeft: 0))
+        #expect(try await check(second) == .init(outcome: .locked, triesLeft: 0))
+        // An expired SMS code is no way out either.
+        clock.advance(hours: 1)
+        #expect(try await service.requestProvisionalCode(serial: holderSerial, kiosk: "k1").status == .sent)
+        let third = try #require(codesSent(gateway).last)
+        clock.advance(hours: 49)
+        #expect(try await check(third).outcome == .locked)
+        try await service.store.close()
+    }
+
     /// "Code oublié ?" at the kiosk: the SMS code signs in once, in place of
     /// the code personnel; expired or used, it is a wrong code.
     @Test(arguments: Engine.selected)

@@ -99,16 +99,54 @@ struct CEAMTests {
         #expect(after.availability(.order) == .excluded(.cancelledWithOrderInProgress))
     }
 
-    @Test("more than 2 declarations in the calendar year: contact the caisse")
-    func declarationLimitCalendar() {
-        let valid = CEAMState.valid(until: day(2027, 6, 1))
+    // Seed 003: « L'assuré qui a déjà déclaré plus de 2 fois la perte/le vol
+    // de sa CEAM au cours de l'année devra contacter sa caisse ».
+    @Test("exactly 2 declarations this year: a third one is still made at the kiosk")
+    func twoDeclarationsStillAllowed() {
+        let valid = CEAMState.valid(until: day(2027, 1, 10))
         let two = [day(2026, 1, 5), day(2026, 6, 5)]
         #expect(options(valid, declarations: [day(2026, 1, 5)]).availability(.declareLossOrTheft) == .allowed)
-        #expect(options(valid, declarations: two).availability(.declareLossOrTheft)
-                == .excluded(.tooManyLossDeclarations(count: 2, limit: 2)))
+        #expect(options(valid, declarations: two).availability(.declareLossOrTheft) == .allowed)
+        #expect(options(valid, declarations: two).availability(.earlyRenewal) == .allowed)
+        #expect(options(.none, declarations: two).availability(.order) == .allowed)
+        // And it is applied: the third declaration of the year is recorded.
+        let request = CEAMRequest(action: .declareLossOrTheft, departureWithinUrgentDays: false,
+                                  loss: .init(kind: .perte, date: today, swornStatement: true))
+        let outcome = try? rules.apply(request, record: CEAMRecord(state: valid, lossDeclarations: two),
+                                       situation: ok, rightsSufficient: true, today: today)
+        #expect(outcome?.record.lossDeclarations.count == 3)
+    }
+
+    @Test("3 declarations this year (plus de 2): the caisse; no declaration, no order, no renewal")
+    func threeDeclarationsGoToTheCaisse() {
+        let valid = CEAMState.valid(until: day(2027, 1, 10))
+        let three = [day(2026, 1, 5), day(2026, 6, 5), day(2026, 9, 1)]
+        let tooMany = CEAMAvailability.excluded(.tooManyLossDeclarations(count: 3, limit: 2))
+        #expect(options(valid, declarations: three).availability(.declareLossOrTheft) == tooMany)
+        // « Cas particulier … il ne pourra plus commander sa carte en ligne ».
+        #expect(options(.none, declarations: three).availability(.order) == tooMany)
+        #expect(options(valid, declarations: three).availability(.earlyRenewal) == tooMany)
+        // Viewing the valid card is not a request: still offered.
+        #expect(options(valid, declarations: three).availability(.viewPrint) == .allowed)
+        // A request on a stale screen is refused with the reason.
+        let request = CEAMRequest(action: .order, departureWithinUrgentDays: false, loss: nil)
+        #expect(throws: CEAMRequestError.notAllowed(.order, .tooManyLossDeclarations(count: 3, limit: 2))) {
+            try rules.apply(request, record: CEAMRecord(state: .none, lossDeclarations: three),
+                            situation: ok, rightsSufficient: true, today: today)
+        }
         // The calendar year turns on 1 January.
-        #expect(options(valid, declarations: two, on: day(2026, 12, 31)).availability(.declareLossOrTheft) != .allowed)
-        #expect(options(valid, declarations: two, on: day(2027, 1, 1)).availability(.declareLossOrTheft) == .allowed)
+        #expect(options(valid, declarations: three, on: day(2026, 12, 31)).availability(.declareLossOrTheft) != .allowed)
+        #expect(options(valid, declarations: three, on: day(2027, 1, 1)).availability(.declareLossOrTheft) == .allowed)
+    }
+
+    @Test("the limit is a parameter: 0 sends the second declaration of the year to the caisse")
+    func limitIsAParameter() {
+        var parameters = CEAMParameters()
+        parameters.caisseWhenLossDeclarationsExceed = 0
+        let strict = CEAMRules(parameters)
+        let record = CEAMRecord(state: .valid(until: day(2027, 1, 10)), lossDeclarations: [day(2026, 2, 1)])
+        #expect(strict.options(record: record, situation: ok, rightsSufficient: true, today: today)
+                    .availability(.declareLossOrTheft) == .excluded(.tooManyLossDeclarations(count: 1, limit: 0)))
     }
 
     @Test("rolling year: a declaration counts for 12 months to the day")
@@ -116,7 +154,7 @@ struct CEAMTests {
         var parameters = CEAMParameters()
         parameters.lossDeclarationYear = .rolling
         let rolling = CEAMRules(parameters)
-        let record = CEAMRecord(state: .valid(until: day(2028, 6, 1)), lossDeclarations: [day(2026, 3, 10), day(2026, 11, 1)])
+        let record = CEAMRecord(state: .valid(until: day(2028, 6, 1)), lossDeclarations: [day(2026, 3, 10), day(2026, 6, 1), day(2026, 11, 1)])
         func availability(_ d: CivilDate) -> CEAMAvailability? {
             rolling.options(record: record, situation: .init(), rightsSufficient: true, today: d).availability(.declareLossOrTheft)
         }

@@ -5,23 +5,54 @@ import Testing
 
 @Suite("Codes")
 struct CodesTests {
+    func personal(_ a: inout CodeAttempts, _ right: Bool) -> CodeAttempts.Outcome {
+        a.check(personalMatches: right, provisional: .none).outcome
+    }
+
     @Test("3 tries then locked; the right code after locking is still refused")
     func attempts() {
         var a = CodeAttempts()
-        #expect(a.record(correct: false) == .rejected(triesLeft: 2))
-        #expect(a.record(correct: false) == .rejected(triesLeft: 1))
-        #expect(a.record(correct: false) == .locked)
+        #expect(personal(&a, false) == .rejected(triesLeft: 2))
+        #expect(personal(&a, false) == .rejected(triesLeft: 1))
+        #expect(personal(&a, false) == .locked)
         #expect(a.isLocked)
-        #expect(a.record(correct: true) == .locked)
+        #expect(personal(&a, true) == .locked)
     }
 
     @Test("a success resets the count")
     func reset() {
         var a = CodeAttempts()
-        _ = a.record(correct: false)
-        _ = a.record(correct: false)
-        #expect(a.record(correct: true) == .accepted)
+        _ = personal(&a, false)
+        _ = personal(&a, false)
+        #expect(personal(&a, true) == .accepted)
         #expect(a.triesLeft == 3)
+    }
+
+    @Test("a provisional code stands in for the code personnel once, locked or not")
+    func provisionalStandsIn() {
+        var a = CodeAttempts()
+        #expect(a.check(personalMatches: false, provisional: .matches) == .init(outcome: .accepted, provisionalSpent: true))
+        for _ in 0..<3 { _ = personal(&a, false) }
+        #expect(a.isLocked)
+        // The way out of a locked code personnel: accepted, used up, and the count starts again.
+        #expect(a.check(personalMatches: false, provisional: .matches) == .init(outcome: .accepted, provisionalSpent: true))
+        #expect(!a.isLocked)
+        #expect(a.triesLeft == 3)
+    }
+
+    @Test("locked: wrong codes count against the waiting provisional code, which is burned after 3")
+    func provisionalIsNotGuessed() {
+        var a = CodeAttempts(failures: 3)
+        #expect(a.check(personalMatches: false, provisional: .wrong) == .init(outcome: .rejected(triesLeft: 2), provisionalSpent: false))
+        // The right code personnel is no way out of the lock either.
+        #expect(a.check(personalMatches: true, provisional: .wrong) == .init(outcome: .rejected(triesLeft: 1), provisionalSpent: false))
+        #expect(a.check(personalMatches: false, provisional: .wrong) == .init(outcome: .locked, provisionalSpent: true))
+        #expect(a.isLocked)
+        // No provisional code waits any more: locked, nothing counted.
+        #expect(a.check(personalMatches: false, provisional: .none) == .init(outcome: .locked, provisionalSpent: false))
+        // A new SMS gets its own three tries.
+        a.provisionalIssued()
+        #expect(a.check(personalMatches: false, provisional: .wrong).outcome == .rejected(triesLeft: 2))
     }
 
     @Test("a code is exactly 4 ASCII digits")

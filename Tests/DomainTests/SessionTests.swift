@@ -12,6 +12,7 @@ struct SessionTests {
         var s = KioskSession(now: clock.now)
         s.handle(.cardInserted, now: clock.now)
         s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
+        s.handle(.codeStatus(triesLeft: 3, locked: false), now: clock.now)
         s.handle(.codeAccepted, now: clock.now)
         return s
     }
@@ -22,7 +23,9 @@ struct SessionTests {
         #expect(s.state == .attract)
         s.handle(.cardInserted, now: clock.now)
         #expect(s.state == .readingCard)
-        s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
+        #expect(s.handle(.cardRead(Self.identity, .authentic), now: clock.now) == [.askCodeStatus])
+        #expect(s.state == .readingCard, "the code screen waits for the central store's count")
+        s.handle(.codeStatus(triesLeft: 3, locked: false), now: clock.now)
         #expect(s.state == .codeEntry(triesLeft: 3))
         #expect(s.identity == Self.identity)
         s.handle(.codeAccepted, now: clock.now)
@@ -68,6 +71,7 @@ struct SessionTests {
         var s = KioskSession(now: clock.now)
         s.handle(.cardInserted, now: clock.now)
         s.handle(.cardRead(Self.identity, .identified), now: clock.now)
+        s.handle(.codeStatus(triesLeft: 3, locked: false), now: clock.now)
         s.handle(.codeRejected(triesLeft: 2), now: clock.now)
         #expect(s.state == .codeEntry(triesLeft: 2))
         s.handle(.forgotCode, now: clock.now)
@@ -88,7 +92,53 @@ struct SessionTests {
         s.handle(.cardInserted, now: clock.now)
         s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
         s.handle(.choose(.ceam), now: clock.now)
+        #expect(s.state == .readingCard)
+        s.handle(.codeStatus(triesLeft: 3, locked: false), now: clock.now)
+        s.handle(.choose(.ceam), now: clock.now)
         #expect(s.state == .codeEntry(triesLeft: 3))
+    }
+
+    @Test("the code screen shows the central store's count: 1 try left after 2 wrong codes elsewhere")
+    func codeStatusFromTheCentralStore() {
+        var s = KioskSession(now: clock.now)
+        s.handle(.cardInserted, now: clock.now)
+        s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
+        s.handle(.codeStatus(triesLeft: 1, locked: false), now: clock.now)
+        #expect(s.state == .codeEntry(triesLeft: 1))
+        // Back from « Code oublié ? »: still that count.
+        s.handle(.forgotCode, now: clock.now)
+        s.handle(.back, now: clock.now)
+        #expect(s.state == .codeEntry(triesLeft: 1))
+    }
+
+    @Test("a locked code goes straight to the locked screen; the SMS code is the way out")
+    func lockedAtInsertion() {
+        var s = KioskSession(now: clock.now)
+        s.handle(.cardInserted, now: clock.now)
+        s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
+        s.handle(.codeStatus(triesLeft: 0, locked: true), now: clock.now)
+        #expect(s.state == .codeLocked)
+        s.handle(.forgotCode, now: clock.now)
+        #expect(s.state == .flow(.provisionalCode))
+        s.handle(.back, now: clock.now)
+        #expect(s.state == .codeLocked)
+        s.handle(.forgotCode, now: clock.now)
+        s.handle(.codeAccepted, now: clock.now)
+        #expect(s.state == .menu)
+    }
+
+    @Test("the central store did not answer: the code screen says no count")
+    func codeStatusUnknown() {
+        var s = KioskSession(now: clock.now)
+        s.handle(.cardInserted, now: clock.now)
+        s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
+        s.handle(.codeStatus(triesLeft: nil, locked: false), now: clock.now)
+        #expect(s.state == .codeEntry(triesLeft: nil))
+        s.handle(.codeRejected(triesLeft: 2), now: clock.now)
+        #expect(s.state == .codeEntry(triesLeft: 2))
+        // A late answer for another card, or after the code screen, changes nothing.
+        s.handle(.codeStatus(triesLeft: 0, locked: true), now: clock.now)
+        #expect(s.state == .codeEntry(triesLeft: 2))
     }
 
     @Test("inactivity: warning 20 s before the end, the second before, the end")

@@ -27,6 +27,21 @@ import Testing
         #expect(FrenchText.apply("à 70%") == "à 70\(nbsp)%")
     }
 
+    @Test func aNumberStaysWithTheWordItCounts() {
+        #expect(FrenchText.apply("Il vous reste 3 essais.") == "Il vous reste 3\(nbsp)essais.")
+        #expect(FrenchText.apply("dans 20 secondes") == "dans 20\(nbsp)secondes")
+        #expect(FrenchText.apply("Déjà 2 déclarations") == "Déjà 2\(nbsp)déclarations")
+        #expect(FrenchText.apply("le 1er janvier 2027") == "le 1er\(nbsp)janvier 2027")
+        #expect(FrenchText.apply("23 novembre") == "23\(nbsp)novembre")
+        #expect(FrenchText.apply("12,50 €") == "12,50\(nbsp)€")
+        #expect(FrenchText.apply("coûte 5 €") == "coûte 5\(nbsp)€")
+        // A year, a phone number, a reference or a word ending in a digit: unchanged.
+        #expect(FrenchText.apply("en 2026 pour") == "en 2026 pour")
+        #expect(FrenchText.apply("le 36 46") == "le 36 46")
+        #expect(FrenchText.apply("format A4 paysage") == "format A4 paysage")
+        #expect(FrenchText.apply("06 •• 34") == "06 •• 34")
+    }
+
     @Test func timesAndURLsStayAsWritten() {
         #expect(FrenchText.apply("https://www.ameli.fr à 10:30") == "https://www.ameli.fr à 10:30")
         #expect(FrenchText.apply("à 14:05 !") == "à 14:05\(thin)!")

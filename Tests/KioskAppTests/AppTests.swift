@@ -72,6 +72,53 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(message.contains("Bonjour ‹…›"))
     }
 
+    /// A card file written outside the project (a technician's, a tester's)
+    /// with a serial the demo folder does not have: its `"central"` section is
+    /// the foyer the scenario starts from.
+    static func outsideCard(central: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cards-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: demoCard))) as! [String: Any]
+        var identity = json["identity"] as! [String: Any]
+        identity["serial"] = "25010000000777"
+        json["identity"] = identity
+        json["central"] = try JSONSerialization.jsonObject(with: Data(central.utf8))
+        let path = dir.appendingPathComponent("outside.json").path
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func aCardFileFromAnyFolderBringsItsCentralSection() async throws {
+        let card = try Self.outsideCard(central: #"{"npai": true, "persons": [{"index": 0, "ceam": {"state": "valid", "until": "2027-06-30"}}]}"#)
+        let runner = try makeRunner("outside-card")
+        let ok = await runner.run(try Scenario.parse("""
+            card insert \(card)
+            type 1234
+            tap #keypad.ok
+            tap #service.ceam
+            tap #ceam.continue
+            expect text "mettez-la à jour auprès de votre caisse"
+            expect text "valable jusqu’au 30 juin 2027"
+            """, name: "outside"))
+        #expect(ok, "\(runner.failures.map(\.description))")
+    }
+
+    @Test func aMalformedCentralSectionFailsTheStepWithTheFileAndTheField() async throws {
+        for (central, field) in [(#"{"persons": [{"index": 0, "ceam": {"state": "perdue", "on": "2026-11-01"}}]}"#, "central.persons[0].ceam.state"),
+                                 (#"{"persons": [{"index": 0, "ceam": {"state": "valid"}}]}"#, "central.persons[0].ceam.until"),
+                                 (#"{"npai": "oui"}"#, "central.npai"),
+                                 (#"{"persons": [{"index": 0, "lossDeclarations": ["2026-13-01"]}]}"#, "central.persons[0].lossDeclarations[0]"),
+                                 (#"{"mobile": "01 23 45 67 89"}"#, "central.mobile")] {
+            let card = try Self.outsideCard(central: central)
+            let runner = try makeRunner("bad-central")
+            let ok = await runner.run(try Scenario.parse("card insert \(card)\nexpect screen code\n", name: "bad"))
+            #expect(!ok)
+            let failure = try #require(runner.failures.first)
+            #expect(failure.line == 1)
+            #expect(failure.message.contains(card) && failure.message.contains(field), "\(failure.message)")
+        }
+    }
+
     @Test func badStepsAreParseErrorsWithTheLine() {
         #expect(throws: Scenario.ParseError.self) { try Scenario.parse("tap\n", name: "x") }
         do { _ = try Scenario.parse("# ok\nadvance soon\n", name: "x") } catch let e as Scenario.ParseError {
@@ -126,8 +173,10 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         return (h, clock, runner)
     }
 
-    func insert(_ h: KioskHost, _ path: String = demoCard) throws {
+    /// Inserted and read; the code's tries asked of the (fake) central store.
+    func insert(_ h: KioskHost, _ path: String = demoCard) async throws {
         for e in try CardFile.load(path).insertionEvents(path: path) { h.controller.handle(card: e) }
+        await h.controller.settle()
         h.renderIfNeeded()
     }
 
@@ -144,8 +193,11 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         let (base, clock, _) = try runner.makeHost(speechDirectory: nil)
         let controller = KioskController(clock: clock, services: FakeKioskServices(offered: KioskService.allCases),
                                          catalogs: base.controller.catalogs)
+        // A terminal that can perform all five (printer, card writer).
+        controller.printer = FakeKioskPrinter()
+        controller.rightsWriter = FakeCardRightsWriter()
         let h = KioskHost(controller: controller, renderer: base.renderer, metrics: base.metricsBase, speech: base.speech)
-        try insert(h)
+        try await insert(h)
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
         let widths = KioskService.allCases.compactMap { h.list?.target(id: "service.\($0.rawValue)")?.frame.width }
@@ -176,7 +228,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 
     @Test func keypadDigitIsMaskedAndShownInPixels() async throws {
         let (h, _, _) = try host()
-        try insert(h)
+        try await insert(h)
         #expect(h.list?.screenID == "code")
         let box = try #require(h.list?.items.first { $0.widgetID == "code.field.0" && $0.role == .codeField }).frame
         let before = try h.renderer.snapshot()
@@ -191,7 +243,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 
     @Test func wrongCodesCountDownThenLock() async throws {
         let (h, _, _) = try host()
-        try insert(h)
+        try await insert(h)
         for expected in [2, 1] {
             for d in "9999" { try await tap(h, "keypad.\(d)") }
             try await tap(h, "keypad.ok")
@@ -206,7 +258,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     @Test func inactivityWarningIsShownSpokenAndExtendedWithOneTap() async throws {
         let (h, clock, _) = try host()
         h.speech.enabled = true
-        try insert(h)
+        try await insert(h)
         h.controller.settings.autoSpeech = true
         let p = h.controller.session.parameters
         clock.advance(seconds: Double(p.inactivityTimeoutSeconds - p.inactivityWarningSeconds + 1))
@@ -226,7 +278,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 
     @Test func extensionsAreLimited() async throws {
         let (h, clock, _) = try host()
-        try insert(h)
+        try await insert(h)
         let p = h.controller.session.parameters
         for _ in 0..<p.maxExtensions {
             clock.advance(seconds: Double(p.inactivityTimeoutSeconds - p.inactivityWarningSeconds + 1))
@@ -242,7 +294,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 
     @Test func cardRemovalWipesEverythingPersonal() async throws {
         let (h, _, _) = try host()
-        try insert(h)
+        try await insert(h)
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
         try await tap(h, "tool.contrast")
@@ -262,11 +314,11 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 
     @Test func refusedAndMuteCardsSayWhy() async throws {
         let (h, _, _) = try host()
-        try insert(h, assets.appendingPathComponent("demo/cards/forged.json").path)
+        try await insert(h, assets.appendingPathComponent("demo/cards/forged.json").path)
         #expect(h.list?.screenID == "refused")
         #expect(h.list?.visibleText.contains("authentifiée") == true)
         h.controller.handle(card: .removed)
-        try insert(h, assets.appendingPathComponent("demo/cards/mute.json").path)
+        try await insert(h, assets.appendingPathComponent("demo/cards/mute.json").path)
         #expect(h.list?.visibleText.contains("ne répond pas") == true)
     }
 
@@ -275,7 +327,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         let runner = try makeRunner("listen")
         let (h, _, _) = try runner.makeHost(speechDirectory: dir)
         h.renderIfNeeded(force: true)
-        try insert(h)
+        try await insert(h)
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
         try await tap(h, "tool.listen")
@@ -316,7 +368,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
                     var seen: [DisplayList] = []
                     func snap() { h.renderIfNeeded(); seen.append(h.list!) }
                     snap()
-                    try insert(h); snap()
+                    try await insert(h); snap()
                     try await tap(h, "keypad.1"); snap()
                     try await tap(h, "code.forgot"); snap()
                     try await tap(h, "footer.back"); snap()

@@ -27,6 +27,7 @@ import Testing
 
     @Test func aPrinterAwaySaysWhatToDo() async throws {
         let k = try FlowKiosk()
+        k.c.printer = FakeKioskPrinter(available: false)
         try await k.signIn()
         await k.tap("service.attestation")
         await k.tap("attestation.person.0")
@@ -37,12 +38,39 @@ import Testing
 }
 
 @Suite @MainActor struct UpdateFlowTests {
-    @Test func withoutACardWriterTheKioskSaysWhereToGo() async throws {
+    /// Never offer a service the terminal cannot perform: no card writer, no
+    /// « Mettre à jour ma carte Vitale » (nor « not up to date » on the menu).
+    @Test func withoutACardWriterTheMenuDoesNotOfferTheUpdate() async throws {
+        let k = try FlowKiosk()
+        k.c.rightsWriter = nil
+        try await k.signIn(assets.appendingPathComponent("demo/cards/flows-rights-absent.json").path)
+        #expect(k.screenID == "menu")
+        #expect(!k.ids.contains("service.miseAJour"))
+        #expect(k.ids.contains("service.ceam"))
+        #expect(k.screen.banner == nil)
+        // A stale tap on it opens nothing.
+        await k.tap("service.miseAJour")
+        #expect(k.screenID == "menu")
+    }
+
+    @Test func withoutAPrinterTheMenuDoesNotOfferTheAttestation() async throws {
+        let k = try FlowKiosk()
+        k.c.printer = NoPrinter()
+        try await k.signIn()
+        #expect(!k.ids.contains("service.attestation"))
+        #expect(k.ids.contains("service.miseAJour"))
+    }
+
+    /// What the menu would never offer, the flow still says plainly if reached.
+    @Test func theUpdateFlowWithoutAWriterSaysWhereToGo() async throws {
         let k = try FlowKiosk()
         try await k.signIn()
-        await k.tap("service.miseAJour")
-        #expect(k.text.contains("n’est pas possible sur cette borne"))
-        #expect(k.text.contains("pharmacie"))
+        let flow = UpdateFlow()
+        k.c.rightsWriter = nil
+        flow.start(k.c)
+        #expect(flow.step == .notAvailable)
+        let text = ScreenText.strings(flow.screen(k.c)).joined(separator: " ")
+        #expect(text.contains("pharmacie"), "\(text)")
     }
 
     @Test func aVitale2CardIsNotWrittenHere() async throws {
@@ -56,11 +84,11 @@ import Testing
         try JSONEncoder().encode(card).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await k.signIn(path)
-        // No "not up to date" banner for a card the kiosk cannot write.
+        // No "not up to date" banner and no mise à jour for a card the kiosk cannot write.
         #expect(k.screen.banner == nil)
+        #expect(!k.ids.contains("service.miseAJour"))
         await k.tap("service.miseAJour")
-        #expect(k.text.contains("pharmacie"))
-        #expect(!k.ids.contains("update.start"))
+        #expect(k.screenID == "menu")
     }
 
     @Test func theSignedRightsAreWrittenOnTheCard() async throws {

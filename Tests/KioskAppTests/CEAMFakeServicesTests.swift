@@ -71,10 +71,12 @@ import Testing
         #expect(foyer.persons[1].ceamActions == [CEAMActionView(action: .order, exclusion: .npai)])
     }
 
-    @Test func twoDeclarationsThisYearSendTheThirdToTheCaisse() async throws {
+    @Test func moreThanTwoDeclarationsThisYearSendToTheCaisse() async throws {
         let foyer = try await fake().foyer(card: try identity("ceam-pertes.json"))
         #expect(foyer.persons[0].ceamActions.first { $0.action == .declareLossOrTheft }?.exclusion
-                == .tooManyLossDeclarations(count: 2, limit: 2))
+                == .tooManyLossDeclarations(count: 3, limit: 2))
+        let two = try await fake().foyer(card: try identity("ceam-deux-pertes.json"))
+        #expect(two.persons[0].ceamActions.first { $0.action == .declareLossOrTheft }?.exclusion == nil)
         #expect(foyer.persons[1].ceamActions == [CEAMActionView(action: .order, exclusion: .insufficientRights)])
     }
 

@@ -49,7 +49,7 @@ import KioskUI
         #expect(npai.text.contains("mettez-la à jour auprès de votre caisse"))
         let losses = try await onList(Self.card("ceam-pertes.json"))
         #expect(rowActions(losses, 0) == ["ceam.0.viewPrint"])
-        #expect(losses.text.contains("Déjà 2 déclarations de perte ou de vol cette année : contactez votre caisse"))
+        #expect(losses.text.contains("Déjà 3 déclarations de perte ou de vol cette année : pour une nouvelle déclaration ou une nouvelle carte, rapprochez-vous de votre caisse."))
         #expect(losses.text.contains("Droits insuffisants"))
     }
 
@@ -192,13 +192,29 @@ import KioskUI
 
     @Test func theDatePickerNeverGoesPastTodayNorBeforeTheCardsValidity() {
         let today = CivilDate(year: 2026, month: 11, day: 23)!
-        #expect(CEAMFlow.move(today, "day.up", today: today) == today)
-        #expect(CEAMFlow.move(today, "year.up", today: today) == today)
-        #expect(CEAMFlow.move(today.adding(days: -40), "month.up", today: today) == today.adding(days: -40).adding(months: 1))
-        #expect(CEAMFlow.move(today, "year.down", today: today) == CivilDate(year: 2025, month: 11, day: 23)!)
+        let window = CEAMRules().lossDates(today: today)
+        #expect(CEAMFlow.move(today, "day.up", within: window) == today)
+        #expect(CEAMFlow.move(today, "year.up", within: window) == today)
+        #expect(CEAMFlow.move(today.adding(days: -40), "month.up", within: window) == today.adding(days: -40).adding(months: 1))
+        #expect(CEAMFlow.move(today, "year.down", within: window) == CivilDate(year: 2025, month: 11, day: 23)!)
         let earliest = today.adding(years: -2)
-        #expect(CEAMFlow.move(earliest.adding(days: 3), "month.down", today: today) == earliest)
-        #expect(CEAMFlow.move(today, "nonsense", today: today) == today)
+        #expect(CEAMFlow.move(earliest.adding(days: 3), "month.down", within: window) == earliest)
+        #expect(CEAMFlow.move(today, "nonsense", within: window) == today)
+    }
+
+    /// The window is the rules' (a caisse's rules.yaml), not a number in the flow.
+    @Test func theLossDateWindowFollowsTheCardValidityInTheRules() async throws {
+        var rules = RuleParameters.standard
+        rules.ceam.validityYears = 3
+        let k = try FlowKiosk(rules: rules)
+        try await k.signIn(Self.card("ceam-renouvellement.json"))
+        await k.tap("service.ceam")
+        await k.tap("ceam.continue")
+        await k.tap("ceam.0.declareLossOrTheft")
+        await k.tap("ceam.modal.loss.perte")
+        await k.tap("ceam.modal.next")
+        for _ in 0..<4 { await k.tap("ceam.modal.date.year.down") }
+        #expect(flow(k)?.dialog?.lossDate == CivilDate(year: 2023, month: 11, day: 23)!)
     }
 
     @Test func aValidCardIsSeenAndItsCopyPrintedOncePerOpening() async throws {

@@ -13,18 +13,24 @@ final class FlowKiosk {
     let services: FakeKioskServices
     let c: KioskController
 
-    init(language: String = "fr", offered: [KioskService] = KioskService.allCases) throws {
+    init(language: String = "fr", offered: [KioskService] = KioskService.allCases, rules: RuleParameters = .standard) throws {
         services = FakeKioskServices(offered: offered, clock: clock)
         c = KioskController(clock: clock, services: services, catalogs: try AssetLocator.catalogs(assets),
-                            settings: .init(language: language))
+                            settings: .init(language: language), rules: rules)
+        // A terminal with a printer and a card writer (the attestation and the
+        // mise à jour are offered only then).
+        c.printer = FakeKioskPrinter()
+        c.rightsWriter = FakeCardRightsWriter()
     }
 
-    func insert(_ path: String = demoCard) throws {
+    /// Inserted and read; the code's tries asked of the (fake) central store.
+    func insert(_ path: String = demoCard) async throws {
         for e in try CardFile.load(path).insertionEvents(path: path) { c.handle(card: e) }
+        await c.settle()
     }
 
     func signIn(_ path: String = demoCard) async throws {
-        try insert(path)
+        try await insert(path)
         try await type("1234")
         await tap("keypad.ok")
     }

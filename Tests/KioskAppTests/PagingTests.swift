@@ -23,6 +23,7 @@ import Testing
 
     func signIn(_ h: KioskHost) async throws {
         for e in try CardFile.load(demoCard).insertionEvents(path: demoCard) { h.controller.handle(card: e) }
+        await h.controller.settle()
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
     }
@@ -69,6 +70,7 @@ import Testing
     @Test func theCEAMListAfterAnOrderIsPagedAtItsSize() async throws {
         let h = try host()
         for e in try CardFile.load(demoCard).insertionEvents(path: demoCard) { h.controller.handle(card: e) }
+        await h.controller.settle()
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
         try await tap(h, "service.ceam")

@@ -7,7 +7,7 @@ import Testing
 @Suite @MainActor struct ProvisionalCodeFlowTests {
     @Test func forgotCodeShowsTheMaskedMobileThenSaysWhenTheCodeExpires() async throws {
         let k = try FlowKiosk()
-        try k.insert()
+        try await k.insert()
         await k.tap("code.forgot")
         #expect(k.screenID == "flow.provisionalCode")
         #expect(k.text.contains("06 •• •• •• 12"))
@@ -27,7 +27,7 @@ import Testing
 
     @Test func aWrongNewCodeSaysSoAndStaysOnTheScreen() async throws {
         let k = try FlowKiosk()
-        try k.insert()
+        try await k.insert()
         await k.tap("code.forgot")
         await k.tap("sms.send")
         try await k.type("9999")
@@ -50,7 +50,7 @@ import Testing
         let k = try FlowKiosk()
         let card = try CardFile.load(demoCard)
         k.services.register(serial: card.identity!.serial, central: FakeCentralSection(noMobile: true))
-        try k.insert()
+        try await k.insert()
         await k.tap("code.forgot")
         #expect(k.text.contains("Aucun numéro de téléphone portable n’est enregistré pour vous."))
         #expect(k.text.contains("conseiller de l’accueil"))
@@ -59,7 +59,7 @@ import Testing
 
     @Test func aDoubleTapSendsOneSMS() async throws {
         let k = try FlowKiosk()
-        try k.insert()
+        try await k.insert()
         await k.tap("code.forgot")
         await k.c.tap("sms.send")
         await k.c.tap("sms.send")
@@ -74,7 +74,7 @@ import Testing
 
     @Test func aFourthRequestSaysWhenToTryAgain() async throws {
         let k = try FlowKiosk()
-        try k.insert()
+        try await k.insert()
         for _ in 0..<3 {
             await k.tap("code.forgot")
             await k.tap("sms.send")
@@ -94,7 +94,7 @@ import Testing
         #expect(ProvisionalCodeFlow.step(for: .unavailable(message: "down")) == .unavailable)
         let k = try FlowKiosk()
         k.services.smsGatewayDown = true
-        try k.insert()
+        try await k.insert()
         await k.tap("code.forgot")
         await k.tap("sms.send")
         #expect(k.text.contains("Le SMS n’a pas pu être envoyé."))
@@ -107,7 +107,7 @@ import Testing
     @Test func theCentralStoreAwayIsSaidPlainly() async throws {
         let k = try FlowKiosk()
         k.services.foyerUnavailable = true
-        try k.insert()
+        try await k.insert()
         await k.tap("code.forgot")
         #expect(k.text.contains("momentanément indisponible"))
         #expect(k.ids.contains("sms.retry"))

@@ -12,16 +12,17 @@ import Testing
                       ("flows-faulty", "bon sens"), ("forged", "pièce d’identité"), ("invalidated", "même retrouvée")])
     func eachRefusedCardSaysWhatToDo(_ file: String, _ what: String) async throws {
         let k = try FlowKiosk()
-        try k.insert(card(file))
+        try await k.insert(card(file))
         #expect(k.screenID == "refused")
         #expect(k.text.contains(what), "\(k.text)")
-        #expect(k.text.contains("Reprenez votre carte."))
+        // Not a carte Vitale: « this card » out, theirs in; never « Reprenez votre carte » beside « Insérez… ».
+        #expect(k.text.contains(file == "flows-unknown-card" ? "Reprenez cette carte." : "Reprenez votre carte."))
         #expect(!k.text.contains("⟦"))
     }
 
-    @Test func aLockedCodeOffersTheSMSCodeForAmeliAndBackReturnsToLocked() async throws {
+    @Test func aLockedCodeOffersTheSMSCodeAsTheWayOut() async throws {
         let k = try FlowKiosk()
-        try k.insert()
+        try await k.insert()
         for wrong in ["1111", "2222", "3333"] {
             try await k.type(wrong)
             await k.tap("keypad.ok")
@@ -29,12 +30,48 @@ import Testing
         #expect(k.screenID == "locked")
         #expect(k.ids.contains("code.forgot"))
         await k.tap("code.forgot")
-        await k.tap("sms.send")
-        // The central store keeps the code personnel locked: no keypad, the code serves on ameli.
-        #expect(!k.ids.contains("keypad"))
-        #expect(k.text.contains("reste bloqué sur cette borne"))
         await k.tap("footer.back")
         #expect(k.screenID == "locked")
+        await k.tap("code.forgot")
+        await k.tap("sms.send")
+        // The provisional code is the way out of the lock: typed here, it opens the menu.
+        #expect(k.ids.contains("keypad"))
+        let serial = try #require(k.c.session.identity).serial
+        let sms = try #require(k.services.lastSMSCode(serial: serial))
+        try await k.type(sms)
+        await k.tap("keypad.ok")
+        #expect(k.screenID == "menu")
+    }
+
+    /// Two wrong codes, the card out and back: the code screen says the
+    /// central store's count (1), not a fresh 3; locked, back: the locked screen.
+    @Test func theCodeScreenSaysTheCentralStoresCount() async throws {
+        let k = try FlowKiosk()
+        try await k.insert()
+        #expect(k.text.contains("Il vous reste 3 essais."))
+        for wrong in ["1111", "2222"] {
+            try await k.type(wrong)
+            await k.tap("keypad.ok")
+        }
+        k.removeCard()
+        try await k.insert()
+        #expect(k.screenID == "code")
+        #expect(k.text.contains("Il vous reste 1 essai."))
+        try await k.type("3333")
+        await k.tap("keypad.ok")
+        k.removeCard()
+        try await k.insert()
+        #expect(k.screenID == "locked")
+        #expect(!k.ids.contains("keypad"))
+    }
+
+    /// The central store does not answer at insertion: no count rather than a wrong one.
+    @Test func noCountWhenTheCentralStoreDoesNotSay() async throws {
+        let k = try FlowKiosk()
+        k.services.codeStatusUnavailable = true
+        try await k.insert()
+        #expect(k.screenID == "code")
+        #expect(!k.text.contains("essai"))
     }
 
     @Test func rightsToUpdateAreSaidOnTheMenu() async throws {

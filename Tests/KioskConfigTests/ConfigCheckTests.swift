@@ -57,7 +57,7 @@ import Testing
             #"wrong-types/kiosk.yaml:10:12: languages.offered: found "fr" (text), expected a list of language codes (fr, en, …)"#,
             #"wrong-types/kiosk.yaml:13:20: timeouts.cardReadSeconds: found 2.5 (a decimal number), expected a whole number from 1 to 60 (seconds)"#,
             #"wrong-types/kiosk.yaml:14:9: speech: found yes (a yes/no value), expected a mapping with the keys enabled, voice, wordsPerMinute"#,
-            #"wrong-types/rules.yaml:3:7: ceam: found a list, expected a mapping with the keys validityYears, earlyRenewalMonthsBeforeExpiry, urgentDepartureDays, provisionalCertificateValidityMonths, deliveryDays, maxLossDeclarationsPerYear, lossDeclarationYear"#,
+            #"wrong-types/rules.yaml:3:7: ceam: found a list, expected a mapping with the keys validityYears, earlyRenewalMonthsBeforeExpiry, urgentDepartureDays, provisionalCertificateValidityMonths, deliveryDays, caisseWhenLossDeclarationsExceed, lossDeclarationYear, maxLossDeclarationsPerYear"#,
             #"wrong-types/rules.yaml:2:13: codes.maxTries: found "three" (text), expected a whole number from 1 to 10"#,
         ])
     }
@@ -166,6 +166,26 @@ import Testing
         expected.codes.maxTries = 5
         expected.session.inactivityTimeoutSeconds = 120
         #expect(c.rules == expected)
+    }
+
+    /// The old key counted the other way: a terminal still using it is told
+    /// the new name and its meaning, never read under the new meaning.
+    @Test func theOldLossLimitKeyIsRefusedWithTheNewName() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for file in ["kiosk.yaml", "central.yaml"] {
+            let text = try String(contentsOf: Self.fixtures.appendingPathComponent("valid/\(file)"), encoding: .utf8)
+            let absolute = text.replacingOccurrences(of: "../keys", with: Self.fixtures.appendingPathComponent("keys").path)
+            try absolute.write(to: dir.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        try "ceam:\n  maxLossDeclarationsPerYear: 2\n".write(to: dir.appendingPathComponent("rules.yaml"), atomically: true, encoding: .utf8)
+        let report = KioskConfiguration.check(directory: dir, displayName: "cfg")
+        let problems = report.problems.map(\.description)
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("cfg/rules.yaml:2:3: ceam.maxLossDeclarationsPerYear: found the old key, expected caisseWhenLossDeclarationsExceed") == true)
+        try "ceam:\n  caisseWhenLossDeclarationsExceed: 3\n".write(to: dir.appendingPathComponent("rules.yaml"), atomically: true, encoding: .utf8)
+        #expect(try KioskConfiguration.load(from: dir).rules.ceam.caisseWhenLossDeclarationsExceed == 3)
     }
 
     /// The demo configuration the README's run command uses stays valid.

@@ -5,7 +5,7 @@ import Testing
 @Suite struct TypographyTests {
     @Test func nonBreakingSpacesWhereFrenchPutsThem() {
         #expect(FrenchTypography.apply("Code oublié ?") == "Code oublié\u{202F}?")
-        #expect(FrenchTypography.apply("Attention : 1 essai ; voilà !") == "Attention\u{00A0}: 1 essai\u{202F}; voilà\u{202F}!")
+        #expect(FrenchTypography.apply("Attention : 1 essai ; voilà !") == "Attention\u{00A0}: 1\u{00A0}essai\u{202F}; voilà\u{202F}!")
         #expect(FrenchTypography.apply("puis « Valider ».") == "puis «\u{00A0}Valider\u{00A0}».")
         #expect(FrenchTypography.apply("l'accueil") == "l’accueil")
     }

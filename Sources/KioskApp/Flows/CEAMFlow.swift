@@ -160,7 +160,8 @@ final class CEAMFlow: Flow {
         case "ceam.modal.next" where d.lossKind != nil: d.page = min(3, d.page + 1)
         case "ceam.modal.previous" where !locked: d.page = max(1, d.page - 1)
         case _ where id.hasPrefix("ceam.modal.date.") && !locked:
-            d.lossDate = Self.move(d.lossDate, String(id.dropFirst("ceam.modal.date.".count)), today: today)
+            d.lossDate = Self.move(d.lossDate, String(id.dropFirst("ceam.modal.date.".count)),
+                                   within: CEAMRules(c.rules.ceam).lossDates(today: today))
         case "ceam.modal.confirm":
             dialog = d
             confirm(c)
@@ -175,9 +176,8 @@ final class CEAMFlow: Flow {
         dialog = d
     }
 
-    /// The date picker: never after today (a loss is in the past), never
-    /// more than the card's validity back.
-    static func move(_ date: CivilDate, _ button: String, today: CivilDate, validityYears: Int = 2) -> CivilDate {
+    /// The date picker, within the dates the rules allow (`CEAMRules.lossDates`).
+    static func move(_ date: CivilDate, _ button: String, within window: ClosedRange<CivilDate>) -> CivilDate {
         let moved: CivilDate
         switch button {
         case "day.up": moved = date.adding(days: 1)
@@ -188,9 +188,8 @@ final class CEAMFlow: Flow {
         case "year.down": moved = date.adding(years: -1)
         default: return date
         }
-        let earliest = today.adding(years: -validityYears)
-        if moved > today { return date }
-        return max(moved, earliest)
+        if moved > window.upperBound { return date }
+        return max(moved, window.lowerBound)
     }
 
     private func confirm(_ c: KioskController) {
@@ -495,7 +494,7 @@ final class CEAMFlow: Flow {
 
     func reason(_ e: CEAMExclusion, _ t: Catalog) -> String? {
         switch e {
-        case .npai: t["ceam.why.npai"]
+        case .npai: t["why.npai"]
         case .tooManyLossDeclarations(let n, _): t.text("ceam.why.tooMany", ["n": String(n)])
         case .cancelledWithOrderInProgress: t["ceam.why.cancelled"]
         case .insufficientRights: t["ceam.why.rights"]

@@ -50,15 +50,20 @@ enum FlowText {
         cal.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
         let c = cal.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)
         return t.text("datetime", [
-            "weekday": t["weekday.\(c.weekday ?? 1)"], "day": String(c.day ?? 1), "month": t["month.\(c.month ?? 1)"],
+            "weekday": t["weekday.\(c.weekday ?? 1)"], "day": day(c.day ?? 1, t), "month": t["month.\(c.month ?? 1)"],
             "year": String(c.year ?? 2000), "hour": String(c.hour ?? 0), "minute": String(format: "%02d", c.minute ?? 0),
         ])
     }
 
-    /// "10 janvier 2027": no-break spaces, so a line never ends inside a date.
+    /// "10 janvier 2027", « 1er janvier 2027 »: no-break spaces, so a line
+    /// never ends inside a date.
     static func date(_ d: CivilDate, _ t: Catalog) -> String {
-        "\(d.day)\u{00A0}\(t["month.\(d.month)"])\u{00A0}\(d.year)"
+        "\(day(d.day, t))\u{00A0}\(t["month.\(d.month)"])\u{00A0}\(d.year)"
     }
+
+    /// The day of the month as the language writes it: French says « 1er »
+    /// (as the printed documents do), English "1".
+    static func day(_ n: Int, _ t: Catalog) -> String { n == 1 ? t["date.firstOfMonth"] : String(n) }
 
     /// "14 mai 1980", "mai 1980" or "1980" when the card does not say more:
     /// in words, as numbers (03/05) read differently across languages.

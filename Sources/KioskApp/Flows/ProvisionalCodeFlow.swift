@@ -27,9 +27,6 @@ final class ProvisionalCodeFlow: Flow {
     private(set) var typed = ""
     private(set) var codeError: String?
     private(set) var checking = false
-    /// The code personnel is locked (the central store says so): the new
-    /// code is not typed here, it serves on ameli.
-    private(set) var locked = false
 
     var isWaiting: Bool { step == .loading || step == .sending || checking }
 
@@ -38,7 +35,6 @@ final class ProvisionalCodeFlow: Flow {
         c.background { [weak self] in
             let foyer = try? await c.services.foyer(card: card)
             guard let self, c.isCurrent(self), self.step == .loading else { return }
-            self.locked = foyer?.codeLocked ?? false
             self.step = foyer.map { f in f.maskedMobile.map { .confirm(masked: $0) } ?? .noMobile } ?? .unavailable
         }
     }
@@ -59,7 +55,8 @@ final class ProvisionalCodeFlow: Flow {
             }
             return true
         case _ where id.hasPrefix("keypad."):
-            guard case .sent = step, !c.session.isSignedIn, !locked else { return true }
+            // Locked or not: the provisional code is the way out of a locked code personnel.
+            guard case .sent = step, !c.session.isSignedIn else { return true }
             await keypad(String(id.dropFirst("keypad.".count)), c)
             return true
         default:
@@ -138,8 +135,8 @@ final class ProvisionalCodeFlow: Flow {
             return message("noMobile", Banner(kind: .error, text: t["sms.noMobile"]), [t["sms.noMobile.what"]])
         case .tooMany(let next):
             let line = next.map { t.text("sms.tooMany.after", ["when": FlowText.dateTime($0, t)]) } ?? t["sms.tooMany.later"]
-            return message("tooMany", Banner(kind: .error, text: t.text("sms.tooMany", ["n": String(RuleParameters.standard.codes.maxProvisionalRequests),
-                                                                                        "hours": String(RuleParameters.standard.codes.provisionalRequestWindowHours)])),
+            return message("tooMany", Banner(kind: .error, text: t.text("sms.tooMany", ["n": String(c.rules.codes.maxProvisionalRequests),
+                                                                                        "hours": String(c.rules.codes.provisionalRequestWindowHours)])),
                            [line, t["sms.tooMany.what"]])
         case .smsFailed:
             return message("smsFailed", Banner(kind: .error, text: t["sms.failed"]), [t["sms.failed.what"]],
@@ -150,8 +147,8 @@ final class ProvisionalCodeFlow: Flow {
         case .sent(let masked, let until):
             let sentTo = masked.map { t.text("sms.sent", ["mobile": $0]) } ?? t["sms.sent.noNumber"]
             let valid = until.map { t.text("sms.validUntil", ["when": FlowText.dateTime($0, t)]) } ?? t["sms.valid48"]
-            if c.session.isSignedIn || locked {
-                return message("sent", Banner(kind: .info, text: sentTo), [valid, t[locked ? "sms.sent.locked" : "sms.sent.use"]])
+            if c.session.isSignedIn {
+                return message("sent", Banner(kind: .info, text: sentTo), [valid, t["sms.sent.use"]])
             }
             // The error is in the banner: under the field, only what to do.
             let field = Node.vstack([

@@ -236,8 +236,11 @@ final class VitaleLossFlow: Flow {
         default: (nil, false, "")
         }
         guard let command, let p = person(command.personIndex) else { return }
+        // What is true on paper too: queued on the kiosk, and an order still needs the photo and the identity document.
+        let isOrder = command.action == .vitaleOrder
+        let next = [transmitted ? nil : paper["vitale.receipt.queued"], isOrder ? paper["vitale.ordered.next"] : nil].compactMap { $0 }
         let outcome = await c.printer.print(.receipt(command: command, person: p.person, what: what, transmitted: transmitted,
-                                                     nextStep: transmitted ? nil : paper["vitale.receipt.queued"]),
+                                                     nextStep: next.isEmpty ? nil : next.joined(separator: " ")),
                                             jobID: "receipt-\(command.id.uuidString)")
         guard c.isCurrent(self) else { return }
         printMessage = switch outcome {
@@ -273,6 +276,8 @@ final class VitaleLossFlow: Flow {
         switch e {
         case .tooYoung(let age): t.text("vitale.why.tooYoung", ["age": String(age)])
         case .orderPausedUntil(let d): t.text("vitale.why.orderPaused", ["when": FlowText.dateTime(d, t)])
+        // One wording for NPAI in every service.
+        case .npai: t["why.npai"]
         default: t["vitale.why.\(exclusionKey(e))"]
         }
     }
