@@ -35,4 +35,28 @@ import Testing
             #expect(runner.failures.map(\.description) == [], "\(size) \(v.lang) \(v.contrast) ×\(v.scale)")
         }
     }
+
+    /// A name broken after its hyphens shows in parts, a line each: a
+    /// failure message names none of them.
+    @Test func failureMessagesCarryNoPartOfALongName() async throws {
+        let runner = try makeRunner("redact-long") { o in
+            o.size = Size(width: 800, height: 1280)
+            o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: o.size)
+        }
+        let s = try Scenario.parse("""
+            set scale 1.5
+            card insert \(assets.appendingPathComponent("demo/cards/noms-longs.json").path)
+            type 1234
+            tap #keypad.ok
+            tap #service.ceam
+            tap #ceam.continue
+            expect text "Au revoir"
+            """, name: "r")
+        #expect(await runner.run(s) == false)
+        let message = try #require(runner.failures.first?.message)
+        #expect(message.contains("it shows"))
+        for part in ["FRANCESCHINI", "SANTUCCI", "BONAPARTE", "CASABIANCA", "POZZO", "BORGO", "PERALDI", "Jean-Baptiste", "Napoléon"] {
+            #expect(!message.contains(part), "\(part) in \(message)")
+        }
+    }
 }
