@@ -36,11 +36,12 @@ import Testing
         }
     }
 
-    /// A name broken after its hyphens shows in parts, a line each: a
-    /// failure message names none of them.
+    /// A name broken after its hyphens shows in parts (at 1920×1080 ×1.5,
+    /// the holder's row goes on over the next page, cut after « BORGO- »):
+    /// a failure message names none of them.
     @Test func failureMessagesCarryNoPartOfALongName() async throws {
         let runner = try makeRunner("redact-long") { o in
-            o.size = Size(width: 800, height: 1280)
+            o.size = Size(width: 1920, height: 1080)
             o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: o.size)
         }
         let s = try Scenario.parse("""
