@@ -331,6 +331,9 @@ public final class SmokeRunner {
         for p in id.foyer.persons {
             for n in [p.nomFamille, p.nomUsage].compactMap({ $0 }) + p.prenoms.split(separator: " ").map(String.init) where n.count >= 2 {
                 personal.insert(n)
+                // A long name broken after a hyphen or an apostrophe shows
+                // in parts, one a line: each part is personal too.
+                for part in n.split(whereSeparator: { "-'’ ".contains($0) }) where part.count >= 3 { personal.insert(String(part)) }
             }
             for nir in [p.ownNIR, p.ouvrantDroitNIR].compactMap({ $0 }) { personal.insert(nir.text); personal.insert(nir.formatted) }
         }

@@ -26,6 +26,10 @@ public struct DisplayItem: Hashable, Sendable {
     public var isTarget: Bool
     public var isEnabled: Bool
     public var isSelected: Bool
+    /// A line of text that ends inside a word (a long name broken after a
+    /// hyphen or an apostrophe, or between characters): read on with the
+    /// next line, without a space.
+    public var continuesWord = false
 
     public init(frame: Rect, kind: Kind, widgetID: String? = nil, role: Role, speech: String? = nil,
                 isTarget: Bool = false, isEnabled: Bool = true, isSelected: Bool = false) {
@@ -47,6 +51,11 @@ public struct DisplayList: Hashable, Sendable {
     public var focusID: String?
     /// Layout problems: overflowing or cut text. Empty on a good screen.
     public var problems: [String] = []
+    /// Widgets (ids) with a word broken between characters: the last
+    /// resort for a name with no hyphen or apostrophe too wide for its box
+    /// at the type floor (not a problem: the name is whole). A catalog
+    /// text should never be there.
+    public var brokenWords: [String] = []
     /// The factor the layout had to apply to the type to fit (1 = none).
     public var textShrink: Double = 1
     /// Rows shown by each list (by list id): the page size for its buttons.
@@ -94,10 +103,11 @@ public struct DisplayList: Hashable, Sendable {
     /// Every line of text drawn, top to bottom (glyphs of pictograms aside).
     public var texts: [DisplayItem] { items.filter { $0.text != nil && $0.role != .image } }
 
-    /// All visible text joined with spaces, with non-breaking spaces made plain,
-    /// so that tests and scenarios can look for a phrase across line breaks.
+    /// All visible text joined with spaces (none inside a word broken over
+    /// two lines), with non-breaking spaces made plain, so that tests and
+    /// scenarios can look for a phrase across line breaks.
     public var visibleText: String {
-        texts.map { $0.text! }.joined(separator: " ").normalizedSpaces
+        texts.readText.normalizedSpaces
     }
 
     /// The visible text, then every page's (a phrase over a page break reads whole).
@@ -107,7 +117,7 @@ public struct DisplayList: Hashable, Sendable {
 
     /// The text lines belonging to a widget, joined.
     public func label(of widgetID: String) -> String {
-        items.filter { $0.widgetID == widgetID && $0.text != nil }.map { $0.text! }.joined(separator: " ")
+        items.filter { $0.widgetID == widgetID && $0.text != nil }.readText
     }
 
     /// A reachable target whose id is `label`, or whose visible label equals
@@ -121,6 +131,23 @@ public struct DisplayList: Hashable, Sendable {
             let l = self.label(of: id).normalizedSpaces.lowercased()
             return l == wanted || (t.speech?.normalizedSpaces.lowercased() == wanted)
         }
+    }
+}
+
+extension Sequence where Element == DisplayItem {
+    /// The lines' text as read: a space between two lines, none after a
+    /// line that ends inside a word (when the next line is the same
+    /// widget's: a paragraph cut by a page break goes on on the next page).
+    public var readText: String {
+        var out = ""
+        var previous: DisplayItem?
+        for item in self {
+            guard let t = item.text else { continue }
+            if let p = previous, !(p.continuesWord && p.widgetID == item.widgetID) { out += " " }
+            out += t
+            previous = item
+        }
+        return out
     }
 }
 

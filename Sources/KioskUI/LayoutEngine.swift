@@ -57,6 +57,7 @@ public struct LayoutEngine {
         }
         var list = result.list
         list.problems = engine.log.items + (result.overflow > 0 ? ["\(screen.id) does not fit the screen, even paged"] : [])
+        list.brokenWords = engine.log.brokenWords.sorted()
         list.textShrink = engine.shrink
         list.listPageSizes = engine.log.pages
         return list
@@ -67,6 +68,7 @@ public struct LayoutEngine {
     private mutating func attempt(_ screen0: ScreenModel, paging: Bool, bodyPaged: Bool = false)
         -> (list: DisplayList, overflow: Int, bodyOverflow: Int) {
         log.items = []
+        log.brokenWords = []
         var screen = screen0
         if paging, bodyPaged, let b = screen.banner {
             // The banner is read with the body, paged, rather than take the
@@ -189,10 +191,17 @@ public struct LayoutEngine {
 
     // MARK: measuring
 
+    /// A run of text in `width`: a word wider than the box breaks after
+    /// its hyphens and apostrophes; one with neither makes the run step
+    /// down, to the type floor at most, then breaks between characters
+    /// (a name from the card is shown whole, never cut).
     func wrap(_ s: String, style: TextStyle, width: Int) -> WrappedText {
-        let w = TextWrapper.fit(s, font: font(style), maxWidth: max(1, width), measurer: measurer)
-        return w
+        TextWrapper.fit(s, font: font(style), maxWidth: max(1, width), minPixels: floorPixels(style), measurer: measurer)
     }
+
+    /// The smallest a run of text may get: the type floor (90 % of the
+    /// chosen size, and never below the ×1 size).
+    func floorPixels(_ s: TextStyle) -> Int { metrics.fontPixels(s, shrink: shrinkFloor) }
 
     func naturalWidth(button b: Button, style: TextStyle) -> Int {
         switch b.width {
@@ -420,15 +429,18 @@ public struct LayoutEngine {
     func placeLines(_ w: WrappedText, in frame: Rect, color: Color, alignment: Text.Alignment, id: String?, role: Role,
                     into list: inout DisplayList) {
         var y = frame.y
-        for line in w.lines {
+        if w.brokenBetweenCharacters { log.brokenWords.insert(id ?? "text") }
+        for (i, line) in w.lines.enumerated() {
             let lw = measurer.width(of: line, font: w.font)
             let x = alignment == .center ? frame.x + (frame.width - lw) / 2 : frame.x
             if lw > frame.width + 1 { log.items.append("« \(line) » is \(lw) px wide in a \(frame.width) px box (\(id ?? "text"))") }
             if x < 0 || y < 0 || x + lw > metrics.size.width || y + w.lineHeight > metrics.size.height {
                 log.items.append("« \(line) » leaves the screen (\(id ?? "text"))")
             }
-            list.append(DisplayItem(frame: Rect(x: x, y: y, width: lw, height: w.lineHeight),
-                                    kind: .text(line, font: w.font, color: color), widgetID: id, role: role))
+            var item = DisplayItem(frame: Rect(x: x, y: y, width: lw, height: w.lineHeight),
+                                   kind: .text(line, font: w.font, color: color), widgetID: id, role: role)
+            item.continuesWord = w.continues(i)
+            list.append(item)
             y += w.lineHeight
         }
     }
@@ -613,10 +625,20 @@ public struct LayoutEngine {
         let pagerHeight = target + gap
         for row in visible {
             let actionsWidth = row.actions.map { naturalWidth(button: $0, style: .button) }.reduce(0, +) + gap * max(0, row.actions.count - 1)
-            let below = actionsWidth > rowWidth * 55 / 100
-            let textWidth = below ? rowWidth - 2 * pad : rowWidth - 3 * pad - actionsWidth
-            let t = wrap(row.title, style: .button, width: textWidth)
-            let d = row.detail.map { wrap($0, style: .small, width: textWidth) }
+            var below = actionsWidth > rowWidth * 55 / 100
+            var textWidth = below ? rowWidth - 2 * pad : rowWidth - 3 * pad - actionsWidth
+            var t = wrap(row.title, style: .button, width: textWidth)
+            var d = row.detail.map { wrap($0, style: .small, width: textWidth) }
+            // A word (a long name) that would step down or break between
+            // characters beside the actions: the text takes the row's
+            // width, the actions go under it.
+            func cramped(_ w: WrappedText, _ style: TextStyle) -> Bool { w.font.pixels < font(style).pixels || w.brokenBetweenCharacters }
+            if !below, !row.actions.isEmpty, cramped(t, .button) || d.map({ cramped($0, .small) }) == true {
+                below = true
+                textWidth = rowWidth - 2 * pad
+                t = wrap(row.title, style: .button, width: textWidth)
+                d = row.detail.map { wrap($0, style: .small, width: textWidth) }
+            }
             let textH = t.height + (d?.height ?? 0)
             // Below the text, actions wider than the row go on several lines (large text, portrait).
             let lines = below ? actionLines(row.actions, width: rowWidth - 2 * pad) : [row.actions]
@@ -798,16 +820,26 @@ public struct LayoutEngine {
                                 widgetID: m.id, role: .modal, speech: [m.title, m.message].joined(separator: ". ")))
         var y = frame.y + mm(8)
         let x = frame.x + mm(8)
-        placeLines(title, in: Rect(x: x, y: y, width: inner, height: title.height), color: theme.text, alignment: .leading,
-                   id: "\(m.id).title", role: .title, into: &list)
-        y += title.height + mm(4)
+        // A title that would take more than a quarter of the modal (one
+        // naming a person by the longest names a card carries) is read
+        // with the message, paged, rather than leave no room for a page.
+        let titlePaged = paged && title.height > maxHeight / 4
+        if !titlePaged {
+            placeLines(title, in: Rect(x: x, y: y, width: inner, height: title.height), color: theme.text, alignment: .leading,
+                       id: "\(m.id).title", role: .title, into: &list)
+            y += title.height + mm(4)
+        }
         var stillOver = 0
         if paged {
             // Message and content as one column of blocks, paged.
             let pager = pagerLayout(labels, width: inner)
             let allButtons = buttonRow(m.buttons).height
             let pageHeight = max(1, frame.maxY - mm(8) - allButtons - mm(6) - pager.height - gap - y)
-            var blocks = pageBlocks(.text(Text(m.message, id: "\(m.id).message")), x: x, width: inner, spacing: 0, pageHeight: pageHeight, open: false)
+            var blocks = titlePaged
+                ? pageBlocks(.text(Text(m.title, style: .title, id: "\(m.id).title")), x: x, width: inner, spacing: 0, pageHeight: pageHeight, open: false)
+                : []
+            blocks += pageBlocks(.text(Text(m.message, id: "\(m.id).message")), x: x, width: inner, spacing: titlePaged ? mm(4) : 0,
+                                 pageHeight: pageHeight, open: false)
             if let c = m.content { blocks += pageBlocks(c, x: x, width: inner, spacing: mm(4), pageHeight: pageHeight, open: true) }
             let pages = paginate(blocks, height: pageHeight)
             let n = min(max(0, m.page), pages.count - 1)
@@ -816,7 +848,8 @@ public struct LayoutEngine {
             if pages.count > 1 { list.pagedText = pagedText(pages, frame: Rect(x: x, y: y, width: inner, height: pageHeight)) }
             let start = list.items.count
             stillOver = max(pages.map { used($0) - pageHeight }.max() ?? 0, placePage(pages[n], top: y, height: pageHeight, into: &list))
-            let shown = list.items[start...].filter { $0.text != nil && $0.role != .image }.map { $0.text! }.joined(separator: " ")
+            // The title is said first already (also when it is on the page).
+            let shown = list.items[start...].filter { $0.text != nil && $0.role != .image && $0.widgetID != "\(m.id).title" }.readText
             list.items[modalItem].speech = [m.title, labels.position(n + 1, of: pages.count), shown.normalizedSpaces].joined(separator: ". ")
             placePager(labels, page: n, count: pages.count, prefix: "modal.page",
                        in: Rect(x: x, y: y + pageHeight + gap, width: inner, height: pager.height), into: &list)
@@ -848,6 +881,8 @@ public struct LayoutEngine {
 /// off screen). Tests and smoke runs fail on any.
 final class ProblemLog {
     var items: [String] = []
+    /// Widgets with a word broken between characters (not a problem).
+    var brokenWords: Set<String> = []
     /// Rows each list could show, so that paging moves by what was seen.
     var pages: [String: Int] = [:]
 }

@@ -185,14 +185,12 @@ extension LayoutEngine {
         for p in pieces {
             y += p.spacing
             if let w = p.block.wrapped, let r = p.lines, case .text(let t) = p.block.node {
-                var part = w
-                part.lines = Array(w.lines[r])
+                let part = w.lines(r)
                 placeLines(part, in: Rect(x: p.block.x, y: y, width: p.block.width, height: part.height),
                            color: t.muted ? theme.mutedText : theme.text, alignment: t.alignment, id: t.id,
                            role: t.style == .title || t.style == .display ? .title : .text, into: &list)
             } else if let w = p.block.wrapped, let r = p.lines, case .banner(let b) = p.block.node {
-                var part = w
-                part.lines = Array(w.lines[r])
+                let part = w.lines(r)
                 let (bg, fg) = b.kind == .error ? (theme.bannerError, theme.onBannerError) : (theme.bannerInfo, theme.onBannerInfo)
                 list.append(DisplayItem(frame: Rect(x: p.block.x, y: y, width: p.block.width, height: p.height),
                                         kind: .rect(fill: bg, border: theme.contrast == .high ? fg : nil, borderWidth: theme.contrast == .high ? border : 0,
@@ -293,8 +291,7 @@ extension LayoutEngine {
         for c in columns where !c.pages.isEmpty {
             overflow = max(overflow, placePage(c.pages[min(n, c.pages.count - 1)], top: frame.y, height: c.height, into: &list))
         }
-        let shown = list.items[start...].filter { $0.text != nil && $0.role != .image && $0.role != .banner }.map { $0.text! }
-            .joined(separator: " ")
+        let shown = list.items[start...].filter { $0.text != nil && $0.role != .image && $0.role != .banner }.readText
         if count > 1 {
             placePager(labels, page: n, count: count, prefix: "page",
                        in: Rect(x: pagerX, y: frame.maxY - pager.height, width: pagerWidth, height: pager.height), into: &list)

@@ -117,10 +117,8 @@ public final class SpeechController {
             parts.append(s.normalizedSpaces)
         } else if let f = list.focusID {
             // A focused text (e.g. "Insérez votre carte Vitale"): its lines.
-            let lines = list.items.filter { $0.widgetID == f }.compactMap { item -> String? in
-                if case .text(let s, _, _) = item.kind { return s } else { return nil }
-            }
-            if !lines.isEmpty { parts.append(lines.joined(separator: " ").normalizedSpaces) }
+            let lines = list.items.filter { $0.widgetID == f && $0.text != nil }
+            if !lines.isEmpty { parts.append(lines.readText.normalizedSpaces) }
         }
         if let modal = list.items.last(where: { $0.role == .modal }), let s = modal.speech { parts = [s.normalizedSpaces] + parts.dropFirst() }
         // One pause between parts; a part that ends its own sentence keeps its mark.

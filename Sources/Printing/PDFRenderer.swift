@@ -106,7 +106,15 @@ public struct PDFRenderer: Sendable {
             pango_layout_set_font_description(layout, font)
             pango_font_description_free(font)
             pango_layout_set_width(layout, Int32(w * Double(PANGO_SCALE)))
+            // Words break at spaces and after hyphens; a word wider than the
+            // column (a long name with neither) between characters, never
+            // clipped. Pango would add a hyphen at such a break: not in a
+            // name, where it would read as a compound name that is not.
             pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+            let attributes = pango_attr_list_new()!
+            pango_attr_list_insert(attributes, pango_attr_insert_hyphens_new(0))
+            pango_layout_set_attributes(layout, attributes)
+            pango_attr_list_unref(attributes)
             pango_layout_set_text(layout, FrenchTypography.apply(text), -1)
             return layout
         }

@@ -393,6 +393,8 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
                         // The chosen text size holds: paged, never shrunk below 90 % of it, nor below ×1.
                         #expect(l.textShrink >= (scale > 1 ? 0.9 : 1) - 0.0001, "\(size) \(lang) ×\(scale) \(l.screenID): type ×\(l.textShrink)")
                         #expect(!l.visibleText.contains("⟦"), "\(lang) \(l.screenID): missing string in \(l.visibleText)")
+                        // Only a name too long for its box breaks between characters, never a word of the screens.
+                        #expect(l.brokenWords == [], "\(size) \(lang) ×\(scale) \(l.screenID): \(l.brokenWords)")
                     }
                 }
             }
