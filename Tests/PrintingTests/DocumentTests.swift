@@ -103,6 +103,8 @@ private let today = CivilDate(year: 2026, month: 11, day: 23)!
         #expect(offline.contains("Récépissé de votre demande"))
         #expect(offline.contains("BMS-0001-000042"))
         #expect(offline.contains("elle sera transmise"))
+        // Not true of every request (an order still needs documents): said by the next step, if any.
+        #expect(!offline.contains("rien d’autre à faire") && !offline.contains("rien d'autre à faire"))
         #expect(offline.contains("le 23 novembre 2026 à 14 h 05"))
         let online = try text(DemoDocuments.receipt(issuedOn: today, queuedOffline: false))
         #expect(online.contains("a bien été transmise"))

@@ -1,0 +1,94 @@
+import Domain
+import Foundation
+import Testing
+@testable import KioskApp
+@testable import KioskUI
+
+/// The words on screen (issue 10, § 8): each rule of wording checked on the
+/// catalogs or on a screen, so that a later edit cannot bring the old text back.
+@Suite @MainActor struct TextsTests {
+    let catalogs: [String: Catalog]
+    init() throws { catalogs = try AssetLocator.catalogs(assets) }
+    var fr: Catalog { catalogs["fr"]! }
+    var en: Catalog { catalogs["en"]! }
+
+    @Test func theFirstOfTheMonthIsWrittenAsFrenchWritesIt() {
+        let nbsp = "\u{00A0}"
+        #expect(FlowText.date(CivilDate(year: 2027, month: 1, day: 1)!, fr) == "1er\(nbsp)janvier\(nbsp)2027")
+        #expect(FlowText.date(CivilDate(year: 2027, month: 1, day: 2)!, fr) == "2\(nbsp)janvier\(nbsp)2027")
+        #expect(FlowText.date(CivilDate(year: 2027, month: 1, day: 1)!, en) == "1\(nbsp)January\(nbsp)2027")
+        // Date and time too (« le 1er décembre »).
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let first = cal.date(from: DateComponents(year: 2026, month: 12, day: 1, hour: 9, minute: 5))!
+        #expect(FlowText.dateTime(first, fr).contains("1er\(nbsp)décembre"), "\(FlowText.dateTime(first, fr))")
+    }
+
+    @Test func aNumberNeverEndsALineApartFromWhatItCounts() {
+        let nbsp = "\u{00A0}"
+        #expect(fr.text("code.tries", ["n": "3"]).contains("3\(nbsp)essais"))
+        #expect(fr.text("warning.message", ["n": "20"]).contains("20\(nbsp)secondes"))
+        #expect(fr.text("ceam.why.tooMany", ["n": "3"]).contains("3\(nbsp)déclarations"))
+        #expect(fr.text("sms.tooMany", ["n": "3", "hours": "24"]).contains("3\(nbsp)codes"))
+        #expect(fr.text("sms.tooMany", ["n": "3", "hours": "24"]).contains("24\(nbsp)heures"))
+    }
+
+    @Test func theSMSCodeIsSaidToServeOnceAndToLast48HoursFromItsSending() {
+        #expect(fr["sms.about"].contains("une seule fois"))
+        #expect(en["sms.about"].contains("once"))
+        #expect(fr["sms.tooMany.what"].contains("à partir de son envoi"))
+        #expect(en["sms.tooMany.what"].contains("from when it was sent"))
+    }
+
+    /// Seed 003's delivery time (« délai moyen de 10 jours ») is the rule's,
+    /// everywhere a delivery time is said; no stray « 15 jours » for a delivery.
+    @Test func everyDeliveryTimeIsTheRules() throws {
+        let days = CEAMParameters().deliveryDays
+        let regex = try NSRegularExpression(pattern: "délai moyen de (\\d+)")
+        var seen = 0
+        for (key, text) in fr.strings {
+            for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                seen += 1
+                #expect(Int((text as NSString).substring(with: m.range(at: 1))) == days, "\(key)")
+            }
+            #expect(!text.contains("sous 15 jours"), "\(key)")
+        }
+        #expect(seen >= 3)
+        #expect(fr.text("ceam.done.order", ["name": "X"]).hasPrefix("Votre demande a bien été prise en compte"))
+    }
+
+    /// NPAI is said one way, whatever the service (ameli: update the address with the caisse).
+    @Test func npaiIsSaidOneWayInEveryService() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn(assets.appendingPathComponent("demo/cards/ceam-npai.json").path)
+        await k.tap("service.ceam")
+        await k.tap("ceam.continue")
+        let said = fr["why.npai"].replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
+        #expect(k.text.contains(said))
+        #expect(VitaleLossFlow().exclusionText(.npai, fr) == fr["why.npai"])
+        #expect(VitaleLossFlow().exclusionText(.npai, en) == en["why.npai"])
+        #expect(fr["why.npai"].contains("caisse"))
+    }
+
+    /// What the ordered screen and the récépissé say is true today: the kiosk
+    /// takes no photo or identity document, the accueil does; never « rien
+    /// d'autre à faire » for an order that still needs them.
+    @Test func theOrderedScreenSaysWhatIsLeftToDo() {
+        #expect(fr["vitale.ordered.next"].contains("accueil"))
+        #expect(!fr["vitale.ordered.next"].contains("Mes démarches"))
+        for (key, text) in fr.strings { #expect(!text.contains("rien d'autre à faire") && !text.contains("rien d’autre à faire"), "\(key)") }
+    }
+
+    @Test func englishEndsTheSessionWithOneLabelAndFullStops() {
+        #expect(en["footer.finish"] == "End session")
+        #expect(en["warning.finish"] == en["footer.finish"])
+        for (key, text) in en.strings where text.contains("“") && text.lowercased().contains("finish") {
+            Issue.record("\(key) names another label than “End session”: \(text)")
+        }
+        // A French sentence ends with a full stop: so does its English.
+        for (key, f) in fr.strings where f.hasSuffix(".") && f.contains(" ") && !key.hasPrefix("ceam.month.") {
+            let e = en.strings[key] ?? ""
+            #expect(e.hasSuffix(".") || e.hasSuffix(".”") || e.hasSuffix("?") || e.hasSuffix("!"), "\(key): \(e)")
+        }
+    }
+}
