@@ -56,7 +56,7 @@ final class Bench: @unchecked Sendable {
     enum BenchError: Error { case noReader(String) }
 
     func stop() async {
-        monitor.stop()
+        monitor.stopAndWait()
         await daemon.stop()
     }
 
