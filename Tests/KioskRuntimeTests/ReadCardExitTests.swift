@@ -29,7 +29,7 @@ import VirtualCard
                 let (status, reason, stderr) = try await Self.run(binary, ["read-card", "--trust", asset("Assets/demo/demo-trust.json"), "--timeout", "10"])
                 if reason != .exit || status != 0 {
                     let how = reason == .uncaughtSignal ? "signal \(status)" : "exit \(status)"
-                    failures.append("run \(i): \(how); stderr: \(stderr.suffix(300))")
+                    failures.append("run \(i): \(how); stderr: \(stderr.prefix(200))")
                 }
             }
         } catch {
