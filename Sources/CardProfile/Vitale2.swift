@@ -19,22 +19,52 @@ public enum Vitale2 {
 
     static let decoder = TLVDecoder(rules: .iso7816)
 
-    /// One file named in EF 2001.
+    /// One application named in EF 2001 (an `82` inside `A0`).
+    public struct Application: Hashable, Sendable {
+        /// Bytes 0–1: the number the file entries refer to.
+        public var entry: UInt16
+        /// Bytes 4…: the AID to SELECT.
+        public var aid: [UInt8]
+        public init(entry: UInt16, aid: [UInt8]) { self.entry = entry; self.aid = aid }
+    }
+
+    /// One file named in EF 2001 (an `80` after `A0`), with the AID of the
+    /// application it belongs to.
     public struct FileEntry: Hashable, Sendable {
-        /// 8 bytes, ASCII-ish, padded.
+        /// 8 bytes, ASCII, space-padded.
         public var name: [UInt8]
+        /// The entry number of its application.
+        public var application: UInt16
+        public var aid: [UInt8]
         public var fileID: UInt16
-        public init(name: [UInt8], fileID: UInt16) { self.name = name; self.fileID = fileID }
+        public init(name: [UInt8], application: UInt16, aid: [UInt8], fileID: UInt16) {
+            self.name = name; self.application = application; self.aid = aid; self.fileID = fileID
+        }
+        /// The name for messages and logs (it names a file, not a person).
+        public var label: String {
+            String(decoding: name.map { (0x20...0x7E).contains($0) ? $0 : 0x3F }, as: UTF8.self).trimmingPadding
+        }
+    }
+
+    /// EF 2001: the applications, and the files to read in map order.
+    public struct Map: Hashable, Sendable {
+        public var applications: [Application]
+        public var files: [FileEntry]
     }
 
     public enum Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
         case tlv(TLVError)
+        /// EF 2001 is not `E0 { A0 { 82… } 80… }` as card-profile.md
+        /// describes it: refused, never guessed.
+        case unknownLayout(String)
         case noFiles
         case noBeneficiary
         case invalid(tag: UInt32, reason: String)
         public var description: String {
             switch self {
             case .tlv(let e): return "Vitale 2 data malformed: \(e)"
+            case .unknownLayout(let r):
+                return "unknown Vitale 2 layout: \(r); EF 2001 is not E0 { A0 { 82… } 80… } as card-profile.md describes it, so the card is not read: report its ATR (bms-kiosk read-card) so that the layout can be studied"
             case .noFiles: return "Vitale 2 map (EF 2001) lists no file"
             case .noBeneficiary: return "Vitale 2 clear zone holds no beneficiary"
             case .invalid(let t, let r): return "Vitale 2 tag \(String(t, radix: 16, uppercase: true)): \(r)"
@@ -42,29 +72,65 @@ public enum Vitale2 {
         }
     }
 
-    /// Parses EF 2001: E0 › A0 › 80 entries of an 8-byte name and a 2-byte
-    /// file id (82 entries name applications and are skipped). At most 32.
-    public static func decodeMap(_ bytes: [UInt8]) throws(Error) -> [FileEntry] {
+    /// Most applications and files a map may name (a real card names a few).
+    public static let maxApplications = 8
+    public static let maxFiles = 32
+
+    /// Parses EF 2001 as card-profile.md lays it out (cardpeek's walk):
+    /// `E0 { A0 { 82… } 80… }`. Each `82` is a 2-byte entry number, 2
+    /// reserved bytes, then an AID; each `80`, after `A0` and still inside
+    /// `E0`, is exactly 12 bytes: an 8-byte name, the 2-byte entry number of
+    /// its application, the 2-byte file id. Any other shape (files inside
+    /// `A0`, 10-byte entries, a file naming no application…) is
+    /// `.unknownLayout`: a reverse-engineered layout we do not recognise is
+    /// not guessed at.
+    public static func decodeMap(_ bytes: [UInt8]) throws(Error) -> Map {
         let top: [TLV]
         do { top = try decoder.decode(bytes) } catch { throw .tlv(error) }
-        var out: [FileEntry] = []
-        for e0 in top where e0.tag == 0xE0 {
-            for a0 in e0.children where a0.tag == 0xA0 {
-                for entry in a0.children where entry.tag == 0x80 {
-                    guard entry.value.count == 10 else { throw .invalid(tag: 0x80, reason: "file entry must be 8 + 2 bytes") }
-                    out.append(FileEntry(name: Array(entry.value[0..<8]), fileID: UInt16(entry.value[8]) << 8 | UInt16(entry.value[9])))
-                    if out.count > 32 { throw .invalid(tag: 0x80, reason: "more than 32 files") }
-                }
-            }
+        guard top.count == 1, let e0 = top.first, e0.tag == 0xE0 else {
+            throw .unknownLayout("the map is not one E0 element")
         }
-        guard !out.isEmpty else { throw .noFiles }
-        return out
+        guard let a0 = e0.children.first, a0.tag == 0xA0 else { throw .unknownLayout("E0 does not begin with A0") }
+        var applications: [Application] = []
+        for app in a0.children {
+            guard app.tag == 0x82 else {
+                throw .unknownLayout("A0 holds a \(String(app.tag, radix: 16, uppercase: true)) element, not only 82 applications")
+            }
+            // ISO 7816-4: an AID is 5 to 16 bytes.
+            guard (4 + 5...4 + 16).contains(app.value.count) else {
+                throw .unknownLayout("an 82 application entry is \(app.value.count) bytes, not 2 + 2 + an AID of 5 to 16")
+            }
+            let entry = UInt16(app.value[0]) << 8 | UInt16(app.value[1])
+            guard !applications.contains(where: { $0.entry == entry }) else {
+                throw .unknownLayout("application entry \(hex16(entry)) is listed twice")
+            }
+            applications.append(Application(entry: entry, aid: Array(app.value[4...])))
+            guard applications.count <= maxApplications else { throw .unknownLayout("more than \(maxApplications) applications") }
+        }
+        guard !applications.isEmpty else { throw .unknownLayout("A0 names no application") }
+        var files: [FileEntry] = []
+        for entry in e0.children.dropFirst() {
+            guard entry.tag == 0x80 else {
+                throw .unknownLayout("E0 holds a \(String(entry.tag, radix: 16, uppercase: true)) element after A0, not only 80 files")
+            }
+            guard entry.value.count == 12 else {
+                throw .unknownLayout("an 80 file entry is \(entry.value.count) bytes, not 8 + 2 + 2")
+            }
+            let v = entry.value
+            let appEntry = UInt16(v[8]) << 8 | UInt16(v[9])
+            guard let app = applications.first(where: { $0.entry == appEntry }) else {
+                throw .unknownLayout("a file entry names application \(hex16(appEntry)), which A0 does not list")
+            }
+            files.append(FileEntry(name: Array(v[0..<8]), application: appEntry, aid: app.aid, fileID: UInt16(v[10]) << 8 | UInt16(v[11])))
+            guard files.count <= maxFiles else { throw .unknownLayout("more than \(maxFiles) files") }
+        }
+        guard !files.isEmpty else { throw .noFiles }
+        return Map(applications: applications, files: files)
     }
 
-    public static func encodeMap(_ entries: [FileEntry]) -> [UInt8] {
-        let app = TLV(tag: 0x82, value: Array("VITALE".utf8))
-        let files = entries.map { TLV(tag: 0x80, value: $0.name + [UInt8($0.fileID >> 8), UInt8($0.fileID & 0xFF)]) }
-        return TLV(tag: 0xE0, children: [TLV(tag: 0xA0, children: [app] + files)]).raw
+    static func hex16(_ v: UInt16) -> String {
+        let s = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 4 - s.count) + s
     }
 
     /// One `65` element.

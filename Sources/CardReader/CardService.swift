@@ -40,6 +40,7 @@ public struct CardService: Sendable {
         do { session = try await PCSCCardSession.connect(reader: reader, knownATR: knownATR, deadline: deadline) } catch {
             switch error {
             case .cardRemoved: throw .cardRemoved
+            case .closed where ReaderLayer.isShutDown: throw .readerUnavailable(reason: "the program is stopping")
             case .mute: return CardReading(identity: nil, verdict: .faulty(reason: "the card does not answer (mute)"), atr: [], driver: nil)
             case .badATR: return CardReading(identity: nil, verdict: .faulty(reason: "the card's ATR is not valid"), atr: [], driver: nil)
             case .pcsc(let e) where e.isServiceGone || e.code == PCSCError.unknownReader:

@@ -81,6 +81,8 @@ public final class PCSCCardSession: CardChannel, @unchecked Sendable {
     /// - Parameter knownATR: the ATR from the monitor's event, which saves a
     ///   round trip to pcscd (SCardStatus) when given.
     public static func connect(reader: String, knownATR: [UInt8]? = nil, deadline: Duration = .seconds(3)) async throws(CardTransportError) -> PCSCCardSession {
+        // The program is ending (ReaderLayer.shutdown): no new thread, no new PC/SC call.
+        guard !ReaderLayer.isShutDown else { throw .closed }
         let idle = SessionPool.shared.take()
         let worker = idle?.worker ?? Worker(name: "bms.card.session")
         let result: Result<PCSCCardSession, CardTransportError> = await withDeadline(deadline, worker: worker, onTimeout: { worker.stop() }) {
@@ -207,18 +209,33 @@ final class Once<T: Sendable>: @unchecked Sendable {
 }
 
 /// A dedicated thread running jobs in order. A blocked job blocks only
-/// this thread; deadlines are timed elsewhere.
-final class Worker: @unchecked Sendable {
+/// this thread; deadlines are timed elsewhere. Registered with
+/// `ReaderThreads`, so that the program can join it before it exits.
+final class Worker: ReaderThread, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var stopped = false
     private static let timers = DispatchQueue(label: "bms.card.deadlines", attributes: .concurrent)
+    let end = ThreadEnd()
 
     init(name: String) {
-        let thread = Thread { [self] in run() }
+        guard ReaderThreads.shared.register(self) else {
+            // Shutting down: no thread; jobs never run and their deadlines answer.
+            stopped = true
+            end.mark()
+            return
+        }
+        let thread = Thread { [self] in
+            run()
+            ReaderThreads.shared.unregister(self)
+            end.mark()
+        }
         thread.name = name
         thread.start()
     }
+
+    /// The jobs already queued run (a disconnect, a release), then the thread ends.
+    func requestEnd() { stop() }
 
     func submit(_ job: @escaping @Sendable () -> Void) {
         condition.lock(); jobs.append(job); condition.signal(); condition.unlock()
@@ -252,6 +269,16 @@ final class SessionPool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [(context: PCSCContext, worker: Worker)] = []
     private let limit = 2
+    private var closed = false
+
+    /// Shutdown: hands out what is idle and keeps nothing from now on.
+    func close() -> [(context: PCSCContext, worker: Worker)] {
+        lock.withLock {
+            closed = true
+            defer { idle = [] }
+            return idle
+        }
+    }
 
     func take() -> (context: PCSCContext, worker: Worker)? {
         lock.withLock { idle.popLast() }
@@ -260,7 +287,7 @@ final class SessionPool: @unchecked Sendable {
     /// False when the pool is full: the caller releases them.
     func give(context: PCSCContext, worker: Worker) -> Bool {
         lock.withLock {
-            guard idle.count < limit else { return false }
+            guard !closed, idle.count < limit else { return false }
             idle.append((context, worker))
             return true
         }

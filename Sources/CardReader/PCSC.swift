@@ -63,8 +63,13 @@ final class PCSCContext: @unchecked Sendable {
         handle = ctx
     }
 
-    /// Wakes a blocked SCardGetStatusChange. Safe from any thread.
-    func cancel() { _ = SCardCancel(handle) }
+    /// Wakes a blocked SCardGetStatusChange. Safe from any thread; nothing
+    /// once `ReaderLayer.shutdown()` returned (the process is exiting, and a
+    /// late deadline timer must not call into pcsc-lite under its destructors).
+    func cancel() {
+        guard ReaderThreads.shared.callsAllowed else { return }
+        _ = SCardCancel(handle)
+    }
 
     func release() { _ = SCardReleaseContext(handle) }
 

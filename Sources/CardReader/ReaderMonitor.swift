@@ -23,12 +23,25 @@ public final class ReaderMonitor: Sendable {
     private let logger: Logger
     private let pollMs: UInt32
 
-    final class LockedState: @unchecked Sendable {
+    final class LockedState: ReaderThread, @unchecked Sendable {
         let lock = NSLock()
         var stopped = false
         var context: PCSCContext?
         var continuations: [UUID: AsyncStream<ReaderEvent>.Continuation] = [:]
         var started = false
+        /// Marked when the thread has left run(), its context released.
+        let end = ThreadEnd()
+
+        /// Sets the stop flag, wakes the wait (SCardCancel) and ends every stream.
+        func requestEnd() {
+            let (ctx, conts): (PCSCContext?, [AsyncStream<ReaderEvent>.Continuation]) = lock.withLock {
+                stopped = true
+                defer { continuations = [:] }
+                return (context, Array(continuations.values))
+            }
+            ctx?.cancel()
+            conts.forEach { $0.finish() }
+        }
     }
 
     /// - Parameter pollMs: how long one SCardGetStatusChange waits before
@@ -53,22 +66,43 @@ public final class ReaderMonitor: Sendable {
         }
         continuation.onTermination = { [state] _ in state.lock.withLock { _ = state.continuations.removeValue(forKey: id) } }
         if startNow {
-            let thread = Thread { [self] in self.run() }
+            // The program is ending (ReaderLayer.shutdown): no thread, the stream ends.
+            guard ReaderThreads.shared.register(state) else {
+                state.requestEnd()
+                state.end.mark()
+                return stream
+            }
+            let thread = Thread { [self] in
+                self.run()
+                ReaderThreads.shared.unregister(state)
+                state.end.mark()
+            }
             thread.name = "bms.card.monitor"
             thread.start()
         }
         return stream
     }
 
-    /// Stops the thread and ends every stream.
-    public func stop() {
-        let (ctx, conts): (PCSCContext?, [AsyncStream<ReaderEvent>.Continuation]) = state.lock.withLock {
-            state.stopped = true
-            defer { state.continuations = [:] }
-            return (state.context, Array(state.continuations.values))
+    /// Stops the thread and ends every stream; returns at once (the thread
+    /// leaves pcsc-lite shortly after). Before the process exits, call
+    /// `stopAndWait` or `ReaderLayer.shutdown()`.
+    public func stop() { state.requestEnd() }
+
+    /// Stops, then waits until the thread has left pcsc-lite and released
+    /// its context. False when it did not within `timeout`.
+    @discardableResult
+    public func stopAndWait(timeout: Duration = .seconds(3)) -> Bool {
+        stop()
+        let begun = state.lock.withLock { state.started }
+        guard begun else { return true }
+        let c = timeout.components
+        let deadline = Date().addingTimeInterval(Double(c.seconds) + Double(c.attoseconds) / 1e18)
+        while !state.end.wait(until: min(deadline, Date().addingTimeInterval(0.05))) {
+            if Date() >= deadline { return false }
+            // A cancel sent just before the thread entered its wait is lost: again.
+            stop()
         }
-        ctx?.cancel()
-        conts.forEach { $0.finish() }
+        return true
     }
 
     private var isStopped: Bool { state.lock.withLock { state.stopped } }

@@ -20,16 +20,33 @@ public struct Vitale2Driver: CardDriver {
         default: return nil
         }
         func stop(_ v: CardVerdict) -> CardReading { CardReading(identity: nil, verdict: v, atr: atr, driver: name) }
-        let map: [Vitale2.FileEntry]
+        let map: Vitale2.Map
         switch try await transport.readFile(Vitale2.mapFileID, name: "EF 2001", maxBytes: maxFileBytes) {
         case .success(let bytes?):
-            do { map = try Vitale2.decodeMap(bytes) } catch { return stop(.faulty(reason: error.description)) }
+            do { map = try Vitale2.decodeMap(bytes) } catch {
+                // Only the shape of the map is logged: it names files, not people.
+                logger.notice("Vitale 2 map refused", metadata: ["reason": "\(error)"])
+                return stop(.faulty(reason: error.description))
+            }
         case .success(nil): return stop(.faulty(reason: "Vitale 2 map EF 2001 not found"))
         case .failure(.verdict(let v)): return stop(v)
         }
+        // Each file belongs to the application its entry names: select that
+        // application (again only when it changes), then the file.
+        var selected = Vitale2.vitaleAID
         var zone = Vitale2.ClearZone(beneficiaries: [], validityStart: nil)
-        for entry in map {
-            switch try await transport.readFile(entry.fileID, name: "EF \(String(entry.fileID, radix: 16, uppercase: true))", maxBytes: maxFileBytes) {
+        for entry in map.files {
+            let fileName = "EF \(String(entry.fileID, radix: 16, uppercase: true)) (\(entry.label))"
+            if entry.aid != selected {
+                let app = try await transport.send(.select(aid: entry.aid))
+                switch app.sw.outcome {
+                case .success: selected = entry.aid
+                case .notFound:
+                    return stop(.faulty(reason: "the application of \(fileName), named in EF 2001, is not on the card"))
+                case let other: return stop(other.verdict(during: "SELECT application of \(fileName)"))
+                }
+            }
+            switch try await transport.readFile(entry.fileID, name: fileName, maxBytes: maxFileBytes) {
             case .success(let bytes?):
                 do { try Vitale2.decodeFile(bytes, into: &zone) } catch { return stop(.faulty(reason: error.description)) }
             case .success(nil): continue

@@ -91,8 +91,10 @@ public final class PCSCCardSource: CardEventSource, CardRightsWriter, @unchecked
         lock.withLock { task = t }
     }
 
+    /// Stops watching, and waits (bounded) until the monitor's thread has
+    /// left pcsc-lite: a stopped source holds no PC/SC call.
     public func stop() {
-        monitor.stop()
+        monitor.stopAndWait(timeout: .seconds(2))
         lock.withLock { task?.cancel(); task = nil }
         continuation.finish()
     }

@@ -43,17 +43,20 @@ public enum AppletAction: Sendable, Equatable {
 /// faults. Pure logic, so it can be tested without pcscd.
 public final class CardApplet: @unchecked Sendable {
     public let spec: CardSpec
-    /// The card's memory: UPDATE BINARY on EF.RIGHTS changes it, and the
-    /// change stays while the object lives (pulled and inserted again, it is
-    /// the same card).
-    var files: [UInt16: [UInt8]]
+    /// The card's memory, per application (AID → file id → bytes): UPDATE
+    /// BINARY on EF.RIGHTS changes it, and the change stays while the object
+    /// lives (pulled and inserted again, it is the same card).
+    var applications: [[UInt8]: [UInt16: [UInt8]]]
     var updateCount = 0
     let key: P256.Signing.PrivateKey?
     let lock = NSLock()
     var faults: Set<Fault>
     var commandCount = 0
-    var selectedApp = false
+    /// The AID last selected; files are found in that application only.
+    var selectedApp: [UInt8]?
     var selectedFile: UInt16?
+    /// The last commands received (tests check what a reader sent).
+    var received: [[UInt8]] = []
     var poweredOn = false
     var justPoweredOn = false
     var silent = false
@@ -63,19 +66,25 @@ public final class CardApplet: @unchecked Sendable {
 
     public init(spec: CardSpec) throws {
         self.spec = spec
-        var files = try spec.files()
+        var applications = try spec.applications()
         let faults = Set(spec.faults ?? [])
-        for f in faults {
-            switch f {
-            case .truncatedFile(let fid): if let b = files[fid] { files[fid] = Array(b.prefix(max(1, b.count / 2 - 1))) }
-            case .oversizedLength(let fid):
-                // Keeps the tag, declares 0xFFFF bytes, then the real content.
-                if let b = files[fid], let tag = b.first { files[fid] = [tag, 0x82, 0xFF, 0xFF] + b.dropFirst(2) }
-            case .garbageFile(let fid): files[fid] = [0x1F, 0xFF, 0xFF, 0xFF, 0x81] + [UInt8](repeating: 0xA5, count: 40)
-            default: break
+        // A file fault applies to that file id in whichever application holds it.
+        for aid in applications.keys {
+            var files = applications[aid]!
+            for f in faults {
+                switch f {
+                case .truncatedFile(let fid): if let b = files[fid] { files[fid] = Array(b.prefix(max(1, b.count / 2 - 1))) }
+                case .oversizedLength(let fid):
+                    // Keeps the tag, declares 0xFFFF bytes, then the real content.
+                    if let b = files[fid], let tag = b.first { files[fid] = [tag, 0x82, 0xFF, 0xFF] + b.dropFirst(2) }
+                case .garbageFile(let fid):
+                    if files[fid] != nil || aid == spec.mainAID { files[fid] = [0x1F, 0xFF, 0xFF, 0xFF, 0x81] + [UInt8](repeating: 0xA5, count: 40) }
+                default: break
+                }
             }
+            applications[aid] = files
         }
-        self.files = files
+        self.applications = applications
         self.faults = faults
         self.key = try spec.privateKey()
         self.isT0 = spec.transport == "T=0"
@@ -115,7 +124,7 @@ public final class CardApplet: @unchecked Sendable {
         lock.withLock {
             switch byte {
             case 0x00: poweredOn = false
-            case 0x01, 0x02: poweredOn = true; justPoweredOn = true; selectedApp = false; selectedFile = nil; pending = []
+            case 0x01, 0x02: poweredOn = true; justPoweredOn = true; selectedApp = nil; selectedFile = nil; pending = []
             default: break
             }
         }
@@ -128,6 +137,8 @@ public final class CardApplet: @unchecked Sendable {
     private func processLocked(_ bytes: [UInt8]) -> AppletAction {
         if silent { return .silence }
         commandCount += 1
+        received.append(bytes)
+        if received.count > 512 { received.removeFirst(received.count - 512) }
         for f in faults {
             switch f {
             case .pullAtCommand(let n) where n == commandCount: return .pull
@@ -180,22 +191,26 @@ public final class CardApplet: @unchecked Sendable {
 
     private func select(_ cmd: CommandAPDU) -> AppletAction {
         if cmd.p1 == 0x04 {
-            let aid = spec.profile == .vitale2 ? Vitale2.vitaleAID : BMSVIT.aid
-            guard cmd.data == aid, !faults.contains(.noApplication) else { selectedApp = false; return sw(.fileNotFound) }
-            selectedApp = true; selectedFile = nil
+            guard applications[cmd.data] != nil, !faults.contains(.noApplication) else {
+                selectedApp = nil; selectedFile = nil
+                return sw(.fileNotFound)
+            }
+            selectedApp = cmd.data; selectedFile = nil
             // A short FCI before 90 00, which readers must ignore.
             return answer([0x6F, 0x03, 0x84, 0x01, 0x01], cmd: cmd)
         }
         guard cmd.p1 == 0x02 || cmd.p1 == 0x00, cmd.data.count == 2 else { return sw(.wrongLength) }
-        guard selectedApp else { return sw(.securityNotSatisfied) }
+        guard let app = selectedApp else { return sw(.securityNotSatisfied) }
         let fid = UInt16(cmd.data[0]) << 8 | UInt16(cmd.data[1])
-        guard files[fid] != nil else { return sw(.fileNotFound) }
+        // Only the selected application's files: a Vitale 2 reader must
+        // select the application a file belongs to first.
+        guard applications[app]?[fid] != nil else { selectedFile = nil; return sw(.fileNotFound) }
         selectedFile = fid
         return sw(.ok)
     }
 
     private func readBinary(_ cmd: CommandAPDU) -> AppletAction {
-        guard let fid = selectedFile, let content = files[fid] else { return sw(.securityNotSatisfied) }
+        guard let app = selectedApp, let fid = selectedFile, let content = applications[app]?[fid] else { return sw(.securityNotSatisfied) }
         let offset = Int(cmd.p1 & 0x7F) << 8 | Int(cmd.p2)
         let le = cmd.le ?? 256
         guard offset <= content.count else { return sw(.wrongOffset) }
@@ -212,7 +227,7 @@ public final class CardApplet: @unchecked Sendable {
     /// UPDATE BINARY: writes EF.RIGHTS in place (only that file), growing it
     /// up to its capacity; 69 82 elsewhere, 6B 00 past the end.
     private func updateBinary(_ cmd: CommandAPDU) -> AppletAction {
-        guard selectedApp, let fid = selectedFile, fid == BMSVIT.FileID.rights.rawValue, spec.profile == .bmsVit else {
+        guard let app = selectedApp, app == BMSVIT.aid, let fid = selectedFile, fid == BMSVIT.FileID.rights.rawValue, spec.profile == .bmsVit else {
             return sw(.securityNotSatisfied)
         }
         updateCount += 1
@@ -220,18 +235,22 @@ public final class CardApplet: @unchecked Sendable {
         guard !cmd.data.isEmpty else { return sw(.wrongLength) }
         let offset = Int(cmd.p1 & 0x7F) << 8 | Int(cmd.p2)
         guard offset + cmd.data.count <= Self.rightsCapacity else { return sw(.wrongOffset) }
-        var content = files[fid] ?? []
+        var content = applications[app]?[fid] ?? []
         if content.count < offset + cmd.data.count { content += [UInt8](repeating: 0, count: offset + cmd.data.count - content.count) }
         content.replaceSubrange(offset..<(offset + cmd.data.count), with: cmd.data)
-        files[fid] = content
+        applications[app, default: [:]][fid] = content
         return sw(.ok)
     }
 
-    /// The current bytes of a file (tests look at what was written).
-    public func fileContent(_ fid: UInt16) -> [UInt8]? { lock.withLock { files[fid] } }
+    /// The current bytes of a file of the card's main application (BMS-VIT,
+    /// or VITALE): tests look at what was written.
+    public func fileContent(_ fid: UInt16) -> [UInt8]? { lock.withLock { applications[spec.mainAID]?[fid] } }
+
+    /// The commands received since the card was made (the last 512), oldest first.
+    public var commandsReceived: [[UInt8]] { lock.withLock { received } }
 
     private func internalAuthenticate(_ cmd: CommandAPDU) -> AppletAction {
-        guard selectedApp, spec.profile == .bmsVit else { return sw(.securityNotSatisfied) }
+        guard selectedApp == BMSVIT.aid, spec.profile == .bmsVit else { return sw(.securityNotSatisfied) }
         guard cmd.data.count == 32 else { return sw(.wrongLength) }
         guard let key else { return sw(.securityNotSatisfied) }
         guard let sig = try? key.signature(for: BMSVIT.authenticationMessage(challenge: cmd.data, serial: spec.serial)) else {

@@ -109,12 +109,19 @@ public struct CardSpec: Codable, Sendable, Hashable {
 
     // MARK: the files the card serves
 
-    public func files() throws -> [UInt16: [UInt8]] {
+    /// The application a reader selects first: BMS-VIT's, or VITALE.
+    public var mainAID: [UInt8] { profile == .vitale2 ? Vitale2.vitaleAID : BMSVIT.aid }
+
+    /// The card's applications and their files: AID → file id → bytes.
+    public func applications() throws -> [[UInt8]: [UInt16: [UInt8]]] {
         switch profile {
-        case .bmsVit: return try bmsVitFiles()
-        case .vitale2: return try vitale2Files()
+        case .bmsVit: return [BMSVIT.aid: try bmsVitFiles()]
+        case .vitale2: return try vitale2Applications()
         }
     }
+
+    /// The files of the main application (`mainAID`).
+    public func files() throws -> [UInt16: [UInt8]] { try applications()[mainAID] ?? [:] }
 
     func date(_ s: String, _ what: String) throws -> CivilDate {
         guard let d = CivilDate(s) else { throw SpecError.invalid("\(what) must be YYYYMMDD or YYYY-MM-DD") }
@@ -147,14 +154,60 @@ public struct CardSpec: Codable, Sendable, Hashable {
         return out
     }
 
-    func vitale2Files() throws -> [UInt16: [UInt8]] {
-        let zone = Vitale2.ClearZone(beneficiaries: try persons.map { p in
+    /// The emulated Vitale 2 clear zone, built from card-profile.md's last
+    /// section (not from CardProfile's decoder, so that each is checked
+    /// against the text rather than against the other):
+    ///
+    ///     VITALE     (entry 0001)  EF 2001  the map, E0 { A0 { 82… } 80… }
+    ///                              EF 2002  "CARTE"    66 › 80 validity start, 7F21 certificate
+    ///     MF_VITALE  (entry 0002)  EF 2004  "IDENTITE" one 65 per beneficiary
+    ///
+    /// The beneficiaries sit in the second application, so a reader has to
+    /// select the application each map entry names before the file.
+    public enum Vitale2Layout {
+        public static let cardFileID: UInt16 = 0x2002
+        public static let beneficiariesFileID: UInt16 = 0x2004
+        /// An `82` inside `A0`: entry number (2 bytes), 2 reserved bytes, the AID.
+        static func application(entry: UInt16, aid: [UInt8]) -> TLV {
+            TLV(tag: 0x82, value: [UInt8(entry >> 8), UInt8(entry & 0xFF), 0x00, 0x00] + aid)
+        }
+        /// An `80` after `A0`: 8-byte name (ASCII, space-padded), the entry
+        /// number of its application, the file id; 12 bytes in all.
+        static func file(_ name: String, application: UInt16, fileID: UInt16) -> TLV {
+            let padded = Array(name.utf8.prefix(8)) + [UInt8](repeating: 0x20, count: max(0, 8 - name.utf8.count))
+            return TLV(tag: 0x80, value: padded + [UInt8(application >> 8), UInt8(application & 0xFF), UInt8(fileID >> 8), UInt8(fileID & 0xFF)])
+        }
+        static func map() -> [UInt8] {
+            TLV(tag: 0xE0, children: [
+                TLV(tag: 0xA0, children: [application(entry: 1, aid: Vitale2.vitaleAID), application(entry: 2, aid: Vitale2.mfVitaleAID)]),
+                file("IDENTITE", application: 2, fileID: beneficiariesFileID),
+                file("CARTE", application: 1, fileID: cardFileID),
+            ]).raw
+        }
+    }
+
+    func vitale2Applications() throws -> [[UInt8]: [UInt16: [UInt8]]] {
+        var beneficiaries: [UInt8] = []
+        for p in persons {
             let person = try p.person()
-            return Vitale2.Beneficiary(nom: person.nomUsage ?? person.nomFamille, prenom: person.prenoms, birthDate: person.birthDate,
-                                       nationality: "FR", nir: person.ownNIR ?? (person.qualite == .assure ? person.ouvrantDroitNIR : nil))
-        }, validityStart: try date(issueDate, "issueDate"))
-        let name = Array("IDENTITE".utf8)
-        return [Vitale2.mapFileID: Vitale2.encodeMap([.init(name: name, fileID: 0x2004)]), 0x2004: Vitale2.encodeFile(zone)]
+            // 65: 80 nom, 81 prénom, 82 date de naissance, 90 nationalité, 93 NIR.
+            var fields = [TLV(tag: 0x80, value: Array((person.nomUsage ?? person.nomFamille).utf8)),
+                          TLV(tag: 0x81, value: Array(person.prenoms.utf8)),
+                          TLV(tag: 0x82, value: Array(person.birthDate.compact.utf8)),
+                          TLV(tag: 0x90, value: Array("FR".utf8))]
+            if let nir = person.ownNIR ?? (person.qualite == .assure ? person.ouvrantDroitNIR : nil) {
+                fields.append(TLV(tag: 0x93, value: Array(nir.text.utf8)))
+            }
+            beneficiaries += TLV(tag: 0x65, children: fields).raw
+        }
+        // 66 › 80: the card's validity start; 7F21 a certificate (5F37 its
+        // signature), which a kiosk cannot check: zeros here.
+        let card = TLV(tag: 0x66, children: [TLV(tag: 0x80, value: Array(try date(issueDate, "issueDate").compact.utf8))]).raw
+            + TLV(tag: 0x7F21, children: [TLV(tag: 0x5F37, value: [UInt8](repeating: 0, count: 64))]).raw
+        return [
+            Vitale2.vitaleAID: [Vitale2.mapFileID: Vitale2Layout.map(), Vitale2Layout.cardFileID: card],
+            Vitale2.mfVitaleAID: [Vitale2Layout.beneficiariesFileID: beneficiaries],
+        ]
     }
 
     public func privateKey() throws -> P256.Signing.PrivateKey? {

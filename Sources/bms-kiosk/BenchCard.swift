@@ -22,6 +22,10 @@ struct BenchCard: AsyncParsableCommand {
     var transport = "T=1"
 
     func run() async throws {
+        try await ReaderShutdown.run { try await bench() }
+    }
+
+    func bench() async throws {
         let issuer = CardMaker.TestKey(), central = CardMaker.TestKey()
         var spec = try CardMaker.makeCard(serial: "25010000000001", issueDate: CivilDate(year: 2025, month: 1, day: 15)!,
                                           persons: CardMaker.demoFoyer, issuerKey: issuer)

@@ -35,6 +35,11 @@ struct Doctor: AsyncParsableCommand {
     var requeue: String?
 
     func run() async throws {
+        // The card check reads through the reader layer: its threads are joined before the exit.
+        try await ReaderShutdown.run { try await check() }
+    }
+
+    func check() async throws {
         let stateDirectory = state ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?
             .split(separator: ":").first.map(String.init) ?? ".run"
         var checks = DoctorChecks(configDirectory: URL(fileURLWithPath: config), configShown: config,

@@ -26,6 +26,11 @@ struct ReadCard: AsyncParsableCommand {
     var timeout: Double = 60
 
     func run() async throws {
+        // The monitor's and the session's threads are joined before the exit.
+        try await ReaderShutdown.run { try await read() }
+    }
+
+    func read() async throws {
         let store = try TrustStore.load(paths: trust)
         if trust.isEmpty {
             FileHandle.standardError.write(Data("No --trust file: no issuer is trusted, so a BMS-VIT card reads as \"émetteur inconnu\" (demo: --trust Assets/demo/demo-trust.json).\n".utf8))

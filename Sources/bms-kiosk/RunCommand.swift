@@ -45,6 +45,12 @@ struct Run: AsyncParsableCommand {
     @Option(help: "The vpcd port for --virtual-card.") var vpcdPort: UInt16 = 35963
 
     func run() async throws {
+        // SIGTERM/SIGINT end the UI loop (ServiceRuntime): the reader threads
+        // are joined when it returns.
+        try await ReaderShutdown.run(handleSignals: false) { try await serve() }
+    }
+
+    func serve() async throws {
         guard let s = Size(parsing: size) else { throw ValidationError("--size must look like 1280x800") }
         var options = KioskMain.Options(size: s, fullscreen: fullscreen, headless: headless,
                                         physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: s),

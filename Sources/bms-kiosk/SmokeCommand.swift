@@ -45,6 +45,11 @@ struct Smoke: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Live, the scenarios read cards through the reader layer: its threads are joined before the exit.
+        if live { try await ReaderShutdown.run { try await smoke() } } else { try await smoke() }
+    }
+
+    func smoke() async throws {
         // The real parts log each card read: only what goes wrong, between the step lines.
         if live { StructuredLogHandler.bootstrap(level: .warning) }
         let setup = live ? try liveSetup() : nil

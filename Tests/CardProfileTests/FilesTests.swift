@@ -111,10 +111,8 @@ import Testing
         #expect(m == Array("BMSVIT-AUTH-v1".utf8) + [1, 2] + Array("123".utf8))
     }
 
-    @Test func vitale2MapAndClearZone() throws {
-        let map = Vitale2.encodeMap([.init(name: Array("IDENTITE".utf8), fileID: 0x2004)])
-        #expect(try Vitale2.decodeMap(map) == [.init(name: Array("IDENTITE".utf8), fileID: 0x2004)])
-        #expect(throws: Vitale2.Error.noFiles) { try Vitale2.decodeMap([]) }
+    /// The map (EF 2001) has its own vectors: Vitale2MapTests.
+    @Test func vitale2ClearZone() throws {
         let zone = Vitale2.ClearZone(beneficiaries: [.init(nom: "DUPONT", prenom: "Jean", birthDate: BirthDate(compact: "19800514")!,
                                                            nationality: "FR", nir: Self.holderNIR)],
                                      validityStart: CivilDate(year: 2020, month: 1, day: 1))

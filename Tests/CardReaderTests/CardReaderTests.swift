@@ -182,6 +182,33 @@ import VirtualCard
         await bench.stop()
     }
 
+    /// A carte Vitale 2 laid out as card-profile.md says (E0 { A0 { 82… }
+    /// 80… }, 12-byte file entries, files in two applications, a
+    /// beneficiary file over 256 bytes), through pcscd: the driver selects
+    /// the application each entry names, then the file, and reads it in
+    /// 256-byte steps until a short answer.
+    @Test func vitale2ApplicationsAndLongFile() async throws {
+        let bench = try await Bench()
+        let children = [("Théo", "20130102"), ("Manon", "20140203"), ("Lucas", "20150304"), ("Chloé", "20160405")].map {
+            CardSpec.PersonSpec(ouvrantDroitNIR: CardMaker.demoHolderNIR, nomFamille: "DUPONT", prenoms: $0.0, birthDate: $0.1, qualite: "enfant")
+        }
+        let spec = CardMaker.vitale2Card(persons: CardMaker.demoFoyer + children, validityStart: CivilDate(year: 2020, month: 1, day: 1)!)
+        #expect(try #require(try spec.applications()[Vitale2.mfVitaleAID]?[0x2004]).count > 256)
+        let reading = try await bench.insertAndRead(spec).get()
+        #expect(reading.verdict == .identified)
+        #expect(reading.identity?.foyer.persons.count == 8)
+        #expect(reading.identity?.issueDate == CivilDate(year: 2020, month: 1, day: 1))
+        let sent = try #require(bench.lastCard).applet.commandsReceived.map(\.hexString)
+        let vitale = "00A404000BD250000002564954414C4500", mfVitale = "00A404000ED2500000024D465F564954414C4500"
+        let start = try #require(sent.firstIndex(of: vitale))
+        #expect(Array(sent[start...]) == [
+            vitale, "00A4020C022001", "00B0000000",                          // VITALE, the map
+            mfVitale, "00A4020C022004", "00B0000000", "00B0010000",          // MF_VITALE, EF 2004: 256 bytes, then a short answer
+            vitale, "00A4020C022002", "00B0000000",                          // VITALE again, EF 2002
+        ])
+        await bench.stop()
+    }
+
     /// A card that stops answering: the deadline ends the read, nothing
     /// hangs, and the reader works for the next card.
     @Test func cardThatStopsAnswering() async throws {

@@ -38,6 +38,8 @@ final class Bench: @unchecked Sendable {
     let daemon: PCSCDaemon
     let monitor: ReaderMonitor
     let log: EventLog
+    /// The card `insertAndRead` inserted last (its applet logs the commands).
+    private(set) var lastCard: VirtualCardConnection?
     static let issuer = CardMaker.TestKey()
     static let central = CardMaker.TestKey()
     static let today = CivilDate(year: 2026, month: 3, day: 1)!
@@ -54,7 +56,7 @@ final class Bench: @unchecked Sendable {
     enum BenchError: Error { case noReader(String) }
 
     func stop() async {
-        monitor.stop()
+        monitor.stopAndWait()
         await daemon.stop()
     }
 
@@ -82,6 +84,7 @@ final class Bench: @unchecked Sendable {
     func insertAndRead(_ spec: CardSpec, service: CardService? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result<CardReading, CardReadError> {
         let mark = await log.count
         let card = try daemon.insert(spec)
+        lastCard = card
         let reader = daemon.readerName
         let seen = await log.wait(from: mark) { e in
             if case .cardInserted(reader, _) = e { return true }
