@@ -65,11 +65,10 @@ import Testing
     @Test func theUpdateFlowWithoutAWriterSaysWhereToGo() async throws {
         let k = try FlowKiosk()
         try await k.signIn()
-        let flow = UpdateFlow()
         k.c.rightsWriter = nil
-        flow.start(k.c)
-        #expect(flow.step == .notAvailable)
-        let text = ScreenText.strings(flow.screen(k.c)).joined(separator: " ")
+        let start = UpdateMachine.start(FlowContext(k.c))
+        #expect(start.state == .notAvailable && start.effects.isEmpty)
+        let text = ScreenText.strings(UpdateMachine.screen(start.state, FlowContext(k.c), TapTable())).joined(separator: " ")
         #expect(text.contains("pharmacie"), "\(text)")
     }
 

@@ -86,7 +86,7 @@ import Testing
         let sms: [ProvisionalCodeFlow.Step] = [.loading, .confirm(masked: "06 •• •• •• 12"), .sending, .sent(masked: nil, validUntil: nil),
                                                .sent(masked: "06 •• •• •• 12", validUntil: until), .noMobile, .tooMany(nextAllowedAt: nil),
                                                .tooMany(nextAllowedAt: until), .smsFailed, .unavailable]
-        let update: [UpdateFlow.Step] = [.notAvailable, .intro, .fetching, .writing, .updated, .pulled, .otherCard, .failed, .unavailable]
+        let update: [UpdateMachine.State] = [.notAvailable, .intro, .fetching, .writing, .updated, .pulled, .otherCard, .failed, .unavailable]
         for lang in ["fr", "en"] {
             for contrast in Theme.Contrast.allCases {
                 for scale in [1.0, 1.5] {
@@ -109,15 +109,15 @@ import Testing
                     for s in sms { smsFlow.step = s; h.controller.changed(); check("sms \(s)") }
                     await h.controller.tap("footer.back")
                     await h.controller.tap("service.miseAJour")
-                    let updateFlow = try #require(h.controller.flow as? UpdateFlow)
-                    for s in update { updateFlow.step = s; h.controller.changed(); check("update \(s)") }
+                    let updateFlow = try #require(h.controller.flow as? MachineFlow<UpdateMachine>)
+                    for s in update { updateFlow.state = s; h.controller.changed(); check("update \(s)") }
                     await h.controller.tap("footer.back")
                     await h.controller.tap("service.attestation")
                     await h.controller.settle()
-                    let attestation = try #require(h.controller.flow as? AttestationFlow)
-                    for s: AttestationFlow.Step in [.loading, .printing, .done(printed: true, unavailable: false),
-                                                    .done(printed: false, unavailable: true), .done(printed: false, unavailable: false), .unavailable] {
-                        attestation.step = s; h.controller.changed(); check("attestation \(s)")
+                    let attestation = try #require(h.controller.flow as? MachineFlow<AttestationMachine>)
+                    for s: AttestationMachine.State.Step in [.loading, .printing, .done(printed: true, unavailable: false),
+                                                             .done(printed: false, unavailable: true), .done(printed: false, unavailable: false), .unavailable] {
+                        attestation.state.step = s; h.controller.changed(); check("attestation \(s)")
                     }
                     await h.controller.settle()
                 }

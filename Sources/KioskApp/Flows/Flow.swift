@@ -34,8 +34,8 @@ extension KioskController {
         switch service {
         case .provisionalCode: ProvisionalCodeFlow()
         case .carteVitaleLoss: VitaleLossFlow()
-        case .attestation: AttestationFlow()
-        case .miseAJour: UpdateFlow()
+        case .attestation: MachineFlow<AttestationMachine>(state: .init())
+        case .miseAJour: MachineFlow<UpdateMachine>(state: .intro)
         case .ceam: CEAMFlow()
         }
     }

@@ -7,10 +7,10 @@ import KioskUI
 /// (EF.RIGHTS), the kiosk writes them on the card in the reader, reads them
 /// back and checks them (`CardRightsWriter`). A card pulled mid-write reads
 /// as needing an update next time, never as up to date.
-@MainActor
-final class UpdateFlow: Flow {
-    enum Step: Equatable {
-        /// No card writer on this kiosk.
+enum UpdateMachine: ServiceMachine {
+    enum State: Equatable {
+        /// No card writer on this kiosk, or a card without EF.RIGHTS (the
+        /// menu does not offer the service then: a fallback, said plainly).
         case notAvailable
         case intro
         case fetching
@@ -26,68 +26,92 @@ final class UpdateFlow: Flow {
         case unavailable
     }
 
-    let service = KioskService.miseAJour
-    /// Settable in this module: tests draw every step.
-    var step = Step.intro
+    enum Event: MachineEvent {
+        case start, retry
+        /// Answers.
+        case fetched(RightsResponse?)
+        case written(RightsWriteOutcome)
 
-    var isWaiting: Bool { step == .fetching || step == .writing }
-
-    func start(_ c: KioskController) {
-        // Only BMS-VIT cards carry EF.RIGHTS; a Vitale 2 is updated elsewhere (pharmacy, caisse).
-        step = c.rightsWriter == nil || c.session.identity?.profile != .bmsVit ? .notAvailable : .intro
+        var widgetID: String? {
+            switch self {
+            case .start: "update.start"
+            case .retry: "update.retry"
+            case .fetched, .written: nil
+            }
+        }
     }
+
+    enum Effect: Equatable {
+        case fetchRights
+        case write(Data)
+    }
+
+    static let service = KioskService.miseAJour
+    static let steps = ["update.step.start", "update.step.write", "update.step.result"]
+    static func step(_ s: State) -> Int {
+        switch s {
+        case .notAvailable, .intro: 0
+        case .fetching, .writing: 1
+        case .updated, .pulled, .otherCard, .failed, .unavailable: 2
+        }
+    }
+
+    static func isWaiting(_ s: State) -> Bool { s == .fetching || s == .writing }
 
     /// A card taken out once the update was asked (before, during or just
-    /// after the write): the next screen
-    /// (the attract screen) says it was not updated.
-    var noticeOnRemoval: String? { [.fetching, .writing, .pulled].contains(step) ? "update.pulled" : nil }
+    /// after the write): the next screen (the attract screen) says it was
+    /// not updated.
+    static func noticeOnRemoval(_ s: State) -> String? { [.fetching, .writing, .pulled].contains(s) ? "update.pulled" : nil }
 
-    func tap(_ id: String, _ c: KioskController) async -> Bool {
-        guard id == "update.start" || id == "update.retry" else { return false }
-        guard let writer = c.rightsWriter, let card = c.session.identity else { return true }
-        switch step {
-        case .intro, .failed, .unavailable, .otherCard: break
-        default: return true // one write at a time
-        }
-        step = .fetching
-        c.background { [weak self] in
-            let rights: RightsResponse
-            do { rights = try await c.services.rights(card: card) } catch {
-                guard let self, c.isCurrent(self) else { return }
-                self.step = .unavailable
-                return
-            }
-            guard let self, c.isCurrent(self) else { return }
-            self.step = .writing
-            c.changed()
-            let outcome = await writer.writeRights(rights.efRights, serial: card.serial)
-            guard c.isCurrent(self) else {
-                // Wiped meanwhile (card removed): say so on the next screen.
-                if outcome != .updated { c.attractNotice = "update.pulled" }
-                return
-            }
-            switch outcome {
-            case .updated: self.step = .updated
-            case .cardRemoved: self.step = .pulled
-            case .otherCard: self.step = .otherCard
-            case .failed: self.step = .failed
-            }
-        }
-        return true
+    static func start(_ context: FlowContext) -> Transition<State, Effect> {
+        // Only BMS-VIT cards carry EF.RIGHTS; a Vitale 2 is updated elsewhere (pharmacy, caisse).
+        Transition(state: context.canWriteRights && context.identity?.profile == .bmsVit ? .intro : .notAvailable)
     }
 
-    func screen(_ c: KioskController) -> ScreenModel {
-        let t = c.catalog
+    static func reduce(_ s: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {
+        switch (s, event) {
+        case (.intro, .start), (.failed, .retry), (.unavailable, .retry), (.otherCard, .retry):
+            // One write at a time: only from a screen that offers it.
+            return Transition(state: context.canWriteRights ? .fetching : .notAvailable, effects: context.canWriteRights ? [.fetchRights] : [])
+        case (.fetching, .fetched(let rights?)):
+            return Transition(state: .writing, effects: [.write(rights.efRights)])
+        case (.fetching, .fetched(nil)):
+            return Transition(state: .unavailable)
+        case (.writing, .written(let outcome)):
+            switch outcome {
+            case .updated: return Transition(state: .updated)
+            case .cardRemoved: return Transition(state: .pulled)
+            case .otherCard: return Transition(state: .otherCard)
+            case .failed: return Transition(state: .failed)
+            }
+        default:
+            return Transition(state: s)
+        }
+    }
+
+    static func run(_ effect: Effect, _ environment: EffectEnvironment) async -> Event? {
+        guard let card = environment.card else { return nil }
+        switch effect {
+        case .fetchRights:
+            return .fetched(try? await environment.services.rights(card: card))
+        case .write(let efRights):
+            guard let writer = environment.rightsWriter else { return .written(.failed(reason: "no card writer")) }
+            return .written(await writer.writeRights(efRights, serial: card.serial))
+        }
+    }
+
+    static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
+        let t = context.catalog
         let title = t["update.title"]
         let footer = [FlowText.finish(t), FlowText.back(t)]
         func result(_ banner: Banner, _ what: String, retry: Bool = false) -> ScreenModel {
             var nodes: [Node] = [.text(Text(what, id: "update.what"))]
-            if retry { nodes.append(.button(Button(id: "update.retry", label: t["flow.retry"], style: .primary))) }
+            if retry { nodes.append(.button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary))) }
             nodes.append(.flexible)
             return ScreenModel(id: "flow.miseAJour", title: title, banner: banner, body: .vstack(nodes, spacingMM: 5), footer: footer,
-                               focusID: retry ? "update.retry" : nil)
+                               focusID: retry ? Event.retry.widgetID : nil)
         }
-        switch step {
+        switch s {
         case .notAvailable:
             return result(Banner(kind: .info, text: t["update.notAvailable"]), t["update.notAvailable.what"])
         case .intro:
@@ -95,16 +119,16 @@ final class UpdateFlow: Flow {
                 .text(Text(t["update.about"], id: "update.about")),
                 .text(Text(t["update.keepCard"], style: .title, id: "update.keepCard")),
                 .flexible,
-                .button(Button(id: "update.start", label: t["update.start"], style: .primary)),
-            ], spacingMM: 6), footer: footer, focusID: "update.start")
+                .button(Button(id: taps.id(.start), label: t["update.start"], style: .primary)),
+            ], spacingMM: 6), footer: footer, focusID: Event.start.widgetID)
         case .fetching:
-            return ScreenModel(id: "flow.miseAJour", title: title, body: FlowText.wait("update.wait", t["update.fetching"], c), footer: [])
+            return ScreenModel(id: "flow.miseAJour", title: title, body: context.wait("update.wait", t["update.fetching"]), footer: [])
         case .writing:
             // No footer: nothing to tap while the card is written.
             return ScreenModel(id: "flow.miseAJour", title: title, body: .vstack([
                 .flexible,
                 .text(Text(t["update.writing.keep"], style: .display, alignment: .center, id: "update.writing.keep")),
-                .progress(Progress(id: "update.wait", message: t["update.writing"], phase: c.animationPhase)),
+                .progress(Progress(id: "update.wait", message: t["update.writing"], phase: context.animationPhase)),
                 .flexible,
             ], spacingMM: 6))
         case .updated:

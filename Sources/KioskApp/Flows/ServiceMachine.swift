@@ -1,0 +1,175 @@
+import CentralAPI
+import Domain
+import Foundation
+import KioskUI
+
+/// A service as a typed state machine (DESIGN.md, KioskApp): its state is
+/// a value, every tap and every answer is an `Event`, `reduce` is pure and
+/// says which `Effect`s to run, `screen` is pure. `MachineFlow` is the one
+/// effect runner: it owns the services, the printer and the card writer,
+/// and drops an answer that comes back after the assuré has left.
+///
+/// Taps reach a machine without any string parsing: `screen` names each
+/// widget through `TapTable.id(_:)`, which derives the id from the event
+/// (scenarios keep their readable ids) and remembers which event it is.
+@MainActor
+protocol ServiceMachine {
+    associatedtype State: Equatable
+    associatedtype Event: MachineEvent
+    associatedtype Effect
+
+    static var service: KioskService { get }
+    /// The service's steps, as catalog keys, in order (a step indicator
+    /// says « Étape 2 sur 3 » with them).
+    static var steps: [String] { get }
+    /// The step `state` is in (an index into `steps`).
+    static func step(_ state: State) -> Int
+
+    /// Where the service starts when the session enters it.
+    static func start(_ context: FlowContext) -> Transition<State, Effect>
+    static func reduce(_ state: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect>
+    static func screen(_ state: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel
+    /// Runs one effect; the answer comes back as an event (nil: none).
+    static func run(_ effect: Effect, _ environment: EffectEnvironment) async -> Event?
+
+    /// True while the screen shows a wait (the indicator moves).
+    static func isWaiting(_ state: State) -> Bool
+    /// A catalog key the attract screen shows when the card leaves in this state.
+    static func noticeOnRemoval(_ state: State) -> String?
+}
+
+extension ServiceMachine {
+    static func noticeOnRemoval(_ state: State) -> String? { nil }
+}
+
+/// An event of a machine: a tap has the id of its widget; an answer (an
+/// effect's result) has none, so no tap can fake it.
+protocol MachineEvent: Equatable {
+    var widgetID: String? { get }
+}
+
+/// What `reduce` decides: the next state, the effects to run, and the
+/// session's move if any (back to the menu, a confirmed request).
+struct Transition<State, Effect> {
+    var state: State
+    var effects: [Effect] = []
+    var session: SessionEvent? = nil
+    /// False: the machine leaves this tap to the controller.
+    var handled = true
+
+    static func unhandled(_ state: State) -> Transition { Transition(state: state, handled: false) }
+}
+
+/// What the pure functions may read: words, rules, the card, the last
+/// frame's list sizes. Never a service, a printer or a clock's now.
+@MainActor
+struct FlowContext {
+    var catalog: Catalog
+    var rules: RuleParameters
+    var identity: CardIdentity?
+    var isSignedIn: Bool
+    /// The wait indicator's phase (fixed in smoke runs).
+    var animationPhase: Double
+    /// Rows each list showed in the last frame, by list id.
+    var listPageSizes: [String: Int]
+    /// This kiosk has a card writer (the mise à jour).
+    var canWriteRights: Bool
+
+    init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
+         animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true) {
+        self.catalog = catalog; self.rules = rules; self.identity = identity; self.isSignedIn = isSignedIn
+        self.animationPhase = animationPhase; self.listPageSizes = listPageSizes; self.canWriteRights = canWriteRights
+    }
+
+    init(_ c: KioskController) {
+        catalog = c.catalog; rules = c.rules; identity = c.session.identity; isSignedIn = c.session.isSignedIn
+        animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; canWriteRights = c.rightsWriter != nil
+    }
+
+    func pageSize(_ list: String) -> Int { max(1, listPageSizes[list] ?? 1) }
+
+    /// A wait on screen: the indicator and the message.
+    func wait(_ id: String, _ message: String) -> Node {
+        .vstack([.flexible, .progress(Progress(id: id, message: message, phase: animationPhase)), .flexible])
+    }
+}
+
+/// What effects may use: the real parts behind the kiosk's seams.
+struct EffectEnvironment: Sendable {
+    var services: any KioskServices
+    var printer: any KioskPrinter
+    var rightsWriter: (any CardRightsWriter)?
+    /// The card of the session the effect was asked in.
+    var card: CardIdentity?
+}
+
+/// The widgets of one screen and the events they stand for: filled by
+/// `screen`, read by the runner when a tap comes.
+@MainActor
+final class TapTable<Event: MachineEvent> {
+    private(set) var events: [String: Event] = [:]
+
+    /// The widget id of `event` (its own `widgetID`), remembered for taps.
+    func id(_ event: Event) -> String {
+        guard let id = event.widgetID else { preconditionFailure("an answer is not a tap: \(event)") }
+        events[id] = event
+        return id
+    }
+
+    func event(for id: String) -> Event? { events[id] }
+}
+
+/// Runs a `ServiceMachine` behind the controller's `Flow` seam.
+@MainActor
+final class MachineFlow<M: ServiceMachine>: Flow {
+    let service = M.service
+    /// Settable in this module: tests draw every state.
+    var state: M.State
+
+    init(state: M.State) { self.state = state }
+
+    var isWaiting: Bool { M.isWaiting(state) }
+    var noticeOnRemoval: String? { M.noticeOnRemoval(state) }
+
+    func start(_ c: KioskController) {
+        perform(M.start(FlowContext(c)), c)
+    }
+
+    func tap(_ id: String, _ c: KioskController) async -> Bool {
+        let context = FlowContext(c)
+        let taps = TapTable<M.Event>()
+        // The screen the assuré sees says which event this widget is.
+        _ = M.screen(state, context, taps)
+        guard let event = taps.event(for: id) else { return false }
+        let t = M.reduce(state, event, context)
+        guard t.handled else { return false }
+        perform(t, c)
+        return true
+    }
+
+    func screen(_ c: KioskController) -> ScreenModel {
+        M.screen(state, FlowContext(c), TapTable())
+    }
+
+    /// Sends an event as if it came from the machine's own effect (tests).
+    func send(_ event: M.Event, _ c: KioskController) {
+        perform(M.reduce(state, event, FlowContext(c)), c)
+    }
+
+    private func perform(_ t: Transition<M.State, M.Effect>, _ c: KioskController) {
+        state = t.state
+        for effect in t.effects {
+            c.background { [weak self] in
+                // Nothing starts for an assuré who has left…
+                guard let self, c.isCurrent(self) else { return }
+                let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter,
+                                                    card: c.session.identity)
+                let answer = await M.run(effect, environment)
+                // …and an answer that comes back after they left is dropped.
+                guard c.isCurrent(self), let answer else { return }
+                self.send(answer, c)
+            }
+        }
+        if let move = t.session { c.send(move) }
+    }
+}

@@ -1,0 +1,103 @@
+import CentralAPI
+import Domain
+import Foundation
+import Testing
+@testable import KioskApp
+@testable import KioskUI
+
+/// Services as typed state machines: `reduce` and `screen` are pure, taps
+/// reach them through the ids the screen derived from its events, and the
+/// one effect runner drops what comes back after the assuré has left.
+@Suite @MainActor struct ServiceMachineTests {
+    func attestation(_ k: FlowKiosk) async throws -> AttestationResponse {
+        try await k.services.attestation(card: try #require(k.c.session.identity))
+    }
+
+    @Test func printingTheFoyerIsOneJobAtATimeAndStopsAtTheFirstFailure() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn()
+        let a = try await attestation(k)
+        let context = FlowContext(k.c)
+        var s = AttestationMachine.State()
+        s = AttestationMachine.reduce(s, .loaded(a), context).state
+        #expect(s.step == .choose)
+        let all = AttestationMachine.reduce(s, .printAll, context)
+        #expect(all.state.step == .printing)
+        guard case .print(_, 0, let job0)? = all.effects.first, all.effects.count == 1 else { Issue.record("\(all.effects)"); return }
+        let second = AttestationMachine.reduce(all.state, .printed(.printed), context)
+        guard case .print(_, 1, let job1)? = second.effects.first else { Issue.record("\(second.effects)"); return }
+        #expect(job0 != job1)
+        // Paper out on the second: done, not printed, nothing more sent.
+        let out = AttestationMachine.reduce(second.state, .printed(.printerUnavailable(message: "paper")), context)
+        #expect(out.state.step == .done(printed: false, unavailable: true))
+        #expect(out.effects.isEmpty && out.state.queue.isEmpty)
+        // A late answer changes nothing once done.
+        #expect(AttestationMachine.reduce(out.state, .printed(.printed), context).state == out.state)
+    }
+
+    @Test func aTapReachesOnlyWhatTheScreenOffers() async throws {
+        let k = try FlowKiosk()
+        try await k.signIn()
+        await k.tap("service.attestation")
+        let flow = try #require(k.c.flow as? MachineFlow<AttestationMachine>)
+        #expect(flow.state.step == .choose)
+        let persons = flow.state.attestation?.entries.count ?? 0
+        // No such person on the screen: not a tap of this service.
+        #expect(await flow.tap("attestation.person.\(persons)", k.c) == false)
+        // Not a tap either: an answer has no widget, so no id reaches it.
+        #expect(AttestationMachine.Event.loaded(nil).widgetID == nil)
+        #expect(await flow.tap("attestation.person.0", k.c))
+        await k.c.settle()
+        #expect(flow.state.step == .done(printed: true, unavailable: false))
+        // « Retour » after printing goes back to the list, then to the menu.
+        await k.tap("footer.back")
+        #expect(flow.state.step == .choose)
+        await k.tap("footer.back")
+        #expect(k.screenID == "menu")
+    }
+
+    @Test func theUpdateOnlyStartsFromAScreenThatOffersIt() {
+        let ctx = { (writer: Bool) -> FlowContext in
+            FlowContext(catalog: Catalog(language: "fr", strings: [:]), canWriteRights: writer)
+        }
+        #expect(UpdateMachine.reduce(.intro, .start, ctx(true)).effects == [.fetchRights])
+        // While writing, a retry (stale tap) starts nothing.
+        #expect(UpdateMachine.reduce(.writing, .retry, ctx(true)).effects.isEmpty)
+        #expect(UpdateMachine.reduce(.writing, .retry, ctx(true)).state == .writing)
+        #expect(UpdateMachine.reduce(.fetching, .fetched(nil), ctx(true)).state == .unavailable)
+        let rights = RightsResponse(serial: "1", efRights: Data([0xE2, 0x00]), issuedAt: "20261123120000", keyID: "0011223344556677")
+        #expect(UpdateMachine.reduce(.fetching, .fetched(rights), ctx(true)).effects == [.write(Data([0xE2, 0x00]))])
+        #expect(UpdateMachine.reduce(.writing, .written(.cardRemoved), ctx(true)).state == .pulled)
+        #expect(UpdateMachine.reduce(.failed, .retry, ctx(false)).state == .notAvailable)
+        #expect(UpdateMachine.noticeOnRemoval(.writing) == "update.pulled")
+    }
+
+    /// The card leaves while the rights are fetched: the answer is dropped
+    /// and nothing is written on whatever card comes next.
+    @Test func anAnswerAfterTheAssureLeftIsDropped() async throws {
+        let k = try FlowKiosk()
+        let writer = FakeCardRightsWriter()
+        k.c.rightsWriter = writer
+        try await k.signIn()
+        await k.c.tap("service.miseAJour")
+        await k.c.tap("update.start")
+        // Pulled before the background work ran.
+        k.removeCard()
+        await k.c.settle()
+        #expect(writer.written.isEmpty)
+        #expect(k.c.attractNotice == "update.pulled")
+    }
+
+    @Test func everyServiceDeclaresItsStepsInEveryLanguage() throws {
+        let catalogs = try AssetLocator.catalogs(assets)
+        for (name, steps) in [("attestation", AttestationMachine.steps), ("update", UpdateMachine.steps)] {
+            #expect(steps.count >= 2, "\(name)")
+            for key in steps { for (lang, c) in catalogs { #expect(c.has(key), "\(lang): \(key)") } }
+        }
+        #expect(UpdateMachine.step(.intro) == 0 && UpdateMachine.step(.writing) == 1 && UpdateMachine.step(.updated) == 2)
+        var s = AttestationMachine.State()
+        #expect(AttestationMachine.step(s) == 0)
+        s.step = .printing
+        #expect(AttestationMachine.step(s) == 1)
+    }
+}
