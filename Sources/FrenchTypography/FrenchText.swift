@@ -85,6 +85,21 @@ public enum FrenchText {
         return true
     }
 
+    /// Only the rule every language shares: a count stays with the word it
+    /// counts (« 24 hours », "25 November"), for the texts that get no other
+    /// French rule (English on screen).
+    public static func bindCounts(_ text: String) -> String {
+        let chars = Array(text)
+        var out: [Character] = []
+        out.reserveCapacity(chars.count)
+        for (i, c) in chars.enumerated() {
+            let next = i + 1 < chars.count ? chars[i + 1] : nil
+            if c == " ", let n = next, n.isLetter, endsWithCount(out) { out.append(nbsp); continue }
+            out.append(c)
+        }
+        return String(out)
+    }
+
     /// True when the text already follows the rules.
     public static func isWellFormed(_ text: String) -> Bool { apply(text) == text }
 

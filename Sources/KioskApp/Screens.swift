@@ -72,7 +72,8 @@ extension KioskController {
                 .text(Text(t["code.prompt"], id: "code.prompt")),
                 .codeField(CodeField(id: "code.field", length: codeLength, entered: code.count,
                                      speech: t.text("code.entered", ["n": String(code.count), "total": String(codeLength)]))),
-            ] + (info.map { [Node.text(Text($0, style: .small, muted: codeError == nil, id: "code.tries"))] } ?? []) + [
+            // The last try is not said in grey: it is a warning.
+            ] + (info.map { [Node.text(Text($0, style: .small, muted: codeError == nil && left != 1, id: "code.tries"))] } ?? []) + [
                 .flexible,
                 .button(Button(id: "code.forgot", label: t["code.forgot"], style: .secondary)),
             ], spacingMM: 5)

@@ -1,4 +1,5 @@
 import Foundation
+import FrenchTypography
 
 /// Every user-visible string, from `Assets/i18n/<code>.json`: a flat JSON
 /// object of key → text, with `{name}` placeholders. A language is one
@@ -67,7 +68,7 @@ public struct Catalog: Sendable {
     public func text(_ key: String, _ args: [String: String] = [:]) -> String {
         var s = strings[key] ?? fallback[key] ?? "⟦\(key)⟧"
         for (name, value) in args { s = s.replacingOccurrences(of: "{\(name)}", with: value) }
-        return isFrench ? FrenchTypography.apply(s) : s.replacingOccurrences(of: "'", with: "’")
+        return isFrench ? FrenchTypography.apply(s) : FrenchText.bindCounts(s.replacingOccurrences(of: "'", with: "’"))
     }
 
     public subscript(_ key: String) -> String { text(key) }

@@ -42,6 +42,13 @@ import Testing
         #expect(FrenchText.apply("06 •• 34") == "06 •• 34")
     }
 
+    @Test func everyLanguageKeepsACountWithItsWord() {
+        #expect(FrenchText.bindCounts("within 24 hours.") == "within 24\(nbsp)hours.")
+        #expect(FrenchText.bindCounts("Wednesday 25 November 2026 at 12:00") == "Wednesday 25\(nbsp)November 2026 at 12:00")
+        #expect(FrenchText.bindCounts("call 36 46") == "call 36 46", "a phone number is not a count")
+        #expect(FrenchText.bindCounts("Question: yes?") == "Question: yes?", "no French spacing in English")
+    }
+
     @Test func timesAndURLsStayAsWritten() {
         #expect(FrenchText.apply("https://www.ameli.fr à 10:30") == "https://www.ameli.fr à 10:30")
         #expect(FrenchText.apply("à 14:05 !") == "à 14:05\(thin)!")

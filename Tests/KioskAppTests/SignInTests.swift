@@ -56,7 +56,7 @@ import Testing
         k.removeCard()
         try await k.insert()
         #expect(k.screenID == "code")
-        #expect(k.text.contains("Il vous reste 1 essai."))
+        #expect(k.text.contains("Attention : il vous reste 1 essai."))
         try await k.type("3333")
         await k.tap("keypad.ok")
         k.removeCard()

@@ -31,6 +31,8 @@ import Testing
         #expect(fr.text("ceam.why.tooMany", ["n": "3"]).contains("3\(nbsp)déclarations"))
         #expect(fr.text("sms.tooMany", ["n": "3", "hours": "24"]).contains("3\(nbsp)codes"))
         #expect(fr.text("sms.tooMany", ["n": "3", "hours": "24"]).contains("24\(nbsp)heures"))
+        // English too: « within 24 / hours » never splits.
+        #expect(en.text("sms.tooMany", ["n": "3", "hours": "24"]).contains("24\(nbsp)hours"))
     }
 
     @Test func theSMSCodeIsSaidToServeOnceAndToLast48HoursFromItsSending() {

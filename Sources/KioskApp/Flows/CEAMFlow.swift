@@ -549,7 +549,8 @@ final class CEAMFlow: Flow {
             if d.page == 2 {
                 // Short month names: the picker's three columns fit a portrait modal at large text.
                 let months = (1...12).map { t["ceam.month.\($0)"] }
-                return Modal(id: "ceam.modal", title: title, message: t["ceam.dialog.date"],
+                // The question says which date: of the loss, or of the theft.
+                return Modal(id: "ceam.modal", title: title, message: t["ceam.dialog.date.\((d.lossKind ?? .perte).rawValue)"],
                              content: .vstack([
                                  .datePicker(DatePicker(id: "ceam.modal.date",
                                      day: .init(label: t["date.day"], value: String(d.lossDate.day), upSpeech: t["date.day.up"], downSpeech: t["date.day.down"]),
