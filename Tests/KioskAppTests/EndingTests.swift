@@ -83,7 +83,7 @@ import Testing
     @Test(arguments: [Size(width: 1280, height: 800), Size(width: 800, height: 1280), Size(width: 1920, height: 1080)])
     func everyStepLaysOut(_ size: Size) async throws {
         let until = Date(timeIntervalSince1970: 1_795_000_000)
-        let sms: [ProvisionalCodeFlow.Step] = [.loading, .confirm(masked: "06 •• •• •• 12"), .sending, .sent(masked: nil, validUntil: nil),
+        let sms: [ProvisionalCodeMachine.State.Step] = [.loading, .confirm(masked: "06 •• •• •• 12"), .sending, .sent(masked: nil, validUntil: nil),
                                                .sent(masked: "06 •• •• •• 12", validUntil: until), .noMobile, .tooMany(nextAllowedAt: nil),
                                                .tooMany(nextAllowedAt: until), .smsFailed, .unavailable]
         let update: [UpdateMachine.State] = [.notAvailable, .intro, .fetching, .writing, .updated, .pulled, .otherCard, .failed, .unavailable]
@@ -105,8 +105,8 @@ import Testing
                         #expect(!l.visibleText.contains("⟦"), "\(lang) \(what): \(l.visibleText)")
                     }
                     await h.controller.tap("service.provisionalCode")
-                    let smsFlow = try #require(h.controller.flow as? ProvisionalCodeFlow)
-                    for s in sms { smsFlow.step = s; h.controller.changed(); check("sms \(s)") }
+                    let smsFlow = try #require(h.controller.flow as? MachineFlow<ProvisionalCodeMachine>)
+                    for s in sms { smsFlow.state.step = s; h.controller.changed(); check("sms \(s)") }
                     await h.controller.tap("footer.back")
                     await h.controller.tap("service.miseAJour")
                     let updateFlow = try #require(h.controller.flow as? MachineFlow<UpdateMachine>)

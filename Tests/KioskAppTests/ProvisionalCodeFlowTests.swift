@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func gatewayFailuresAreExplainedAndCanBeRetried() async throws {
-        #expect(ProvisionalCodeFlow.step(for: .unavailable(message: "down")) == .unavailable)
+        #expect(ProvisionalCodeMachine.step(for: .unavailable(message: "down")) == .unavailable)
         let k = try FlowKiosk()
         k.services.smsGatewayDown = true
         try await k.insert()

@@ -88,9 +88,33 @@ import Testing
         #expect(k.c.attractNotice == "update.pulled")
     }
 
+    @Test func theSMSCodeIsTypedOnlyBeforeSignInAndOpensTheMenu() {
+        let before = FlowContext(catalog: Catalog(language: "fr", strings: [:]), isSignedIn: false)
+        var s = ProvisionalCodeMachine.State()
+        s.step = .sent(masked: "06 •• •• •• 12", validUntil: nil)
+        for d in [1, 2, 3, 4, 5] { s = ProvisionalCodeMachine.reduce(s, .digit(d), before).state }
+        #expect(s.typed == "1234", "never more digits than the code has")
+        let ok = ProvisionalCodeMachine.reduce(s, .ok, before)
+        #expect(ok.effects == [.check("1234")] && ok.state.typed.isEmpty && ok.state.checking)
+        // A second « Valider » while it is checked sends nothing more.
+        #expect(ProvisionalCodeMachine.reduce(ok.state, .ok, before).effects.isEmpty)
+        #expect(ProvisionalCodeMachine.reduce(ok.state, .checked(.accepted), before).move == .signIn)
+        #expect(ProvisionalCodeMachine.reduce(ok.state, .checked(.rejected(triesLeft: 2)), before).state.codeError == .wrong(triesLeft: 2))
+        #expect(ProvisionalCodeMachine.reduce(ok.state, .checked(nil), before).state.codeError == .unavailable)
+        // Signed in already: the code is for later, no keypad.
+        let after = FlowContext(catalog: Catalog(language: "fr", strings: [:]), isSignedIn: true)
+        #expect(ProvisionalCodeMachine.reduce(s, .ok, after).effects.isEmpty)
+        // One SMS per tap.
+        var sending = ProvisionalCodeMachine.State()
+        sending.step = .confirm(masked: "06")
+        let sent = ProvisionalCodeMachine.reduce(sending, .send, before)
+        #expect(sent.effects == [.sendSMS])
+        #expect(ProvisionalCodeMachine.reduce(sent.state, .send, before).effects.isEmpty)
+    }
+
     @Test func everyServiceDeclaresItsStepsInEveryLanguage() throws {
         let catalogs = try AssetLocator.catalogs(assets)
-        for (name, steps) in [("attestation", AttestationMachine.steps), ("update", UpdateMachine.steps)] {
+        for (name, steps) in [("attestation", AttestationMachine.steps), ("update", UpdateMachine.steps), ("sms", ProvisionalCodeMachine.steps)] {
             #expect(steps.count >= 2, "\(name)")
             for key in steps { for (lang, c) in catalogs { #expect(c.has(key), "\(lang): \(key)") } }
         }

@@ -32,7 +32,7 @@ extension KioskController {
     /// The flow of each service.
     static func makeFlow(_ service: KioskService) -> any Flow {
         switch service {
-        case .provisionalCode: ProvisionalCodeFlow()
+        case .provisionalCode: MachineFlow<ProvisionalCodeMachine>(state: .init())
         case .carteVitaleLoss: VitaleLossFlow()
         case .attestation: MachineFlow<AttestationMachine>(state: .init())
         case .miseAJour: MachineFlow<UpdateMachine>(state: .intro)

@@ -5,66 +5,112 @@ import KioskUI
 
 /// "Recevoir un code provisoire par SMS" (seed 001: 4 digits, valid 48 h),
 /// from the menu or from "Code oublié ?" before sign-in. After the SMS,
-/// before sign-in, the new code is typed on the keypad to go on.
-@MainActor
-final class ProvisionalCodeFlow: Flow {
-    enum Step: Equatable {
-        case loading
-        /// The mobile on file, masked (`06 •• •• •• 34`).
-        case confirm(masked: String)
-        case sending
-        case sent(masked: String?, validUntil: Date?)
-        case noMobile
-        case tooMany(nextAllowedAt: Date?)
-        case smsFailed
-        case unavailable
+/// before sign-in, the new code is typed on the keypad to go on: locked or
+/// not, it stands in for the code personnel once (the way out of a lock).
+enum ProvisionalCodeMachine: ServiceMachine {
+    struct State: Equatable {
+        enum Step: Equatable {
+            case loading
+            /// The mobile on file, masked (`06 •• •• •• 34`).
+            case confirm(masked: String)
+            case sending
+            case sent(masked: String?, validUntil: Date?)
+            case noMobile
+            case tooMany(nextAllowedAt: Date?)
+            case smsFailed
+            case unavailable
+        }
+        /// What the last check of a typed code said.
+        enum CodeError: Equatable { case wrong(triesLeft: Int), locked, unavailable }
+
+        var step = Step.loading
+        /// Digits of the new code typed after the SMS (never shown: dots).
+        var typed = ""
+        var codeError: CodeError?
+        var checking = false
     }
 
-    let service = KioskService.provisionalCode
-    /// Settable in this module: tests draw every step.
-    var step = Step.loading
-    /// Digits of the new code typed after the SMS (never shown: dots).
-    private(set) var typed = ""
-    private(set) var codeError: String?
-    private(set) var checking = false
+    enum Event: MachineEvent {
+        case send, retry, digit(Int), erase, ok
+        /// Answers.
+        case looked(masked: String?, reachable: Bool)
+        case sent(ProvisionalCodeOutcome)
+        case checked(CodeAttempts.Outcome?)
 
-    var isWaiting: Bool { step == .loading || step == .sending || checking }
-
-    func start(_ c: KioskController) {
-        guard let card = c.session.identity else { step = .unavailable; return }
-        c.background { [weak self] in
-            let foyer = try? await c.services.foyer(card: card)
-            guard let self, c.isCurrent(self), self.step == .loading else { return }
-            self.step = foyer.map { f in f.maskedMobile.map { .confirm(masked: $0) } ?? .noMobile } ?? .unavailable
+        var widgetID: String? {
+            switch self {
+            case .send: "sms.send"
+            case .retry: "sms.retry"
+            case .digit(let d): "keypad.\(d)"
+            case .erase: "keypad.erase"
+            case .ok: "keypad.ok"
+            case .looked, .sent, .checked: nil
+            }
         }
     }
 
-    func tap(_ id: String, _ c: KioskController) async -> Bool {
-        switch id {
-        case "sms.send", "sms.retry":
-            guard let card = c.session.identity else { return true }
-            switch step {
-            case .confirm, .smsFailed, .unavailable: break
-            default: return true // already asked: one SMS per tap
-            }
-            step = .sending
-            c.background { [weak self] in
-                let outcome = await c.services.requestProvisionalCode(card: card)
-                guard let self, c.isCurrent(self) else { return }
-                self.step = Self.step(for: outcome)
-            }
-            return true
-        case _ where id.hasPrefix("keypad."):
-            // Locked or not: the provisional code is the way out of a locked code personnel.
-            guard case .sent = step, !c.session.isSignedIn else { return true }
-            await keypad(String(id.dropFirst("keypad.".count)), c)
-            return true
-        default:
-            return false
-        }
+    enum Effect: Equatable {
+        case lookUpMobile
+        case sendSMS
+        case check(String)
     }
 
-    static func step(for outcome: ProvisionalCodeOutcome) -> Step {
+    static let service = KioskService.provisionalCode
+    static let steps = ["sms.step.send", "sms.step.type"]
+    static func step(_ s: State) -> Int {
+        if case .sent = s.step { return 1 }
+        return 0
+    }
+
+    static func isWaiting(_ s: State) -> Bool { s.step == .loading || s.step == .sending || s.checking }
+
+    static func start(_ context: FlowContext) -> Transition<State, Effect> {
+        Transition(state: State(), effects: [.lookUpMobile])
+    }
+
+    static func reduce(_ s: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {
+        var s = s
+        let length = context.rules.codes.provisionalCodeDigits
+        switch event {
+        case .looked(let masked, let reachable):
+            guard s.step == .loading else { break }
+            s.step = !reachable ? .unavailable : masked.map { .confirm(masked: $0) } ?? .noMobile
+        case .send, .retry:
+            switch s.step {
+            case .confirm, .smsFailed, .unavailable:
+                s.step = .sending
+                return Transition(state: s, effects: [.sendSMS])
+            default: break // already asked: one SMS per tap
+            }
+        case .sent(let outcome):
+            guard s.step == .sending else { break }
+            s.step = step(for: outcome)
+        case .digit(let d):
+            guard case .sent = s.step, !context.isSignedIn, s.typed.count < length, (0...9).contains(d) else { break }
+            s.typed.append(String(d))
+        case .erase:
+            if !s.typed.isEmpty { s.typed.removeLast() }
+        case .ok:
+            guard case .sent = s.step, !context.isSignedIn, s.typed.count == length, !s.checking else { break }
+            let code = s.typed
+            s.typed = ""
+            s.checking = true
+            return Transition(state: s, effects: [.check(code)])
+        case .checked(let outcome):
+            s.checking = false
+            switch outcome {
+            case .accepted?:
+                s.codeError = nil
+                return Transition(state: s, move: .signIn)
+            case .rejected(let left)?: s.codeError = .wrong(triesLeft: left)
+            case .locked?: s.codeError = .locked
+            case nil: s.codeError = .unavailable
+            }
+        }
+        return Transition(state: s)
+    }
+
+    static func step(for outcome: ProvisionalCodeOutcome) -> State.Step {
         switch outcome {
         case .unavailable: return .unavailable
         case .answered(let r):
@@ -77,37 +123,21 @@ final class ProvisionalCodeFlow: Flow {
         }
     }
 
-    private func keypad(_ key: String, _ c: KioskController) async {
-        let length = c.codeLength
-        switch key {
-        case "erase": if !typed.isEmpty { typed.removeLast() }
-        case "ok":
-            guard typed.count == length, !checking, let card = c.session.identity else { return }
-            let code = typed
-            typed = ""
-            checking = true
-            defer { checking = false }
-            do {
-                switch try await c.services.checkCode(code, card: card) {
-                case .accepted:
-                    guard c.isCurrent(self) else { return }
-                    codeError = nil
-                    await c.signIn(card: card)
-                case .rejected(let left):
-                    codeError = c.catalog.text(left == 1 ? "sms.code.wrong.one" : "sms.code.wrong", ["n": String(left)])
-                case .locked:
-                    codeError = c.catalog["sms.code.locked"]
-                }
-            } catch {
-                codeError = c.catalog["code.unavailable"]
-            }
-        default:
-            if key.count == 1, let ch = key.first, ch.isASCII, ch.isNumber, typed.count < length { typed.append(key) }
+    static func run(_ effect: Effect, _ environment: EffectEnvironment) async -> Event? {
+        guard let card = environment.card else { return nil }
+        switch effect {
+        case .lookUpMobile:
+            let foyer = try? await environment.services.foyer(card: card)
+            return .looked(masked: foyer?.maskedMobile, reachable: foyer != nil)
+        case .sendSMS:
+            return .sent(await environment.services.requestProvisionalCode(card: card))
+        case .check(let code):
+            return .checked(try? await environment.services.checkCode(code, card: card))
         }
     }
 
-    func screen(_ c: KioskController) -> ScreenModel {
-        let t = c.catalog
+    static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
+        let t = context.catalog
         let title = t["service.provisionalCode"]
         let footer = [FlowText.finish(t), FlowText.back(t)]
         func message(_ id: String, _ banner: Banner?, _ lines: [String], button: Button? = nil) -> ScreenModel {
@@ -117,11 +147,11 @@ final class ProvisionalCodeFlow: Flow {
             return ScreenModel(id: "flow.provisionalCode", title: title, banner: banner, body: .vstack(nodes, spacingMM: 6),
                                footer: footer, focusID: button?.id)
         }
-        switch step {
+        switch s.step {
         case .loading:
-            return ScreenModel(id: "flow.provisionalCode", title: title, body: FlowText.wait("sms.wait", t["sms.loading"], c), footer: footer)
+            return ScreenModel(id: "flow.provisionalCode", title: title, body: context.wait("sms.wait", t["sms.loading"]), footer: footer)
         case .sending:
-            return ScreenModel(id: "flow.provisionalCode", title: title, body: FlowText.wait("sms.wait", t["sms.sending"], c), footer: footer)
+            return ScreenModel(id: "flow.provisionalCode", title: title, body: context.wait("sms.wait", t["sms.sending"]), footer: footer)
         case .confirm(let masked):
             return ScreenModel(id: "flow.provisionalCode", title: title, body: .vstack([
                 .text(Text(t["sms.about"], id: "sms.about")),
@@ -129,41 +159,53 @@ final class ProvisionalCodeFlow: Flow {
                 .text(Text(masked, style: .display, alignment: .center, id: "sms.mobile")),
                 .text(Text(t["sms.notYours"], style: .small, muted: true, id: "sms.notYours")),
                 .flexible,
-                .button(Button(id: "sms.send", label: t["sms.send"], style: .primary)),
-            ], spacingMM: 5), footer: footer, focusID: "sms.send")
+                .button(Button(id: taps.id(.send), label: t["sms.send"], style: .primary)),
+            ], spacingMM: 5), footer: footer, focusID: Event.send.widgetID)
         case .noMobile:
             return message("noMobile", Banner(kind: .error, text: t["sms.noMobile"]), [t["sms.noMobile.what"]])
         case .tooMany(let next):
             let line = next.map { t.text("sms.tooMany.after", ["when": FlowText.dateTime($0, t)]) } ?? t["sms.tooMany.later"]
-            return message("tooMany", Banner(kind: .error, text: t.text("sms.tooMany", ["n": String(c.rules.codes.maxProvisionalRequests),
-                                                                                        "hours": String(c.rules.codes.provisionalRequestWindowHours)])),
+            return message("tooMany", Banner(kind: .error, text: t.text("sms.tooMany", ["n": String(context.rules.codes.maxProvisionalRequests),
+                                                                                        "hours": String(context.rules.codes.provisionalRequestWindowHours)])),
                            [line, t["sms.tooMany.what"]])
         case .smsFailed:
             return message("smsFailed", Banner(kind: .error, text: t["sms.failed"]), [t["sms.failed.what"]],
-                           button: Button(id: "sms.retry", label: t["sms.retry"], style: .primary))
+                           button: Button(id: taps.id(.retry), label: t["sms.retry"], style: .primary))
         case .unavailable:
             return message("unavailable", Banner(kind: .error, text: t["sms.unavailable"]), [t["sms.unavailable.what"]],
-                           button: Button(id: "sms.retry", label: t["sms.retry"], style: .primary))
+                           button: Button(id: taps.id(.retry), label: t["sms.retry"], style: .primary))
         case .sent(let masked, let until):
             let sentTo = masked.map { t.text("sms.sent", ["mobile": $0]) } ?? t["sms.sent.noNumber"]
             let valid = until.map { t.text("sms.validUntil", ["when": FlowText.dateTime($0, t)]) } ?? t["sms.valid48"]
-            if c.session.isSignedIn {
+            if context.isSignedIn {
                 return message("sent", Banner(kind: .info, text: sentTo), [valid, t["sms.sent.use"]])
             }
+            let error: String? = s.codeError.map {
+                switch $0 {
+                case .wrong(let left): t.text(left == 1 ? "sms.code.wrong.one" : "sms.code.wrong", ["n": String(left)])
+                case .locked: t["sms.code.locked"]
+                case .unavailable: t["code.unavailable"]
+                }
+            }
+            let length = context.rules.codes.provisionalCodeDigits
+            // The keypad's keys are the machine's events.
+            for d in 0...9 { _ = taps.id(.digit(d)) }
+            _ = taps.id(.erase)
+            _ = taps.id(.ok)
             // The error is in the banner: under the field, only what to do.
             let field = Node.vstack([
                 .text(Text(valid, id: "sms.valid")),
-                .text(Text(t["sms.code.prompt"], style: .small, muted: codeError == nil, id: "sms.code.prompt")),
-                .codeField(CodeField(id: "sms.code.field", length: c.codeLength, entered: typed.count,
-                                     speech: t.text("code.entered", ["n": String(typed.count), "total": String(c.codeLength)]))),
+                .text(Text(t["sms.code.prompt"], style: .small, muted: error == nil, id: "sms.code.prompt")),
+                .codeField(CodeField(id: "sms.code.field", length: length, entered: s.typed.count,
+                                     speech: t.text("code.entered", ["n": String(s.typed.count), "total": String(length)]))),
                 .flexible,
             ], spacingMM: 5)
             let pad = Node.keypad(Keypad(id: "keypad", eraseLabel: t["keypad.erase"], okLabel: t["keypad.ok"],
-                                         okEnabled: typed.count == c.codeLength && !checking, digitSpeech: t["keypad.digit"]))
+                                         okEnabled: s.typed.count == length && !s.checking, digitSpeech: t["keypad.digit"]))
             return ScreenModel(id: "flow.provisionalCode", title: t["sms.code.title"],
-                               banner: codeError.map { Banner(kind: .error, text: $0) } ?? Banner(kind: .info, text: sentTo),
+                               banner: error.map { Banner(kind: .error, text: $0) } ?? Banner(kind: .info, text: sentTo),
                                body: .adaptive([field, pad], minChildWidthMM: 110, spacingMM: 10), footer: footer,
-                               focusID: typed.count == c.codeLength ? "keypad.ok" : nil)
+                               focusID: s.typed.count == length ? Event.ok.widgetID : nil)
         }
     }
 }

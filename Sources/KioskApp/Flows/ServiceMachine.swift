@@ -49,15 +49,23 @@ protocol MachineEvent: Equatable {
 }
 
 /// What `reduce` decides: the next state, the effects to run, and the
-/// session's move if any (back to the menu, a confirmed request).
+/// kiosk's move if any (back to the menu, a confirmed request, sign-in).
 struct Transition<State, Effect> {
     var state: State
     var effects: [Effect] = []
-    var session: SessionEvent? = nil
+    var move: FlowMove? = nil
     /// False: the machine leaves this tap to the controller.
     var handled = true
 
     static func unhandled(_ state: State) -> Transition { Transition(state: state, handled: false) }
+}
+
+/// What a machine asks of the kiosk beyond its own screen.
+enum FlowMove: Equatable {
+    /// A move of the session (back, confirmed, finish…).
+    case session(SessionEvent)
+    /// A code was accepted for the card in the reader: the menu.
+    case signIn
 }
 
 /// What the pure functions may read: words, rules, the card, the last
@@ -170,6 +178,15 @@ final class MachineFlow<M: ServiceMachine>: Flow {
                 self.send(answer, c)
             }
         }
-        if let move = t.session { c.send(move) }
+        switch t.move {
+        case .session(let e)?: c.send(e)
+        case .signIn?:
+            guard let card = c.session.identity else { break }
+            c.background { [weak self] in
+                guard let self, c.isCurrent(self) else { return }
+                await c.signIn(card: card)
+            }
+        case nil: break
+        }
     }
 }
