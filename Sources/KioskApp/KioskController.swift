@@ -266,7 +266,7 @@ public final class KioskController {
                 guard self.session.state.isInteractive, self.session.identity?.serial == card.serial,
                       card.foyer.persons.indices.contains(i.personIndex) else { return }
                 let person = card.foyer.persons[i.personIndex]
-                let told = await CEAMFlow.handOver(i, to: person, on: self.printer)
+                let told = await CEAMMachine.handOver(i, to: person, on: self.printer)
                 guard self.session.identity?.serial == card.serial else { return }
                 // Said on the menu only: an assuré already in a service
                 // finds the paper in the tray; the CEAM flow says its own.

@@ -22,7 +22,7 @@ import KioskUI
         return k
     }
 
-    var flow: (FlowKiosk) -> CEAMFlow? { { $0.c.flow as? CEAMFlow } }
+    var flow: (FlowKiosk) -> CEAMMachine.State? { { ($0.c.flow as? MachineFlow<CEAMMachine>)?.state } }
 
     func rowActions(_ k: FlowKiosk, _ person: Int) -> Set<String> {
         k.ids.filter { $0.hasPrefix("ceam.\(person).") }
@@ -193,13 +193,12 @@ import KioskUI
     @Test func theDatePickerNeverGoesPastTodayNorBeforeTheCardsValidity() {
         let today = CivilDate(year: 2026, month: 11, day: 23)!
         let window = CEAMRules().lossDates(today: today)
-        #expect(CEAMFlow.move(today, "day.up", within: window) == today)
-        #expect(CEAMFlow.move(today, "year.up", within: window) == today)
-        #expect(CEAMFlow.move(today.adding(days: -40), "month.up", within: window) == today.adding(days: -40).adding(months: 1))
-        #expect(CEAMFlow.move(today, "year.down", within: window) == CivilDate(year: 2025, month: 11, day: 23)!)
+        #expect(CEAMMachine.move(today, .dayUp, within: window) == today)
+        #expect(CEAMMachine.move(today, .yearUp, within: window) == today)
+        #expect(CEAMMachine.move(today.adding(days: -40), .monthUp, within: window) == today.adding(days: -40).adding(months: 1))
+        #expect(CEAMMachine.move(today, .yearDown, within: window) == CivilDate(year: 2025, month: 11, day: 23)!)
         let earliest = today.adding(years: -2)
-        #expect(CEAMFlow.move(earliest.adding(days: 3), "month.down", within: window) == earliest)
-        #expect(CEAMFlow.move(today, "nonsense", within: window) == today)
+        #expect(CEAMMachine.move(earliest.adding(days: 3), .monthDown, within: window) == earliest)
     }
 
     /// The window is the rules' (a caisse's rules.yaml), not a number in the flow.

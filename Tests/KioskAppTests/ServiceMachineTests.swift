@@ -125,3 +125,53 @@ import Testing
         #expect(AttestationMachine.step(s) == 1)
     }
 }
+
+/// The CEAM service as a machine: one command per modal, whatever is tapped
+/// twice; a late answer for another modal changes nothing.
+@Suite @MainActor struct CEAMMachineTests {
+    func onList() async throws -> (FlowKiosk, MachineFlow<CEAMMachine>) {
+        let k = try FlowKiosk()
+        try await k.signIn()
+        await k.tap("service.ceam")
+        await k.tap("ceam.continue")
+        return (k, try #require(k.c.flow as? MachineFlow<CEAMMachine>))
+    }
+
+    @Test func confirmingTwiceOrRetryingSendsTheSameCommand() async throws {
+        let (k, flow) = try await onList()
+        let context = FlowContext(k.c)
+        var s = CEAMMachine.reduce(flow.state, .action(person: 1, .order), context).state
+        s = CEAMMachine.reduce(s, .departure(false), context).state
+        let first = CEAMMachine.reduce(s, .confirm, context)
+        guard case .submit(let command)? = first.effects.first else { Issue.record("\(first.effects)"); return }
+        // A second tap while it is sent: nothing more.
+        #expect(CEAMMachine.reduce(first.state, .confirm, context).effects.isEmpty)
+        // The answer: unavailable. The retry sends the same command (same id, same answers).
+        let failed = CEAMMachine.reduce(first.state, .submitted(command, nil), context).state
+        #expect(failed.dialog?.error != nil && failed.dialog?.sending == false)
+        #expect(CEAMMachine.reduce(failed, .departure(true), context).state.dialog?.departureSoon == false, "answers stay as sent")
+        let retry = CEAMMachine.reduce(failed, .confirm, context)
+        #expect(retry.effects == [.submit(command)])
+    }
+
+    @Test func whileTheModalIsOpenTheRowsTakeNoTap() async throws {
+        let (k, flow) = try await onList()
+        await k.tap("ceam.1.order")
+        #expect(flow.state.dialog?.person == 1)
+        #expect(await flow.tap("ceam.2.order", k.c) == false)
+        #expect(flow.state.dialog?.person == 1)
+        // A late answer for a modal that is no longer open changes nothing.
+        let other = KioskCommand(serial: "x", personIndex: 2, action: .ceam(CEAMRequest(action: .order)), confirmedAt: Date())
+        let before = flow.state
+        flow.send(.submitted(other, .queued(message: "kept")), k.c)
+        #expect(flow.state == before)
+    }
+
+    @Test func theDatePickerMovesWithinTheRulesWindow() {
+        let today = CivilDate(year: 2026, month: 11, day: 23)!
+        let window = CEAMRules().lossDates(today: today)
+        #expect(CEAMMachine.move(today, .dayUp, within: window) == today)
+        #expect(CEAMMachine.move(today.adding(years: -2).adding(days: 1), .monthDown, within: window) == today.adding(years: -2))
+        #expect(CEAMMachine.Event.date(.yearDown).widgetID == "ceam.modal.date.year.down")
+    }
+}

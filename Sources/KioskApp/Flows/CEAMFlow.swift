@@ -7,18 +7,9 @@ import KioskUI
 /// (seed 003, BMS section): an explanation with the countries on request,
 /// then one row per beneficiary with its state and only the actions allowed
 /// today; an action opens a modal to complete it; once confirmed, the modal
-/// closes and the row shows the new state.
-@MainActor
-final class CEAMFlow: Flow {
-    enum Step: Equatable {
-        case intro
-        case countries
-        case loading
-        case list
-        /// The foyer could not be read: say so, offer to try again.
-        case unavailable
-    }
-
+/// closes and the row shows the new state. A `ServiceMachine`: every tap and
+/// every answer is an `Event`, `reduce` and `screen` are pure.
+enum CEAMMachine: ServiceMachine {
     /// The modal of one action for one beneficiary. One modal, one command
     /// id: Confirmer tapped twice, or again after an error, sends the same
     /// request, so the central store applies it at most once.
@@ -30,9 +21,9 @@ final class CEAMFlow: Flow {
         var lossKind: LossKind?
         var lossDate: CivilDate
         var sworn = false
-        /// The loss modal has two pages (what and when; then departure and the sworn statement).
+        /// The loss modal has three pages (what; when; then departure and the sworn statement).
         var page = 1
-        let commandID = UUID()
+        var commandID: UUID
         /// Fixed at the first Confirmer: what a retry sends again.
         var command: KioskCommand?
         var sending = false
@@ -48,7 +39,117 @@ final class CEAMFlow: Flow {
             case .viewPrint: false
             }
         }
+        /// Once sent, the answers stay as sent: a retry repeats the same request.
+        var locked: Bool { sending || command != nil }
     }
+
+    struct Notice: Equatable {
+        var kind: Banner.Kind
+        var text: String
+    }
+
+    struct State: Equatable {
+        enum Step: Equatable {
+            case intro
+            case countries
+            case loading
+            case list
+            /// The foyer could not be read: say so, offer to try again.
+            case unavailable
+        }
+        var step = Step.intro
+        var foyer: FoyerResponse?
+        var countries: [CEAMCountry] = []
+        var dialog: Dialog?
+        var notice: Notice?
+        /// Requests kept in the kiosk's outbox (central store away), by person:
+        /// one démarche at a time, so the rows offer nothing meanwhile. Read
+        /// from the outbox with each foyer (`pendingRequests`), so a request
+        /// confirmed in an earlier visit or session still counts.
+        var queued: [Int: CEAMAction] = [:]
+        /// Confirmations sent since the flow began: a reload that started before
+        /// one may have read the outbox without it, and must not drop it.
+        var submits = 0
+        /// Commands whose provisional certificate went to the printer.
+        var printedCertificates: Set<UUID> = []
+        /// What happened once the assuré's screen was gone (a certificate
+        /// issued, a request refused) is looked for once per visit, when the
+        /// list is first read; what it said so far.
+        var caughtUp = false
+        var caughtUpSaid: [String] = []
+        var caughtUpTrouble = false
+        var fetching = false
+        var firstRow = 0
+        var firstCountry = 0
+    }
+
+    /// A step of the date picker.
+    enum DateMove: String, CaseIterable {
+        case dayUp = "day.up", dayDown = "day.down", monthUp = "month.up", monthDown = "month.down", yearUp = "year.up", yearDown = "year.down"
+    }
+
+    enum Event: MachineEvent {
+        case back, countries, countriesClose, countriesNext, countriesPrevious, proceed, retry, listNext, listPrevious
+        case action(person: Int, CEAMAction)
+        case cancel, close, departure(Bool), lossKind(LossKind), sworn, next, previous, date(DateMove), confirm, printCopy
+        /// Answers.
+        case countriesLoaded([CEAMCountry])
+        case reloaded(pending: [PendingRequest], foyer: FoyerResponse?, seenSubmits: Int, fetch: Bool)
+        case submitted(KioskCommand, SubmitOutcome?)
+        case certificatePrinted(KioskCommand, validUntil: CivilDate, PrintOutcome)
+        case caughtUp(refused: [UnsuccessfulRequest], issued: [IssuedCertificate])
+        case handedOver(IssuedCertificate, key: String?, trouble: Bool)
+        case copyPrinted(commandID: UUID, PrintOutcome)
+
+        var widgetID: String? {
+            switch self {
+            case .back: "footer.back"
+            case .countries: "ceam.countries"
+            case .countriesClose: "ceam.countries.close"
+            case .countriesNext: "ceam.countries.next"
+            case .countriesPrevious: "ceam.countries.previous"
+            case .proceed: "ceam.continue"
+            case .retry: "ceam.retry"
+            case .listNext: "ceam.list.next"
+            case .listPrevious: "ceam.list.previous"
+            case .action(let i, let a): "ceam.\(i).\(a.rawValue)"
+            case .cancel: "ceam.modal.cancel"
+            case .close: "ceam.modal.close"
+            case .departure(let yes): yes ? "ceam.modal.departure.yes" : "ceam.modal.departure.no"
+            case .lossKind(let k): "ceam.modal.loss.\(k.rawValue)"
+            case .sworn: "ceam.modal.sworn"
+            case .next: "ceam.modal.next"
+            case .previous: "ceam.modal.previous"
+            case .date(let m): "ceam.modal.date.\(m.rawValue)"
+            case .confirm: "ceam.modal.confirm"
+            case .printCopy: "ceam.modal.print"
+            case .countriesLoaded, .reloaded, .submitted, .certificatePrinted, .caughtUp, .handedOver, .copyPrinted: nil
+            }
+        }
+    }
+
+    enum Effect: Equatable {
+        case loadCountries
+        case reload(seenSubmits: Int, fetch: Bool)
+        case submit(KioskCommand)
+        case printCertificate(ProvisionalCertificate, person: Person, KioskCommand)
+        case markTold([UUID])
+        case catchUp
+        case handOver(IssuedCertificate, person: Person)
+        case printCopy(person: Person, validUntil: CivilDate, printedOn: CivilDate, commandID: UUID)
+    }
+
+    static let service = KioskService.ceam
+    static let steps = ["ceam.step.about", "ceam.step.beneficiaries", "ceam.step.request"]
+    static func step(_ s: State) -> Int {
+        switch s.step {
+        case .intro, .countries: 0
+        case .loading, .unavailable: 1
+        case .list: s.dialog == nil ? 1 : 2
+        }
+    }
+
+    static func isWaiting(_ s: State) -> Bool { s.step == .loading || s.dialog?.sending == true || s.dialog?.printing == true }
 
     /// The print job of a request's provisional certificate: the same for
     /// every screen that prints it, so that it comes out once.
@@ -65,294 +166,266 @@ final class CEAMFlow: Flow {
         }
     }
 
-    struct Notice: Equatable {
-        var kind: Banner.Kind
-        var text: String
-    }
+    static func start(_ context: FlowContext) -> Transition<State, Effect> { Transition(state: State()) }
 
-    let service = KioskService.ceam
-    private(set) var step = Step.intro
-    private(set) var foyer: FoyerResponse?
-    private(set) var countries: [CEAMCountry] = []
-    private(set) var dialog: Dialog?
-    private(set) var notice: Notice?
-    /// Requests kept in the kiosk's outbox (central store away), by person:
-    /// one démarche at a time, so the rows offer nothing meanwhile. Read
-    /// from the outbox with each foyer (`pendingRequests`), so a request
-    /// confirmed in an earlier visit or session still counts.
-    private(set) var queued: [Int: CEAMAction] = [:]
-    /// Confirmations sent since the flow began: a reload that started before
-    /// one may have read the outbox without it, and must not drop it.
-    private var submits = 0
-    /// Commands whose provisional certificate went to the printer.
-    private(set) var printedCertificates: Set<UUID> = []
-    /// What happened once the assuré's screen was gone (a certificate
-    /// issued, a request refused) is looked for once per visit, when the
-    /// list is first read.
-    private var caughtUp = false
-    private var fetching = false
-    var firstRow = 0
-    var firstCountry = 0
+    // MARK: reduce
 
-    var isWaiting: Bool { step == .loading || dialog?.sending == true || dialog?.printing == true }
+    static func reduce(_ s0: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {
+        var s = s0
+        let today = s.foyer?.today ?? context.today
+        func page(_ list: String) -> Int { max(1, context.listPageSizes[list] ?? 3) }
+        func fetch() -> Transition<State, Effect> {
+            guard !s.fetching else { return Transition(state: s) }
+            s.fetching = true
+            return Transition(state: s, effects: [.reload(seenSubmits: s.submits, fetch: true)])
+        }
+        func person(_ i: Int) -> PersonView? { s.foyer?.persons.first { $0.index == i } }
 
-    func start(_ c: KioskController) {}
-
-    // MARK: taps
-
-    func tap(_ id: String, _ c: KioskController) async -> Bool {
-        if id == "footer.back" {
-            switch step {
-            case .intro: return false
-            case .countries: step = .intro
-            default: step = .intro; dialog = nil; notice = nil
+        // The modal's taps, while it is open.
+        if var d = s.dialog {
+            switch event {
+            case .cancel, .close:
+                guard !d.sending else { return Transition(state: s) }
+                s.dialog = nil
+                // After an error the request may have reached the central store: read the foyer again.
+                return d.command != nil ? fetch() : Transition(state: s)
+            case .departure(let yes) where !d.locked: d.departureSoon = yes
+            case .lossKind(let k) where !d.locked: d.lossKind = k
+            case .sworn where !d.locked: d.sworn.toggle()
+            case .next where d.lossKind != nil: d.page = min(3, d.page + 1)
+            case .previous where !d.locked: d.page = max(1, d.page - 1)
+            case .date(let move) where !d.locked:
+                d.lossDate = Self.move(d.lossDate, move, within: CEAMRules(context.rules.ceam).lossDates(today: today))
+            case .confirm:
+                guard !d.sending, d.ready, let card = context.identity else { return Transition(state: s) }
+                let command = d.command ?? KioskCommand(
+                    id: d.commandID, serial: card.serial, personIndex: d.person,
+                    action: .ceam(CEAMRequest(action: d.action, departureWithinUrgentDays: d.departureSoon ?? false,
+                                              loss: d.action == .declareLossOrTheft
+                                                  ? .init(kind: d.lossKind ?? .perte, date: d.lossDate, swornStatement: d.sworn) : nil)),
+                    confirmedAt: context.now)
+                d.command = command
+                d.sending = true
+                d.error = nil
+                s.dialog = d
+                s.submits += 1
+                return Transition(state: s, effects: [.submit(command)])
+            case .printCopy where d.action == .viewPrint && !d.printing:
+                guard let p = person(d.person), case .valid(let until) = p.ceam else { return Transition(state: s) }
+                d.printing = true
+                s.dialog = d
+                return Transition(state: s, effects: [.printCopy(person: p.person, validUntil: until, printedOn: today, commandID: d.commandID)])
+            case .back:
+                s.step = .intro; s.dialog = nil; s.notice = nil
+                return Transition(state: s)
+            case .submitted, .copyPrinted, .certificatePrinted, .reloaded, .caughtUp, .handedOver, .countriesLoaded:
+                return answer(s, event, context)
+            default:
+                return Transition(state: s)
             }
-            return true
+            s.dialog = d
+            return Transition(state: s)
         }
-        guard id.hasPrefix("ceam.") else { return false }
-        if let d = dialog { dialogTap(id, d, c); return true }
-        switch id {
-        case "ceam.countries":
-            if countries.isEmpty { countries = await c.services.ceamCountries() }
-            guard c.isCurrent(self) else { return true }
-            firstCountry = 0
-            step = .countries
-        case "ceam.countries.close": step = .intro
-        case "ceam.countries.next": firstCountry = min(max(0, countries.count - 1), firstCountry + page(c, "ceam.countries"))
-        case "ceam.countries.previous": firstCountry = max(0, firstCountry - page(c, "ceam.countries"))
-        case "ceam.continue", "ceam.retry":
-            step = .loading
-            fetch(c)
-        case "ceam.list.next": firstRow = min(max(0, (foyer?.persons.count ?? 1) - 1), firstRow + page(c, "ceam.list"))
-        case "ceam.list.previous": firstRow = max(0, firstRow - page(c, "ceam.list"))
+
+        switch event {
+        case .back:
+            switch s.step {
+            case .intro: return .unhandled(s)
+            case .countries: s.step = .intro
+            default: s.step = .intro; s.dialog = nil; s.notice = nil
+            }
+        case .countries:
+            guard s.countries.isEmpty else { s.firstCountry = 0; s.step = .countries; break }
+            return Transition(state: s, effects: [.loadCountries])
+        case .countriesClose: s.step = .intro
+        case .countriesNext: s.firstCountry = min(max(0, s.countries.count - 1), s.firstCountry + page("ceam.countries"))
+        case .countriesPrevious: s.firstCountry = max(0, s.firstCountry - page("ceam.countries"))
+        case .proceed, .retry:
+            s.step = .loading
+            return fetch()
+        case .listNext: s.firstRow = min(max(0, (s.foyer?.persons.count ?? 1) - 1), s.firstRow + page("ceam.list"))
+        case .listPrevious: s.firstRow = max(0, s.firstRow - page("ceam.list"))
+        case .action(let i, let action):
+            // Only an action the row offers today.
+            guard s.step == .list, let p = person(i), allowed(p, s).contains(action) else { break }
+            s.notice = nil
+            s.dialog = Dialog(person: i, action: action, lossDate: today, commandID: context.newID())
         default:
-            // ceam.<person>.<action>: only an action the row offers today.
-            let parts = id.split(separator: ".")
-            guard parts.count == 3, let i = Int(parts[1]), let action = CEAMAction(rawValue: String(parts[2])),
-                  step == .list, let p = foyer?.persons.first(where: { $0.index == i }),
-                  allowed(p).contains(action) else { return true }
-            notice = nil
-            dialog = Dialog(person: i, action: action, lossDate: foyer?.today ?? c.clock.today)
+            return answer(s, event, context)
         }
-        return true
+        return Transition(state: s)
     }
 
-    /// Rows shown per page, as the last frame laid them out.
-    private func page(_ c: KioskController, _ list: String) -> Int { max(1, c.listPageSizes[list] ?? 3) }
-
-    private func dialogTap(_ id: String, _ d: Dialog, _ c: KioskController) {
-        var d = d
-        // Once sent, the answers stay as sent: a retry repeats the same request.
-        let locked = d.sending || d.command != nil
-        let today = foyer?.today ?? c.clock.today
-        switch id {
-        case "ceam.modal.cancel", "ceam.modal.close":
-            guard !d.sending else { return }
-            dialog = nil
-            // After an error the request may have reached the central store: read the foyer again.
-            if d.command != nil { fetch(c) }
-            return
-        case "ceam.modal.departure.yes" where !locked: d.departureSoon = true
-        case "ceam.modal.departure.no" where !locked: d.departureSoon = false
-        case "ceam.modal.loss.perte" where !locked: d.lossKind = .perte
-        case "ceam.modal.loss.vol" where !locked: d.lossKind = .vol
-        case "ceam.modal.sworn" where !locked: d.sworn.toggle()
-        case "ceam.modal.next" where d.lossKind != nil: d.page = min(3, d.page + 1)
-        case "ceam.modal.previous" where !locked: d.page = max(1, d.page - 1)
-        case _ where id.hasPrefix("ceam.modal.date.") && !locked:
-            d.lossDate = Self.move(d.lossDate, String(id.dropFirst("ceam.modal.date.".count)),
-                                   within: CEAMRules(c.rules.ceam).lossDates(today: today))
-        case "ceam.modal.confirm":
-            dialog = d
-            confirm(c)
-            return
-        case "ceam.modal.print" where d.action == .viewPrint && !d.printing:
-            d.printing = true
-            dialog = d
-            printCopy(c)
-            return
-        default: return
+    /// What the services and the printer answered.
+    private static func answer(_ s0: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {
+        var s = s0
+        let t = context.catalog
+        let today = s.foyer?.today ?? context.today
+        func name(_ i: Int) -> String { Self.name(i, s) }
+        func rowFirst(_ i: Int) -> Int { s.foyer?.persons.firstIndex { $0.index == i } ?? s.firstRow }
+        let reload = Effect.reload(seenSubmits: s.submits, fetch: false)
+        switch event {
+        case .countriesLoaded(let list):
+            s.countries = list
+            s.firstCountry = 0
+            s.step = .countries
+        case .submitted(let command, let outcome):
+            guard s.dialog?.commandID == command.id, case .ceam(let request) = command.action else { break }
+            let person = command.personIndex
+            switch outcome {
+            case nil:
+                s.dialog?.sending = false
+                s.dialog?.error = t["ceam.dialog.error"]
+            case .queued?:
+                s.dialog = nil
+                s.queued[person] = request.action
+                var text = t.text("ceam.done.queued", ["name": name(person)])
+                // The certificate comes with the central store's answer: not now. Say when and where instead.
+                if request.departureWithinUrgentDays { text += " " + t["ceam.done.queued.certificate"] }
+                s.notice = Notice(kind: .info, text: text)
+                s.firstRow = rowFirst(person)
+                return Transition(state: s, effects: [reload])
+            case .acknowledged(let r)? where r.status == .refused:
+                s.dialog = nil
+                s.notice = Notice(kind: .error, text: t["ceam.done.refused"])
+                // Said now: not again at the next visit.
+                return Transition(state: s, effects: [.markTold([command.id]), reload])
+            case .acknowledged(let r)?:
+                s.dialog = nil
+                var text = done(request.action, name(person), t)
+                if let cert = r.provisionalCertificate, let p = s.foyer?.persons.first(where: { $0.index == person })?.person {
+                    // Printed once per command (its job id): the answer comes back as `.certificatePrinted`.
+                    guard s.printedCertificates.contains(command.id) else {
+                        return Transition(state: s, effects: [.printCertificate(cert, person: p, command)])
+                    }
+                    text += " " + t.text("ceam.print.done", ["date": FlowText.date(cert.validUntil, t)])
+                }
+                s.notice = Notice(kind: .info, text: text)
+                // The row with the new state first on screen.
+                s.firstRow = rowFirst(person)
+                return Transition(state: s, effects: [reload])
+            }
+        case .certificatePrinted(let command, let until, let outcome):
+            guard case .ceam(let request) = command.action else { break }
+            let date = FlowText.date(until, t)
+            var text = done(request.action, name(command.personIndex), t) + " "
+            switch outcome {
+            case .printed, .alreadyPrinted:
+                s.printedCertificates.insert(command.id)
+                text += t.text("ceam.print.done", ["date": date])
+            case .printerUnavailable, .failed:
+                text += t.text("ceam.print.unavailable", ["date": date])
+            }
+            s.notice = Notice(kind: .info, text: text)
+            s.firstRow = rowFirst(command.personIndex)
+            return Transition(state: s, effects: [reload])
+        case .reloaded(let pending, let foyer, let seen, let fetch):
+            if fetch { s.fetching = false }
+            guard let f = foyer else {
+                if s.foyer == nil { s.step = .unavailable; break }
+                // Keep what was just said (the request went through), and add that the list may be behind.
+                let stale = t["ceam.list.stale"]
+                s.notice = Notice(kind: .error, text: s.notice.map { $0.text + " " + stale } ?? stale)
+                break
+            }
+            s.foyer = f
+            var waiting: [Int: CEAMAction] = [:]
+            for r in pending { if let a = r.ceamAction { waiting[r.personIndex] = a } }
+            // Once delivered, a request leaves the outbox and the foyer says its outcome.
+            if seen == s.submits { s.queued = waiting } else { s.queued.merge(waiting) { _, new in new } }
+            if s.step == .loading || s.step == .unavailable { s.step = .list }
+            if !s.caughtUp {
+                s.caughtUp = true
+                return Transition(state: s, effects: [.catchUp])
+            }
+        case .caughtUp(let refused, let issued):
+            var effects: [Effect] = []
+            if !refused.isEmpty {
+                for r in refused {
+                    let args = ["name": name(r.personIndex), "date": FlowText.date(CivilDay.inParis(r.confirmedAt), t)]
+                    s.caughtUpSaid.append(t.text(r.parked ? "ceam.later.parked" : "ceam.later.refused", args))
+                }
+                s.caughtUpTrouble = true
+                s.notice = Notice(kind: .error, text: s.caughtUpSaid.joined(separator: " "))
+                effects.append(.markTold(refused.map(\.id)))
+            }
+            for i in issued where i.certificate.validUntil >= today && !s.printedCertificates.contains(i.commandID) {
+                guard let p = s.foyer?.persons.first(where: { $0.index == i.personIndex }) else { continue }
+                effects.append(.handOver(i, person: p.person))
+            }
+            return Transition(state: s, effects: effects)
+        case .handedOver(let i, let key, let trouble):
+            if !trouble { s.printedCertificates.insert(i.commandID) }
+            guard let key, let p = s.foyer?.persons.first(where: { $0.index == i.personIndex }) else { break }
+            s.caughtUpTrouble = s.caughtUpTrouble || trouble
+            s.caughtUpSaid.append(t.text(key, ["name": p.person.displayName, "date": FlowText.date(i.certificate.validUntil, t)]))
+            s.notice = Notice(kind: s.caughtUpTrouble ? .error : .info, text: s.caughtUpSaid.joined(separator: " "))
+        case .copyPrinted(let id, let outcome):
+            guard s.dialog?.commandID == id else { break }
+            s.dialog?.printing = false
+            switch outcome {
+            case .printed, .alreadyPrinted: s.dialog?.printNote = t["ceam.view.printed"]
+            case .printerUnavailable, .failed: s.dialog?.printNote = t["ceam.view.printerAway"]
+            }
+        default: break
         }
-        dialog = d
+        return Transition(state: s)
+    }
+
+    private static func done(_ action: CEAMAction, _ name: String, _ t: Catalog) -> String {
+        t.text(action == .declareLossOrTheft ? "ceam.done.loss" : "ceam.done.order", ["name": name])
     }
 
     /// The date picker, within the dates the rules allow (`CEAMRules.lossDates`).
-    static func move(_ date: CivilDate, _ button: String, within window: ClosedRange<CivilDate>) -> CivilDate {
+    static func move(_ date: CivilDate, _ move: DateMove, within window: ClosedRange<CivilDate>) -> CivilDate {
         let moved: CivilDate
-        switch button {
-        case "day.up": moved = date.adding(days: 1)
-        case "day.down": moved = date.adding(days: -1)
-        case "month.up": moved = date.adding(months: 1)
-        case "month.down": moved = date.adding(months: -1)
-        case "year.up": moved = date.adding(years: 1)
-        case "year.down": moved = date.adding(years: -1)
-        default: return date
+        switch move {
+        case .dayUp: moved = date.adding(days: 1)
+        case .dayDown: moved = date.adding(days: -1)
+        case .monthUp: moved = date.adding(months: 1)
+        case .monthDown: moved = date.adding(months: -1)
+        case .yearUp: moved = date.adding(years: 1)
+        case .yearDown: moved = date.adding(years: -1)
         }
         if moved > window.upperBound { return date }
         return max(moved, window.lowerBound)
     }
 
-    private func confirm(_ c: KioskController) {
-        guard var d = dialog, !d.sending, d.ready, let card = c.session.identity else { return }
-        let command = d.command ?? KioskCommand(
-            id: d.commandID, serial: card.serial, personIndex: d.person,
-            action: .ceam(CEAMRequest(action: d.action, departureWithinUrgentDays: d.departureSoon ?? false,
-                                      loss: d.action == .declareLossOrTheft
-                                          ? .init(kind: d.lossKind ?? .perte, date: d.lossDate, swornStatement: d.sworn) : nil)),
-            confirmedAt: c.clock.now)
-        d.command = command
-        d.sending = true
-        d.error = nil
-        dialog = d
-        submits += 1
-        let person = d.person, action = d.action
-        c.background { [weak self] in
-            let outcome: Result<SubmitOutcome, Error>
-            do { outcome = .success(try await c.services.submit(command)) } catch { outcome = .failure(error) }
-            guard let self, c.isCurrent(self), self.dialog?.commandID == command.id else { return }
-            let t = c.catalog
-            let name = self.name(person)
-            switch outcome {
-            case .failure:
-                self.dialog?.sending = false
-                self.dialog?.error = t["ceam.dialog.error"]
-                return
-            case .success(.queued):
-                self.dialog = nil
-                self.queued[person] = action
-                var text = t.text("ceam.done.queued", ["name": name])
-                // The certificate comes with the central store's answer: not now. Say when and where instead.
-                if case .ceam(let r) = command.action, r.departureWithinUrgentDays { text += " " + t["ceam.done.queued.certificate"] }
-                self.notice = Notice(kind: .info, text: text)
-                self.firstRow = self.foyer?.persons.firstIndex { $0.index == person } ?? self.firstRow
-            case .success(.acknowledged(let r)) where r.status == .refused:
-                self.dialog = nil
-                self.notice = Notice(kind: .error, text: t["ceam.done.refused"])
-                // Said now: not again at the next visit.
-                await c.services.markTold([command.id])
-            case .success(.acknowledged(let r)):
-                self.dialog = nil
-                var text = t.text(action == .declareLossOrTheft ? "ceam.done.loss" : "ceam.done.order", ["name": name])
-                if let cert = r.provisionalCertificate, let p = self.foyer?.persons.first(where: { $0.index == person })?.person {
-                    text += " " + (await self.print(cert, person: p, commandID: command.id, c))
-                }
-                guard c.isCurrent(self) else { return }
-                self.notice = Notice(kind: .info, text: text)
-                // The row with the new state first on screen.
-                self.firstRow = self.foyer?.persons.firstIndex { $0.index == person } ?? self.firstRow
-            }
-            await self.reload(c)
-        }
-    }
+    // MARK: effects
 
-    /// The provisional certificate, printed once per command (the job id
-    /// is the command's: the printer refuses a second job with it).
-    private func print(_ cert: ProvisionalCertificate, person: Person, commandID: UUID, _ c: KioskController) async -> String {
-        let t = c.catalog
-        let until = FlowText.date(cert.validUntil, t)
-        if printedCertificates.contains(commandID) { return t.text("ceam.print.done", ["date": until]) }
-        let outcome = await c.printer.print(.ceamProvisionalCertificate(cert, person: person), jobID: Self.certificateJobID(commandID))
-        switch outcome {
-        case .printed, .alreadyPrinted:
-            printedCertificates.insert(commandID)
-            return t.text("ceam.print.done", ["date": until])
-        case .printerUnavailable, .failed:
-            return t.text("ceam.print.unavailable", ["date": until])
-        }
-    }
-
-    /// What happened after the assuré's screen was gone (card pulled while a
-    /// request was sent, or the relay sent it after they left), at their
-    /// next visit: a request they were told was recorded and that the
-    /// central store refused (or that was parked) is said, once, with the
-    /// list as it is now; a provisional certificate issued for them is
-    /// printed, once (the command's job id: a certificate already printed is
-    /// not printed again; seed 003: handed over once, valid 3 months).
-    private func catchUp(_ c: KioskController, card: CardIdentity) {
-        guard !caughtUp else { return }
-        caughtUp = true
-        c.background { [weak self] in
-            let refused = await c.services.unsuccessfulRequests(card: card).filter { $0.action.hasPrefix("ceam.") }
-            let issued = await c.services.issuedCertificates(card: card)
-            var said: [String] = [], trouble = false
-            if let self, c.isCurrent(self), !refused.isEmpty {
-                let t = c.catalog
-                for r in refused {
-                    let args = ["name": self.name(r.personIndex), "date": FlowText.date(CivilDay.inParis(r.confirmedAt), t)]
-                    said.append(t.text(r.parked ? "ceam.later.parked" : "ceam.later.refused", args))
-                }
-                trouble = true
-                self.notice = Notice(kind: .error, text: said.joined(separator: " "))
-                await c.services.markTold(refused.map(\.id))
-            }
-            for i in issued {
-                guard let self, c.isCurrent(self) else { return }
-                let today = self.foyer?.today ?? c.clock.today
-                guard i.certificate.validUntil >= today, !self.printedCertificates.contains(i.commandID),
-                      let p = self.foyer?.persons.first(where: { $0.index == i.personIndex }) else { continue }
-                let told = await Self.handOver(i, to: p.person, on: c.printer)
-                guard c.isCurrent(self) else { return }
-                if told?.trouble != true { self.printedCertificates.insert(i.commandID) }
-                guard let told else { continue }
-                let t = c.catalog
-                trouble = trouble || told.trouble
-                said.append(t.text(told.key, ["name": p.person.displayName, "date": FlowText.date(i.certificate.validUntil, t)]))
-                self.notice = Notice(kind: trouble ? .error : .info, text: said.joined(separator: " "))
-            }
-        }
-    }
-
-    /// A paper copy of the valid card, printed once per opening of the modal.
-    private func printCopy(_ c: KioskController) {
-        guard let d = dialog, let p = foyer?.persons.first(where: { $0.index == d.person }),
-              case .valid(let until) = p.ceam else { dialog?.printing = false; return }
-        let today = foyer?.today ?? c.clock.today
-        c.background { [weak self] in
-            let outcome = await c.printer.print(.ceamCardCopy(person: p.person, validUntil: until, printedOn: today),
-                                                jobID: "ceam-copy-\(d.commandID.uuidString.lowercased())")
-            guard let self, c.isCurrent(self), self.dialog?.commandID == d.commandID else { return }
-            let t = c.catalog
-            self.dialog?.printing = false
-            switch outcome {
-            case .printed, .alreadyPrinted: self.dialog?.printNote = t["ceam.view.printed"]
-            case .printerUnavailable, .failed: self.dialog?.printNote = t["ceam.view.printerAway"]
-            }
-        }
-    }
-
-    private func fetch(_ c: KioskController) {
-        guard !fetching else { return }
-        fetching = true
-        c.background { [weak self] in
-            guard let self else { return }
-            await self.reload(c)
-            self.fetching = false
-        }
-    }
-
-    private func reload(_ c: KioskController) async {
-        guard let card = c.session.identity else { return }
-        let seen = submits
-        // The outbox before the foyer: a request the relay delivers between
-        // the two reads is then in the foyer; read the other way round, it
-        // would be in neither, and offered again.
-        let pending = await c.services.pendingRequests(card: card)
-        do {
-            let f = try await c.services.foyer(card: card)
-            guard c.isCurrent(self) else { return }
-            foyer = f
-            var waiting: [Int: CEAMAction] = [:]
-            for r in pending { if let a = r.ceamAction { waiting[r.personIndex] = a } }
-            // Once delivered, a request leaves the outbox and the foyer says its outcome.
-            if seen == submits { queued = waiting } else { queued.merge(waiting) { _, new in new } }
-            if step == .loading || step == .unavailable { step = .list }
-            catchUp(c, card: card)
-        } catch {
-            guard c.isCurrent(self) else { return }
-            if foyer == nil { step = .unavailable; return }
-            // Keep what was just said (the request went through), and add that the list may be behind.
-            let stale = c.catalog["ceam.list.stale"]
-            notice = Notice(kind: .error, text: notice.map { $0.text + " " + stale } ?? stale)
+    static func run(_ effect: Effect, _ environment: EffectEnvironment) async -> Event? {
+        let services = environment.services
+        switch effect {
+        case .loadCountries:
+            return .countriesLoaded(await services.ceamCountries())
+        case .reload(let seen, let fetch):
+            guard let card = environment.card else { return nil }
+            // The outbox before the foyer: a request the relay delivers between
+            // the two reads is then in the foyer; read the other way round, it
+            // would be in neither, and offered again.
+            let pending = await services.pendingRequests(card: card)
+            let foyer = try? await services.foyer(card: card)
+            return .reloaded(pending: pending, foyer: foyer, seenSubmits: seen, fetch: fetch)
+        case .submit(let command):
+            return .submitted(command, try? await services.submit(command))
+        case .printCertificate(let cert, let person, let command):
+            let outcome = await environment.printer.print(.ceamProvisionalCertificate(cert, person: person), jobID: certificateJobID(command.id))
+            return .certificatePrinted(command, validUntil: cert.validUntil, outcome)
+        case .markTold(let ids):
+            await services.markTold(ids)
+            return nil
+        case .catchUp:
+            guard let card = environment.card else { return nil }
+            let refused = await services.unsuccessfulRequests(card: card).filter { $0.action.hasPrefix("ceam.") }
+            let issued = await services.issuedCertificates(card: card)
+            return .caughtUp(refused: refused, issued: issued)
+        case .handOver(let i, let person):
+            let told = await handOver(i, to: person, on: environment.printer)
+            return .handedOver(i, key: told?.key, trouble: told?.trouble ?? false)
+        case .printCopy(let person, let until, let today, let id):
+            let outcome = await environment.printer.print(.ceamCardCopy(person: person, validUntil: until, printedOn: today),
+                                                          jobID: "ceam-copy-\(id.uuidString.lowercased())")
+            return .copyPrinted(commandID: id, outcome)
         }
     }
 
@@ -362,23 +435,23 @@ final class CEAMFlow: Flow {
     /// outbox, no other request for the foyer (one démarche at a time);
     /// viewing a valid card stays possible, except for the person whose
     /// request waits (it may be that card's loss).
-    func allowed(_ p: PersonView) -> [CEAMAction] {
+    static func allowed(_ p: PersonView, _ s: State) -> [CEAMAction] {
         let today = CEAMAction.allCases.filter { a in p.ceamActions.contains { $0.action == a && $0.exclusion == nil } }
-        guard !queued.isEmpty else { return today }
-        return queued[p.index] == nil ? today.filter { $0 == .viewPrint } : []
+        guard !s.queued.isEmpty else { return today }
+        return s.queued[p.index] == nil ? today.filter { $0 == .viewPrint } : []
     }
 
-    private func name(_ index: Int) -> String {
-        foyer?.persons.first { $0.index == index }?.person.displayName ?? ""
+    static func name(_ index: Int, _ s: State) -> String {
+        s.foyer?.persons.first { $0.index == index }?.person.displayName ?? ""
     }
 
     // MARK: screens
 
-    func screen(_ c: KioskController) -> ScreenModel {
-        let t = c.catalog
+    static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
+        let t = context.catalog
         let title = t["service.ceam"]
-        let footer = [FlowText.finish(t), FlowText.back(t)]
-        switch step {
+        let footer = [FlowText.finish(t), Button(id: taps.id(.back), label: t["footer.back"], style: .secondary, width: .natural)]
+        switch s.step {
         case .intro:
             return ScreenModel(id: "flow.ceam", title: title, body: .vstack([
                 .text(Text(t["ceam.intro.what"], id: "ceam.intro.what")),
@@ -386,48 +459,55 @@ final class CEAMFlow: Flow {
                 .text(Text(t["ceam.intro.delay"], id: "ceam.intro.delay")),
                 .flexible,
                 .adaptive([
-                    .button(Button(id: "ceam.countries", label: t["ceam.intro.countries"], style: .secondary)),
-                    .button(Button(id: "ceam.continue", label: t["ceam.intro.continue"], style: .primary)),
+                    .button(Button(id: taps.id(.countries), label: t["ceam.intro.countries"], style: .secondary)),
+                    .button(Button(id: taps.id(.proceed), label: t["ceam.intro.continue"], style: .primary)),
                 ], minChildWidthMM: 80, spacingMM: 6),
-            ], spacingMM: 5), footer: footer, focusID: "ceam.continue")
+            ], spacingMM: 5), footer: footer, focusID: Event.proceed.widgetID)
         case .countries:
-            let rows = countries.map { (code: $0.code, name: countryName($0, t)) }
+            let rows = s.countries.map { (code: $0.code, name: countryName($0, t)) }
                 .sorted { $0.name.compare($1.name, locale: Locale(identifier: t.language)) == .orderedAscending }
                 .map { ListView.Row(id: "ceam.country.\($0.code)", title: $0.name) }
+            // The list's own pager (`<list id>.previous`, `.next`).
+            _ = taps.id(.countriesPrevious)
+            _ = taps.id(.countriesNext)
             return ScreenModel(id: "flow.ceam.countries", title: t["ceam.countries.title"], body: .vstack([
                 .text(Text(t["ceam.countries.about"], id: "ceam.countries.about")),
-                .list(ListView(id: "ceam.countries", rows: rows, firstVisible: firstCountry, visibleRows: 8,
+                .list(ListView(id: "ceam.countries", rows: rows, firstVisible: s.firstCountry, visibleRows: 8,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
-                .button(Button(id: "ceam.countries.close", label: t["ceam.countries.close"], style: .primary)),
-            ], spacingMM: 4), footer: footer, focusID: "ceam.countries.close")
+                .button(Button(id: taps.id(.countriesClose), label: t["ceam.countries.close"], style: .primary)),
+            ], spacingMM: 4), footer: footer, focusID: Event.countriesClose.widgetID)
         case .loading:
-            return ScreenModel(id: "flow.ceam.loading", title: title, body: FlowText.wait("ceam.wait", t["ceam.loading"], c), footer: footer)
+            return ScreenModel(id: "flow.ceam.loading", title: title, body: context.wait("ceam.wait", t["ceam.loading"]), footer: footer)
         case .unavailable:
             return ScreenModel(id: "flow.ceam.unavailable", title: title, banner: Banner(kind: .error, text: t["ceam.unavailable"]),
                                body: .vstack([
                                    .text(Text(t["ceam.unavailable.what"], id: "ceam.unavailable.what")),
                                    .flexible,
-                                   .button(Button(id: "ceam.retry", label: t["ceam.retry"], style: .primary)),
-                               ], spacingMM: 6), footer: footer, focusID: "ceam.retry")
+                                   .button(Button(id: taps.id(.retry), label: t["ceam.retry"], style: .primary)),
+                               ], spacingMM: 6), footer: footer, focusID: Event.retry.widgetID)
         case .list:
-            let persons = foyer?.persons ?? []
-            let today = foyer?.today ?? c.clock.today
+            let persons = s.foyer?.persons ?? []
+            let today = s.foyer?.today ?? context.today
+            // While a modal is open, only its own taps reach the machine.
+            let rowTaps = s.dialog == nil ? taps : TapTable<Event>()
             let rows = persons.map { p in
                 ListView.Row(id: "ceam.person.\(p.index)", title: p.person.displayName + " · " + who(p.person, today: today, t),
-                             detail: detail(p, today: today, t),
-                             actions: allowed(p).map { a in
-                                 Button(id: "ceam.\(p.index).\(a.rawValue)", label: t["ceam.do.\(a.rawValue)"],
+                             detail: detail(p, s, t),
+                             actions: allowed(p, s).map { a in
+                                 Button(id: rowTaps.id(.action(person: p.index, a)), label: t["ceam.do.\(a.rawValue)"],
                                         style: a == .order || a == .earlyRenewal ? .primary : .secondary, width: .natural,
                                         speech: t["ceam.do.\(a.rawValue)"] + ", " + p.person.displayName)
                              })
             }
-            let banner = notice.map { Banner(kind: $0.kind, text: $0.text) }
+            _ = rowTaps.id(.listPrevious)
+            _ = rowTaps.id(.listNext)
+            let banner = s.notice.map { Banner(kind: $0.kind, text: $0.text) }
             return ScreenModel(id: "flow.ceam.list", title: t["ceam.list.title"], banner: banner, body: .vstack([
-                .list(ListView(id: "ceam.list", rows: rows, firstVisible: firstRow, visibleRows: 4,
+                .list(ListView(id: "ceam.list", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
-            ], spacingMM: 3), footer: footer, modal: dialog.map { modal($0, c) }, focusID: dialog.map(Self.focus))
+            ], spacingMM: 3), footer: footer, modal: s.dialog.map { modal($0, s, t, taps) }, focusID: s.dialog.map(focus))
         }
     }
 
@@ -440,7 +520,7 @@ final class CEAMFlow: Flow {
         }
     }
 
-    private func countryName(_ country: CEAMCountry, _ t: Catalog) -> String {
+    private static func countryName(_ country: CEAMCountry, _ t: Catalog) -> String {
         let key = "country.\(country.code)"
         let s = t[key]
         return s == key ? country.name : s
@@ -448,7 +528,7 @@ final class CEAMFlow: Flow {
 
     /// Qualité and age, the state in words, then why an action is not
     /// offered and what to do.
-    func who(_ p: Person, today: CivilDate, _ t: Catalog) -> String {
+    static func who(_ p: Person, today: CivilDate, _ t: Catalog) -> String {
         let age = p.age(on: today)
         // "Assurée", "Conjointe": the NIR's first digit says 2 for a woman.
         let nir = p.ownNIR ?? (p.qualite == .assure ? p.ouvrantDroitNIR : nil)
@@ -457,24 +537,24 @@ final class CEAMFlow: Flow {
             + (age == 0 ? t["ceam.age.baby"] : t.text(age == 1 ? "ceam.age.one" : "ceam.age", ["n": String(age)]))
     }
 
-    func detail(_ p: PersonView, today: CivilDate, _ t: Catalog) -> String {
+    static func detail(_ p: PersonView, _ s: State, _ t: Catalog) -> String {
         var lines = [stateText(p.ceam, t)]
-        if queued[p.index] != nil {
+        if s.queued[p.index] != nil {
             lines.append(t["ceam.why.queued"])
-        } else if !queued.isEmpty {
+        } else if !s.queued.isEmpty {
             lines.append(t["ceam.why.oneAtATime"])
         } else {
             var seen: [String] = []
             for v in p.ceamActions {
-                guard let why = v.exclusion, let s = reason(why, t), !seen.contains(s) else { continue }
-                seen.append(s)
+                guard let why = v.exclusion, let r = reason(why, t), !seen.contains(r) else { continue }
+                seen.append(r)
             }
             lines += seen
         }
         return lines.joined(separator: "\n")
     }
 
-    func stateText(_ s: CEAMState, _ t: Catalog) -> String {
+    static func stateText(_ s: CEAMState, _ t: Catalog) -> String {
         let d = { (x: CivilDate) in FlowText.date(x, t) }
         var text: String
         switch s {
@@ -492,7 +572,7 @@ final class CEAMFlow: Flow {
         return text
     }
 
-    func reason(_ e: CEAMExclusion, _ t: Catalog) -> String? {
+    static func reason(_ e: CEAMExclusion, _ t: Catalog) -> String? {
         switch e {
         case .npai: t["why.npai"]
         case .tooManyLossDeclarations(let n, _): t.text("ceam.why.tooMany", ["n": String(n)])
@@ -505,24 +585,23 @@ final class CEAMFlow: Flow {
         }
     }
 
-    private func modal(_ d: Dialog, _ c: KioskController) -> Modal {
-        let t = c.catalog
-        let name = name(d.person)
-        let locked = d.sending || d.command != nil
-        let cancel = Button(id: "ceam.modal.cancel", label: t["modal.cancel"], style: .secondary, enabled: !d.sending)
+    private static func modal(_ d: Dialog, _ s: State, _ t: Catalog, _ taps: TapTable<Event>) -> Modal {
+        let name = name(d.person, s)
+        let locked = d.locked
+        let cancel = Button(id: taps.id(.cancel), label: t["modal.cancel"], style: .secondary, enabled: !d.sending)
         let confirmLabel = d.error == nil ? t["modal.confirm"] : t["ceam.dialog.retry"]
-        let confirm = Button(id: "ceam.modal.confirm", label: d.sending ? t["ceam.dialog.sending"] : confirmLabel, style: .primary,
+        let confirm = Button(id: taps.id(.confirm), label: d.sending ? t["ceam.dialog.sending"] : confirmLabel, style: .primary,
                              enabled: d.ready && !d.sending)
-        func toggle(_ id: String, _ key: String, _ on: Bool) -> Node {
-            .button(Button(id: id, label: t[key], style: .toggle(on: on), enabled: !locked))
+        func toggle(_ event: Event, _ key: String, _ on: Bool) -> Node {
+            .button(Button(id: taps.id(event), label: t[key], style: .toggle(on: on), enabled: !locked))
         }
         // Once sent, the answer is said, not offered again (a retry repeats it).
         let departure: Node = locked
             ? .text(Text(t[d.departureSoon == true ? "ceam.dialog.departure.yes" : "ceam.dialog.departure.no"], id: "ceam.modal.departure"))
             : .vstack([
             .text(Text(t["ceam.dialog.departure"], id: "ceam.modal.departure")),
-            .hstack([toggle("ceam.modal.departure.yes", "ceam.dialog.yes", d.departureSoon == true),
-                     toggle("ceam.modal.departure.no", "ceam.dialog.no", d.departureSoon == false)], spacingMM: 5),
+            .hstack([toggle(.departure(true), "ceam.dialog.yes", d.departureSoon == true),
+                     toggle(.departure(false), "ceam.dialog.no", d.departureSoon == false)], spacingMM: 5),
         ], spacingMM: 3)
         var extra: [Node] = []
         if let e = d.error { extra.append(.banner(Banner(id: "ceam.modal.error", kind: .error, text: e))) }
@@ -538,17 +617,19 @@ final class CEAMFlow: Flow {
                          buttons: [cancel, confirm])
         case .declareLossOrTheft:
             let title = t["ceam.dialog.loss.title"]
-            let next = Button(id: "ceam.modal.next", label: t["ceam.dialog.next"], style: .primary, enabled: d.lossKind != nil)
-            let previous = Button(id: "ceam.modal.previous", label: t["ceam.dialog.previous"], style: .secondary)
+            let next = Button(id: taps.id(.next), label: t["ceam.dialog.next"], style: .primary, enabled: d.lossKind != nil)
+            let previous = Button(id: taps.id(.previous), label: t["ceam.dialog.previous"], style: .secondary)
             if d.page == 1 {
                 return Modal(id: "ceam.modal", title: title, message: t.text("ceam.dialog.loss.message", ["name": name]),
-                             content: .hstack([toggle("ceam.modal.loss.perte", "ceam.dialog.perte", d.lossKind == .perte),
-                                               toggle("ceam.modal.loss.vol", "ceam.dialog.vol", d.lossKind == .vol)], spacingMM: 5),
+                             content: .hstack([toggle(.lossKind(.perte), "ceam.dialog.perte", d.lossKind == .perte),
+                                               toggle(.lossKind(.vol), "ceam.dialog.vol", d.lossKind == .vol)], spacingMM: 5),
                              buttons: [cancel, next])
             }
             if d.page == 2 {
                 // Short month names: the picker's three columns fit a portrait modal at large text.
                 let months = (1...12).map { t["ceam.month.\($0)"] }
+                // The picker's arrows are the machine's events.
+                for m in DateMove.allCases { _ = taps.id(.date(m)) }
                 // The question says which date: of the loss, or of the theft.
                 return Modal(id: "ceam.modal", title: title, message: t["ceam.dialog.date.\((d.lossKind ?? .perte).rawValue)"],
                              content: .vstack([
@@ -566,27 +647,24 @@ final class CEAMFlow: Flow {
                              departure,
                              locked
                                  ? .text(Text("☑ " + t["ceam.dialog.sworn"], id: "ceam.modal.sworn"))
-                                 : .button(Button(id: "ceam.modal.sworn", label: (d.sworn ? "☑ " : "☐ ") + t["ceam.dialog.sworn"],
+                                 : .button(Button(id: taps.id(.sworn), label: (d.sworn ? "☑ " : "☐ ") + t["ceam.dialog.sworn"],
                                                   style: .toggle(on: d.sworn))),
                          ] + extra, spacingMM: 4),
                          buttons: [locked ? cancel : previous, confirm])
         case .viewPrint:
             let printed = d.printNote != nil
-            return Modal(id: "ceam.modal", title: t.text("ceam.dialog.view.title", ["name": name]), message: viewText(d.person, t),
+            return Modal(id: "ceam.modal", title: t.text("ceam.dialog.view.title", ["name": name]), message: viewText(d.person, s, t),
                          content: d.printNote.map { .text(Text($0, style: .small, id: "ceam.modal.printNote")) },
-                         buttons: [Button(id: "ceam.modal.close", label: t["ceam.dialog.close"], style: printed ? .primary : .secondary),
-                                   Button(id: "ceam.modal.print", label: d.printing ? t["ceam.view.printing"] : t["ceam.view.print"],
+                         buttons: [Button(id: taps.id(.close), label: t["ceam.dialog.close"], style: printed ? .primary : .secondary),
+                                   Button(id: taps.id(.printCopy), label: d.printing ? t["ceam.view.printing"] : t["ceam.view.print"],
                                           style: .primary, enabled: !d.printing && !printed)])
         }
     }
 
-    /// "14 mai 1980", "mai 1980" or "1980" when the card does not say more.
-    static func birth(_ b: BirthDate, _ t: Catalog) -> String { FlowText.birthDate(b, t) }
-
-    private func viewText(_ index: Int, _ t: Catalog) -> String {
-        guard let p = foyer?.persons.first(where: { $0.index == index }) else { return "" }
+    private static func viewText(_ index: Int, _ s: State, _ t: Catalog) -> String {
+        guard let p = s.foyer?.persons.first(where: { $0.index == index }) else { return "" }
         var lines = [t.text("ceam.view.name", ["name": p.person.displayName]),
-                     t.text("ceam.view.born", ["date": Self.birth(p.person.birthDate, t)])]
+                     t.text("ceam.view.born", ["date": FlowText.birthDate(p.person.birthDate, t)])]
         if case .valid(let until) = p.ceam { lines.append(t.text("ceam.state.valid", ["date": FlowText.date(until, t)])) }
         lines.append(t["ceam.view.copy"])
         return lines.joined(separator: "\n")

@@ -36,7 +36,7 @@ extension KioskController {
         case .carteVitaleLoss: VitaleLossFlow()
         case .attestation: MachineFlow<AttestationMachine>(state: .init())
         case .miseAJour: MachineFlow<UpdateMachine>(state: .intro)
-        case .ceam: CEAMFlow()
+        case .ceam: MachineFlow<CEAMMachine>(state: .init())
         }
     }
 }

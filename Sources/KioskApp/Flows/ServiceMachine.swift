@@ -82,16 +82,26 @@ struct FlowContext {
     var listPageSizes: [String: Int]
     /// This kiosk has a card writer (the mise à jour).
     var canWriteRights: Bool
+    /// The clock's instant and day when the event came (a request's
+    /// `confirmedAt`, the date picker's bounds): read by the runner, so
+    /// `reduce` stays pure.
+    var now: Date
+    var today: CivilDate
+    /// A new request's id (UUIDs in production, fixed in tests).
+    var newID: () -> UUID
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
-         animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true) {
+         animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true,
+         now: Date = Date(timeIntervalSince1970: 1_795_435_200), newID: @escaping () -> UUID = { UUID() }) {
         self.catalog = catalog; self.rules = rules; self.identity = identity; self.isSignedIn = isSignedIn
         self.animationPhase = animationPhase; self.listPageSizes = listPageSizes; self.canWriteRights = canWriteRights
+        self.now = now; self.today = CivilDay.inParis(now); self.newID = newID
     }
 
     init(_ c: KioskController) {
         catalog = c.catalog; rules = c.rules; identity = c.session.identity; isSignedIn = c.session.isSignedIn
         animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; canWriteRights = c.rightsWriter != nil
+        now = c.clock.now; today = c.clock.today; newID = { UUID() }
     }
 
     func pageSize(_ list: String) -> Int { max(1, listPageSizes[list] ?? 1) }
