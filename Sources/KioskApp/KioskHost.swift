@@ -78,10 +78,10 @@ public final class KioskHost {
     public func layout() -> DisplayList {
         let l = LayoutEngine(metrics: metrics, theme: theme, measurer: renderer.fonts).layout(controller.screen())
         // Paging moves by the rows the assuré actually saw.
-        if controller.overlay == .gallery { controller.gallery.pageSizes.merge(l.listPageSizes) { $1 } }
-        controller.listPageSizes.merge(l.listPageSizes) { $1 }
-        controller.paging.bodyPageCount = l.bodyPageCount
-        controller.paging.modalPageCount = l.modalPageCount
+        if controller.overlay == .gallery { controller.gallery.pageSizes.merge(l.paging.listPageSizes) { $1 } }
+        controller.listPageSizes.merge(l.paging.listPageSizes) { $1 }
+        controller.paging.bodyPageCount = l.paging.bodyPageCount
+        controller.paging.modalPageCount = l.paging.modalPageCount
         return l
     }
 
@@ -101,7 +101,7 @@ public final class KioskHost {
         // A flow's steps share a screen id: a new banner (an outcome) or focus is a new screen to say.
         let banner = l.items.first { $0.role == .banner && $0.speech != nil }?.speech ?? ""
         let signature = [l.screenID, l.items.last { $0.role == .modal }?.widgetID ?? "", controller.settings.language,
-                         banner, l.focusID ?? "", "\(l.bodyPage)/\(l.modalPage)"].joined(separator: "|")
+                         banner, l.focusID ?? "", "\(l.paging.bodyPage)/\(l.paging.modalPage)"].joined(separator: "|")
         if signature != lastSignature {
             lastSignature = signature
             // The inactivity warning is said aloud even without automatic

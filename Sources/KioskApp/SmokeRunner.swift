@@ -371,7 +371,7 @@ public final class SmokeRunner {
             let id = label.hasPrefix("#") ? String(label.dropFirst()) : label
             // On a paged screen, turn the pages as the assuré would ("Suite", then "Précédent") to find it.
             for way in ["next", "previous"] where l.findTarget(id) == nil {
-                let pager = l.modalPageCount > 1 ? "modal.page.\(way)" : "page.\(way)"
+                let pager = l.paging.modalPageCount > 1 ? "modal.page.\(way)" : "page.\(way)"
                 var turns = 0
                 while l.findTarget(id) == nil, turns < 20, let turn = l.target(id: pager), turn.isEnabled {
                     await host.tap(at: turn.frame.center)

@@ -40,6 +40,29 @@ public struct DisplayItem: Hashable, Sendable {
     public var text: String? { if case .text(let s, _, _) = kind { return s }; return nil }
 }
 
+/// What the layout decided about pages for one frame: the rows each list
+/// showed, the page of the body and of the modal on screen, and what the
+/// other pages hold. Read by the controller (the next tap's page) and by
+/// speech and scenarios, never drawn.
+public struct PagingResult: Hashable, Sendable {
+    /// Rows shown by each list (by list id): the page size for its buttons.
+    public var listPageSizes: [String: Int] = [:]
+    /// The body's page shown and how many it has (1: the body fits).
+    public var bodyPage = 0
+    public var bodyPageCount = 1
+    /// The same for the modal's message and content.
+    public var modalPage = 0
+    public var modalPageCount = 1
+    /// What speech says of the paged body: its position and the text of
+    /// the page shown (nil when the body fits).
+    public var bodyPageSpeech: String?
+    /// The text of every page of a paged body or modal, in order (the
+    /// page shown too): what the screen holds, a "Suite" or two away.
+    public var pagedText: String = ""
+
+    public init() {}
+}
+
 /// A frame's worth of drawing, in painter's order, plus what the screen is.
 public struct DisplayList: Hashable, Sendable {
     public var size: Size
@@ -58,20 +81,8 @@ public struct DisplayList: Hashable, Sendable {
     public var brokenWords: [String] = []
     /// The factor the layout had to apply to the type to fit (1 = none).
     public var textShrink: Double = 1
-    /// Rows shown by each list (by list id): the page size for its buttons.
-    public var listPageSizes: [String: Int] = [:]
-    /// The body's page shown and how many it has (1: the body fits).
-    public var bodyPage = 0
-    public var bodyPageCount = 1
-    /// The same for the modal's message and content.
-    public var modalPage = 0
-    public var modalPageCount = 1
-    /// What speech says of the paged body: its position and the text of
-    /// the page shown (nil when the body fits).
-    public var bodyPageSpeech: String?
-    /// The text of every page of a paged body or modal, in order (the
-    /// page shown too): what the screen holds, a "Suite" or two away.
-    public var pagedText: String = ""
+    /// What paging decided for this frame, kept apart from the drawing.
+    public var paging = PagingResult()
 
     public init(size: Size, background: Color, screenID: String, title: String) {
         self.size = size; self.background = background; self.screenID = screenID; self.title = title
@@ -112,7 +123,7 @@ public struct DisplayList: Hashable, Sendable {
 
     /// The visible text, then every page's (a phrase over a page break reads whole).
     public var screenText: String {
-        pagedText.isEmpty ? visibleText : (visibleText + " " + pagedText).normalizedSpaces
+        paging.pagedText.isEmpty ? visibleText : (visibleText + " " + paging.pagedText).normalizedSpaces
     }
 
     /// The text lines belonging to a widget, joined.

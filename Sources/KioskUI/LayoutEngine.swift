@@ -59,7 +59,7 @@ public struct LayoutEngine {
         list.problems = engine.log.items + (result.overflow > 0 ? ["\(screen.id) does not fit the screen, even paged"] : [])
         list.brokenWords = engine.log.brokenWords.sorted()
         list.textShrink = engine.shrink
-        list.listPageSizes = engine.log.pages
+        list.paging.listPageSizes = engine.log.pages
         return list
     }
 
@@ -171,8 +171,8 @@ public struct LayoutEngine {
         // Focus ring around the focused target; when it is on another
         // page, around "Suite": the way to it.
         var focus = screen.focusID
-        if list.modalPageCount > 1 || (list.bodyPageCount > 1 && screen.modal == nil) {
-            let next = list.modalPageCount > 1 ? "modal.page.next" : "page.next"
+        if list.paging.modalPageCount > 1 || (list.paging.bodyPageCount > 1 && screen.modal == nil) {
+            let next = list.paging.modalPageCount > 1 ? "modal.page.next" : "page.next"
             let shown = focus.map { f in
                 list.reachableTargets.contains { $0.widgetID == f } || (screen.modal == nil && list.items.contains { $0.widgetID == f && $0.text != nil })
             } ?? false
@@ -433,9 +433,9 @@ public struct LayoutEngine {
             if let c = m.content { blocks += pageBlocks(c, x: x, width: inner, spacing: mm(4), pageHeight: pageHeight, open: true) }
             let pages = paginate(blocks, height: pageHeight)
             let n = min(max(0, m.page), pages.count - 1)
-            list.modalPage = n
-            list.modalPageCount = pages.count
-            if pages.count > 1 { list.pagedText = pagedText(pages, frame: Rect(x: x, y: y, width: inner, height: pageHeight)) }
+            list.paging.modalPage = n
+            list.paging.modalPageCount = pages.count
+            if pages.count > 1 { list.paging.pagedText = pagedText(pages, frame: Rect(x: x, y: y, width: inner, height: pageHeight)) }
             let start = list.items.count
             stillOver = max(pages.map { used($0) - pageHeight }.max() ?? 0, placePage(pages[n], top: y, height: pageHeight, into: &list))
             // The title is said first already (also when it is on the page).

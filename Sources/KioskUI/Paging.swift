@@ -276,9 +276,9 @@ extension LayoutEngine {
         }
         let count = max(1, columns.map(\.pages.count).max() ?? 1)
         let n = min(max(0, screen.bodyPage), count - 1)
-        list.bodyPage = n
-        list.bodyPageCount = count
-        if count > 1 { list.pagedText = columns.map { pagedText($0.pages, frame: frame) }.filter { !$0.isEmpty }.joined(separator: " ") }
+        list.paging.bodyPage = n
+        list.paging.bodyPageCount = count
+        if count > 1 { list.paging.pagedText = columns.map { pagedText($0.pages, frame: frame) }.filter { !$0.isEmpty }.joined(separator: " ") }
         let start = list.items.count
         // Every page is checked, not only the one shown.
         var overflow = 0
@@ -295,7 +295,7 @@ extension LayoutEngine {
         if count > 1 {
             placePager(labels, page: n, count: count, prefix: "page",
                        in: Rect(x: pagerX, y: frame.maxY - pager.height, width: pagerWidth, height: pager.height), into: &list)
-            list.bodyPageSpeech = labels.position(n + 1, of: count) + ". " + shown.normalizedSpaces
+            list.paging.bodyPageSpeech = labels.position(n + 1, of: count) + ". " + shown.normalizedSpaces
         }
         return overflow
     }

@@ -112,7 +112,7 @@ public final class SpeechController {
         // What went wrong or right is in the banner: said before the focus.
         if let b = list.items.first(where: { $0.role == .banner && $0.speech != nil }), let s = b.speech { parts.append(s.normalizedSpaces) }
         // A paged body: where one is, and what the page shown says.
-        if let page = list.bodyPageSpeech, !list.items.contains(where: { $0.role == .modal }) { parts.append(page) }
+        if let page = list.paging.bodyPageSpeech, !list.items.contains(where: { $0.role == .modal }) { parts.append(page) }
         if let f = list.focusID, let t = list.reachableTargets.last(where: { $0.widgetID == f }), let s = t.speech {
             parts.append(s.normalizedSpaces)
         } else if let f = list.focusID {

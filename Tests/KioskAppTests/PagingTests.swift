@@ -35,33 +35,33 @@ import Testing
         try await signIn(h)
         try await tap(h, "service.ceam")
         var l = try #require(h.list)
-        #expect(l.bodyPageCount > 1)
+        #expect(l.paging.bodyPageCount > 1)
         #expect(l.textShrink == 1 && l.problems == [])
         let body = try #require(l.texts.first { $0.widgetID == "ceam.intro.what" })
         guard case .text(_, let font, _) = body.kind else { Issue.record("not text"); return }
         #expect(font.pixels == h.metrics.fontPixels(.body))
         #expect(l.target(id: "ceam.continue") == nil)
-        #expect(h.speech.lastUtterance?.contains("Page 1 sur \(l.bodyPageCount)") == true)
+        #expect(h.speech.lastUtterance?.contains("Page 1 sur \(l.paging.bodyPageCount)") == true)
         try await tap(h, "page.next")
         l = try #require(h.list)
-        #expect(l.bodyPage == 1)
-        #expect(h.speech.lastUtterance?.contains("Page 2 sur \(l.bodyPageCount)") == true)
+        #expect(l.paging.bodyPage == 1)
+        #expect(h.speech.lastUtterance?.contains("Page 2 sur \(l.paging.bodyPageCount)") == true)
         try await tap(h, "page.previous")
-        #expect(h.list?.bodyPage == 0)
+        #expect(h.list?.paging.bodyPage == 0)
         // On to the last page: the buttons are there.
-        for _ in 1..<l.bodyPageCount { try await tap(h, "page.next") }
+        for _ in 1..<l.paging.bodyPageCount { try await tap(h, "page.next") }
         #expect(h.list?.target(id: "ceam.continue") != nil)
         // Another screen starts at its first page, and so does the explanation again.
         try await tap(h, "ceam.countries")
-        #expect(h.list?.screenID == "flow.ceam.countries" && h.list?.bodyPage == 0)
+        #expect(h.list?.screenID == "flow.ceam.countries" && h.list?.paging.bodyPage == 0)
         while h.list?.target(id: "ceam.countries.close") == nil, h.list?.target(id: "page.next")?.isEnabled == true { try await tap(h, "page.next") }
         try await tap(h, "ceam.countries.close")
-        #expect(h.list?.screenID == "flow.ceam" && h.list?.bodyPage == 0)
+        #expect(h.list?.screenID == "flow.ceam" && h.list?.paging.bodyPage == 0)
         try await tap(h, "page.next")
         // The card leaves: nothing of the page stays for the next person.
         h.controller.handle(card: .removed)
         h.renderIfNeeded()
-        #expect(h.controller.paging.bodyPage == 0 && h.list?.bodyPage == 0)
+        #expect(h.controller.paging.bodyPage == 0 && h.list?.paging.bodyPage == 0)
         #expect(h.list?.screenID == "attract")
     }
 
@@ -85,16 +85,16 @@ import Testing
         h.renderIfNeeded()
         let first = try #require(h.list)
         #expect(first.screenID == "flow.ceam.list")
-        #expect(first.bodyPageCount > 1 && first.textShrink == 1)
+        #expect(first.paging.bodyPageCount > 1 && first.textShrink == 1)
         // The notice first, at the body size.
         let notice = try #require(first.texts.first { $0.role == .banner })
         guard case .text(_, let font, _) = notice.kind else { Issue.record("not text"); return }
         #expect(font.pixels == h.metrics.fontPixels(.body))
         var rows: [String] = []
-        for page in 0..<first.bodyPageCount {
+        for page in 0..<first.paging.bodyPageCount {
             if page > 0 { try await tap(h, "page.next") }
             let l = try #require(h.list)
-            #expect(l.bodyPage == page && l.problems == [], "page \(page + 1): \(l.problems)")
+            #expect(l.paging.bodyPage == page && l.problems == [], "page \(page + 1): \(l.problems)")
             rows += l.items.filter { $0.role == .listRow }.compactMap(\.widgetID)
             // Nothing under the pager.
             let pager = try #require(l.target(id: "page.previous")).frame

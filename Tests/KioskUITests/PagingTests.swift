@@ -35,7 +35,7 @@ func swornModal(page: Int = 0) -> Modal {
     /// Every page of the body, in order.
     func pages(_ e: LayoutEngine, _ screen: (Int) -> ScreenModel) -> [DisplayList] {
         let first = e.layout(screen(0))
-        return [first] + (1..<max(1, first.bodyPageCount)).map { e.layout(screen($0)) }
+        return [first] + (1..<max(1, first.paging.bodyPageCount)).map { e.layout(screen($0)) }
     }
 
     @Test(arguments: [1.0, 1.5])
@@ -47,12 +47,12 @@ func swornModal(page: Int = 0) -> Modal {
         let para = try #require(l.texts.first { $0.widgetID == "para.0" })
         guard case .text(_, let font, _) = para.kind else { Issue.record("not text"); return }
         #expect(font.pixels == e.metrics.fontPixels(.body))
-        #expect(l.bodyPageCount > 1)
+        #expect(l.paging.bodyPageCount > 1)
         #expect(l.problems == [])
         let next = try #require(l.target(id: "page.next"))
         #expect(next.isEnabled && next.frame.height >= e.metrics.minTarget && next.frame.width >= e.metrics.minTarget)
         #expect(l.target(id: "page.previous")?.isEnabled == false)
-        #expect(l.visibleText.contains("Page 1 sur \(l.bodyPageCount)"))
+        #expect(l.visibleText.contains("Page 1 sur \(l.paging.bodyPageCount)"))
         // By label, as a scenario taps it.
         #expect(l.findTarget("Suite")?.widgetID == "page.next")
         // The action is on the last page; until then the focus goes to "Suite".
@@ -71,7 +71,7 @@ func swornModal(page: Int = 0) -> Modal {
         #expect(all.count > 1)
         var lines: [String] = []
         for (i, l) in all.enumerated() {
-            #expect(l.bodyPage == i)
+            #expect(l.paging.bodyPage == i)
             #expect(l.problems == [], "page \(i + 1): \(l.problems)")
             lines += l.texts.filter { $0.widgetID?.hasPrefix("para.") == true }.map { $0.text! }
             // Nothing of a page under the pager or the action bar.
@@ -93,7 +93,7 @@ func swornModal(page: Int = 0) -> Modal {
         let fonts = try makeFonts()
         let e = engine(fonts, scale: 1.5)
         let l = e.layout(denseScreen(page: 99))
-        #expect(l.bodyPage == l.bodyPageCount - 1)
+        #expect(l.paging.bodyPage == l.paging.bodyPageCount - 1)
         #expect(l.target(id: "go") != nil)
     }
 
@@ -105,7 +105,7 @@ func swornModal(page: Int = 0) -> Modal {
         #expect(first.contains("Paragraphe 1"))
         #expect(!first.contains("Paragraphe 5"))
         #expect(first.hasSuffix("Suite"))
-        let n = e.layout(denseScreen()).bodyPageCount
+        let n = e.layout(denseScreen()).paging.bodyPageCount
         let last = SpeechController.utterance(for: e.layout(denseScreen(page: n - 1)))
         #expect(last.contains("Page \(n) sur \(n)") && last.contains("Paragraphe 5") && last.hasSuffix("Déclarer"))
     }
@@ -121,20 +121,20 @@ func swornModal(page: Int = 0) -> Modal {
         }
         let first = e.layout(screen(0))
         #expect(first.textShrink == 1)
-        #expect(first.modalPageCount > 1)
+        #expect(first.paging.modalPageCount > 1)
         #expect(first.target(id: "m.yes") == nil, "« Je confirme » before the statement was read")
         #expect(first.findTarget("Annuler")?.widgetID == "m.no")
         #expect(first.findTarget("Suite")?.widgetID == "modal.page.next")
         #expect(first.focusID == "modal.page.next")
         var words: [String] = []
-        for i in 0..<first.modalPageCount {
+        for i in 0..<first.paging.modalPageCount {
             let l = e.layout(screen(i))
             #expect(l.problems == [], "page \(i + 1): \(l.problems)")
             words += l.texts.filter { $0.widgetID == "m.message" }.map { $0.text! }
             // Inside the modal, under nothing.
             let modal = try #require(l.items.last { $0.role == .modal }).frame
             for t in l.texts where t.widgetID?.hasPrefix("m") == true { #expect(modal.contains(t.frame)) }
-            #expect((l.target(id: "m.yes") != nil) == (i == first.modalPageCount - 1))
+            #expect((l.target(id: "m.yes") != nil) == (i == first.paging.modalPageCount - 1))
             #expect(l.items.last { $0.role == .modal }?.speech?.contains("Page \(i + 1) sur") == true)
         }
         #expect(words.joined(separator: " ").normalizedSpaces == swornModal().message.normalizedSpaces)
@@ -145,7 +145,7 @@ func swornModal(page: Int = 0) -> Modal {
     @Test func aScreenThatFitsHasNoPager() throws {
         let fonts = try makeFonts()
         let l = engine(fonts, scale: 1.5).layout(sampleScreen())
-        #expect(l.bodyPageCount == 1 && l.modalPageCount == 1)
-        #expect(l.target(id: "page.next") == nil && l.bodyPageSpeech == nil && l.pagedText.isEmpty)
+        #expect(l.paging.bodyPageCount == 1 && l.paging.modalPageCount == 1)
+        #expect(l.target(id: "page.next") == nil && l.paging.bodyPageSpeech == nil && l.paging.pagedText.isEmpty)
     }
 }

@@ -99,7 +99,7 @@ func sampleScreen(toggleOn: Bool = false, modal: Bool = false) -> ScreenModel {
         #expect(list.target(id: "benef.next")?.isEnabled == true)
         let shown = list.items.filter { $0.role == .listRow }.count
         #expect((2...3).contains(shown))
-        #expect(list.listPageSizes["benef"] == shown)
+        #expect(list.paging.listPageSizes["benef"] == shown)
         // Each row carries its own action.
         #expect(list.target(id: "row1.order") != nil && list.target(id: "row4.order") == nil)
     }
