@@ -58,3 +58,15 @@ class KioskSignature(requests.auth.AuthBase):
 @schemathesis.hook
 def process_call_kwargs(context, case, kwargs):
     kwargs["auth"] = KioskSignature()
+
+
+@schemathesis.check
+def signed_as_a_kiosk(response, case):
+    """A request signed here must authenticate: a 401 or 429 means the hook
+    signs differently from a kiosk, and every other check would only see
+    error bodies."""
+    if case.operation.path in ("/v1/health", "/metrics", "/v1/sms/delivery-report"):
+        return None
+    if response.status_code in (401, 429):
+        raise AssertionError(f"signed request refused at authentication: {response.status_code} {response.text[:200]}")
+    return None
