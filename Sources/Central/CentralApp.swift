@@ -17,8 +17,28 @@ public struct CentralRequestContext: RequestContext, RemoteAddressRequestContext
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The peer's IP address: failed authentications are counted and limited by it.
-    var sourceAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The peer's address: failed authentications are counted and limited by it.
+    var sourceAddress: String { Self.sourceKey(remoteAddress) }
+
+    /// An IPv4 address as is; IPv6 by its /64, which one host usually holds
+    /// whole (counting single addresses would let it rotate past the limit).
+    public static func sourceKey(_ address: SocketAddress?) -> String {
+        guard let address else { return "unknown" }
+        if case .v6(let v6) = address {
+            let b = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            // An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) stays one address.
+            if b.count == 16, !(b[0..<10].allSatisfy { $0 == 0 } && b[10] == 0xFF && b[11] == 0xFF) {
+                return stride(from: 0, to: 8, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
+                    .joined(separator: ":") + "::/64"
+            }
+        }
+        return address.ipAddress ?? "unknown"
+    }
+
+    /// The same for an address in text (tests, tools).
+    public static func sourceKey(ipAddress: String) -> String {
+        sourceKey(try? SocketAddress(ipAddress: ipAddress, port: 0))
+    }
 }
 
 /// Where and how `bms-central` listens.

@@ -65,6 +65,16 @@ struct SecurityTests {
         #expect(rows.map(\.count).reduce(0, +) == 32 && rows.count == 2, "\(rows)")
     }
 
+    /// IPv6 sources are counted by their /64: one host cannot rotate past the limit.
+    @Test func sourcesAreAddressesAndIPv6Prefixes() {
+        #expect(CentralRequestContext.sourceKey(ipAddress: "192.0.2.7") == "192.0.2.7")
+        let a = CentralRequestContext.sourceKey(ipAddress: "2001:db8:1:2:aaaa::1")
+        #expect(a == "2001:db8:1:2::/64" && a == CentralRequestContext.sourceKey(ipAddress: "2001:db8:1:2:bbbb::9"))
+        #expect(CentralRequestContext.sourceKey(ipAddress: "2001:db8:1:3::1") != a)
+        #expect(CentralRequestContext.sourceKey(ipAddress: "::ffff:192.0.2.7") != a)
+        #expect(CentralRequestContext.sourceKey(ipAddress: "not an address") == "unknown")
+    }
+
     /// `after` lets a command through on an inactive card only when it names
     /// the applied declaration that made this card inactive.
     @Test(arguments: Engine.selected)
