@@ -359,6 +359,11 @@ public final class CentralService: Sendable {
     /// sends again months later is still the assuré's request.
     public static let earliestConfirmation = Date(timeIntervalSince1970: 1_735_689_600)
 
+    /// How far ahead of this clock a `confirmedAt` may be: a kiosk whose
+    /// clock ran ahead while offline, then was set right by NTP, still sends
+    /// the assuré's request (its lag counts as 0).
+    public static let latestConfirmationAhead: TimeInterval = 86_400
+
     /// The command's content, as both ends encode it (sorted keys): the
     /// same id with another hash is another command.
     static func bodyHash(_ command: KioskCommand) throws -> String {
@@ -368,11 +373,11 @@ public final class CentralService: Sendable {
     public func apply(_ command: KioskCommand, kiosk: String) async throws -> CommandAnswer {
         let now = clock.now, today = clock.today
         // confirmedAt is informative (rules use the store's clock), but a
-        // nonsense instant would wreck the lag figures: no later than the
-        // signatures' clock tolerance, no earlier than the first kiosk.
-        guard command.confirmedAt <= now.addingTimeInterval(maxSkew), command.confirmedAt >= Self.earliestConfirmation else {
+        // nonsense instant would wreck the lag figures: bounded.
+        guard command.confirmedAt <= now.addingTimeInterval(Self.latestConfirmationAhead),
+              command.confirmedAt >= Self.earliestConfirmation else {
             throw APIFailure(400, "bad_confirmed_at",
-                             "confirmedAt must be the instant the assuré confirmed, by the kiosk's clock: not in the future, not before 2025 (check the kiosk's clock)")
+                             "confirmedAt must be the instant the assuré confirmed, by the kiosk's clock: not after tomorrow, not before 2025 (check the kiosk's clock)")
         }
         let ceamRules = self.ceamRules, vitaleRules = self.vitaleRules
         let subjects = try await subjectHasher()

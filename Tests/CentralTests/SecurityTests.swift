@@ -153,8 +153,9 @@ struct SecurityTests {
         #expect(accented.status == 200 && (try? accented.decode(CodeCheckResponse.self).outcome) == .rejected)
         let long = try await a.send("POST", "/v1/cards/\(holderSerial)/code-check", body: try a.json(CodeCheckRequest(code: String(repeating: "é", count: 17))))
         #expect(long.status == 400)
-        // confirmedAt: year 1 and an hour ahead are refused, nothing applied.
-        for instant in [Date(timeIntervalSince1970: -62_135_596_800), Date().addingTimeInterval(3600)] {
+        // confirmedAt: year 1, year 9999 and two days ahead are refused, nothing applied.
+        for instant in [Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799),
+                        Date().addingTimeInterval(2 * 86_400)] {
             let odd = KioskCommand(serial: holderSerial, personIndex: 0, action: .ceam(CEAMRequest(action: .viewPrint)), confirmedAt: instant)
             let answer = try await a.send("POST", "/v1/commands", body: try a.json(odd))
             #expect(answer.status == 400 && answer.error?.code == "bad_confirmed_at", "\(instant)")
