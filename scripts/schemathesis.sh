@@ -17,18 +17,20 @@ bin="${BMS_CENTRAL:-.build/debug/bms-central}"
 examples="${SCHEMATHESIS_MAX_EXAMPLES:-150}"
 seed="${SCHEMATHESIS_SEED:-$RANDOM}"
 venv="${SCHEMATHESIS_VENV:-.build-venv/schemathesis}"
-# Pinned: the CLI's options and the hooks changed in 4.x; 3.x reads OpenAPI 3.1 as an experiment (--experimental=openapi-3.1).
-version="3.39.16"
-cryptography="50.0.2"
-# hypothesis-jsonschema (schemathesis 3.x) breaks on recent hypothesis releases.
-hypothesis="6.122.0"
+# Pinned, with everything it pulls in (scripts/schemathesis/requirements.txt):
+# the CLI's options and the hooks changed in 4.x; 3.x reads OpenAPI 3.1 as an
+# experiment (--experimental=openapi-3.1); hypothesis-jsonschema breaks on
+# hypothesis releases after 6.122.
+requirements="scripts/schemathesis/requirements.txt"
+version="$(sed -n 's/^schemathesis==//p' "$requirements")"
+hypothesis="$(sed -n 's/^hypothesis==//p' "$requirements")"
 
 [ -x "$bin" ] || { echo "schemathesis: $bin is not built (swift build --product bms-central, or BMS_CENTRAL=…)"; exit 1; }
 if ! "$venv/bin/python" -c "import schemathesis, hypothesis, cryptography
 assert (schemathesis.__version__, hypothesis.__version__) == ('$version', '$hypothesis')" 2>/dev/null; then
   echo "schemathesis: making $venv (schemathesis $version from PyPI)"
   python3 -m venv "$venv" || { echo "schemathesis: python3 -m venv failed: apt-get install python3-venv (scripts/install-deps.sh test)"; exit 1; }
-  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$version" "hypothesis==$hypothesis" "cryptography==$cryptography"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
 fi
 
 work="$(mktemp -d)"
