@@ -33,12 +33,17 @@ struct SecurityTests {
         let limit = service.authFailures.limits.limitPerWindow
         #expect(statuses.prefix(limit).allSatisfy { $0 == 401 }, "\(statuses)")
         #expect(statuses.dropFirst(limit).allSatisfy { $0 == 429 }, "\(statuses)")
+        // Refused before the body is read: the connection still serves the next request.
+        let body = Data(repeating: 0x20, count: 60_000)
+        #expect(try await forger.send("POST", "/v1/commands", body: body).error?.code == "too_many_auth_failures")
+        #expect(try await forger.send("GET", "/v1/reference").status == 429)
+        statuses += [429, 429]
         let audit = try await service.store.auditLog(limit: 10_000)
         #expect(audit.count == before, "audit rows written for unauthenticated requests")
         #expect(!audit.contains { $0.kioskID == victim.kioskID })
         let text = service.metrics.render()
         #expect(metric(text, #"bms_central_auth_failures_total{reason="bad_signature"}"#) == Double(limit))
-        #expect(metric(text, #"bms_central_auth_failures_total{reason="rate_limited"}"#) == Double(40 - limit))
+        #expect(metric(text, #"bms_central_auth_failures_total{reason="rate_limited"}"#) == Double(statuses.count - limit))
         #expect(!text.contains(victim.kioskID))
         await service.flushAuthFailures()
         let rows = try await service.store.authFailures(since: .distantPast)
