@@ -3,8 +3,9 @@
 # script makes) against a live bms-central, every request signed as a kiosk
 # signs it (scripts/schemathesis/hooks.py). Valid and invalid requests
 # (-D all). Fails on any 5xx, any response that does not match
-# docs/central-openapi.yaml, any undocumented status or content type, and any
-# signed request refused at authentication (the hook would sign wrong).
+# docs/central-openapi.yaml, any undocumented status, header or content type,
+# any request the document calls invalid that is not refused, and any signed
+# request refused at authentication (the hook would sign wrong).
 #   scripts/schemathesis.sh                    the debug build (.build/debug/bms-central)
 #   BMS_CENTRAL=path/to/bms-central scripts/schemathesis.sh
 #   SCHEMATHESIS_MAX_EXAMPLES=N                examples per operation and kind (default 150: ~45 s on 2
@@ -62,7 +63,7 @@ BMS_KIOSK_KEY="$work/schemathesis-01.kiosk-key.json" PYTHONPATH="scripts/schemat
   timeout --signal=TERM --kill-after=10s 600 \
   "$venv/bin/schemathesis" run --no-color docs/central-openapi.yaml \
     --base-url "http://127.0.0.1:$port" --experimental=openapi-3.1 \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,signed_as_a_kiosk -D all ${SCHEMATHESIS_ARGS:-} \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,signed_as_a_kiosk -D all ${SCHEMATHESIS_ARGS:-} \
     --hypothesis-max-examples "$examples" --hypothesis-seed "$seed" --hypothesis-deadline 60000 \
     --hypothesis-suppress-health-check all --request-timeout 20000 --workers 1 --show-trace 2>&1 | tail -n 60
 status=${PIPESTATUS[0]}
