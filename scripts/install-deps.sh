@@ -12,8 +12,9 @@ build=(pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpcsclite-dev 
 # Run: card daemon and virtual reader, speech, fonts.
 # cups: the demo prints through a private cupsd when the machine has no queue.
 run=(pcscd vsmartcard-vpcd pcsc-tools espeak-ng fonts-dejavu-core cups cups-client)
-# Tests: the real servers they start on loopback, pdftotext, systemd-analyze.
-test=(postgresql kannel kannel-extras cups cups-client cups-bsd poppler-utils systemd)
+# Tests: the real servers they start on loopback, pdftotext, systemd-analyze;
+# python3-venv for schemathesis (scripts/schemathesis.sh, from PyPI in a venv).
+test=(postgresql kannel kannel-extras cups cups-client cups-bsd poppler-utils systemd python3-venv)
 
 packages=("${build[@]}" "${run[@]}")
 [ "$what" = "test" ] && packages+=("${test[@]}")

@@ -26,6 +26,9 @@ bin="$(swift build -c release --show-bin-path)"
 
 state=".run"
 mkdir -p "$state"
+# Each run starts the demo over, on purpose: a fresh store, which --demo-data
+# seeds (it seeds an empty store only, so a restart of bms-central keeps
+# what the demo did).
 rm -f "$state"/central.sqlite* "$state"/DEMO-0001.kiosk-key.json
 pids=()
 cleanup() {

@@ -5,6 +5,7 @@
 # cupsd) on loopback through the project's harness modules, and stop them.
 #   scripts/test.sh                  everything
 #   FUZZ_SECONDS=0 scripts/test.sh   without the fuzzing
+#   SCHEMATHESIS=0 scripts/test.sh   without the API's property-based tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,6 +59,14 @@ swift build "${flags[@]}" --target Domain
 phase "building everything with the tests (debug)"
 swift build "${flags[@]}" --build-tests
 
+# The API against its OpenAPI document, on a live bms-central (this build's),
+# every request signed as a kiosk signs it: no 5xx, no answer off the schema.
+schemathesis_status=0
+if [ "${SCHEMATHESIS:-1}" != 0 ]; then
+  phase "schemathesis against a live bms-central"
+  BMS_CENTRAL="$(swift build "${flags[@]}" --show-bin-path)/bms-central" bash scripts/schemathesis.sh || schemathesis_status=$?
+fi
+
 phase "running the tests"
 log="$(mktemp)"
 trap 'kill "$heartbeat" 2>/dev/null; rm -f "$state" "$log"' EXIT
@@ -80,5 +89,7 @@ total=$(grep -oE "Test run with [0-9]+ tests?" "$log" | grep -oE "[0-9]+" | head
 # Only the tests' own verdicts ("✘ Test name(…) failed after"), not the
 # issues they recorded ("Expectation failed") nor the run's last line.
 failed=$(grep -cE "^✘ Test [^ ]+\(.*\) failed after" "$log" || true)
+[ "$schemathesis_status" -ne 0 ] && echo "== schemathesis failed (exit $schemathesis_status): see its phase above"
 echo "tests: $(( ${total:-0} - failed )) passed, ${failed} failed"
+[ "$status" -eq 0 ] && status=$schemathesis_status
 exit "$status"

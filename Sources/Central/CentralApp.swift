@@ -5,13 +5,39 @@ import Logging
 import NIOCore
 
 /// The request context: which kiosk signed the request.
-public struct CentralRequestContext: RequestContext {
+public struct CentralRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var kioskID: String?
+    /// The peer's address (a reverse proxy's, behind one).
+    public var remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         kioskID = nil
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The peer's address: failed authentications are counted and limited by it.
+    var sourceAddress: String { Self.sourceKey(remoteAddress) }
+
+    /// An IPv4 address as is; IPv6 by its /64, which one host usually holds
+    /// whole (counting single addresses would let it rotate past the limit).
+    public static func sourceKey(_ address: SocketAddress?) -> String {
+        guard let address else { return "unknown" }
+        if case .v6(let v6) = address {
+            let b = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            // An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) stays one address.
+            if b.count == 16, !(b[0..<10].allSatisfy { $0 == 0 } && b[10] == 0xFF && b[11] == 0xFF) {
+                return stride(from: 0, to: 8, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
+                    .joined(separator: ":") + "::/64"
+            }
+        }
+        return address.ipAddress ?? "unknown"
+    }
+
+    /// The same for an address in text (tests, tools).
+    public static func sourceKey(ipAddress: String) -> String {
+        sourceKey(try? SocketAddress(ipAddress: ipAddress, port: 0))
     }
 }
 
@@ -73,6 +99,9 @@ struct KioskAuthMiddleware: RouterMiddleware {
         if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" || path == "/metrics" {
             return try await next(request, context)
         }
+        // An address that keeps failing is refused before its body is read or its key looked up.
+        let source = context.sourceAddress
+        try await service.refuseIfTooManyFailures(source: source)
         var request = request
         let body = try await request.collectBody(upTo: maxBodyBytes)
         let h = request.headers
@@ -81,11 +110,12 @@ struct KioskAuthMiddleware: RouterMiddleware {
             headers = try SignedRequestHeaders(kiosk: h[.init(RequestSignature.kioskHeader)!], timestamp: h[.init(RequestSignature.timestampHeader)!],
                                                nonce: h[.init(RequestSignature.nonceHeader)!], signature: h[.init(RequestSignature.signatureHeader)!])
         } catch {
+            await service.authenticationFailed(error, source: source)
             throw APIFailure(401, error.code, error.description)
         }
         var context = context
         context.kioskID = try await service.authenticate(headers, method: request.method.rawValue, path: request.uri.description,
-                                                         body: body.readableBytesView)
+                                                         body: body.readableBytesView, source: source)
         return try await next(request, context)
     }
 }
@@ -139,7 +169,8 @@ public func buildCentralRouter(service: CentralService, configuration: CentralSe
     }
     v1.post("cards/:serial/code-check") { request, context in
         let body = try await decodeBody(CodeCheckRequest.self, request, max: max)
-        guard body.code.utf8.count <= 16 else { throw APIFailure(400, "bad_request", "a code has at most 16 characters") }
+        // Characters as JSON Schema counts them (code points), not bytes: the OpenAPI maxLength.
+        guard body.code.unicodeScalars.count <= 16 else { throw APIFailure(400, "bad_request", "a code has at most 16 characters") }
         return jsonResponse(try await service.checkCode(serial: try serialParameter(context), code: body.code, kiosk: context.kioskID!))
     }
     v1.post("cards/:serial/provisional-code") { _, context in

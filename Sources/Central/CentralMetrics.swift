@@ -51,6 +51,12 @@ public final class CentralMetrics: Sendable {
         }
     }
 
+    /// A request refused at authentication, by reason (a fixed set of codes:
+    /// never the kiosk id the sender claimed, which it chooses freely).
+    func authFailure(reason: String) {
+        count("bms_central_auth_failures_total", "Requests refused at authentication, by reason.", [("reason", reason)])
+    }
+
     func http(route: String, method: String, status: Int) {
         count("bms_central_http_requests_total", "HTTP requests, by route pattern, method and status.",
               [("route", route), ("method", method), ("status", String(status))])

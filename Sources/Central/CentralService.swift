@@ -42,13 +42,15 @@ public final class CentralService: Sendable {
     public let maxSkew: TimeInterval
     /// Counters for `GET /metrics` (this instance's own).
     public let metrics: CentralMetrics
+    /// Failed authentications of this instance, per source address (rate limit, aggregated record).
+    public let authFailures: AuthFailureLedger
     let logger: Logger
     let keys: KeyCache
 
     public init(store: any CentralStore, clock: any Domain.Clock = SystemClock(), parameters: RuleParameters = .standard,
                 hasher: CodeHasher = CodeHasher(), sms: any SMSGateway, smsRetry: RetryPolicy = .init(),
                 maxSkew: TimeInterval = RequestSignature.defaultMaxSkew, metrics: CentralMetrics = CentralMetrics(),
-                logger: Logger = Logger(label: "bms-central")) {
+                authFailures: AuthFailureLedger = AuthFailureLedger(), logger: Logger = Logger(label: "bms-central")) {
         self.store = store
         self.clock = clock
         self.parameters = parameters
@@ -57,6 +59,7 @@ public final class CentralService: Sendable {
         self.smsRetry = smsRetry
         self.maxSkew = maxSkew
         self.metrics = metrics
+        self.authFailures = authFailures
         self.logger = logger
         keys = KeyCache()
     }
@@ -102,9 +105,12 @@ public final class CentralService: Sendable {
 
     // MARK: authentication
 
-    /// Checks a signed request; returns the kiosk id.
-    public func authenticate(_ headers: SignedRequestHeaders, method: String, path: String, body: some DataProtocol) async throws -> String {
+    /// Checks a signed request; returns the kiosk id. `source` is the
+    /// peer's address: failures are counted and limited by it.
+    public func authenticate(_ headers: SignedRequestHeaders, method: String, path: String, body: some DataProtocol,
+                             source: String = "local") async throws -> String {
         let now = clock.now
+        try await refuseIfTooManyFailures(source: source)
         do {
             guard let key = try await store.kioskPublicKey(id: headers.kioskID) else { throw RequestAuthError.unknownKiosk }
             try headers.verify(method: method, path: path, body: body, publicKey: key, now: now, maxSkew: maxSkew)
@@ -114,10 +120,43 @@ public final class CentralService: Sendable {
             }
             return headers.kioskID
         } catch let error as RequestAuthError {
-            await audit(RequestSignature.isValidKioskID(headers.kioskID) ? headers.kioskID : nil, "auth", nir: nil, error.code)
+            await authenticationFailed(error, source: source)
             var serverTime: Date?
             if case .clockSkew = error { serverTime = now }
             throw APIFailure(401, error.code, error.description, serverTime: serverTime)
+        }
+    }
+
+    /// 429 for a source address that failed too often in this minute: its
+    /// requests cost no store read until the minute is over.
+    public func refuseIfTooManyFailures(source: String) async throws {
+        let (limited, closed) = authFailures.isLimited(source, now: clock.now)
+        await write(closed)
+        guard limited else { return }
+        metrics.authFailure(reason: "rate_limited")
+        await write(authFailures.record(source, reason: "rate_limited", now: clock.now))
+        throw APIFailure(429, "too_many_auth_failures",
+                         "too many failed authentications from this address: wait a minute, and check the kiosk's key and clock")
+    }
+
+    /// Counts a failed authentication: a metric and the per-address count,
+    /// never an audit row (the sender chose the kiosk id it claims).
+    public func authenticationFailed(_ error: RequestAuthError, source: String) async {
+        metrics.authFailure(reason: error.code)
+        await write(authFailures.record(source, reason: error.code, now: clock.now))
+    }
+
+    /// Writes what is counted so far (tests, and the server's stop).
+    public func flushAuthFailures() async {
+        await write(authFailures.drain())
+    }
+
+    private func write(_ counts: [AuthFailureCount]) async {
+        guard !counts.isEmpty else { return }
+        do {
+            try await store.addAuthFailures(counts, pruneBefore: clock.now.addingTimeInterval(-authFailures.limits.retention))
+        } catch {
+            logger.error("failed-authentication counts not written", metadata: ["error": "\(error)"])
         }
     }
 
@@ -315,27 +354,52 @@ public final class CentralService: Sendable {
         case dependencyPending
     }
 
+    /// The earliest `confirmedAt` taken: before any kiosk confirmed anything
+    /// (2025-01-01). A fixed floor, not an age: a dead letter a technician
+    /// sends again months later is still the assuré's request.
+    public static let earliestConfirmation = Date(timeIntervalSince1970: 1_735_689_600)
+
+    /// How far ahead of this clock a `confirmedAt` may be: a kiosk whose
+    /// clock ran ahead while offline, then was set right by NTP, still sends
+    /// the assuré's request (its lag counts as 0).
+    public static let latestConfirmationAhead: TimeInterval = 86_400
+
+    /// The command's content, as both ends encode it (sorted keys): the
+    /// same id with another hash is another command.
+    static func bodyHash(_ command: KioskCommand) throws -> String {
+        SHA256.hash(data: try CentralJSON.encoder().encode(command)).map { String(format: "%02x", $0) }.joined()
+    }
+
     public func apply(_ command: KioskCommand, kiosk: String) async throws -> CommandAnswer {
         let now = clock.now, today = clock.today
+        // confirmedAt is informative (rules use the store's clock), but a
+        // nonsense instant would wreck the lag figures: bounded.
+        guard command.confirmedAt <= now.addingTimeInterval(Self.latestConfirmationAhead),
+              command.confirmedAt >= Self.earliestConfirmation else {
+            throw APIFailure(400, "bad_confirmed_at",
+                             "confirmedAt must be the instant the assuré confirmed, by the kiosk's clock: not after tomorrow, not before 2025 (check the kiosk's clock)")
+        }
         let ceamRules = self.ceamRules, vitaleRules = self.vitaleRules
         let subjects = try await subjectHasher()
         let audit: @Sendable (String?, CommandApplication) -> AuditEntry = { nir, result in
             let outcome: String = switch result {
             case .dependencyPending: "dependency_pending"
             case .duplicate: "duplicate"
+            case .idConflict: "id_conflict"
             case .applied(let r): r.status.rawValue
             }
             return AuditEntry(at: now, kioskID: kiosk, action: command.action.name, subject: nir.map(subjects.tag),
                               outcome: outcome, commandID: command.id)
         }
-        let result = try await store.applyCommand(command, kioskID: kiosk, at: now, audit: audit) { file in
-            func refuse(_ why: String) -> CommandReceipt { CommandReceipt(id: command.id, status: .refused, reason: why) }
-            guard var f = file, let card = f.card(command.serial) else { return refuse("unknown card") }
-            // A command chained to one already applied (an order after the
-            // declaration that invalidated this very card) belongs to the
-            // same session, opened while the card was active.
-            guard card.status == .active || command.after != nil else { return refuse("card \(card.status.rawValue)") }
-            guard f.persons.indices.contains(command.personIndex) else { return refuse("no person \(command.personIndex) on this card") }
+        let result = try await store.applyCommand(command, kioskID: kiosk, bodyHash: try Self.bodyHash(command), at: now,
+                                                  audit: audit) { file, predecessor in
+            func refuse(_ why: RefusalReason) -> CommandReceipt { CommandReceipt(id: command.id, status: .refused, reason: why.rawValue) }
+            guard var f = file, let card = f.card(command.serial) else { return refuse(.unknownCard) }
+            // The rule is Domain's: an inactive card only after the declaration that made it so.
+            guard InactiveCardRule.mayProceed(card: card.serial, cardActive: card.status == .active, after: predecessor) else {
+                return refuse(.cardInactive)
+            }
+            guard f.persons.indices.contains(command.personIndex) else { return refuse(.noSuchPerson) }
             let i = command.personIndex
             var receipt = CommandReceipt(id: command.id, status: .applied)
             do {
@@ -352,7 +416,7 @@ public final class CentralService: Sendable {
                     f.cards[k].statusChangedAt = at
                 }
             } catch {
-                return refuse(String(describing: error))
+                return refuse(RefusalReason(error))
             }
             file = f
             receipt.person = self.personView(f, i, now: now, today: today)
@@ -363,6 +427,10 @@ public final class CentralService: Sendable {
         case .dependencyPending:
             metrics.command(action: action, outcome: "dependency_pending", kiosk: kiosk, lag: nil)
             return .dependencyPending
+        case .idConflict:
+            metrics.command(action: action, outcome: "id_conflict", kiosk: kiosk, lag: nil)
+            throw APIFailure(409, "command_id_conflict",
+                             "this command id was already used for another command: give each command its own id (a resend keeps its body)")
         case .duplicate(let r):
             metrics.command(action: action, outcome: "duplicate", kiosk: kiosk, lag: nil)
             return .receipt(r)

@@ -122,8 +122,12 @@ public struct SMSRecord: Codable, Sendable, Hashable {
 
 /// What a command did, as the store records it once per id.
 public enum CommandApplication: Sendable {
-    /// The id was seen before: the first receipt, unchanged.
+    /// The id was seen before, from the same kiosk with the same body: the
+    /// first receipt, unchanged.
     case duplicate(CommandReceipt)
+    /// The id was used before by another kiosk or for another body: nothing
+    /// applied, nothing of the first command answered.
+    case idConflict
     /// A command it must follow was not applied yet.
     case dependencyPending
     case applied(CommandReceipt)
@@ -140,7 +144,10 @@ public protocol CentralStore: Sendable {
 
     // Kiosks and request authentication.
     func registerKiosk(id: String, publicKey: Data, at: Date) async throws
-    func revokeKiosk(id: String, at: Date) async throws
+    /// Matches the id exactly (case included), as `registerKiosk` stored it.
+    @discardableResult func revokeKiosk(id: String, at: Date) async throws -> KioskRevocation
+    /// Registered kiosks, by id, with when they were revoked.
+    func kiosks() async throws -> [(id: String, revokedAt: Date?)]
     func kioskPublicKey(id: String) async throws -> Data?
     /// Records a nonce; false when it was already used (a replay).
     func useNonce(kioskID: String, nonce: String, at: Date, keepUntil: Date) async throws -> Bool
@@ -152,11 +159,20 @@ public protocol CentralStore: Sendable {
     func updateFoyer<T: Sendable>(serial: String, _ body: @escaping @Sendable (inout FoyerFile) throws -> T) async throws -> T?
     func insertFoyer(_ file: FoyerFile, at: Date) async throws
     /// Applies a command once per id, atomically with the change it makes.
-    /// `audit` makes the audit entry, written in the same transaction (from
-    /// the assuré's NIR, when the serial is known, and the outcome).
-    func applyCommand(_ command: KioskCommand, kioskID: String, at: Date,
+    /// `bodyHash` identifies the command's content: the same id again from
+    /// the same kiosk with the same hash is a duplicate, otherwise a
+    /// conflict. `body` gets the command it follows (`after`) as applied
+    /// here. `audit` makes the audit entry, written in the same transaction
+    /// (from the assuré's NIR, when the serial is known, and the outcome).
+    func applyCommand(_ command: KioskCommand, kioskID: String, bodyHash: String, at: Date,
                       audit: @escaping @Sendable (String?, CommandApplication) -> AuditEntry,
-                      _ body: @escaping @Sendable (inout FoyerFile?) -> CommandReceipt) async throws -> CommandApplication
+                      _ body: @escaping @Sendable (inout FoyerFile?, CommandPredecessor?) -> CommandReceipt) async throws -> CommandApplication
+    /// Whether the store holds no assuré at all (demo data go only into an empty store).
+    func isEmpty() async throws -> Bool
+
+    /// Adds failed-authentication counts (several instances add to the same rows).
+    func addAuthFailures(_ counts: [AuthFailureCount], pruneBefore: Date) async throws
+    func authFailures(since: Date) async throws -> [AuthFailureCount]
 
     // Audit, SMS, secrets, reference data.
     func appendAudit(_ entry: AuditEntry) async throws
@@ -170,4 +186,29 @@ public protocol CentralStore: Sendable {
     func trustedIssuerKeys() async throws -> [TrustedKey]
     func ceamCountries() async throws -> [CEAMCountry]
     func opposedSerials() async throws -> [String]
+}
+
+/// What `revokeKiosk` found.
+public enum KioskRevocation: Sendable, Hashable {
+    case revoked
+    case alreadyRevoked(at: Date)
+    /// No kiosk with exactly this id.
+    case unknown
+}
+
+/// Failed authentications from one source address in one minute, for one reason.
+public struct AuthFailureCount: Sendable, Hashable {
+    public var windowStart: Date
+    /// The peer's IP address as the server saw it (a proxy's, behind one).
+    public var source: String
+    /// A `RequestAuthError` code, or `rate_limited`.
+    public var reason: String
+    public var count: Int
+
+    public init(windowStart: Date, source: String, reason: String, count: Int) {
+        self.windowStart = windowStart
+        self.source = source
+        self.reason = reason
+        self.count = count
+    }
 }

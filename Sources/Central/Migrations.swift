@@ -112,6 +112,28 @@ enum Migrations {
             "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
             "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
         ]),
+        Migration(version: 2, name: "command identity, failed authentication counts", statements: [
+            // What a command id was used for: a resend is a duplicate only
+            // from the same kiosk with the same body (its hash); `status` and
+            // `invalidated_card` say whether it may be the predecessor that
+            // explains a request on a card no longer active. NULL on commands
+            // applied before this migration.
+            "ALTER TABLE applied_commands ADD COLUMN body_hash TEXT",
+            "ALTER TABLE applied_commands ADD COLUMN status TEXT",
+            "ALTER TABLE applied_commands ADD COLUMN invalidated_card TEXT",
+            // Failed authentications, counted per source address and minute
+            // (never a row per request, never the kiosk id the sender chose);
+            // pruned after 90 days.
+            """
+            CREATE TABLE auth_failures (
+                window_start BIGINT NOT NULL,
+                source TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                count BIGINT NOT NULL,
+                PRIMARY KEY (window_start, source, reason)
+            )
+            """,
+        ]),
     ]
 
     static var latest: Int { all.last!.version }

@@ -41,9 +41,21 @@ public final class SQLCentralStore: CentralStore {
         }
     }
 
-    public func revokeKiosk(id: String, at: Date) async throws {
+    @discardableResult
+    public func revokeKiosk(id: String, at: Date) async throws -> KioskRevocation {
         try await database.transaction { c in
+            guard let row = try c.query("SELECT revoked_at FROM kiosks WHERE id = $1", .text(id)).first else { return .unknown }
+            if let earlier = try row.optionalInt(0) { return .alreadyRevoked(at: Date(timeIntervalSince1970: Double(earlier))) }
             try c.query("UPDATE kiosks SET revoked_at = $2 WHERE id = $1", .text(id), SQLValue(seconds: at))
+            return .revoked
+        }
+    }
+
+    public func kiosks() async throws -> [(id: String, revokedAt: Date?)] {
+        try await database.transaction { c in
+            try c.query("SELECT id, revoked_at FROM kiosks ORDER BY id").map { r in
+                (id: try r.text(0), revokedAt: try r.optionalInt(1).map { Date(timeIntervalSince1970: Double($0)) })
+            }
         }
     }
 
@@ -98,32 +110,87 @@ public final class SQLCentralStore: CentralStore {
         }
     }
 
-    public func applyCommand(_ command: KioskCommand, kioskID: String, at: Date,
+    public func applyCommand(_ command: KioskCommand, kioskID: String, bodyHash: String, at: Date,
                              audit: @escaping @Sendable (String?, CommandApplication) -> AuditEntry,
-                             _ body: @escaping @Sendable (inout FoyerFile?) -> CommandReceipt) async throws -> CommandApplication {
+                             _ body: @escaping @Sendable (inout FoyerFile?, CommandPredecessor?) -> CommandReceipt) async throws -> CommandApplication {
         try await database.transaction { c in
             let id = command.id.uuidString.lowercased()
             let nir = try c.query("SELECT assure_nir FROM cards WHERE serial = $1", .text(command.serial)).first?.text(0)
             let result: CommandApplication
-            if let row = try c.query("SELECT receipt_json FROM applied_commands WHERE id = $1", .text(id)).first {
-                var receipt = try CentralJSON.decoder().decode(CommandReceipt.self, from: Data(try row.text(0).utf8))
-                receipt.duplicate = true
-                result = .duplicate(receipt)
+            if let row = try c.query("SELECT receipt_json, kiosk_id, body_hash FROM applied_commands WHERE id = $1", .text(id)).first {
+                // The first receipt goes back only to the kiosk that sent this
+                // very command (rows from before body hashes: the kiosk alone).
+                let sameBody = try row.optionalText(2).map { $0 == bodyHash } ?? true
+                if try row.text(1) == kioskID && sameBody {
+                    var receipt = try CentralJSON.decoder().decode(CommandReceipt.self, from: Data(try row.text(0).utf8))
+                    receipt.duplicate = true
+                    result = .duplicate(receipt)
+                } else {
+                    result = .idConflict
+                }
             } else if let after = command.after,
                       try c.query("SELECT id FROM applied_commands WHERE id = $1", .text(after.uuidString.lowercased())).isEmpty {
                 result = .dependencyPending
             } else {
+                let predecessor = try command.after.flatMap { after in
+                    try c.query("SELECT status, invalidated_card, receipt_json FROM applied_commands WHERE id = $1",
+                                .text(after.uuidString.lowercased())).first.map { r in
+                        // Rows from before the status column: the receipt says it.
+                        let status = try r.optionalText(0)
+                            ?? (try Self.decode(CommandReceipt.self, try r.text(2), "a command receipt")).status.rawValue
+                        return CommandPredecessor(applied: status == CommandReceipt.Status.applied.rawValue, invalidatedCard: try r.optionalText(1))
+                    }
+                }
                 var file = try Self.readFoyer(c, serial: command.serial, lock: true)
                 let before = file
-                let receipt = body(&file)
-                if let file, let before, file != before { try Self.writeFoyer(c, file, before: before, at: at) }
-                try c.query("INSERT INTO applied_commands (id, kiosk_id, received_at, receipt_json) VALUES ($1, $2, $3, $4)",
-                            .text(id), .text(kioskID), SQLValue(seconds: at), .text(try Self.json(CentralJSON.encoder(), receipt)))
+                let receipt = body(&file, predecessor)
+                var invalidated: String?
+                if let file, let before, file != before {
+                    try Self.writeFoyer(c, file, before: before, at: at)
+                    // The card this command made inactive: what a command chained to it may follow.
+                    invalidated = file.cards.first { $0.status != .active && before.card($0.serial)?.status == .active }?.serial
+                }
+                try c.query("""
+                    INSERT INTO applied_commands (id, kiosk_id, received_at, receipt_json, body_hash, status, invalidated_card)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    """, .text(id), .text(kioskID), SQLValue(seconds: at), .text(try Self.json(CentralJSON.encoder(), receipt)),
+                            .text(bodyHash), .text(receipt.status.rawValue), SQLValue(invalidated))
                 result = .applied(receipt)
             }
             // In the same transaction: an applied command always has its audit entry.
             try Self.insertAudit(c, audit(nir, result))
             return result
+        }
+    }
+
+    public func isEmpty() async throws -> Bool {
+        try await database.transaction { c in try c.query("SELECT nir FROM assures LIMIT 1").isEmpty }
+    }
+
+    // MARK: failed authentications
+
+    public func addAuthFailures(_ counts: [AuthFailureCount], pruneBefore: Date) async throws {
+        guard !counts.isEmpty else { return }
+        try await database.transaction { c in
+            for n in counts {
+                try c.query("""
+                    INSERT INTO auth_failures (window_start, source, reason, count) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (window_start, source, reason) DO UPDATE SET count = auth_failures.count + excluded.count
+                    """, SQLValue(seconds: n.windowStart), .text(n.source), .text(n.reason), SQLValue(n.count))
+            }
+            try c.query("DELETE FROM auth_failures WHERE window_start < $1", SQLValue(seconds: pruneBefore))
+        }
+    }
+
+    public func authFailures(since: Date) async throws -> [AuthFailureCount] {
+        try await database.transaction { c in
+            try c.query("""
+                SELECT window_start, source, reason, count FROM auth_failures WHERE window_start >= $1
+                ORDER BY window_start, source, reason
+                """, SQLValue(seconds: since)).map { r in
+                AuthFailureCount(windowStart: Date(timeIntervalSince1970: Double(try r.int(0))), source: try r.text(1),
+                                 reason: try r.text(2), count: Int(try r.int(3)))
+            }
         }
     }
 

@@ -292,8 +292,8 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     private func applyRules(_ command: KioskCommand, now: Date, today: CivilDate) -> SubmitOutcome {
         let ceamRules = CEAMRules(parameters.ceam), vitaleRules = VitaleRules(parameters.carteVitale)
         func refuse(_ why: String) -> SubmitOutcome { .acknowledged(refuseLocked(command, why)) }
-        guard var f = foyers[command.serial] else { return refuse("unknown card") }
-        guard f.persons.indices.contains(command.personIndex) else { return refuse("no person \(command.personIndex) on this card") }
+        guard var f = foyers[command.serial] else { return refuse(RefusalReason.unknownCard.rawValue) }
+        guard f.persons.indices.contains(command.personIndex) else { return refuse(RefusalReason.noSuchPerson.rawValue) }
         let i = command.personIndex
         var receipt = CommandReceipt(id: command.id, status: .applied)
         do {
@@ -304,7 +304,7 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
             f.persons[i].ceam = ceam
             f.persons[i].vitale = vitale
         } catch {
-            return refuse(String(describing: error))
+            return refuse(RefusalReason(error).rawValue)
         }
         foyers[command.serial] = f
         receipts[command.id] = receipt

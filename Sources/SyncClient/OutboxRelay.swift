@@ -50,6 +50,10 @@ public enum DeliveryFailure: Sendable, Hashable {
             // A route the central store does not know (a wrong base URL, an
             // older central) and a request time-out say nothing of the command.
             else if body.code == "not_found" || status == 408 { self = .queueWaits }
+            // The id was used by another kiosk or for another body: a verdict
+            // on this command (sending it again gets the same 409), kept for
+            // the caisse; the queue behind it goes on.
+            else if status == 409 && body.code == "command_id_conflict" { self = .definitive }
             else if body.code == "clock_skew" || body.code == "replay" || status == 429 || status == 503 || status == 502 || status == 504 || status == 409 {
                 self = .queueWaits
             } else if status == 401 { self = .kioskRefused }

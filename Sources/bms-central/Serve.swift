@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on.")
     var listen: String = "127.0.0.1:8080"
 
-    @Flag(help: "Load the demo foyer (Assets/demo/central-seed.json) into the store.")
+    @Flag(help: "Load the demo foyer (Assets/demo/central-seed.json) into an empty store; a store with data is left as it is (`bms-central demo reset` reloads it).")
     var demoData = false
 
     @Option(help: "The demo seed file for --demo-data.")
@@ -55,9 +55,15 @@ struct Serve: AsyncParsableCommand {
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
         let hasher = CodeHasher()
+        // Only into an empty store: a restart must not undo lock-outs, SMS
+        // limits or a card declared lost (systemd restarts it at will).
         if demoData {
-            try await DemoSeed.load(from: URL(fileURLWithPath: demoSeed)).load(into: store, hasher: hasher, at: Date())
-            logger.info("demo data loaded")
+            if try await store.isEmpty() {
+                try await DemoSeed.load(from: URL(fileURLWithPath: demoSeed)).load(into: store, hasher: hasher, at: Date())
+                logger.info("demo data loaded into the empty store")
+            } else {
+                logger.info("demo data not loaded: the store already holds assurés (bms-central demo reset reloads them)")
+            }
         }
         // The delivery-report URL needs the token, which lives in the store.
         let probe = CentralService(store: store, sms: LogFileSMSGatewayForDevelopment(path: "/dev/null"))
@@ -90,6 +96,7 @@ struct Serve: AsyncParsableCommand {
         }
         try await app.runService()
         heartbeat.cancel()
+        await service.flushAuthFailures()
         runtime.stopping()
         try await store.close()
     }
@@ -108,8 +115,28 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct KioskCommandGroup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Register and revoke kiosks.",
-                                                    subcommands: [KioskAdd.self, KioskRevoke.self])
+    static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Register, list and revoke kiosks.",
+                                                    subcommands: [KioskAdd.self, KioskList.self, KioskRevoke.self])
+}
+
+struct DemoCommandGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "The demo data.", subcommands: [DemoReset.self])
+}
+
+struct DemoReset: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reset",
+        abstract: "Reload the demo foyers as the seed has them: codes, lock-outs, SMS limits and card statuses back to the start (stop the server first).")
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "The demo seed file.") var demoSeed: String = "Assets/demo/central-seed.json"
+
+    func run() async throws {
+        let store = try storeOptions.open()
+        try await store.migrate()
+        let seed = try DemoSeed.load(from: URL(fileURLWithPath: demoSeed))
+        try await seed.load(into: store, hasher: CodeHasher(), at: Date())
+        print("demo data reloaded: \(seed.assures.count) assuré(s) as in \(demoSeed)")
+        try await store.close()
+    }
 }
 
 struct KioskAdd: AsyncParsableCommand {
@@ -135,15 +162,43 @@ struct KioskAdd: AsyncParsableCommand {
     }
 }
 
-struct KioskRevoke: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Refuse a kiosk's requests from now on.")
+struct KioskList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The registered kiosks' ids, and which are revoked.")
     @OptionGroup var storeOptions: StoreOptions
-    @Argument var id: String
 
     func run() async throws {
         let store = try storeOptions.open()
-        try await store.revokeKiosk(id: id, at: Date())
-        print("kiosk \(id) revoked")
+        try await store.migrate()
+        let iso = ISO8601DateFormatter()
+        for k in try await store.kiosks() {
+            print(k.revokedAt.map { "\(k.id)\trevoked \(iso.string(from: $0))" } ?? "\(k.id)\tactive")
+        }
         try await store.close()
+    }
+}
+
+struct KioskRevoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Refuse a kiosk's requests from now on.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "The kiosk's id exactly as `kiosk add` registered it (case included).") var id: String
+
+    func run() async throws {
+        let store = try storeOptions.open()
+        try await store.migrate()
+        let outcome = try await store.revokeKiosk(id: id, at: Date())
+        try await store.close()
+        switch outcome {
+        case .revoked:
+            print("kiosk \(id) revoked: its requests are refused from now on")
+        case .alreadyRevoked(let at):
+            print("kiosk \(id) was already revoked (\(ISO8601DateFormatter().string(from: at)))")
+        case .unknown:
+            // Exit 1: the operator must not believe a stolen kiosk is cut off.
+            FileHandle.standardError.write(Data("""
+                no kiosk \(String(reflecting: id)) in this store: nothing revoked. Ids are matched exactly, case included; \
+                `bms-central kiosk list` shows the registered ones (and check --store).\n
+                """.utf8))
+            throw ExitCode.failure
+        }
     }
 }

@@ -205,7 +205,7 @@ struct ServiceTests {
     @Test(arguments: Engine.selected)
     func commandIsAppliedOnceAndRepeatedAsDuplicate(engine: Engine) async throws {
         let service = try await makeService(engine)
-        let command = KioskCommand(serial: holderSerial, personIndex: 1, action: .ceam(CEAMRequest(action: .order)), confirmedAt: Date())
+        let command = KioskCommand(serial: holderSerial, personIndex: 1, action: .ceam(CEAMRequest(action: .order)), confirmedAt: service.clock.now)
         guard case .receipt(let first) = try await service.apply(command, kiosk: "k1") else { Issue.record("pending"); return }
         #expect(first.status == .applied && !first.duplicate)
         guard case .receipt(let again) = try await service.apply(command, kiosk: "k1") else { Issue.record("pending"); return }
@@ -214,7 +214,7 @@ struct ServiceTests {
         guard case .ordered(let order) = file.persons[1].ceam.state else { Issue.record("not ordered"); return }
         #expect(order.kind == .first)
         // A second, different order for the same person is refused by the rules.
-        let second = KioskCommand(serial: holderSerial, personIndex: 1, action: .ceam(CEAMRequest(action: .order)), confirmedAt: Date())
+        let second = KioskCommand(serial: holderSerial, personIndex: 1, action: .ceam(CEAMRequest(action: .order)), confirmedAt: service.clock.now)
         guard case .receipt(let refused) = try await service.apply(second, kiosk: "k1") else { Issue.record("pending"); return }
         #expect(refused.status == .refused)
         try await service.store.close()
@@ -224,7 +224,7 @@ struct ServiceTests {
     func sameCommandSentConcurrentlyIsAppliedOnce(engine: Engine) async throws {
         let service = try await makeService(engine)
         let command = KioskCommand(serial: holderSerial, personIndex: 2,
-                                   action: .ceam(CEAMRequest(action: .earlyRenewal, departureWithinUrgentDays: true)), confirmedAt: Date())
+                                   action: .ceam(CEAMRequest(action: .earlyRenewal, departureWithinUrgentDays: true)), confirmedAt: service.clock.now)
         let receipts = try await withThrowingTaskGroup(of: CommandReceipt?.self) { group in
             for _ in 0..<8 {
                 group.addTask { if case .receipt(let r) = try await service.apply(command, kiosk: "k1") { return r }; return nil }
