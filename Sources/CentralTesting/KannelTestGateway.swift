@@ -44,10 +44,16 @@ public final class KannelTestGateway: @unchecked Sendable {
             if !ports.contains(p) { ports.append(p) }
         }
         let gw = KannelTestGateway(directory: try Harness.temporaryDirectory("bms-kannel"), ports: ports)
-        try gw.writeConfig()
-        try await gw.startBearerbox()
-        try await gw.startFakeSMSC()
-        try await gw.startSMSBox()
+        do {
+            try gw.writeConfig()
+            try await gw.startBearerbox()
+            try await gw.startFakeSMSC()
+            try await gw.startSMSBox()
+        } catch {
+            // Nothing left running for a start that failed half-way.
+            gw.stop()
+            throw error
+        }
         return gw
     }
 
