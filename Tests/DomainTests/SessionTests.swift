@@ -8,6 +8,15 @@ struct SessionTests {
     static let identity = CardIdentity(profile: .bmsVit, serial: "25010000000001",
                                        foyer: try! Foyer([Demo.holder]), rights: .absent)
 
+    /// Card inserted and read; the central store's count told.
+    func atCode(triesLeft: Int?, locked: Bool = false, verdict: CardVerdict = .authentic) -> KioskSession {
+        var s = KioskSession(now: clock.now)
+        s.handle(.cardInserted, now: clock.now)
+        s.handle(.cardRead(Self.identity, verdict), now: clock.now)
+        s.handle(.codeStatus(triesLeft: triesLeft, locked: locked), now: clock.now)
+        return s
+    }
+
     func signedIn() -> KioskSession {
         var s = KioskSession(now: clock.now)
         s.handle(.cardInserted, now: clock.now)
@@ -100,10 +109,7 @@ struct SessionTests {
 
     @Test("the code screen shows the central store's count: 1 try left after 2 wrong codes elsewhere")
     func codeStatusFromTheCentralStore() {
-        var s = KioskSession(now: clock.now)
-        s.handle(.cardInserted, now: clock.now)
-        s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
-        s.handle(.codeStatus(triesLeft: 1, locked: false), now: clock.now)
+        var s = atCode(triesLeft: 1, locked: false)
         #expect(s.state == .codeEntry(triesLeft: 1))
         // Back from « Code oublié ? »: still that count.
         s.handle(.forgotCode, now: clock.now)
@@ -113,10 +119,7 @@ struct SessionTests {
 
     @Test("a locked code goes straight to the locked screen; the SMS code is the way out")
     func lockedAtInsertion() {
-        var s = KioskSession(now: clock.now)
-        s.handle(.cardInserted, now: clock.now)
-        s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
-        s.handle(.codeStatus(triesLeft: 0, locked: true), now: clock.now)
+        var s = atCode(triesLeft: 0, locked: true)
         #expect(s.state == .codeLocked)
         s.handle(.forgotCode, now: clock.now)
         #expect(s.state == .flow(.provisionalCode))
@@ -129,10 +132,7 @@ struct SessionTests {
 
     @Test("the central store did not answer: the code screen says no count")
     func codeStatusUnknown() {
-        var s = KioskSession(now: clock.now)
-        s.handle(.cardInserted, now: clock.now)
-        s.handle(.cardRead(Self.identity, .authentic), now: clock.now)
-        s.handle(.codeStatus(triesLeft: nil, locked: false), now: clock.now)
+        var s = atCode(triesLeft: nil, locked: false)
         #expect(s.state == .codeEntry(triesLeft: nil))
         s.handle(.codeRejected(triesLeft: 2), now: clock.now)
         #expect(s.state == .codeEntry(triesLeft: 2))

@@ -141,15 +141,22 @@ import Testing
         }
     }
 
-    @Test func rulesMapOntoRuleParameters() throws {
+    /// The valid fixture's kiosk.yaml and central.yaml in a fresh folder (keys
+    /// by absolute path), for a test to add its own rules.yaml.
+    static func validConfiguration() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         for file in ["kiosk.yaml", "central.yaml"] {
-            let text = try String(contentsOf: Self.fixtures.appendingPathComponent("valid/\(file)"), encoding: .utf8)
-            let absolute = text.replacingOccurrences(of: "../keys", with: Self.fixtures.appendingPathComponent("keys").path)
+            let text = try String(contentsOf: fixtures.appendingPathComponent("valid/\(file)"), encoding: .utf8)
+            let absolute = text.replacingOccurrences(of: "../keys", with: fixtures.appendingPathComponent("keys").path)
             try absolute.write(to: dir.appendingPathComponent(file), atomically: true, encoding: .utf8)
         }
+        return dir
+    }
+
+    @Test func rulesMapOntoRuleParameters() throws {
+        let dir = try Self.validConfiguration()
+        defer { try? FileManager.default.removeItem(at: dir) }
         try """
         ceam:
           lossDeclarationYear: rolling
@@ -171,14 +178,8 @@ import Testing
     /// The old key counted the other way: a terminal still using it is told
     /// the new name and its meaning, never read under the new meaning.
     @Test func theOldLossLimitKeyIsRefusedWithTheNewName() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.validConfiguration()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for file in ["kiosk.yaml", "central.yaml"] {
-            let text = try String(contentsOf: Self.fixtures.appendingPathComponent("valid/\(file)"), encoding: .utf8)
-            let absolute = text.replacingOccurrences(of: "../keys", with: Self.fixtures.appendingPathComponent("keys").path)
-            try absolute.write(to: dir.appendingPathComponent(file), atomically: true, encoding: .utf8)
-        }
         try "ceam:\n  maxLossDeclarationsPerYear: 2\n".write(to: dir.appendingPathComponent("rules.yaml"), atomically: true, encoding: .utf8)
         let report = KioskConfiguration.check(directory: dir, displayName: "cfg")
         let problems = report.problems.map(\.description)
