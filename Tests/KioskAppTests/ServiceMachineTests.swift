@@ -167,6 +167,19 @@ import Testing
         #expect(flow.state == before)
     }
 
+    /// Confirmer, then the card out before the request even started: it is
+    /// sent once (the outbox keeps it), and nothing of the answer is shown.
+    @Test func aConfirmedRequestIsSentEvenIfTheCardLeavesFirst() async throws {
+        let (k, _) = try await onList()
+        await k.tap("ceam.1.order")
+        await k.tap("ceam.modal.departure.no")
+        await k.c.tap("ceam.modal.confirm")
+        k.removeCard()
+        await k.c.settle()
+        #expect(k.services.submitted.count == 1)
+        #expect(k.screenID == "attract")
+    }
+
     @Test func theDatePickerMovesWithinTheRulesWindow() {
         let today = CivilDate(year: 2026, month: 11, day: 23)!
         let window = CEAMRules().lossDates(today: today)

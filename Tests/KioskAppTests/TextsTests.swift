@@ -67,8 +67,8 @@ import Testing
         await k.tap("ceam.continue")
         let said = fr["why.npai"].replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
         #expect(k.text.contains(said))
-        #expect(VitaleLossFlow().exclusionText(.npai, fr) == fr["why.npai"])
-        #expect(VitaleLossFlow().exclusionText(.npai, en) == en["why.npai"])
+        #expect(VitaleLossMachine.exclusionText(.npai, fr) == fr["why.npai"])
+        #expect(VitaleLossMachine.exclusionText(.npai, en) == en["why.npai"])
         #expect(fr["why.npai"].contains("caisse"))
     }
 

@@ -150,7 +150,7 @@ import Testing
         #expect(k.text.contains("Déclaration enregistrée sur la borne, en attente d’envoi"), "\(k.text)")
         // Even by id.
         await k.tap("vitale.person.0")
-        #expect((k.c.flow as? VitaleLossFlow)?.step == .choosePerson)
+        #expect((k.c.flow as? MachineFlow<VitaleLossMachine>)?.state.step == .choosePerson)
         // Others are not held back by it.
         #expect(k.ids.contains("vitale.orderFor.2"))
         k.services.deliverQueued()

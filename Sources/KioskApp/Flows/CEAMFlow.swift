@@ -151,6 +151,13 @@ enum CEAMMachine: ServiceMachine {
 
     static func isWaiting(_ s: State) -> Bool { s.step == .loading || s.dialog?.sending == true || s.dialog?.printing == true }
 
+    /// A request the assuré confirmed is sent even if the card leaves
+    /// before it starts (durable in the outbox); its answer is dropped.
+    static func outlivesSession(_ effect: Effect) -> Bool {
+        if case .submit = effect { return true }
+        return false
+    }
+
     /// The print job of a request's provisional certificate: the same for
     /// every screen that prints it, so that it comes out once.
     static func certificateJobID(_ commandID: UUID) -> String { "ceam-certificate-\(commandID.uuidString.lowercased())" }

@@ -33,7 +33,7 @@ extension KioskController {
     static func makeFlow(_ service: KioskService) -> any Flow {
         switch service {
         case .provisionalCode: MachineFlow<ProvisionalCodeMachine>(state: .init())
-        case .carteVitaleLoss: VitaleLossFlow()
+        case .carteVitaleLoss: MachineFlow<VitaleLossMachine>(state: .init())
         case .attestation: MachineFlow<AttestationMachine>(state: .init())
         case .miseAJour: MachineFlow<UpdateMachine>(state: .intro)
         case .ceam: MachineFlow<CEAMMachine>(state: .init())

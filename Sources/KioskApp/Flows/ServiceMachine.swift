@@ -36,10 +36,14 @@ protocol ServiceMachine {
     static func isWaiting(_ state: State) -> Bool
     /// A catalog key the attract screen shows when the card leaves in this state.
     static func noticeOnRemoval(_ state: State) -> String?
+    /// True for an effect that runs even when the assuré leaves before it
+    /// starts: a request they confirmed is sent (once); its answer is dropped.
+    static func outlivesSession(_ effect: Effect) -> Bool
 }
 
 extension ServiceMachine {
     static func noticeOnRemoval(_ state: State) -> String? { nil }
+    static func outlivesSession(_ effect: Effect) -> Bool { false }
 }
 
 /// An event of a machine: a tap has the id of its widget; an answer (an
@@ -69,7 +73,8 @@ enum FlowMove: Equatable {
 }
 
 /// What the pure functions may read: words, rules, the card, the last
-/// frame's list sizes. Never a service, a printer or a clock's now.
+/// frame's list sizes, the moment of the event. Never a service, a printer
+/// or a clock to read.
 @MainActor
 struct FlowContext {
     var catalog: Catalog
@@ -82,26 +87,30 @@ struct FlowContext {
     var listPageSizes: [String: Int]
     /// This kiosk has a card writer (the mise à jour).
     var canWriteRights: Bool
-    /// The clock's instant and day when the event came (a request's
-    /// `confirmedAt`, the date picker's bounds): read by the runner, so
-    /// `reduce` stays pure.
+    /// The kiosk's clock when the event came (read once, before `reduce`):
+    /// a request confirmed now keeps it as its `confirmedAt`; the date
+    /// picker's bounds come from `today`. So `reduce` stays pure.
     var now: Date
     var today: CivilDate
     /// A new request's id (UUIDs in production, fixed in tests).
     var newID: () -> UUID
+    /// The words of the documents the kiosk prints: a récépissé is an
+    /// Assurance Maladie document, in French whatever the screen's language.
+    var documentCatalog: Catalog
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
          animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true,
-         now: Date = Date(timeIntervalSince1970: 1_795_435_200), newID: @escaping () -> UUID = { UUID() }) {
+         now: Date = Date(timeIntervalSince1970: 1_795_435_200), newID: @escaping () -> UUID = { UUID() },
+         documentCatalog: Catalog? = nil) {
         self.catalog = catalog; self.rules = rules; self.identity = identity; self.isSignedIn = isSignedIn
         self.animationPhase = animationPhase; self.listPageSizes = listPageSizes; self.canWriteRights = canWriteRights
-        self.now = now; self.today = CivilDay.inParis(now); self.newID = newID
+        self.now = now; self.today = CivilDay.inParis(now); self.newID = newID; self.documentCatalog = documentCatalog ?? catalog
     }
 
     init(_ c: KioskController) {
         catalog = c.catalog; rules = c.rules; identity = c.session.identity; isSignedIn = c.session.isSignedIn
         animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; canWriteRights = c.rightsWriter != nil
-        now = c.clock.now; today = c.clock.today; newID = { UUID() }
+        now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
     }
 
     func pageSize(_ list: String) -> Int { max(1, listPageSizes[list] ?? 1) }
@@ -176,15 +185,17 @@ final class MachineFlow<M: ServiceMachine>: Flow {
 
     private func perform(_ t: Transition<M.State, M.Effect>, _ c: KioskController) {
         state = t.state
+        // The card of the session the effects are asked in.
+        let card = c.session.identity
         for effect in t.effects {
+            let confirmed = M.outlivesSession(effect)
             c.background { [weak self] in
-                // Nothing starts for an assuré who has left…
-                guard let self, c.isCurrent(self) else { return }
-                let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter,
-                                                    card: c.session.identity)
+                // Nothing starts for an assuré who has left (but a request they confirmed)…
+                guard confirmed || self.map({ c.isCurrent($0) }) == true else { return }
+                let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter, card: card)
                 let answer = await M.run(effect, environment)
                 // …and an answer that comes back after they left is dropped.
-                guard c.isCurrent(self), let answer else { return }
+                guard let self, c.isCurrent(self), let answer else { return }
                 self.send(answer, c)
             }
         }

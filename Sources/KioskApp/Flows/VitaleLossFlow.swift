@@ -8,257 +8,398 @@ import KioskUI
 /// commitment to return a found card, confirm; the card is invalidated. Then
 /// the order of a new card when the domain allows it, chained after the
 /// declaration, or why not.
-@MainActor
-final class VitaleLossFlow: Flow {
-    enum Step: Equatable {
-        case loading
-        case choosePerson
-        /// Reason and commitment for the chosen person.
-        case details(person: Int)
-        case submitting
-        /// The declaration is taken: applied (`transmitted`) or in the outbox.
-        case declared(person: Int, transmitted: Bool)
-        case ordered(person: Int, transmitted: Bool)
-        /// Refused by the central store's rules (state changed meanwhile).
-        case refused(reason: String?)
-        /// Nothing was taken: try again (the same request, never two).
-        case unavailable
+enum VitaleLossMachine: ServiceMachine {
+    /// A request of this service.
+    enum Request: Equatable { case declaration, order }
+
+    /// The modal before a request.
+    enum Confirming: Equatable {
+        case declare
+        /// The order of a new card after the declaration just made.
+        case order
+        /// The order straight from the list (declared earlier, or no card yet).
+        case orderFor(person: Int)
     }
 
-    let service = KioskService.carteVitaleLoss
-    private(set) var step = Step.loading
-    private(set) var foyer: FoyerResponse?
-    private(set) var reason: VitaleDeclarationReason?
-    private(set) var commits = false
-    /// The modal before a request: "declare" or "order".
-    private(set) var confirming: String?
-    /// A person whose card can be ordered straight away (declared earlier, or none yet).
-    private(set) var orderPerson: Int?
-    /// The confirmed requests: the same ids on a double tap or a retry.
-    private(set) var declaration: KioskCommand?
-    private(set) var order: KioskCommand?
-    private(set) var printMessage: String?
-    /// Carte Vitale requests confirmed earlier (another visit, another
-    /// session) that wait in the kiosk's outbox: the central store's foyer
-    /// does not show them yet, so they are not offered again.
-    private(set) var pending: [PendingRequest] = []
-    /// A request recorded in an earlier visit that the central store refused
-    /// (or that was parked) after the assuré left: said once, above the list.
-    private(set) var laterNotice: String?
-    private var retry: (() -> Void)?
-    private var firstRow = 0
+    struct State: Equatable {
+        enum Step: Equatable {
+            case loading
+            case choosePerson
+            /// Reason and commitment for the chosen person.
+            case details(person: Int)
+            case submitting
+            /// The declaration is taken: applied (`transmitted`) or in the outbox.
+            case declared(person: Int, transmitted: Bool)
+            case ordered(person: Int, transmitted: Bool)
+            /// Refused by the central store's rules (state changed meanwhile).
+            case refused(reason: String?)
+            /// Nothing was taken: try again (the same request, never two).
+            case unavailable
+        }
 
-    var isWaiting: Bool { step == .loading || step == .submitting }
+        var step = Step.loading
+        var foyer: FoyerResponse?
+        var reason: VitaleDeclarationReason?
+        var commits = false
+        var confirming: Confirming?
+        /// The confirmed requests: the same ids on a double tap or a retry.
+        var declaration: KioskCommand?
+        var order: KioskCommand?
+        /// The request sent last: « Réessayer » after « indisponible » sends it
+        /// again (the same command); none yet: the foyer is read again.
+        var request: Request?
+        /// What the printer said of the récépissé on screen.
+        var printed: PrintOutcome?
+        /// Carte Vitale requests confirmed earlier (another visit, another
+        /// session) that wait in the kiosk's outbox: the central store's foyer
+        /// does not show them yet, so they are not offered again.
+        var pending: [PendingRequest] = []
+        /// Requests recorded in an earlier visit that the central store refused
+        /// (or that were parked) after the assuré left: said once, above the list.
+        var later: [UnsuccessfulRequest] = []
+        var firstRow = 0
+        /// The ids the requests take when the assuré confirms them, drawn
+        /// when the service starts (`reduce` draws nothing).
+        var declarationID = UUID()
+        var orderID = UUID()
 
-    func start(_ c: KioskController) { load(c, then: .choosePerson) }
+        func person(_ i: Int) -> PersonView? { foyer?.persons.first { $0.index == i } }
 
-    private func load(_ c: KioskController, then next: Step) {
-        guard let card = c.session.identity else { step = .unavailable; return }
-        c.background { [weak self] in
-            // The outbox before the foyer: a request delivered between the two
-            // reads is then in the foyer, not in neither.
-            let pending = await c.services.pendingRequests(card: card).filter { $0.ceamAction == nil }
-            let f = try? await c.services.foyer(card: card)
-            guard let self, c.isCurrent(self) else { return }
-            if let f { self.foyer = f; self.pending = pending }
-            if f != nil, self.laterNotice == nil {
-                let refused = await c.services.unsuccessfulRequests(card: card).filter { $0.action.hasPrefix("vitale.") }
-                guard c.isCurrent(self) else { return }
-                if !refused.isEmpty {
-                    let t = c.catalog
-                    self.laterNotice = refused.map { r in
-                        t.text(r.parked ? "vitale.later.parked" : "vitale.later.refused",
-                               ["name": self.person(r.personIndex)?.person.displayName ?? "",
-                                "date": FlowText.date(CivilDay.inParis(r.confirmedAt), t)])
-                    }.joined(separator: " ")
-                    await c.services.markTold(refused.map(\.id))
-                }
+        /// A declaration or an order for this person waiting in the outbox: its
+        /// outcome is not known yet, so nothing more is offered for them (a
+        /// second declaration, or an order before the card is invalidated).
+        func waiting(_ p: PersonView) -> PendingRequest? { pending.last { $0.personIndex == p.index } }
+
+        func canDeclare(_ p: PersonView) -> Bool { waiting(p) == nil && VitaleLossMachine.availability(.declare, p) == .some(nil) }
+        func canOrder(_ p: PersonView) -> Bool { waiting(p) == nil && VitaleLossMachine.availability(.order, p) == .some(nil) }
+
+        /// A found card must be sent back, unless it is broken (VitaleRules).
+        var needsCommitment: Bool { reason != nil && reason != .dysfonctionnement }
+        var readyToDeclare: Bool { reason != nil && (commits || !needsCommitment) }
+
+        /// The order is offered when the refreshed foyer allows it, or when the
+        /// declaration waits in the outbox (the order then follows it).
+        func orderOffered(_ p: PersonView) -> Bool {
+            if case .declared(_, let transmitted) = step, !transmitted { return order == nil }
+            return order == nil && canOrder(p)
+        }
+
+        /// The command of `request`.
+        var sent: KioskCommand? {
+            switch request {
+            case .declaration?: declaration
+            case .order?: order
+            case nil: nil
             }
-            if self.step == .loading { self.step = f == nil ? .unavailable : next }
         }
     }
 
-    func person(_ i: Int) -> PersonView? { foyer?.persons.first { $0.index == i } }
+    enum Event: MachineEvent {
+        case previousPage, nextPage
+        case choose(person: Int)
+        case orderFor(person: Int)
+        case reason(VitaleDeclarationReason)
+        case commit, declare, order, retry, print
+        case cancel, confirm
+        case back, finish
+        /// Answers.
+        case loaded(pending: [PendingRequest], foyer: FoyerResponse?)
+        case unsuccessful([UnsuccessfulRequest])
+        case submitted(KioskCommand, SubmitOutcome?)
+        case refreshed(FoyerResponse?)
+        case printed(command: UUID, PrintOutcome)
 
-    func availability(_ action: VitaleAction, _ p: PersonView) -> VitaleExclusion?? {
-        p.vitaleActions.first { $0.action == action }.map { $0.exclusion }
+        var widgetID: String? {
+            switch self {
+            case .previousPage: "vitale.persons.previous"
+            case .nextPage: "vitale.persons.next"
+            case .choose(let i): "vitale.person.\(i)"
+            case .orderFor(let i): "vitale.orderFor.\(i)"
+            case .reason(let r): "vitale.reason.\(r.rawValue)"
+            case .commit: "vitale.commit"
+            case .declare: "vitale.declare"
+            case .order: "vitale.order"
+            case .retry: "vitale.retry"
+            case .print: "vitale.print"
+            case .cancel: "modal.cancel"
+            case .confirm: "modal.confirm"
+            case .back: "footer.back"
+            case .finish: "footer.finish"
+            case .loaded, .unsuccessful, .submitted, .refreshed, .printed: nil
+            }
+        }
     }
 
-    /// A declaration or an order for this person waiting in the outbox: its
-    /// outcome is not known yet, so nothing more is offered for them (a
-    /// second declaration, or an order before the card is invalidated).
-    func waiting(_ p: PersonView) -> PendingRequest? { pending.last { $0.personIndex == p.index } }
+    enum Effect: Equatable {
+        /// The outbox, then the foyer.
+        case load
+        /// This service's requests that did not go through after the assuré left.
+        case fetchUnsuccessful
+        /// Said on screen: not said again.
+        case markTold([UUID])
+        case submit(KioskCommand)
+        /// The foyer as it is after a request applied: what may follow (the order).
+        case refreshFoyer
+        case print(KioskDocument, jobID: String)
+    }
 
-    func canDeclare(_ p: PersonView) -> Bool { waiting(p) == nil && availability(.declare, p) == .some(nil) }
-    func canOrder(_ p: PersonView) -> Bool { waiting(p) == nil && availability(.order, p) == .some(nil) }
-
-    func tap(_ id: String, _ c: KioskController) async -> Bool {
-        if let m = confirming {
-            if id == "modal.cancel" { confirming = nil; return true }
-            if id == "modal.confirm" {
-                confirming = nil
-                switch m {
-                case "order": if case .declared(let i, _) = step, let d = declaration { submitOrder(c, person: i, after: d.id) }
-                case "orderFor": if let i = orderPerson { submitOrder(c, person: i, after: nil) }
-                default: submitDeclaration(c)
-                }
-                return true
+    static let service = KioskService.carteVitaleLoss
+    static let steps = ["vitale.step.person", "vitale.step.reason", "vitale.step.declare", "vitale.step.order"]
+    static func step(_ s: State) -> Int {
+        switch s.step {
+        case .loading, .choosePerson: 0
+        case .details: 1
+        case .declared: 2
+        case .ordered: 3
+        // Sending, refused or unavailable: the step of the request sent, if any.
+        case .submitting, .refused, .unavailable:
+            switch s.request {
+            case .declaration?: 2
+            case .order?: 3
+            case nil: 0
             }
-            return true
         }
-        switch id {
+    }
+
+    static func isWaiting(_ s: State) -> Bool { s.step == .loading || s.step == .submitting }
+
+    /// A request the assuré confirmed is sent even if the card leaves before
+    /// it goes: durable in the outbox, applied once (its id).
+    static func outlivesSession(_ effect: Effect) -> Bool {
+        if case .submit = effect { return true }
+        return false
+    }
+
+    static func start(_ context: FlowContext) -> Transition<State, Effect> { load(State(), context) }
+
+    /// The names of this service's commands (`KioskCommand.Action.name`),
+    /// to pick its requests among those that did not go through.
+    static let actionNames: Set<String> = Set(
+        VitaleDeclarationReason.allCases.map { KioskCommand.Action.vitaleDeclaration(reason: $0, commitsToReturnFoundCard: true).name }
+            + [KioskCommand.Action.vitaleOrder.name])
+
+    static func reduce(_ s: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {
+        var s = s
+        // A modal is open: only its buttons answer, what lies under it does
+        // nothing (answers still come in).
+        if let confirming = s.confirming, event.widgetID != nil {
+            switch event {
+            case .cancel:
+                s.confirming = nil
+                return Transition(state: s)
+            case .confirm:
+                s.confirming = nil
+                return confirmed(confirming, s, context)
+            default:
+                return Transition(state: s)
+            }
+        }
+        switch event {
         // A page is what the last frame showed (large text shows fewer rows).
-        case "vitale.persons.previous": firstRow = max(0, firstRow - max(1, c.listPageSizes["vitale.persons"] ?? 1)); return true
-        case "vitale.persons.next":
-            firstRow = min(max(0, (foyer?.persons.count ?? 1) - 1), firstRow + max(1, c.listPageSizes["vitale.persons"] ?? 1))
-            return true
-        case _ where id.hasPrefix("vitale.person."):
-            guard step == .choosePerson, let i = Int(id.dropFirst("vitale.person.".count)), let p = person(i), canDeclare(p) else { return true }
-            reason = nil
-            commits = false
-            step = .details(person: i)
-            return true
-        case _ where id.hasPrefix("vitale.orderFor."):
-            guard step == .choosePerson, let i = Int(id.dropFirst("vitale.orderFor.".count)), let p = person(i), canOrder(p) else { return true }
-            orderPerson = i
-            confirming = "orderFor"
-            return true
-        case _ where id.hasPrefix("vitale.reason."):
-            guard case .details = step, let r = VitaleDeclarationReason(rawValue: String(id.dropFirst("vitale.reason.".count))) else { return true }
-            reason = r
-            return true
-        case "vitale.commit":
-            commits.toggle()
-            return true
-        case "vitale.declare":
-            guard case .details = step, readyToDeclare else { return true }
-            confirming = "declare"
-            return true
-        case "vitale.order":
-            guard case .declared(let i, _) = step, let p = person(i), orderOffered(p) else { return true }
-            confirming = "order"
-            return true
-        case "vitale.retry":
-            guard step == .unavailable else { return true }
-            if let retry { retry() } else { step = .loading; load(c, then: .choosePerson) }
-            return true
-        case "vitale.print":
-            await printReceipt(c)
-            return true
-        case "footer.back":
-            switch step {
-            case .details: step = .choosePerson; return true
-            default: return false
-            }
-        default:
-            return false
-        }
-    }
-
-    /// A found card must be sent back, unless it is broken (VitaleRules).
-    var needsCommitment: Bool { reason != nil && reason != .dysfonctionnement }
-    var readyToDeclare: Bool { reason != nil && (commits || !needsCommitment) }
-
-    /// The order is offered when the refreshed foyer allows it, or when the
-    /// declaration waits in the outbox (the order then follows it).
-    func orderOffered(_ p: PersonView) -> Bool {
-        if case .declared(_, let transmitted) = step, !transmitted { return order == nil }
-        return order == nil && canOrder(p)
-    }
-
-    private func submitDeclaration(_ c: KioskController) {
-        guard case .details(let i) = step, let reason, let card = c.session.identity else { return }
-        let command = declaration ?? KioskCommand(serial: card.serial, personIndex: i,
-                                                  action: .vitaleDeclaration(reason: reason, commitsToReturnFoundCard: commits || !needsCommitment),
-                                                  confirmedAt: c.clock.now)
-        declaration = command
-        send(command, c) { [weak self] transmitted in
-            self?.step = .declared(person: i, transmitted: transmitted)
-        }
-    }
-
-    /// `after`: the declaration just made, which the central store applies first.
-    private func submitOrder(_ c: KioskController, person i: Int, after: UUID?) {
-        guard let card = c.session.identity else { return }
-        let command = order ?? KioskCommand(serial: card.serial, personIndex: i, action: .vitaleOrder, confirmedAt: c.clock.now,
-                                            after: after)
-        order = command
-        send(command, c) { [weak self] transmitted in
-            self?.step = .ordered(person: i, transmitted: transmitted)
-        }
-    }
-
-    /// Submits once; on "unavailable" the retry sends the same command.
-    private func send(_ command: KioskCommand, _ c: KioskController, done: @escaping @MainActor (Bool) -> Void) {
-        step = .submitting
-        printMessage = nil
-        retry = { [weak self] in self?.send(command, c, done: done) }
-        c.background { [weak self] in
-            let outcome: SubmitOutcome?
-            do { outcome = try await c.services.submit(command) } catch { outcome = nil }
-            guard let self, c.isCurrent(self) else { return }
+        case .previousPage:
+            s.firstRow = max(0, s.firstRow - context.pageSize("vitale.persons"))
+        case .nextPage:
+            s.firstRow = min(max(0, (s.foyer?.persons.count ?? 1) - 1), s.firstRow + context.pageSize("vitale.persons"))
+        case .choose(let i):
+            guard s.step == .choosePerson, let p = s.person(i), s.canDeclare(p) else { break }
+            s.reason = nil
+            s.commits = false
+            s.step = .details(person: i)
+        case .orderFor(let i):
+            guard s.step == .choosePerson, let p = s.person(i), s.canOrder(p) else { break }
+            s.confirming = .orderFor(person: i)
+        case .reason(let r):
+            guard case .details = s.step else { break }
+            s.reason = r
+        case .commit:
+            guard case .details = s.step else { break }
+            s.commits.toggle()
+        case .declare:
+            guard case .details = s.step, s.readyToDeclare else { break }
+            s.confirming = .declare
+        case .order:
+            guard case .declared(let i, _) = s.step, let p = s.person(i), s.orderOffered(p) else { break }
+            s.confirming = .order
+        case .retry:
+            guard s.step == .unavailable else { break }
+            if let command = s.sent { return send(command, s) }
+            return load(s, context)
+        case .print:
+            return printReceipt(s, context)
+        case .back:
+            guard case .details = s.step else { return .unhandled(s) }
+            s.step = .choosePerson
+        case .finish:
+            return .unhandled(s)
+        case .cancel, .confirm:
+            break // no modal: nothing to confirm
+        case .loaded(let pending, let foyer):
+            guard s.step == .loading else { break }
+            guard let foyer else { s.step = .unavailable; break }
+            s.foyer = foyer
+            s.pending = pending.filter { $0.ceamAction == nil }
+            // What did not go through after an earlier visit: asked before the list shows.
+            if s.later.isEmpty { return Transition(state: s, effects: [.fetchUnsuccessful]) }
+            s.step = .choosePerson
+        case .unsuccessful(let requests):
+            guard s.step == .loading else { break }
+            s.step = .choosePerson
+            let mine = requests.filter { actionNames.contains($0.action) }
+            guard !mine.isEmpty else { break }
+            s.later = mine
+            // Said now: not again at the next visit.
+            return Transition(state: s, effects: [.markTold(mine.map(\.id))])
+        case .submitted(let command, let outcome):
+            // One request at a time: the answer to the one on its way.
+            guard s.step == .submitting, s.sent?.id == command.id else { break }
             switch outcome {
-            case .acknowledged(let r) where r.status == .refused:
-                self.retry = nil
-                if command.action == .vitaleOrder { self.order = nil } else { self.declaration = nil }
-                self.step = .refused(reason: r.reason)
+            case .acknowledged(let r)? where r.status == .refused:
+                if command.action == .vitaleOrder { s.order = nil } else { s.declaration = nil }
+                s.step = .refused(reason: r.reason)
                 // Said now: not again at the next visit.
-                await c.services.markTold([command.id])
-            case .acknowledged(let receipt):
-                self.retry = nil
+                return Transition(state: s, effects: [.markTold([command.id])])
+            case .acknowledged(let receipt)?:
                 // The person as the central store now holds them: after the
                 // card in the reader is declared lost, the foyer can no longer
                 // be read with it, and the receipt alone says whether the
                 // order of a new card may follow.
-                if let p = receipt.person, var f = self.foyer, let k = f.persons.firstIndex(where: { $0.index == p.index }) {
+                if let p = receipt.person, var f = s.foyer, let k = f.persons.firstIndex(where: { $0.index == p.index }) {
                     f.persons[k] = p
-                    self.foyer = f
+                    s.foyer = f
                 }
-                done(true)
-                // The foyer as it is now: what may follow (the order).
-                if let card = c.session.identity, let f = try? await c.services.foyer(card: card), c.isCurrent(self) { self.foyer = f }
-            case .queued:
-                self.retry = nil
-                done(false)
+                s.step = taken(command, transmitted: true)
+                return Transition(state: s, effects: [.refreshFoyer])
+            case .queued?:
+                s.step = taken(command, transmitted: false)
             case nil:
-                self.step = .unavailable
+                s.step = .unavailable
             }
+        case .refreshed(let foyer):
+            if let foyer { s.foyer = foyer }
+        case .printed(let id, let outcome):
+            // Said under the récépissé it was for.
+            guard receipt(s)?.command.id == id else { break }
+            s.printed = outcome
+        }
+        return Transition(state: s)
+    }
+
+    private static func load(_ s: State, _ context: FlowContext) -> Transition<State, Effect> {
+        var s = s
+        guard context.identity != nil else {
+            s.step = .unavailable
+            return Transition(state: s)
+        }
+        s.step = .loading
+        return Transition(state: s, effects: [.load])
+    }
+
+    /// « Confirmer » in the modal: the request, fixed (id, moment) once.
+    private static func confirmed(_ confirming: Confirming, _ s: State, _ context: FlowContext) -> Transition<State, Effect> {
+        var s = s
+        guard let card = context.identity else { return Transition(state: s) }
+        switch confirming {
+        case .declare:
+            guard case .details(let i) = s.step, let reason = s.reason else { return Transition(state: s) }
+            let command = s.declaration ?? KioskCommand(id: s.declarationID, serial: card.serial, personIndex: i,
+                                                        action: .vitaleDeclaration(reason: reason, commitsToReturnFoundCard: s.commits || !s.needsCommitment),
+                                                        confirmedAt: context.now)
+            s.declaration = command
+            s.request = .declaration
+            return send(command, s)
+        case .order:
+            // After the declaration just made, which the central store applies first.
+            guard case .declared(let i, _) = s.step, let d = s.declaration else { return Transition(state: s) }
+            return sendOrder(s, person: i, after: d.id, card, context)
+        case .orderFor(let i):
+            return sendOrder(s, person: i, after: nil, card, context)
         }
     }
 
-    private func printReceipt(_ c: KioskController) async {
-        let t = c.catalog
+    private static func sendOrder(_ s: State, person i: Int, after: UUID?, _ card: CardIdentity, _ context: FlowContext) -> Transition<State, Effect> {
+        var s = s
+        let command = s.order ?? KioskCommand(id: s.orderID, serial: card.serial, personIndex: i, action: .vitaleOrder,
+                                              confirmedAt: context.now, after: after)
+        s.order = command
+        s.request = .order
+        return send(command, s)
+    }
+
+    /// Submits once; on "unavailable" the retry sends the same command.
+    private static func send(_ command: KioskCommand, _ s: State) -> Transition<State, Effect> {
+        var s = s
+        s.step = .submitting
+        s.printed = nil
+        return Transition(state: s, effects: [.submit(command)])
+    }
+
+    /// The step once `command` is taken: applied (`transmitted`) or in the outbox.
+    private static func taken(_ command: KioskCommand, transmitted: Bool) -> State.Step {
+        command.action == .vitaleOrder ? .ordered(person: command.personIndex, transmitted: transmitted)
+            : .declared(person: command.personIndex, transmitted: transmitted)
+    }
+
+    /// The request the screen's récépissé is for, and whether it was transmitted.
+    private static func receipt(_ s: State) -> (command: KioskCommand, transmitted: Bool)? {
+        switch s.step {
+        case .declared(_, let transmitted): s.declaration.map { (command: $0, transmitted: transmitted) }
+        case .ordered(_, let transmitted): s.order.map { (command: $0, transmitted: transmitted) }
+        default: nil
+        }
+    }
+
+    private static func printReceipt(_ s: State, _ context: FlowContext) -> Transition<State, Effect> {
+        guard let r = receipt(s), let p = s.person(r.command.personIndex) else { return Transition(state: s) }
+        let (command, transmitted) = r
         // The récépissé is an Assurance Maladie document: in French, whatever the screen's language.
-        let paper = c.catalogs["fr"] ?? t
-        let (command, transmitted, what): (KioskCommand?, Bool, String) = switch step {
-        case .declared(_, let tr): (declaration, tr, paper["vitale.receipt.declared.\(declaration.map(reasonKey) ?? "perte")"])
-        case .ordered(_, let tr): (order, tr, paper["vitale.receipt.ordered"])
-        default: (nil, false, "")
-        }
-        guard let command, let p = person(command.personIndex) else { return }
-        // What is true on paper too: queued on the kiosk, and an order still needs the photo and the identity document.
+        let paper = context.documentCatalog
         let isOrder = command.action == .vitaleOrder
+        let what = isOrder ? paper["vitale.receipt.ordered"] : paper["vitale.receipt.declared.\(reasonKey(command))"]
+        // What is true on paper too: queued on the kiosk, and an order still needs the photo and the identity document.
         let next = [transmitted ? nil : paper["vitale.receipt.queued"], isOrder ? paper["vitale.ordered.next"] : nil].compactMap { $0 }
-        let outcome = await c.printer.print(.receipt(command: command, person: p.person, what: what, transmitted: transmitted,
-                                                     nextStep: next.isEmpty ? nil : next.joined(separator: " ")),
-                                            jobID: "receipt-\(command.id.uuidString)")
-        guard c.isCurrent(self) else { return }
-        printMessage = switch outcome {
-        case .printed: t["print.done"]
-        case .alreadyPrinted: t["print.already"]
-        case .printerUnavailable: t["print.unavailable"]
-        case .failed: t["print.failed"]
-        }
+        let document = KioskDocument.receipt(command: command, person: p.person, what: what, transmitted: transmitted,
+                                             nextStep: next.isEmpty ? nil : next.joined(separator: " "))
+        return Transition(state: s, effects: [.print(document, jobID: "receipt-\(command.id.uuidString)")])
     }
 
-    private func reasonKey(_ c: KioskCommand) -> String {
+    private static func reasonKey(_ c: KioskCommand) -> String {
         if case .vitaleDeclaration(let r, _) = c.action { return r.rawValue }
         return "perte"
     }
 
+    static func run(_ effect: Effect, _ environment: EffectEnvironment) async -> Event? {
+        let services = environment.services
+        switch effect {
+        case .load:
+            guard let card = environment.card else { return .loaded(pending: [], foyer: nil) }
+            // The outbox before the foyer: a request delivered between the two
+            // reads is then in the foyer, not in neither.
+            let pending = await services.pendingRequests(card: card)
+            return .loaded(pending: pending, foyer: try? await services.foyer(card: card))
+        case .fetchUnsuccessful:
+            guard let card = environment.card else { return .unsuccessful([]) }
+            return .unsuccessful(await services.unsuccessfulRequests(card: card))
+        case .markTold(let ids):
+            await services.markTold(ids)
+            return nil
+        case .submit(let command):
+            return .submitted(command, try? await services.submit(command))
+        case .refreshFoyer:
+            guard let card = environment.card else { return nil }
+            return .refreshed(try? await services.foyer(card: card))
+        case .print(let document, let jobID):
+            guard case .receipt(let command, _, _, _, _) = document else { return nil }
+            return .printed(command: command.id, await environment.printer.print(document, jobID: jobID))
+        }
+    }
+
     // MARK: screen
 
-    func exclusionKey(_ e: VitaleExclusion) -> String {
+    nonisolated static func availability(_ action: VitaleAction, _ p: PersonView) -> VitaleExclusion?? {
+        p.vitaleActions.first { $0.action == action }.map { $0.exclusion }
+    }
+
+    static func exclusionKey(_ e: VitaleExclusion) -> String {
         switch e {
         case .tooYoung: "tooYoung"
         case .npai: "npai"
@@ -272,7 +413,7 @@ final class VitaleLossFlow: Flow {
         }
     }
 
-    func exclusionText(_ e: VitaleExclusion, _ t: Catalog) -> String {
+    static func exclusionText(_ e: VitaleExclusion, _ t: Catalog) -> String {
         switch e {
         case .tooYoung(let age): t.text("vitale.why.tooYoung", ["age": String(age)])
         case .orderPausedUntil(let d): t.text("vitale.why.orderPaused", ["when": FlowText.dateTime(d, t)])
@@ -282,76 +423,98 @@ final class VitaleLossFlow: Flow {
         }
     }
 
-    func screen(_ c: KioskController) -> ScreenModel {
-        let t = c.catalog
+    /// `button` as the widget of `event`.
+    private static func button(_ b: Button, _ event: Event, _ taps: TapTable<Event>) -> Button {
+        var b = b
+        b.id = taps.id(event)
+        return b
+    }
+
+    private static func confirmModal(_ title: String, _ message: String, _ t: Catalog, _ taps: TapTable<Event>) -> Modal {
+        Modal(id: "modal", title: title, message: message,
+              buttons: [Button(id: taps.id(.cancel), label: t["modal.cancel"], style: .secondary),
+                        Button(id: taps.id(.confirm), label: t["modal.confirm"], style: .primary)])
+    }
+
+    static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
+        let t = context.catalog
         let title = t["vitale.title"]
-        let footer = [FlowText.finish(t), FlowText.back(t)]
-        var s: ScreenModel
-        switch step {
+        let finish = button(FlowText.finish(t), .finish, taps)
+        let footer = [finish, button(FlowText.back(t), .back, taps)]
+        // After a request: « Retour » goes back to the menu, and says so.
+        let menuFooter = [finish, Button(id: taps.id(.back), label: t["flow.menu"], style: .secondary, width: .natural)]
+        var screen: ScreenModel
+        switch s.step {
         case .loading:
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: FlowText.wait("vitale.wait", t["flow.loading"], c), footer: footer)
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: context.wait("vitale.wait", t["flow.loading"]), footer: footer)
         case .submitting:
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: FlowText.wait("vitale.wait", t["flow.sending"], c), footer: footer)
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: context.wait("vitale.wait", t["flow.sending"]), footer: footer)
         case .choosePerson:
-            let persons = foyer?.persons ?? []
+            let persons = s.foyer?.persons ?? []
             let rows = persons.map { p in
-                let declarable = canDeclare(p), orderable = !declarable && canOrder(p)
+                let declarable = s.canDeclare(p), orderable = !declarable && s.canOrder(p)
                 // Why not: the order's reason when it says more (paused until…, already ordered), else the declaration's.
                 let orderWhy = availability(.order, p).flatMap { $0 }.flatMap { e -> VitaleExclusion? in
                     switch e { case .tooYoung, .declarationRequired: nil; default: e }
                 }
-                let why = waiting(p).map { t[$0.action == .vitaleOrder ? "vitale.why.queued.order" : "vitale.why.queued.declare"] }
+                let why = s.waiting(p).map { t[$0.action == .vitaleOrder ? "vitale.why.queued.order" : "vitale.why.queued.declare"] }
                     ?? (orderWhy ?? availability(.declare, p).flatMap { $0 }).map { exclusionText($0, t) }
                 let action: Button? = declarable
-                    ? Button(id: "vitale.person.\(p.index)", label: t["vitale.person.choose"], style: .primary, width: .natural,
+                    ? Button(id: taps.id(.choose(person: p.index)), label: t["vitale.person.choose"], style: .primary, width: .natural,
                              speech: t["vitale.person.choose"] + ", " + p.person.displayName)
-                    : orderable ? Button(id: "vitale.orderFor.\(p.index)", label: t["vitale.person.order"], style: .primary, width: .natural,
+                    : orderable ? Button(id: taps.id(.orderFor(person: p.index)), label: t["vitale.person.order"], style: .primary, width: .natural,
                                          speech: t["vitale.person.order"] + ", " + p.person.displayName) : nil
                 return ListView.Row(id: "vitale.row.\(p.index)", title: p.person.displayName,
                                     detail: declarable ? t["vitale.person.hasCard"] : orderable ? t["vitale.person.canOrder"] : why,
                                     actions: action.map { [$0] } ?? [])
             }
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: laterNotice.map { Banner(kind: .error, text: $0) }, body: .vstack([
-                .text(Text(t["vitale.choose"], id: "vitale.choose")),
-                .list(ListView(id: "vitale.persons", rows: rows, firstVisible: firstRow, visibleRows: 4,
-                               previousLabel: t["list.previous"], nextLabel: t["list.next"])),
-                .flexible,
-            ], spacingMM: 5), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
-            if confirming == "orderFor", let i = orderPerson {
-                s.modal = Modal(id: "modal", title: t["vitale.modal.order.title"],
-                                message: t.text("vitale.modal.order", ["name": person(i)?.person.displayName ?? ""]),
-                                buttons: [Button(id: "modal.cancel", label: t["modal.cancel"], style: .secondary),
-                                          Button(id: "modal.confirm", label: t["modal.confirm"], style: .primary)])
-                s.focusID = "modal.confirm"
+            // A request of an earlier visit that did not go through: said once, above the list.
+            let later = s.later.map { r in
+                t.text(r.parked ? "vitale.later.parked" : "vitale.later.refused",
+                       ["name": s.person(r.personIndex)?.person.displayName ?? "", "date": FlowText.date(CivilDay.inParis(r.confirmedAt), t)])
+            }
+            // The list's own pager: its ids are the list's (`<id>.previous`, `<id>.next`).
+            _ = taps.id(.previousPage)
+            _ = taps.id(.nextPage)
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
+                                 banner: later.isEmpty ? nil : Banner(kind: .error, text: later.joined(separator: " ")), body: .vstack([
+                                     .text(Text(t["vitale.choose"], id: "vitale.choose")),
+                                     .list(ListView(id: "vitale.persons", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
+                                                    previousLabel: t["list.previous"], nextLabel: t["list.next"])),
+                                     .flexible,
+                                 ], spacingMM: 5), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
+            if case .orderFor(let i)? = s.confirming {
+                screen.modal = confirmModal(t["vitale.modal.order.title"],
+                                            t.text("vitale.modal.order", ["name": s.person(i)?.person.displayName ?? ""]), t, taps)
+                screen.focusID = Event.confirm.widgetID
             }
         case .details(let i):
-            let name = person(i)?.person.displayName ?? ""
+            let name = s.person(i)?.person.displayName ?? ""
             let reasons = VitaleDeclarationReason.allCases.map { r in
-                Node.button(Button(id: "vitale.reason.\(r.rawValue)", label: t["vitale.reason.\(r.rawValue)"], style: .toggle(on: reason == r)))
+                Node.button(Button(id: taps.id(.reason(r)), label: t["vitale.reason.\(r.rawValue)"], style: .toggle(on: s.reason == r)))
             }
             var nodes: [Node] = [
                 .text(Text(t.text("vitale.reason.prompt", ["name": name]), id: "vitale.reason.prompt")),
                 .adaptive(reasons, minChildWidthMM: 55, spacingMM: 5),
             ]
-            if needsCommitment {
-                nodes.append(.button(Button(id: "vitale.commit", label: (commits ? "☑ " : "☐ ") + t["vitale.commit"], style: .toggle(on: commits))))
+            if s.needsCommitment {
+                nodes.append(.button(Button(id: taps.id(.commit), label: (s.commits ? "☑ " : "☐ ") + t["vitale.commit"], style: .toggle(on: s.commits))))
             }
             nodes.append(.text(Text(t["vitale.invalidated.warning"], style: .small, muted: true, id: "vitale.warning")))
             // Why "Déclarer" is not yet possible, in words.
-            if !readyToDeclare { nodes.append(.text(Text(t[reason == nil ? "vitale.reason.needed" : "vitale.commit.needed"], style: .small, id: "vitale.needed"))) }
+            if !s.readyToDeclare {
+                nodes.append(.text(Text(t[s.reason == nil ? "vitale.reason.needed" : "vitale.commit.needed"], style: .small, id: "vitale.needed")))
+            }
             nodes.append(.flexible)
-            nodes.append(.button(Button(id: "vitale.declare", label: t["vitale.declare"], style: .primary, enabled: readyToDeclare)))
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacingMM: 5), footer: footer,
-                            focusID: readyToDeclare ? "vitale.declare" : nil)
-            if confirming == "declare", let reason {
-                s.modal = Modal(id: "modal", title: t["vitale.modal.declare.title"],
-                                message: t.text("vitale.modal.declare.\(reason.rawValue)", ["name": name]),
-                                buttons: [Button(id: "modal.cancel", label: t["modal.cancel"], style: .secondary),
-                                          Button(id: "modal.confirm", label: t["modal.confirm"], style: .primary)])
-                s.focusID = "modal.confirm"
+            nodes.append(.button(Button(id: taps.id(.declare), label: t["vitale.declare"], style: .primary, enabled: s.readyToDeclare)))
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacingMM: 5), footer: footer,
+                                 focusID: s.readyToDeclare ? Event.declare.widgetID : nil)
+            if s.confirming == .declare, let reason = s.reason {
+                screen.modal = confirmModal(t["vitale.modal.declare.title"], t.text("vitale.modal.declare.\(reason.rawValue)", ["name": name]), t, taps)
+                screen.focusID = Event.confirm.widgetID
             }
         case .declared(let i, let transmitted):
-            let p = person(i)
+            let p = s.person(i)
             let name = p?.person.displayName ?? ""
             var nodes: [Node] = [
                 // Queued: not deactivated yet, and the screen must not say it is.
@@ -359,52 +522,56 @@ final class VitaleLossFlow: Flow {
                            id: "vitale.declared.card")),
             ]
             // Queued: "vitale.declared.queuedCard" already says it will be sent; no second line (room at text ×1.5).
-            var focus = "vitale.print"
-            if let p, orderOffered(p) {
+            var focus = Event.print.widgetID
+            if let p, s.orderOffered(p) {
                 nodes.append(.text(Text(t.text("vitale.order.offer", ["name": name]), id: "vitale.order.offer")))
-                nodes.append(.button(Button(id: "vitale.order", label: t["vitale.order"], style: .primary)))
-                focus = "vitale.order"
-            } else if let p, order == nil {
+                nodes.append(.button(Button(id: taps.id(.order), label: t["vitale.order"], style: .primary)))
+                focus = Event.order.widgetID
+            } else if let p, s.order == nil {
                 let why = availability(.order, p).flatMap { $0 }.map { exclusionText($0, t) }
                 nodes.append(.text(Text([why, t["vitale.order.elsewhere"]].compactMap { $0 }.joined(separator: " "), id: "vitale.order.why")))
             }
-            nodes += [.flexible, printRow(t)]
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title,
-                            banner: Banner(kind: .info, text: t.text("vitale.declared", ["name": name])),
-                            body: .vstack(nodes, spacingMM: 5), footer: [FlowText.finish(t), Button(id: "footer.back", label: t["flow.menu"], style: .secondary, width: .natural)],
-                            focusID: focus)
-            if confirming == "order" {
-                s.modal = Modal(id: "modal", title: t["vitale.modal.order.title"], message: t.text("vitale.modal.order", ["name": name]),
-                                buttons: [Button(id: "modal.cancel", label: t["modal.cancel"], style: .secondary),
-                                          Button(id: "modal.confirm", label: t["modal.confirm"], style: .primary)])
-                s.focusID = "modal.confirm"
+            nodes += [.flexible, printRow(s, t, taps)]
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
+                                 banner: Banner(kind: .info, text: t.text("vitale.declared", ["name": name])),
+                                 body: .vstack(nodes, spacingMM: 5), footer: menuFooter, focusID: focus)
+            if s.confirming == .order {
+                screen.modal = confirmModal(t["vitale.modal.order.title"], t.text("vitale.modal.order", ["name": name]), t, taps)
+                screen.focusID = Event.confirm.widgetID
             }
         case .ordered(let i, let transmitted):
-            let name = person(i)?.person.displayName ?? ""
+            let name = s.person(i)?.person.displayName ?? ""
             var nodes: [Node] = [.text(Text(t["vitale.ordered.next"], id: "vitale.ordered.next"))]
             if !transmitted { nodes.append(.text(Text(t["vitale.queued"], style: .small, muted: true, id: "vitale.queued"))) }
-            nodes += [.flexible, printRow(t)]
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title,
-                            banner: Banner(kind: .info, text: t.text(transmitted ? "vitale.ordered" : "vitale.ordered.queued", ["name": name])),
-                            body: .vstack(nodes, spacingMM: 5), footer: [FlowText.finish(t), Button(id: "footer.back", label: t["flow.menu"], style: .secondary, width: .natural)],
-                            focusID: "vitale.print")
+            nodes += [.flexible, printRow(s, t, taps)]
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
+                                 banner: Banner(kind: .info, text: t.text(transmitted ? "vitale.ordered" : "vitale.ordered.queued", ["name": name])),
+                                 body: .vstack(nodes, spacingMM: 5), footer: menuFooter, focusID: Event.print.widgetID)
         case .refused:
             // The central store's reason (kept in the step) is for logs, not for the screen.
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.refused"]),
-                            body: .vstack([.text(Text(t["vitale.refused.what"], id: "vitale.refused.what")), .flexible], spacingMM: 5),
-                            footer: footer)
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.refused"]),
+                                 body: .vstack([.text(Text(t["vitale.refused.what"], id: "vitale.refused.what")), .flexible], spacingMM: 5),
+                                 footer: footer)
         case .unavailable:
-            s = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                            body: .vstack([.text(Text(t["flow.unavailable.what"], id: "vitale.unavailable.what")),
-                                           .button(Button(id: "vitale.retry", label: t["flow.retry"], style: .primary)), .flexible], spacingMM: 5),
-                            footer: footer, focusID: "vitale.retry")
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
+                                 body: .vstack([.text(Text(t["flow.unavailable.what"], id: "vitale.unavailable.what")),
+                                                .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacingMM: 5),
+                                 footer: footer, focusID: Event.retry.widgetID)
         }
-        return s
+        return screen
     }
 
-    private func printRow(_ t: Catalog) -> Node {
-        var row: [Node] = [.button(Button(id: "vitale.print", label: t["vitale.print"], style: .secondary))]
-        if let printMessage { row.insert(.text(Text(printMessage, style: .small, id: "vitale.print.message")), at: 0) }
+    private static func printRow(_ s: State, _ t: Catalog, _ taps: TapTable<Event>) -> Node {
+        var row: [Node] = [.button(Button(id: taps.id(.print), label: t["vitale.print"], style: .secondary))]
+        if let outcome = s.printed {
+            let message = switch outcome {
+            case .printed: t["print.done"]
+            case .alreadyPrinted: t["print.already"]
+            case .printerUnavailable: t["print.unavailable"]
+            case .failed: t["print.failed"]
+            }
+            row.insert(.text(Text(message, style: .small, id: "vitale.print.message")), at: 0)
+        }
         return .vstack(row, spacingMM: 3)
     }
 }
