@@ -20,7 +20,13 @@ public final class PostgresSQLDatabase: SQLDatabase {
     let logger: Logger
 
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`
-    public init(url: String, maximumConnections: Int = 20, logger: Logger = Logger(label: "bms-central.postgres")) throws {
+    /// How long a statement waits for a row or table lock held by another
+    /// transaction (a long migration, a manual `LOCK`) before the request is
+    /// answered 503 with Retry-After, well within the kiosk's 10 s time-out.
+    public static let defaultLockTimeout: Duration = .seconds(5)
+
+    public init(url: String, maximumConnections: Int = 20, lockTimeout: Duration = PostgresSQLDatabase.defaultLockTimeout,
+                logger: Logger = Logger(label: "bms-central.postgres")) throws {
         guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql",
               let host = components.host, let user = components.user, !host.isEmpty else {
             throw StoreError.badLocation("a PostgreSQL URL")
@@ -31,6 +37,9 @@ public final class PostgresSQLDatabase: SQLDatabase {
                                                   tls: .disable)
         config.options.maximumConnections = maximumConnections
         config.options.connectTimeout = .seconds(5)
+        // Set once per connection (no round trip per transaction).
+        let ms = lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000
+        config.options.additionalStartupParameters = [("lock_timeout", "\(max(ms, 1))")]
         self.logger = logger
         client = PostgresClient(configuration: config, backgroundLogger: logger)
         threads = NIOThreadPool(numberOfThreads: maximumConnections + 2)
@@ -52,6 +61,10 @@ public final class PostgresSQLDatabase: SQLDatabase {
                     // Lost a race with another transaction: try again after a short, jittered pause.
                     try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...(5_000_000 * UInt64(attempt))))
                     continue
+                }
+                // 55P03: lock_timeout; 57014: a statement cancelled (statement_timeout).
+                if let state = error.serverInfo?[.sqlState], state == "55P03" || state == "57014" {
+                    throw StoreError.busy("PostgreSQL \(state): a lock held by another transaction")
                 }
                 throw StoreError.unavailable(Self.describe(error))
             }

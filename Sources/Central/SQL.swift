@@ -111,6 +111,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case badLocation(String)
     /// The database could not be reached or refused the statement.
     case unavailable(String)
+    /// The database is there but a lock held elsewhere (another writer, a
+    /// backup, a migration) outlasted the wait: retry in a few seconds.
+    case busy(String)
     /// The schema is newer than this program.
     case schemaTooNew(found: Int, known: Int)
 
@@ -119,6 +122,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let what): return "central store data does not decode (\(what))"
         case .badLocation(let what): return "store location not understood: \(what); expected sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
         case .unavailable(let what): return "central store unavailable: \(what)"
+        case .busy(let what): return "central store busy: \(what); retry in a few seconds"
         case .schemaTooNew(let found, let known): return "the store's schema is version \(found) but this bms-central knows up to \(known): upgrade bms-central"
         }
     }

@@ -10,13 +10,14 @@ public final class SQLCentralStore: CentralStore {
     public init(database: any SQLDatabase) { self.database = database }
 
     /// SQLite via GRDB: the embedded default.
-    public static func sqlite(path: String) throws -> SQLCentralStore {
-        SQLCentralStore(database: try GRDBSQLDatabase(path: path))
+    public static func sqlite(path: String, busyTimeout: TimeInterval = GRDBSQLDatabase.defaultBusyTimeout) throws -> SQLCentralStore {
+        SQLCentralStore(database: try GRDBSQLDatabase(path: path, busyTimeout: busyTimeout))
     }
 
     /// PostgreSQL via postgres-nio: several instances, one fleet.
-    public static func postgres(url: String, maximumConnections: Int = 20) throws -> SQLCentralStore {
-        SQLCentralStore(database: try PostgresSQLDatabase(url: url, maximumConnections: maximumConnections))
+    public static func postgres(url: String, maximumConnections: Int = 20,
+                                lockTimeout: Duration = PostgresSQLDatabase.defaultLockTimeout) throws -> SQLCentralStore {
+        SQLCentralStore(database: try PostgresSQLDatabase(url: url, maximumConnections: maximumConnections, lockTimeout: lockTimeout))
     }
 
     /// `sqlite:PATH` or `postgres://…`.
