@@ -131,7 +131,7 @@ targets += [
     .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI", "ProcessHygiene",
                                                         "CentralTesting", "Domain", "bms-central"]),
     .executableTarget(name: "bms-central", dependencies: [
-        "Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain", "ServiceSupport",
+        "Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain", "ServiceSupport", httpClient,
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),

@@ -43,6 +43,15 @@ public final class GRDBSQLDatabase: SQLDatabase {
         }
     }
 
+    public func statement(_ sql: String, _ arguments: [SQLValue], readOnly: Bool) async throws -> [SQLRow] {
+        do {
+            if readOnly { return try await pool.read { db in try GRDBConnection(db: db).query(sql, arguments) } }
+            return try await pool.write { db in try GRDBConnection(db: db).query(sql, arguments) }
+        } catch let error as DatabaseError {
+            throw Self.storeError(error) ?? error
+        }
+    }
+
     public func close() async throws { try pool.close() }
 }
 

@@ -71,6 +71,23 @@ public final class PostgresSQLDatabase: SQLDatabase {
         }
     }
 
+    public func statement(_ sql: String, _ arguments: [SQLValue], readOnly: Bool) async throws -> [SQLRow] {
+        let query = PostgresBlockingConnection.query(sql, arguments)
+        let logger = self.logger
+        do {
+            return try await withLeaseTimeout {
+                try await self.client.withConnection { connection in
+                    try PostgresBlockingConnection.rows(try await connection.query(query, logger: logger).get())
+                }
+            }
+        } catch let error as PSQLError {
+            if let state = error.serverInfo?[.sqlState], state == "55P03" || state == "57014" {
+                throw StoreError.busy("PostgreSQL \(state): a lock held by another transaction")
+            }
+            throw StoreError.unavailable(Self.describe(error))
+        }
+    }
+
     /// How long a transaction may wait for a connection (PostgreSQL down or
     /// restarting): then the caller gets `unavailable` (HTTP 503) and retries.
     public static let leaseTimeout: Duration = .seconds(10)
@@ -147,6 +164,10 @@ struct PostgresBlockingConnection: SQLConnection {
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        try Self.rows(try connection.query(Self.query(sql, arguments), logger: logger).wait())
+    }
+
+    static func query(_ sql: String, _ arguments: [SQLValue]) -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.count)
         for a in arguments {
             switch a {
@@ -156,9 +177,11 @@ struct PostgresBlockingConnection: SQLConnection {
             case .blob(let b): binds.append(ByteBuffer(bytes: b))
             }
         }
-        let q = PostgresQuery(unsafeSQL: dialect.render(sql), binds: binds)
-        let result: PostgresQueryResult = try connection.query(q, logger: logger).wait()
-        return try result.rows.map { row in
+        return PostgresQuery(unsafeSQL: SQLDialect.postgres.render(sql), binds: binds)
+    }
+
+    static func rows(_ result: PostgresQueryResult) throws -> [SQLRow] {
+        try result.rows.map { row in
             try SQLRow(row.map { cell -> SQLValue in
                 guard cell.bytes != nil else { return .null }
                 switch cell.dataType {

@@ -100,6 +100,11 @@ public protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T
+    /// One statement on its own: atomic by itself, so no BEGIN and COMMIT
+    /// (two round trips and a pool thread fewer on PostgreSQL); `readOnly`
+    /// goes to a reader connection on SQLite, never queued behind the writer.
+    @discardableResult
+    func statement(_ sql: String, _ arguments: [SQLValue], readOnly: Bool) async throws -> [SQLRow]
     func close() async throws
 }
 
