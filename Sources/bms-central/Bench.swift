@@ -18,6 +18,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Closed loop: engines, comma-separated, among sqlite, postgres, postgres2.")
     var engines: String = "sqlite,postgres,postgres2"
 
+    @Option(help: "Closed loop: PostgreSQL connections per instance (default 16 for one instance, 8 each for two).")
+    var pool: Int?
+
     @Flag(help: "The open-loop fleet model: sessions arrive at a lobby's peak rate, raised in steps until p99 passes the target.")
     var fleet = false
     @Option(help: "--fleet: sessions an hour per kiosk at peak.")
@@ -65,6 +68,7 @@ struct Bench: AsyncParsableCommand {
         guard ["one", "own", "both"].contains(cards) else { throw ValidationError("--cards: one, own or both") }
         bench.cardModes = cards == "both" ? ["one", "own"] : [cards]
         bench.engines = engineList
+        bench.pool = pool
         try await bench.run()
     }
 }

@@ -18,8 +18,11 @@ struct CentralBenchmark {
     /// "own": each kiosk its own foyer.
     var cardModes = ["one", "own"]
     var engines = ["sqlite", "postgres", "postgres2"]
+    /// PostgreSQL connections per instance (nil: 16 for one instance, 8 each for two).
+    var pool: Int?
 
     func run() async throws {
+        if let pool { say("PostgreSQL connections per instance: \(pool)") }
         say("bms-central bench (\(ProcessInfo.processInfo.activeProcessorCount) cores); closed loop: each simulated kiosk runs "
             + "sessions (status, foyer, one command) back to back; each row \(seconds) s")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bms-bench-\(UUID().uuidString.prefix(8))")
@@ -43,11 +46,11 @@ struct CentralBenchmark {
             say("PostgreSQL \(cluster.version), throw-away cluster on loopback: \((try? cluster.settings(["fsync", "synchronous_commit", "shared_buffers"])) ?? "?")")
             let url = try cluster.createDatabase()
             if engines.contains("postgres") {
-                try await engine("PostgreSQL", stores: [try .postgres(url: url, maximumConnections: 16)])
+                try await engine("PostgreSQL", stores: [try .postgres(url: url, maximumConnections: pool ?? 16)])
             }
             if engines.contains("postgres2") {
-                try await engine("PostgreSQL, 2 instances", stores: [try .postgres(url: url, maximumConnections: 8),
-                                                                     try .postgres(url: url, maximumConnections: 8)])
+                try await engine("PostgreSQL, 2 instances", stores: [try .postgres(url: url, maximumConnections: pool ?? 8),
+                                                                     try .postgres(url: url, maximumConnections: pool ?? 8)])
             }
             cluster.stop()
         }

@@ -71,16 +71,16 @@ struct SlowClientTests {
 
     @Test func aRequestInTimeIsServedAndItsConnectionKeptUntilIdle() async throws {
         let service = try await makeService(.sqlite, clock: TestClock(Date()))
-        let limits = ConnectionLimits(headerTimeout: .milliseconds(500), idleTimeout: .seconds(1), maxConnections: 8)
+        let limits = ConnectionLimits(headerTimeout: .seconds(2), idleTimeout: .seconds(1), maxConnections: 8)
         let server = try await CentralTestServer.start(service: service, limits: limits)
-        // Headers and body sent at once: served, though the first came 300 ms after connecting.
+        // The head completed within the header time-out, in two parts: served.
         let fd = try slowConnection(port: server.port)
         defer { close(fd) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(200))
         _ = "1\r\n\r\n".withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var n = -1
-        for _ in 0..<150 where n < 0 {
+        for _ in 0..<250 where n < 0 {
             n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
             if n < 0 { try await Task.sleep(for: .milliseconds(20)) }
         }
