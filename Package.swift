@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI", "ProcessHygiene",
                                                             "CentralTesting", "Domain", "bms-central"]),
         .executableTarget(name: "bms-central", dependencies: ["Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain",
-                                                              "ServiceSupport", argumentParser, logging]),
+                                                              "ServiceSupport", argumentParser, logging, httpClient]),
 
         // MARK: - Operations: kiosk configuration files, systemd notify/watchdog, structured logs.
         .target(name: "KioskConfig", dependencies: ["Domain", yams, crypto]),

@@ -1,6 +1,7 @@
 import CentralAPI
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -47,11 +48,14 @@ public struct CentralServerConfiguration: Sendable {
     public var port: Int
     /// Larger bodies are refused before they are read further (413).
     public var maxBodyBytes: Int
+    /// Time-outs for slow clients and the connection cap.
+    public var limits: ConnectionLimits
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, limits: ConnectionLimits = .init()) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
     }
 }
 
@@ -71,14 +75,21 @@ struct ErrorMiddleware: RouterMiddleware {
             return jsonResponse(APIErrorBody(code: code, message: error.body ?? error.status.reasonPhrase), status: Int(error.status.code))
         } catch is CancellationError {
             // The server is shutting down under this request.
-            return jsonResponse(APIErrorBody(code: "shutting_down", message: "bms-central is stopping: retry"), status: 503)
+            return retryLater(APIErrorBody(code: "shutting_down", message: "bms-central is stopping: retry"), after: 2)
         } catch is NIOTooManyBytesError {
             return jsonResponse(APIErrorBody(code: "body_too_large", message: "the body is larger than this endpoint accepts"), status: 413)
         } catch is DecodingError {
             return jsonResponse(APIErrorBody(code: "bad_request", message: "the body is not the JSON this endpoint expects"), status: 400)
         } catch let error as StoreError {
+            // The store's state, never the request's fault: 503 + Retry-After,
+            // which the kiosk's relay waits on without counting it against
+            // the command (a 500 would read as the command's own failure).
             logger.error("store error", metadata: ["error": "\(error)"])
-            return jsonResponse(APIErrorBody(code: "store_unavailable", message: "the central store is unavailable: retry later"), status: 503)
+            if case .busy = error {
+                return retryLater(APIErrorBody(code: "store_unavailable", message: "the central store is busy: retry in a few seconds"),
+                                  after: 2)
+            }
+            return retryLater(APIErrorBody(code: "store_unavailable", message: "the central store is unavailable: retry later"), after: 5)
         } catch {
             logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
             return jsonResponse(APIErrorBody(code: "internal", message: "internal error: retry later"), status: 500)
@@ -118,6 +129,13 @@ struct KioskAuthMiddleware: RouterMiddleware {
                                                          body: body.readableBytesView, source: source)
         return try await next(request, context)
     }
+}
+
+/// 503 with `Retry-After` (seconds).
+func retryLater(_ body: APIErrorBody, after seconds: Int) -> Response {
+    var response = jsonResponse(body, status: 503)
+    response.headers[.retryAfter] = "\(seconds)"
+    return response
 }
 
 func jsonResponse<T: Encodable>(_ value: T, status: Int = 200) -> Response {
@@ -208,8 +226,10 @@ public func buildCentralApplication(service: CentralService, configuration: Cent
                                     logger: Logger = Logger(label: "bms-central"),
                                     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let router = buildCentralRouter(service: service, configuration: configuration, logger: logger)
-    return Application(router: router,
-                       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "bms-central"),
+    let limits = configuration.limits
+    return Application(router: router, server: limits.server,
+                       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "bms-central",
+                                            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
                        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
                        logger: logger)
 }

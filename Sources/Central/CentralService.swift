@@ -3,6 +3,7 @@ import Crypto
 import Domain
 import Foundation
 import Logging
+import NIOPosix
 
 /// A refusal the HTTP layer turns into a status and a JSON body.
 public struct APIFailure: Error, Sendable, CustomStringConvertible {
@@ -214,7 +215,11 @@ public final class CentralService: Sendable {
             guard let p = codes.provisional, codes.provisionalExpiresAt.map({ now < $0 }) == true else { return .none }
             return provisionalWellFormed && hasher.verify(code, against: p) ? .matches : .wrong
         }
-        let personal = personalMatches(file.codes), sms = provisional(file.codes)
+        // scrypt (~40 ms, 16 MB) on a thread of its own: on the concurrency
+        // pool (one thread a core) it stalled every other request (fleet bench).
+        let (personal, sms) = try await NIOThreadPool.singleton.runIfActive {
+            (personalMatches(file.codes), provisional(file.codes))
+        }
         let outcome = try await store.updateFoyer(serial: serial) { f in
             // The codes changed meanwhile: check against the new ones.
             let unchanged = f.codes.personal == file.codes.personal && f.codes.provisional == file.codes.provisional
@@ -252,7 +257,8 @@ public final class CentralService: Sendable {
         // Whole seconds: the instants are stored as JSON, which keeps seconds.
         let now = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
         let code = policy.issue(now: now)
-        let hashed = try hasher.hash(code.code)
+        let hasher = self.hasher
+        let hashed = try await NIOThreadPool.singleton.runIfActive { try hasher.hash(code.code) }
         let window = Double(parameters.codes.provisionalRequestWindowHours) * 3600
         let maxTries = parameters.codes.maxTries
 

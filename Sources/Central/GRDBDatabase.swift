@@ -6,18 +6,50 @@ public final class GRDBSQLDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     let pool: DatabasePool
 
-    public init(path: String) throws {
+    /// How long a write waits for a lock held by another connection (another
+    /// process on the file, a backup) before the request is answered 503:
+    /// well under the kiosk's 10 s time-out, so it hears "busy, retry".
+    public static let defaultBusyTimeout: TimeInterval = 5
+
+    public init(path: String, busyTimeout: TimeInterval = GRDBSQLDatabase.defaultBusyTimeout) throws {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(busyTimeout)
         pool = try DatabasePool(path: path, configuration: config)
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await pool.write { db in try body(GRDBConnection(db: db)) }
+        do {
+            return try await pool.write { db in try body(GRDBConnection(db: db)) }
+        } catch let error as DatabaseError {
+            throw Self.storeError(error) ?? error
+        }
+    }
+
+    /// A lock that outlasted the busy time-out, or a file that cannot be
+    /// written, is the store's state, not the request's fault: 503, retry.
+    /// Other SQLite errors (constraints…) stay what they are.
+    static func storeError(_ error: DatabaseError) -> StoreError? {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy("SQLite database locked by another connection")
+        case .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_NOMEM:
+            return .unavailable("SQLite \(error.resultCode)")
+        default:
+            return nil
+        }
+    }
+
+    public func statement(_ sql: String, _ arguments: [SQLValue], readOnly: Bool) async throws -> [SQLRow] {
+        do {
+            if readOnly { return try await pool.read { db in try GRDBConnection(db: db).query(sql, arguments) } }
+            return try await pool.write { db in try GRDBConnection(db: db).query(sql, arguments) }
+        } catch let error as DatabaseError {
+            throw Self.storeError(error) ?? error
+        }
     }
 
     public func close() async throws { try pool.close() }

@@ -100,6 +100,11 @@ public protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T
+    /// One statement on its own: atomic by itself, so no BEGIN and COMMIT
+    /// (two round trips and a pool thread fewer on PostgreSQL); `readOnly`
+    /// goes to a reader connection on SQLite, never queued behind the writer.
+    @discardableResult
+    func statement(_ sql: String, _ arguments: [SQLValue], readOnly: Bool) async throws -> [SQLRow]
     func close() async throws
 }
 
@@ -111,6 +116,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case badLocation(String)
     /// The database could not be reached or refused the statement.
     case unavailable(String)
+    /// The database is there but a lock held elsewhere (another writer, a
+    /// backup, a migration) outlasted the wait: retry in a few seconds.
+    case busy(String)
     /// The schema is newer than this program.
     case schemaTooNew(found: Int, known: Int)
 
@@ -119,6 +127,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let what): return "central store data does not decode (\(what))"
         case .badLocation(let what): return "store location not understood: \(what); expected sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
         case .unavailable(let what): return "central store unavailable: \(what)"
+        case .busy(let what): return "central store busy: \(what); retry in a few seconds"
         case .schemaTooNew(let found, let known): return "the store's schema is version \(found) but this bms-central knows up to \(known): upgrade bms-central"
         }
     }

@@ -10,13 +10,14 @@ public final class SQLCentralStore: CentralStore {
     public init(database: any SQLDatabase) { self.database = database }
 
     /// SQLite via GRDB: the embedded default.
-    public static func sqlite(path: String) throws -> SQLCentralStore {
-        SQLCentralStore(database: try GRDBSQLDatabase(path: path))
+    public static func sqlite(path: String, busyTimeout: TimeInterval = GRDBSQLDatabase.defaultBusyTimeout) throws -> SQLCentralStore {
+        SQLCentralStore(database: try GRDBSQLDatabase(path: path, busyTimeout: busyTimeout))
     }
 
     /// PostgreSQL via postgres-nio: several instances, one fleet.
-    public static func postgres(url: String, maximumConnections: Int = 20) throws -> SQLCentralStore {
-        SQLCentralStore(database: try PostgresSQLDatabase(url: url, maximumConnections: maximumConnections))
+    public static func postgres(url: String, maximumConnections: Int = 20,
+                                lockTimeout: Duration = PostgresSQLDatabase.defaultLockTimeout) throws -> SQLCentralStore {
+        SQLCentralStore(database: try PostgresSQLDatabase(url: url, maximumConnections: maximumConnections, lockTimeout: lockTimeout))
     }
 
     /// `sqlite:PATH` or `postgres://…`.
@@ -60,30 +61,29 @@ public final class SQLCentralStore: CentralStore {
     }
 
     public func kioskPublicKey(id: String) async throws -> Data? {
-        try await database.transaction { c in
-            try c.query("SELECT public_key FROM kiosks WHERE id = $1 AND revoked_at IS NULL", .text(id)).first?.blob(0)
-        }
+        try await database.statement("SELECT public_key FROM kiosks WHERE id = $1 AND revoked_at IS NULL", [.text(id)], readOnly: true)
+            .first?.blob(0)
     }
 
     public func useNonce(kioskID: String, nonce: String, at: Date, keepUntil: Date) async throws -> Bool {
-        try await database.transaction { c in
-            let inserted = try c.query("""
-                INSERT INTO request_nonces (kiosk_id, nonce, expires_at) VALUES ($1, $2, $3)
-                ON CONFLICT (kiosk_id, nonce) DO NOTHING RETURNING nonce
-                """, .text(kioskID), .text(nonce), SQLValue(seconds: keepUntil))
-            // Expired nonces cannot be replayed anyway (their timestamp is
-            // out of the window): forget a few at each insert.
-            if Int.random(in: 0..<64) == 0 {
-                try c.query("DELETE FROM request_nonces WHERE expires_at < $1", SQLValue(seconds: at))
-            }
-            return !inserted.isEmpty
+        // One statement, atomic on the unique key: a replay finds the row.
+        let inserted = try await database.statement("""
+            INSERT INTO request_nonces (kiosk_id, nonce, expires_at) VALUES ($1, $2, $3)
+            ON CONFLICT (kiosk_id, nonce) DO NOTHING RETURNING nonce
+            """, [.text(kioskID), .text(nonce), SQLValue(seconds: keepUntil)], readOnly: false)
+        // Expired nonces cannot be replayed anyway (their timestamp is
+        // out of the window): forget them now and then.
+        if Int.random(in: 0..<64) == 0 {
+            try await database.statement("DELETE FROM request_nonces WHERE expires_at < $1", [SQLValue(seconds: at)], readOnly: false)
         }
+        return !inserted.isEmpty
     }
 
     // MARK: files
 
     public func loadFoyer(serial: String) async throws -> FoyerFile? {
-        try await database.transaction { c in try Self.readFoyer(c, serial: serial, lock: false) }
+        // One statement sees one snapshot: no transaction needed.
+        try Self.foyer(from: try await database.statement(Self.foyerQuery(lock: false, dialect: dialect), [.text(serial)], readOnly: true))
     }
 
     public func updateFoyer<T: Sendable>(serial: String, _ body: @escaping @Sendable (inout FoyerFile) throws -> T) async throws -> T? {
@@ -115,8 +115,8 @@ public final class SQLCentralStore: CentralStore {
                              _ body: @escaping @Sendable (inout FoyerFile?, CommandPredecessor?) -> CommandReceipt) async throws -> CommandApplication {
         try await database.transaction { c in
             let id = command.id.uuidString.lowercased()
-            let nir = try c.query("SELECT assure_nir FROM cards WHERE serial = $1", .text(command.serial)).first?.text(0)
             let result: CommandApplication
+            var nir: String?
             if let row = try c.query("SELECT receipt_json, kiosk_id, body_hash FROM applied_commands WHERE id = $1", .text(id)).first {
                 // The first receipt goes back only to the kiosk that sent this
                 // very command (rows from before body hashes: the kiosk alone).
@@ -142,6 +142,7 @@ public final class SQLCentralStore: CentralStore {
                     }
                 }
                 var file = try Self.readFoyer(c, serial: command.serial, lock: true)
+                nir = file?.nir
                 let before = file
                 let receipt = body(&file, predecessor)
                 var invalidated: String?
@@ -156,6 +157,9 @@ public final class SQLCentralStore: CentralStore {
                     """, .text(id), .text(kioskID), SQLValue(seconds: at), .text(try Self.json(CentralJSON.encoder(), receipt)),
                             .text(bodyHash), .text(receipt.status.rawValue), SQLValue(invalidated))
                 result = .applied(receipt)
+            }
+            if case .applied = result {} else {
+                nir = try c.query("SELECT assure_nir FROM cards WHERE serial = $1", .text(command.serial)).first?.text(0)
             }
             // In the same transaction: an applied command always has its audit entry.
             try Self.insertAudit(c, audit(nir, result))
@@ -202,26 +206,44 @@ public final class SQLCentralStore: CentralStore {
         do { return try CentralJSON.decoder().decode(type, from: Data(text.utf8)) } catch { throw StoreError.corrupt(what) }
     }
 
-    static func readFoyer(_ c: any SQLConnection, serial: String, lock: Bool) throws -> FoyerFile? {
-        guard let nir = try c.query("SELECT assure_nir FROM cards WHERE serial = $1", .text(serial)).first?.text(0) else { return nil }
-        let lockClause = lock ? "{FOR_UPDATE}" : ""
-        guard let row = try c.query("""
-            SELECT mobile, situation_json, persons_json, codes_json FROM assures WHERE nir = $1 \(lockClause)
-            """, .text(nir)).first else { return nil }
-        let cards = try c.query("""
-            SELECT serial, person_index, generation, issuer, issue_date, status, status_changed_at
-            FROM cards WHERE assure_nir = $1 ORDER BY serial
-            """, .text(nir)).map { r in
-            CardRecord(serial: try r.text(0), personIndex: Int(try r.int(1)), generation: try r.optionalInt(2).map(Int.init),
-                       issuer: try r.optionalText(3), issueDate: try r.optionalText(4).flatMap { CivilDate($0) },
-                       status: CardStatus(rawValue: try r.text(5)) ?? .invalidated,
-                       statusChangedAt: try r.optionalInt(6).map { Date(timeIntervalSince1970: Double($0)) })
+    /// Decoding an assuré's persons was the largest single cost of a request
+    /// (profile: ~8 % of CPU, every request reads the foyer). Decoding is a
+    /// pure function of the stored text, so the text is the key: exact, and
+    /// right for several instances (a changed file is a new text).
+    static let personsCache = DecodeCache<[PersonFile]>()
+    static let situationCache = DecodeCache<AssureSituation>()
+    static let codesCache = DecodeCache<CodeFile>()
+
+
+    /// The assuré of a card and all their cards, in one statement (one row
+    /// per card): one round trip instead of three. `lock` takes the assuré's
+    /// row lock on PostgreSQL (SQLite has one writer).
+    static func foyerQuery(lock: Bool, dialect: SQLDialect) -> String {
+        """
+        SELECT a.nir, a.mobile, a.situation_json, a.persons_json, a.codes_json,
+               k.serial, k.person_index, k.generation, k.issuer, k.issue_date, k.status, k.status_changed_at
+        FROM cards c JOIN assures a ON a.nir = c.assure_nir JOIN cards k ON k.assure_nir = a.nir
+        WHERE c.serial = $1 ORDER BY k.serial\(lock && dialect == .postgres ? " FOR UPDATE OF a" : "")
+        """
+    }
+
+    static func foyer(from rows: [SQLRow]) throws -> FoyerFile? {
+        guard let row = rows.first else { return nil }
+        let cards = try rows.map { r in
+            CardRecord(serial: try r.text(5), personIndex: Int(try r.int(6)), generation: try r.optionalInt(7).map(Int.init),
+                       issuer: try r.optionalText(8), issueDate: try r.optionalText(9).flatMap { CivilDate($0) },
+                       status: CardStatus(rawValue: try r.text(10)) ?? .invalidated,
+                       statusChangedAt: try r.optionalInt(11).map { Date(timeIntervalSince1970: Double($0)) })
         }
-        return FoyerFile(nir: nir, mobile: try row.optionalText(0).flatMap { MobileNumber($0) },
-                         situation: try decode(AssureSituation.self, try row.text(1), "situation of an assuré"),
-                         persons: try decode([PersonFile].self, try row.text(2), "persons of an assuré"),
-                         codes: try decode(CodeFile.self, try row.text(3), "codes of an assuré"),
+        return FoyerFile(nir: try row.text(0), mobile: try row.optionalText(1).flatMap { MobileNumber($0) },
+                         situation: try situationCache.value(try row.text(2)) { try decode(AssureSituation.self, $0, "situation of an assuré") },
+                         persons: try personsCache.value(try row.text(3)) { try decode([PersonFile].self, $0, "persons of an assuré") },
+                         codes: try codesCache.value(try row.text(4)) { try decode(CodeFile.self, $0, "codes of an assuré") },
                          cards: cards)
+    }
+
+    static func readFoyer(_ c: any SQLConnection, serial: String, lock: Bool) throws -> FoyerFile? {
+        try foyer(from: try c.query(foyerQuery(lock: lock, dialect: c.dialect), .text(serial)))
     }
 
     static func writeFoyer(_ c: any SQLConnection, _ file: FoyerFile, before: FoyerFile, at: Date) throws {
@@ -248,14 +270,20 @@ public final class SQLCentralStore: CentralStore {
     // MARK: audit
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await database.transaction { c in try Self.insertAudit(c, entry) }
+        try await database.statement(Self.auditInsert, Self.auditArguments(entry), readOnly: false)
+    }
+
+    static let auditInsert = """
+        INSERT INTO audit_log (at, kiosk_id, action, subject, outcome, command_id) VALUES ($1, $2, $3, $4, $5, $6)
+        """
+
+    static func auditArguments(_ entry: AuditEntry) -> [SQLValue] {
+        [SQLValue(seconds: entry.at), SQLValue(entry.kioskID), .text(entry.action), SQLValue(entry.subject),
+         .text(entry.outcome), SQLValue(entry.commandID?.uuidString.lowercased())]
     }
 
     static func insertAudit(_ c: any SQLConnection, _ entry: AuditEntry) throws {
-        try c.query("""
-            INSERT INTO audit_log (at, kiosk_id, action, subject, outcome, command_id) VALUES ($1, $2, $3, $4, $5, $6)
-            """, SQLValue(seconds: entry.at), SQLValue(entry.kioskID), .text(entry.action), SQLValue(entry.subject),
-                    .text(entry.outcome), SQLValue(entry.commandID?.uuidString.lowercased()))
+        try c.query(auditInsert, auditArguments(entry))
     }
 
     public func auditLog(limit: Int) async throws -> [AuditEntry] {
@@ -328,20 +356,36 @@ public final class SQLCentralStore: CentralStore {
     }
 
     public func trustedIssuerKeys() async throws -> [TrustedKey] {
-        try await database.transaction { c in
-            try c.query("SELECT id, public_key FROM trusted_issuer_keys ORDER BY id").map { TrustedKey(id: try $0.text(0), publicKey: try $0.blob(1)) }
-        }
+        try await database.statement("SELECT id, public_key FROM trusted_issuer_keys ORDER BY id", [], readOnly: true)
+            .map { TrustedKey(id: try $0.text(0), publicKey: try $0.blob(1)) }
     }
 
     public func ceamCountries() async throws -> [CEAMCountry] {
-        try await database.transaction { c in
-            try c.query("SELECT code, name FROM ceam_countries ORDER BY position").map { CEAMCountry(code: try $0.text(0), name: try $0.text(1)) }
-        }
+        try await database.statement("SELECT code, name FROM ceam_countries ORDER BY position", [], readOnly: true)
+            .map { CEAMCountry(code: try $0.text(0), name: try $0.text(1)) }
     }
 
     public func opposedSerials() async throws -> [String] {
-        try await database.transaction { c in
-            try c.query("SELECT serial FROM cards WHERE status <> 'active' ORDER BY serial").map { try $0.text(0) }
+        try await database.statement("SELECT serial FROM cards WHERE status <> 'active' ORDER BY serial", [], readOnly: true).map { try $0.text(0) }
+    }
+}
+
+/// Decoded values by their JSON text, bounded (emptied when full: simple,
+/// and a working set of foyers refills it at once).
+final class DecodeCache<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Value] = [:]
+    let capacity: Int
+
+    init(capacity: Int = 2048) { self.capacity = capacity }
+
+    func value(_ text: String, decode: (String) throws -> Value) throws -> Value {
+        if let v = lock.withLock({ values[text] }) { return v }
+        let v = try decode(text)
+        lock.withLock {
+            if values.count >= capacity { values.removeAll(keepingCapacity: true) }
+            values[text] = v
         }
+        return v
     }
 }

@@ -18,7 +18,12 @@ public enum RequestSignature {
     public static let defaultMaxSkew: TimeInterval = 300
 
     public static func canonical(method: String, path: String, timestamp: Int64, nonce: String, body: some DataProtocol) -> Data {
-        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        // Hex by hand: String(format:) per byte was ~4 % of a request's CPU (profile).
+        let hex = Array("0123456789abcdef".utf8)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(64)
+        for byte in SHA256.hash(data: body) { digits.append(hex[Int(byte >> 4)]); digits.append(hex[Int(byte & 0x0f)]) }
+        let digest = String(decoding: digits, as: UTF8.self)
         return Data("BMS-REQ-v1\n\(method.uppercased())\n\(path)\n\(timestamp)\n\(nonce)\n\(digest)".utf8)
     }
 

@@ -31,11 +31,17 @@ public struct APIErrorBody: Codable, Sendable, Hashable, Error, CustomStringConv
     public var message: String
     /// For `clock_skew`: the central store's time, so the kiosk can say by how much it is off.
     public var serverTime: Date?
+    /// The answer's `Retry-After` header (seconds), set by the kiosk's
+    /// client; not part of the JSON body.
+    public var retryAfter: Int?
 
-    public init(code: String, message: String, serverTime: Date? = nil) {
+    enum CodingKeys: String, CodingKey { case code, message, serverTime }
+
+    public init(code: String, message: String, serverTime: Date? = nil, retryAfter: Int? = nil) {
         self.code = code
         self.message = message
         self.serverTime = serverTime
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(code): \(message)" }

@@ -70,6 +70,17 @@ public final class PostgresTestCluster: @unchecked Sendable {
         try await startServer()
     }
 
+    /// The major version (the binaries' folder).
+    public var version: String { URL(fileURLWithPath: bin).deletingLastPathComponent().lastPathComponent }
+
+    /// `name=value, …` of server settings, for benchmark reports.
+    public func settings(_ names: [String]) throws -> String {
+        let list = names.map { "'\($0)'" }.joined(separator: ",")
+        return try pg("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-Atc",
+                               "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN (\(list))"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A fresh database in this cluster (so parallel tests do not share tables).
     public func createDatabase() throws -> String {
         let name = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")

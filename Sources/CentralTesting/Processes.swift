@@ -169,3 +169,9 @@ public final class ChildProcess: @unchecked Sendable {
         if isRunning { kill(pid, SIGKILL); wait() }
     }
 }
+
+/// Runs a program to completion and returns its output (stdout and stderr
+/// together); throws with that output when it fails.
+public func runProgram(_ path: String, _ args: [String]) async throws -> String {
+    try await Harness.run(path, args)
+}

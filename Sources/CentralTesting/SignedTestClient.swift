@@ -18,6 +18,8 @@ public struct SignedTestClient: Sendable {
     public struct Answer: Sendable {
         public var status: Int
         public var body: Data
+        /// The `Retry-After` header, when there is one.
+        public var retryAfter: String? = nil
         public func decode<T: Decodable>(_ type: T.Type) throws -> T { try CentralJSON.decoder().decode(type, from: body) }
         public var error: APIErrorBody? { try? decode(APIErrorBody.self) }
     }
@@ -43,7 +45,8 @@ public struct SignedTestClient: Sendable {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let data = try await response.body.collect(upTo: 4 << 20)
-        return Answer(status: Int(response.status.code), body: Data(data.readableBytesView))
+        return Answer(status: Int(response.status.code), body: Data(data.readableBytesView),
+                      retryAfter: response.headers.first(name: "Retry-After"))
     }
 
     public func json<T: Encodable>(_ value: T) throws -> Data { try CentralJSON.encoder().encode(value) }

@@ -16,10 +16,16 @@ public final class CentralTestServer: @unchecked Sendable {
 
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    public init(service: CentralService) { self.service = service }
+    /// Time-outs and the connection cap (the production defaults unless given).
+    public let limits: ConnectionLimits
 
-    public static func start(service: CentralService, port: Int = 0) async throws -> CentralTestServer {
-        let s = CentralTestServer(service: service)
+    public init(service: CentralService, limits: ConnectionLimits = .init()) {
+        self.service = service
+        self.limits = limits
+    }
+
+    public static func start(service: CentralService, port: Int = 0, limits: ConnectionLimits = .init()) async throws -> CentralTestServer {
+        let s = CentralTestServer(service: service, limits: limits)
         try await s.start(port: port)
         return s
     }
@@ -28,7 +34,7 @@ public final class CentralTestServer: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "bms-central.test")
         logger.logLevel = .warning
-        let app = buildCentralApplication(service: service, configuration: .init(host: "127.0.0.1", port: wanted ?? port),
+        let app = buildCentralApplication(service: service, configuration: .init(host: "127.0.0.1", port: wanted ?? port, limits: limits),
                                           logger: logger, onServerRunning: { p in continuation.yield(p); continuation.finish() })
         // A server that cannot bind ends its task at once: the stream ends
         // with it, so start() throws instead of waiting for ever.

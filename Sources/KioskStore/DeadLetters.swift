@@ -48,7 +48,7 @@ extension KioskStore {
     public func requeueDeadLetter(id: UUID, at now: Date = Date()) throws -> Bool {
         try db.write { db in
             try db.execute(sql: """
-                UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, done_at = NULL WHERE id = ? AND state = 'dead'
+                UPDATE outbox SET state = 'pending', attempts = 0, failures = 0, next_attempt_at = ?, done_at = NULL WHERE id = ? AND state = 'dead'
                 """, arguments: [now.timeIntervalSince1970, id.uuidString.lowercased()])
             return db.changesCount > 0
         }

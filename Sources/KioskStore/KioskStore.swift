@@ -100,6 +100,12 @@ public final class KioskStore: Sendable {
                 ALTER TABLE outbox ADD COLUMN told_at DOUBLE;
                 """)
         }
+        // Failures of the command's own (an answer that does not decode, a
+        // predecessor that does not come), apart from `attempts` (every try):
+        // only those park it, never the central store being busy or down.
+        m.registerMigration("v5-outbox-failures") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN failures INTEGER NOT NULL DEFAULT 0")
+        }
         return m
     }
 
@@ -123,7 +129,10 @@ public final class KioskStore: Sendable {
         /// nil once acknowledged (erased).
         public var command: KioskCommand?
         public var state: EntryState
+        /// Every try.
         public var attempts: Int
+        /// Tries that failed on the command's own account (see `markRetry`).
+        public var failures: Int
         public var nextAttemptAt: Date
         public var lastError: String?
         public var receipt: CommandReceipt?
@@ -148,7 +157,7 @@ public final class KioskStore: Sendable {
     public func due(at now: Date, limit: Int = 100, maxWait: TimeInterval = 3600) throws -> [OutboxEntry] {
         try db.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox
+                SELECT seq, id, body, state, attempts, failures, next_attempt_at, last_error, receipt FROM outbox
                 WHERE state = 'pending' AND (next_attempt_at <= ? OR next_attempt_at > ?) ORDER BY seq LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970 + maxWait, limit]).map(Self.entry)
         }
@@ -157,7 +166,7 @@ public final class KioskStore: Sendable {
     public func entry(id: UUID) throws -> OutboxEntry? {
         try db.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox WHERE id = ?
+                SELECT seq, id, body, state, attempts, failures, next_attempt_at, last_error, receipt FROM outbox WHERE id = ?
                 """, arguments: [id.uuidString.lowercased()]).map(Self.entry)
         }
     }
@@ -165,7 +174,7 @@ public final class KioskStore: Sendable {
     public func all() throws -> [OutboxEntry] {
         try db.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox ORDER BY seq
+                SELECT seq, id, body, state, attempts, failures, next_attempt_at, last_error, receipt FROM outbox ORDER BY seq
                 """).map(Self.entry)
         }
     }
@@ -179,7 +188,7 @@ public final class KioskStore: Sendable {
         return OutboxEntry(seq: row["seq"], id: UUID(uuidString: idText) ?? UUID(),
                            command: try body.map { try decoder.decode(KioskCommand.self, from: $0) },
                            state: EntryState(rawValue: stateText) ?? .pending, attempts: row["attempts"],
-                           nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
+                           failures: row["failures"], nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
                            receipt: try receipt.map { try decoder.decode(CommandReceipt.self, from: $0) })
     }
 
@@ -204,12 +213,15 @@ public final class KioskStore: Sendable {
         }
     }
 
-    /// Not delivered: try again at `next`.
-    public func markRetry(id: UUID, error: String, next: Date) throws {
+    /// Not delivered: try again at `next`. `countsAgainstCommand` when the
+    /// failure may be the command's own (it adds to `failures`, which parks
+    /// it in the end); a busy or unreachable central store does not.
+    public func markRetry(id: UUID, error: String, next: Date, countsAgainstCommand: Bool = false) throws {
         try db.write { db in
             try db.execute(sql: """
-                UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'
-                """, arguments: [String(error.prefix(500)), next.timeIntervalSince1970, id.uuidString.lowercased()])
+                UPDATE outbox SET attempts = attempts + 1, failures = failures + ?, last_error = ?, next_attempt_at = ?
+                WHERE id = ? AND state = 'pending'
+                """, arguments: [countsAgainstCommand ? 1 : 0, String(error.prefix(500)), next.timeIntervalSince1970, id.uuidString.lowercased()])
         }
     }
 
@@ -220,7 +232,7 @@ public final class KioskStore: Sendable {
     public func pending() throws -> [OutboxEntry] {
         try db.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT seq, id, body, state, attempts, next_attempt_at, last_error, receipt FROM outbox
+                SELECT seq, id, body, state, attempts, failures, next_attempt_at, last_error, receipt FROM outbox
                 WHERE state = 'pending' ORDER BY seq
                 """).compactMap { try? Self.entry($0) }
         }

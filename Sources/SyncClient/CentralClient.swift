@@ -57,6 +57,9 @@ public struct CentralClient: Sendable {
     public static let kioskHTTP: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.timeout.connect = .seconds(3)
+        // Idle connections go before bms-central's idle time-out (30 s) closes
+        // them, so a request never races the server's close.
+        configuration.connectionPool.idleTimeout = .seconds(20)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -74,16 +77,21 @@ public struct CentralClient: Sendable {
         }
         let status: Int
         let data: Data
+        var retryAfter: Int?
         do {
             let response = try await http.execute(request, timeout: timeout)
             status = Int(response.status.code)
+            // Seconds only (the central store never sends an HTTP date); bounded.
+            retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                .map { min(max($0, 0), 3600) }
             data = Data(try await response.body.collect(upTo: 4 << 20).readableBytesView)
         } catch {
             throw .unreachable(Self.reason(error, timeout: timeout))
         }
         guard (200..<300).contains(status) else {
-            let body = (try? CentralJSON.decoder().decode(APIErrorBody.self, from: data))
+            var body = (try? CentralJSON.decoder().decode(APIErrorBody.self, from: data))
                 ?? APIErrorBody(code: "http_\(status)", message: "no error body")
+            body.retryAfter = retryAfter
             throw .rejected(status: status, body: body)
         }
         do { return try CentralJSON.decoder().decode(T.self, from: data) } catch { throw .badAnswer("\(T.self)") }

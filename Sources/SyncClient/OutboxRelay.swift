@@ -31,8 +31,8 @@ public enum DeliveryFailure: Sendable, Hashable {
     case kioskRefused
     /// Sent before the command it follows: retried shortly, the others go on.
     case dependencyPending
-    /// An error that may be this command's own (500, an answer that does not
-    /// decode): retried, and parked after `maxAttempts`.
+    /// An answer that does not decode: may be this command's own; retried,
+    /// and parked after `maxAttempts` such failures.
     case commandSuspect
     /// Refused for good at the HTTP level (malformed body, unknown card…):
     /// parked at once as a dead letter.
@@ -54,10 +54,12 @@ public enum DeliveryFailure: Sendable, Hashable {
             // on this command (sending it again gets the same 409), kept for
             // the caisse; the queue behind it goes on.
             else if status == 409 && body.code == "command_id_conflict" { self = .definitive }
-            else if body.code == "clock_skew" || body.code == "replay" || status == 429 || status == 503 || status == 502 || status == 504 || status == 409 {
+            else if body.code == "clock_skew" || body.code == "replay" || status == 429 || status == 409 {
                 self = .queueWaits
             } else if status == 401 { self = .kioskRefused }
-            else if status >= 500 { self = .commandSuspect }
+            // 5xx is the central store's state (busy, down, a bug), not a
+            // verdict on the command: only a 4xx that names it parks it.
+            else if status >= 500 { self = .queueWaits }
             else { self = .definitive }
         }
     }
@@ -75,8 +77,9 @@ public final class OutboxRelay: Sendable {
     public let store: KioskStore
     public let client: CentralClient
     public let backoff: Backoff
-    /// Attempts after which a command that keeps failing on its own
-    /// (`commandSuspect`, or waiting on a predecessor) is parked.
+    /// Failures of the command's own (`commandSuspect`, or waiting on a
+    /// predecessor) after which it is parked. Waits of the whole queue (503,
+    /// no answer…) are not counted (`OutboxEntry.failures`).
     public let maxAttempts: Int
     let logger: Logger
 
@@ -125,8 +128,9 @@ public final class OutboxRelay: Sendable {
                     receipt = try await client.submit(command)
                 } catch {
                     let failure = DeliveryFailure(error)
-                    let exhausted = entry.attempts + 1 >= maxAttempts
-                    if failure == .definitive || (exhausted && (failure == .commandSuspect || failure == .dependencyPending)) {
+                    let own = failure == .commandSuspect || failure == .dependencyPending
+                    let exhausted = entry.failures + 1 >= maxAttempts
+                    if failure == .definitive || (exhausted && own) {
                         try park(entry, command: command, error: error)
                         report.parked += 1
                         continue
@@ -135,12 +139,16 @@ public final class OutboxRelay: Sendable {
                         // Its predecessor has not arrived yet (sent out of order):
                         // try it again shortly, go on with the others.
                         try store.markRetry(id: entry.id, error: error.description,
-                                            next: client.clock.now.addingTimeInterval(backoff.delay(afterAttempts: 1)))
+                                            next: client.clock.now.addingTimeInterval(backoff.delay(afterAttempts: 1)), countsAgainstCommand: true)
                         report.waiting += 1
                         continue
                     }
-                    let next = client.clock.now.addingTimeInterval(backoff.delay(afterAttempts: entry.attempts + 1))
-                    try store.markRetry(id: entry.id, error: error.description, next: next)
+                    // Backoff on every try (a long outage is polled less and
+                    // less often), at least what the central store asked for.
+                    var wait = backoff.delay(afterAttempts: entry.attempts + 1)
+                    if case .rejected(_, let body) = error, let asked = body.retryAfter { wait = max(wait, TimeInterval(asked)) }
+                    let next = client.clock.now.addingTimeInterval(wait)
+                    try store.markRetry(id: entry.id, error: error.description, next: next, countsAgainstCommand: own)
                     // Later commands wait too: they may depend on this one.
                     try store.postpone(after: entry.seq, until: next)
                     report.stoppedOn = error.description

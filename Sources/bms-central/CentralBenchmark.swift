@@ -14,25 +14,44 @@ struct CentralBenchmark {
     var seconds = 3.0
     var outboxCommands = 10_000
     var demoSeed = URL(fileURLWithPath: "Assets/demo/central-seed.json")
+    /// "one": every kiosk on the demo card (a pile-up on one foyer's rows);
+    /// "own": each kiosk its own foyer.
+    var cardModes = ["one", "own"]
+    var engines = ["sqlite", "postgres", "postgres2"]
+    /// PostgreSQL connections per instance (nil: 16 for one instance, 8 each for two).
+    var pool: Int?
 
     func run() async throws {
-        say("bms-central bench (\(ProcessInfo.processInfo.activeProcessorCount) cores); each row \(seconds) s")
+        if let pool { say("PostgreSQL connections per instance: \(pool)") }
+        say("bms-central bench (\(ProcessInfo.processInfo.activeProcessorCount) cores); closed loop: each simulated kiosk runs "
+            + "sessions (status, foyer, one command) back to back; each row \(seconds) s")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bms-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
 
-        let sqlite = try SQLCentralStore.sqlite(path: dir.appendingPathComponent("central.sqlite").path)
-        try await engine("SQLite", stores: [sqlite])
+        if engines.contains("sqlite") {
+            let sqlite = try SQLCentralStore.sqlite(path: dir.appendingPathComponent("central.sqlite").path)
+            try await engine("SQLite", stores: [sqlite])
+        }
 
         let cluster: PostgresTestCluster?
-        do { cluster = try await PostgresTestCluster.start() } catch {
-            say("PostgreSQL: skipped (\(error))")
+        if engines.contains(where: { $0.hasPrefix("postgres") }) {
+            do { cluster = try await PostgresTestCluster.start() } catch {
+                say("PostgreSQL: skipped (\(error))")
+                cluster = nil
+            }
+        } else {
             cluster = nil
         }
         if let cluster {
+            say("PostgreSQL \(cluster.version), throw-away cluster on loopback: \((try? cluster.settings(["fsync", "synchronous_commit", "shared_buffers"])) ?? "?")")
             let url = try cluster.createDatabase()
-            try await engine("PostgreSQL", stores: [try .postgres(url: url, maximumConnections: 16)])
-            try await engine("PostgreSQL, 2 instances", stores: [try .postgres(url: url, maximumConnections: 8),
-                                                                 try .postgres(url: url, maximumConnections: 8)])
+            if engines.contains("postgres") {
+                try await engine("PostgreSQL", stores: [try .postgres(url: url, maximumConnections: pool ?? 16)])
+            }
+            if engines.contains("postgres2") {
+                try await engine("PostgreSQL, 2 instances", stores: [try .postgres(url: url, maximumConnections: pool ?? 8),
+                                                                     try .postgres(url: url, maximumConnections: pool ?? 8)])
+            }
             cluster.stop()
         }
         try await kannel(dir)
@@ -48,43 +67,42 @@ struct CentralBenchmark {
 
     func engine(_ name: String, stores: [SQLCentralStore]) async throws {
         let services = try await stores.asyncMap { try await service($0) }
-        // Raw store insert rate: audit rows, one transaction each, 4 writers.
-        let n = 4000
-        let t0 = Date()
-        try await withThrowingTaskGroup(of: Void.self) { g in
-            for w in 0..<4 {
-                g.addTask {
-                    for i in 0..<(n / 4) {
-                        try await stores[0].appendAudit(AuditEntry(at: Date(), kioskID: "bench", action: "bench", subject: nil, outcome: "\(w)-\(i)"))
-                    }
-                }
-            }
-            try await g.waitForAll()
+        // Each kiosk's own foyer ("own"): copies of the demo foyer, one scrypt hash for all.
+        let maxKiosks = kioskCounts.max() ?? 0
+        var ownSerials: [String] = []
+        if cardModes.contains("own") {
+            let template = try DemoSeed.load(from: demoSeed).foyers(hasher: CodeHasher())[0]
+            let files = FleetBenchmark.fleetFoyers(template: template, count: maxKiosks)
+            for f in files { try await stores[0].insertFoyer(f, at: Date()) }
+            ownSerials = files.map { $0.cards[0].serial }
         }
-        say(String(format: "%@: raw store inserts %.0f/s", name, Double(n) / Date().timeIntervalSince(t0)))
+        let raw = try await rawInsertRate(stores[0])
+        say(String(format: "%@: raw store inserts %.0f/s (audit rows, one transaction each, 4 writers)", name, raw))
 
         var servers: [CentralTestServer] = []
         for s in services { servers.append(try await CentralTestServer.start(service: s)) }
+        for mode in cardModes {
         for kiosks in kioskCounts {
-            var clients: [CentralClient] = []
+            var clients: [(CentralClient, String)] = []
             for i in 0..<kiosks {
                 let server = servers[i % servers.count]
-                clients.append(CentralClient(baseURL: server.baseURL, credentials: try await server.addKiosk("bench-\(kiosks)-\(i)")))
+                let client = CentralClient(baseURL: server.baseURL, credentials: try await server.addKiosk("bench-\(mode)-\(kiosks)-\(i)"))
+                clients.append((client, mode == "one" ? "25010000000001" : ownSerials[i]))
             }
             let started = Date()
             let deadline = started.addingTimeInterval(seconds)
             let latencies = try await withThrowingTaskGroup(of: [Double].self) { g in
-                for c in clients {
+                for (c, serial) in clients {
                     g.addTask {
                         var l: [Double] = []
                         while Date() < deadline {
                             // A session: status, foyer, one confirmed command.
                             var t = Date()
-                            _ = try? await c.cardStatus(serial: "25010000000001")
+                            _ = try? await c.cardStatus(serial: serial)
                             l.append(Date().timeIntervalSince(t)); t = Date()
-                            _ = try? await c.foyer(serial: "25010000000001")
+                            _ = try? await c.foyer(serial: serial)
                             l.append(Date().timeIntervalSince(t)); t = Date()
-                            _ = try? await c.submit(KioskCommand(serial: "25010000000001", personIndex: 0,
+                            _ = try? await c.submit(KioskCommand(serial: serial, personIndex: 0,
                                                                   action: .ceam(CEAMRequest(action: .viewPrint)), confirmedAt: Date()))
                             l.append(Date().timeIntervalSince(t))
                         }
@@ -96,8 +114,11 @@ struct CentralBenchmark {
             // Over the real elapsed time: every kiosk finishes the session it started.
             let elapsed = Date().timeIntervalSince(started)
             let sorted = latencies.sorted()
-            say(String(format: "%@: %5d kiosks  %7.0f req/s  p50 %6.1f ms  p99 %7.1f ms", name, kiosks,
-                         Double(sorted.count) / elapsed, percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000))
+            let rate = Double(sorted.count) / elapsed
+            say(String(format: "%@, %@: %5d kiosks  %7.0f req/s (%3.0f%% of raw)  p50 %6.1f ms  p99 %7.1f ms", name,
+                       mode == "one" ? "one card" : "own foyers", kiosks, rate, rate / raw * 100,
+                       percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000))
+        }
         }
         for s in servers { await s.stop() }
         for s in stores { try await s.close() }

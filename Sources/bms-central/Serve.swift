@@ -3,6 +3,9 @@ import Central
 import CentralAPI
 import Domain
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import Logging
 import ServiceSupport
@@ -43,14 +46,34 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public base URL of this service, for Kannel's delivery reports (e.g. http://10.0.0.5:8080).")
     var publicURL: String?
 
+    @Option(help: "Connections open at once (more wait in the backlog); lowered to fit the descriptor limit.")
+    var maxConnections: Int = 8192
+
+    @Option(help: "Seconds a client has to send a request's headers (and then its body) before the connection is closed.")
+    var headerTimeout: Double = 10
+
+    @Option(help: "Seconds a kept-alive connection may stay without a request.")
+    var idleTimeout: Double = 30
+
     func run() async throws {
         let parts = listen.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
+        guard maxConnections > 0, headerTimeout > 0, idleTimeout > 0 else {
+            throw ValidationError("--max-connections, --header-timeout and --idle-timeout must be positive")
+        }
         // Logs, READY=1 and watchdog pings for systemd (Type=notify).
         let runtime = ServiceRuntime.bootstrap(label: "bms-central", level: .info)
         let logger = runtime.logger
+        let descriptors = raiseDescriptorLimit()
+        let limits = ConnectionLimits(headerTimeout: .milliseconds(Int64(headerTimeout * 1000)),
+                                      idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
+                                      maxConnections: maxConnections).fitted(toDescriptorLimit: descriptors)
+        if limits.maxConnections < maxConnections {
+            logger.warning("connection cap lowered to fit the descriptor limit: raise LimitNOFILE (systemd) or ulimit -n",
+                           metadata: ["max_connections": "\(limits.maxConnections)", "descriptor_limit": "\(descriptors)"])
+        }
         let store = try storeOptions.open()
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
@@ -80,7 +103,7 @@ struct Serve: AsyncParsableCommand {
         }
         let service = CentralService(store: store, hasher: hasher, sms: gateway, logger: logger)
         let runLogger = logger
-        let app = buildCentralApplication(service: service, configuration: .init(host: String(parts[0]), port: port), logger: logger,
+        let app = buildCentralApplication(service: service, configuration: .init(host: String(parts[0]), port: port, limits: limits), logger: logger,
                                           onServerRunning: { p in
                                               runLogger.info("bms-central listening", metadata: ["port": "\(p)"])
                                               runtime.ready(status: "listening on port \(p)")
@@ -100,6 +123,20 @@ struct Serve: AsyncParsableCommand {
         runtime.stopping()
         try await store.close()
     }
+}
+
+/// Raises the soft descriptor limit to the hard one (systemd's
+/// LimitNOFILE sets both; a shell often leaves the soft one at 1,024) and
+/// returns it.
+func raiseDescriptorLimit() -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+    if limit.rlim_cur < limit.rlim_max {
+        var raised = limit
+        raised.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+    }
+    return Int(min(limit.rlim_cur, rlim_t(Int32.max)))
 }
 
 struct Migrate: AsyncParsableCommand {

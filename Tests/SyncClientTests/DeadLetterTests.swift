@@ -111,7 +111,8 @@ struct DeadLetterTests {
         #expect(rejected(401, "unknown_kiosk") == .kioskRefused)
         #expect(rejected(401, "bad_signature") == .kioskRefused)
         #expect(rejected(409, "dependency_pending") == .dependencyPending)
-        #expect(rejected(500, "internal") == .commandSuspect)
+        #expect(rejected(500, "internal") == .queueWaits, "the central store's fault, not the command's")
+        #expect(rejected(503, "shutting_down") == .queueWaits)
         #expect(DeliveryFailure(.badAnswer("CommandReceipt")) == .commandSuspect)
         #expect(rejected(400, "bad_request") == .definitive)
         #expect(rejected(404, "unknown_card") == .definitive)
@@ -120,4 +121,69 @@ struct DeadLetterTests {
         #expect(rejected(403, "card_refused") == .definitive)
         #expect(rejected(413, "body_too_large") == .definitive)
     }
+}
+
+/// A busy central store (a write lock held elsewhere) answers 503 with
+/// Retry-After; the relay waits on it without counting it against the
+/// command, so a long busy spell never parks a command (issue 15, part 4).
+@Suite("Sync: a busy central store")
+struct BusyStoreTests {
+    @Test func busyAnswersWaitAndParkNothing() async throws {
+        let path = try tempPath("central.sqlite").path
+        let store = try SQLCentralStore.sqlite(path: path, busyTimeout: 0.2)
+        try await store.migrate()
+        try await DemoSeed.load(from: demoSeedURL).load(into: store, hasher: .fastForTests, at: Date())
+        let server = try await CentralTestServer.start(service: CentralService(
+            store: store, hasher: .fastForTests, sms: LogFileSMSGatewayForDevelopment(path: try tempPath("sms.log").path)))
+        defer { Task { await server.stop() } }
+        let creds = try await server.addKiosk()
+        let kiosk = try KioskStore(path: try tempPath("kiosk.sqlite").path)
+        // Two failures of its own would park a command: more busy answers than that must not.
+        let relay = OutboxRelay(store: kiosk, client: CentralClient(baseURL: server.baseURL, credentials: creds),
+                                backoff: Backoff(first: 0, maximum: 0), maxAttempts: 2)
+        let command = viewPrint()
+        try kiosk.enqueue(command)
+
+        // Another writer on the central store's file holds its lock.
+        let other = try SQLCentralStore.sqlite(path: path)
+        let released = Flag()
+        let (held, signal) = AsyncStream<Void>.makeStream()
+        let holder = Task.detached {
+            try await other.database.transaction { c in
+                try c.query("INSERT INTO request_nonces (kiosk_id, nonce, expires_at) VALUES ('holder', 'n', 0)")
+                signal.yield()
+                let until = Date().addingTimeInterval(20)
+                while !released.isSet && Date() < until { Thread.sleep(forTimeInterval: 0.02) }
+            }
+        }
+        var it = held.makeAsyncIterator()
+        _ = await it.next()
+
+        for _ in 0..<4 {
+            let before = Date()
+            let report = try await relay.drainOnce()
+            #expect(report.parked == 0 && report.delivered == 0)
+            #expect(report.stoppedOn?.contains("503 store_unavailable") == true, "\(report.stoppedOn ?? "nil")")
+            let entry = try #require(try kiosk.entry(id: command.id))
+            #expect(entry.state == .pending && entry.failures == 0)
+            // Retry-After (2 s) is a floor under the backoff (0 here).
+            #expect(entry.nextAttemptAt.timeIntervalSince(before) >= 1.5)
+        }
+        #expect(try kiosk.entry(id: command.id)?.attempts == 4)
+        #expect(try kiosk.deadLetters().isEmpty)
+
+        released.set()
+        try await holder.value
+        let report = try await relay.drainOnce()
+        #expect(report.delivered == 1 && report.parked == 0)
+        #expect(try await appliedCounts(server)[command.id] == 1)
+        try await other.close()
+    }
+}
+
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
