@@ -88,7 +88,8 @@ summary
 total=$(grep -oE "Test run with [0-9]+ tests?" "$log" | grep -oE "[0-9]+" | head -1)
 # Only the tests' own verdicts ("✘ Test name(…) failed after"), not the
 # issues they recorded ("Expectation failed") nor the run's last line.
-failed=$(grep -cE "^✘ Test [^ ]+\(.*\) failed after" "$log" || true)
+# A parameterised test says "with N test cases failed after".
+failed=$(grep -cE "^✘ Test [^ ]+\(.*\)( with [0-9]+ test cases?)? failed after" "$log" || true)
 [ "$schemathesis_status" -ne 0 ] && echo "== schemathesis failed (exit $schemathesis_status): see its phase above"
 echo "tests: $(( ${total:-0} - failed )) passed, ${failed} failed"
 [ "$status" -eq 0 ] && status=$schemathesis_status

@@ -38,23 +38,30 @@ public final class KannelTestGateway: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: fakesmsc) else {
             throw HarnessError("fakesmsc is missing (\(fakesmsc)): apt-get install -y kannel-extras")
         }
-        var ports: [Int] = []
-        while ports.count < 4 {
-            let p = try Harness.freePort()
-            if !ports.contains(p) { ports.append(p) }
+        // A free port is free when picked, not when bearerbox binds it: a test
+        // running beside this one may take it meanwhile (bearerbox then panics,
+        // "Could not open smsbox port"). Three tries, each on new ports.
+        var failure: Error?
+        for _ in 0..<3 {
+            var ports: [Int] = []
+            while ports.count < 4 {
+                let p = try Harness.freePort()
+                if !ports.contains(p) { ports.append(p) }
+            }
+            let gw = KannelTestGateway(directory: try Harness.temporaryDirectory("bms-kannel"), ports: ports)
+            do {
+                try gw.writeConfig()
+                try await gw.startBearerbox()
+                try await gw.startFakeSMSC()
+                try await gw.startSMSBox()
+                return gw
+            } catch {
+                // Nothing left running for a start that failed half-way.
+                gw.stop()
+                failure = error
+            }
         }
-        let gw = KannelTestGateway(directory: try Harness.temporaryDirectory("bms-kannel"), ports: ports)
-        do {
-            try gw.writeConfig()
-            try await gw.startBearerbox()
-            try await gw.startFakeSMSC()
-            try await gw.startSMSBox()
-        } catch {
-            // Nothing left running for a start that failed half-way.
-            gw.stop()
-            throw error
-        }
-        return gw
+        throw failure ?? HarnessError("Kannel did not start")
     }
 
     var configFile: URL { directory.appendingPathComponent("kannel.conf") }
@@ -100,9 +107,10 @@ public final class KannelTestGateway: @unchecked Sendable {
 
     func startBearerbox() async throws {
         let log = directory.appendingPathComponent("bearerbox.out")
-        add(try Harness.spawn("/usr/sbin/bearerbox", [configFile.path], log: log))
-        try await Harness.waitForPort(adminPort, timeout: 10, what: "Kannel bearerbox", log: log)
-        try await Harness.waitForPort(smscPort, timeout: 10, what: "Kannel bearerbox fake SMSC port", log: log)
+        let bearerbox = try Harness.spawn("/usr/sbin/bearerbox", [configFile.path], log: log)
+        add(bearerbox)
+        try await Harness.waitForPort(adminPort, timeout: 10, what: "Kannel bearerbox", log: log, process: bearerbox)
+        try await Harness.waitForPort(smscPort, timeout: 10, what: "Kannel bearerbox fake SMSC port", log: log, process: bearerbox)
     }
 
     func startFakeSMSC() async throws {
@@ -113,8 +121,9 @@ public final class KannelTestGateway: @unchecked Sendable {
 
     func startSMSBox() async throws {
         let log = directory.appendingPathComponent("smsbox.out")
-        add(try Harness.spawn("/usr/sbin/smsbox", [configFile.path], log: log))
-        try await Harness.waitForPort(sendsmsPort, timeout: 10, what: "Kannel smsbox sendsms", log: log)
+        let smsbox = try Harness.spawn("/usr/sbin/smsbox", [configFile.path], log: log)
+        add(smsbox)
+        try await Harness.waitForPort(sendsmsPort, timeout: 10, what: "Kannel smsbox sendsms", log: log, process: smsbox)
     }
 
     /// A message as the fake SMSC received it.

@@ -80,10 +80,13 @@ enum Harness {
         }
     }
 
-    static func waitForPort(_ port: Int, timeout: TimeInterval, what: String, log: URL? = nil) async throws {
+    /// Waits for `port`; with `process`, stops waiting as soon as it has
+    /// exited (a daemon that panicked at start never listens).
+    static func waitForPort(_ port: Int, timeout: TimeInterval, what: String, log: URL? = nil, process: ChildProcess? = nil) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if isListening(port) { return }
+            if let process, !process.isRunning { break }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         // On loaded cores the task may wake past the deadline: look once
