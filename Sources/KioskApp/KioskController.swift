@@ -299,7 +299,7 @@ public final class KioskController {
     /// point is the paper, a printer. The rest needs nothing more.
     func canPerform(_ service: KioskService) -> Bool {
         switch service {
-        case .miseAJour: return rightsWriter != nil && session.identity?.profile == .bmsVit
+        case .miseAJour: return UpdateMachine.isPossible(canWriteRights: rightsWriter != nil, card: session.identity)
         case .attestation: return !(printer is NoPrinter)
         case .ceam, .provisionalCode, .carteVitaleLoss: return true
         }

@@ -127,7 +127,7 @@ enum AttestationMachine: ServiceMachine {
     static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
         let t = context.catalog
         let title = t["service.attestation"]
-        let footer = [FlowText.finish(t), Button(id: taps.id(.back), label: t["footer.back"], style: .secondary, width: .natural)]
+        let footer = [FlowText.finish(t), taps.button(FlowText.back(t), .back)]
         switch s.step {
         case .loading:
             return ScreenModel(id: "flow.attestation", title: title, body: context.wait("attestation.wait", t["flow.loading"]), footer: footer)

@@ -180,7 +180,6 @@ enum CEAMMachine: ServiceMachine {
     static func reduce(_ s0: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {
         var s = s0
         let today = s.foyer?.today ?? context.today
-        func page(_ list: String) -> Int { max(1, context.listPageSizes[list] ?? 3) }
         func fetch() -> Transition<State, Effect> {
             guard !s.fetching else { return Transition(state: s) }
             s.fetching = true
@@ -188,8 +187,8 @@ enum CEAMMachine: ServiceMachine {
         }
         func person(_ i: Int) -> PersonView? { s.foyer?.persons.first { $0.index == i } }
 
-        // The modal's taps, while it is open.
-        if var d = s.dialog {
+        // The modal's taps, while it is open (« Retour » closes it with the list, below).
+        if var d = s.dialog, event != .back {
             switch event {
             case .cancel, .close:
                 guard !d.sending else { return Transition(state: s) }
@@ -222,9 +221,6 @@ enum CEAMMachine: ServiceMachine {
                 d.printing = true
                 s.dialog = d
                 return Transition(state: s, effects: [.printCopy(person: p.person, validUntil: until, printedOn: today, commandID: d.commandID)])
-            case .back:
-                s.step = .intro; s.dialog = nil; s.notice = nil
-                return Transition(state: s)
             case .submitted, .copyPrinted, .certificatePrinted, .reloaded, .caughtUp, .handedOver, .countriesLoaded:
                 return answer(s, event, context)
             default:
@@ -245,13 +241,13 @@ enum CEAMMachine: ServiceMachine {
             guard s.countries.isEmpty else { s.firstCountry = 0; s.step = .countries; break }
             return Transition(state: s, effects: [.loadCountries])
         case .countriesClose: s.step = .intro
-        case .countriesNext: s.firstCountry = min(max(0, s.countries.count - 1), s.firstCountry + page("ceam.countries"))
-        case .countriesPrevious: s.firstCountry = max(0, s.firstCountry - page("ceam.countries"))
+        case .countriesNext: s.firstCountry = min(max(0, s.countries.count - 1), s.firstCountry + context.pageSize("ceam.countries", unknown: 3))
+        case .countriesPrevious: s.firstCountry = max(0, s.firstCountry - context.pageSize("ceam.countries", unknown: 3))
         case .proceed, .retry:
             s.step = .loading
             return fetch()
-        case .listNext: s.firstRow = min(max(0, (s.foyer?.persons.count ?? 1) - 1), s.firstRow + page("ceam.list"))
-        case .listPrevious: s.firstRow = max(0, s.firstRow - page("ceam.list"))
+        case .listNext: s.firstRow = min(max(0, (s.foyer?.persons.count ?? 1) - 1), s.firstRow + context.pageSize("ceam.list", unknown: 3))
+        case .listPrevious: s.firstRow = max(0, s.firstRow - context.pageSize("ceam.list", unknown: 3))
         case .action(let i, let action):
             // Only an action the row offers today.
             guard s.step == .list, let p = person(i), allowed(p, s).contains(action) else { break }
@@ -457,7 +453,7 @@ enum CEAMMachine: ServiceMachine {
     static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
         let t = context.catalog
         let title = t["service.ceam"]
-        let footer = [FlowText.finish(t), Button(id: taps.id(.back), label: t["footer.back"], style: .secondary, width: .natural)]
+        let footer = [FlowText.finish(t), taps.button(FlowText.back(t), .back)]
         switch s.step {
         case .intro:
             return ScreenModel(id: "flow.ceam", title: title, body: .vstack([

@@ -80,8 +80,4 @@ enum FlowText {
     static func back(_ t: Catalog) -> Button {
         Button(id: "footer.back", label: t["footer.back"], style: .secondary, width: .natural)
     }
-
-    static func wait(_ id: String, _ message: String, _ c: KioskController) -> Node {
-        .vstack([.flexible, .progress(Progress(id: id, message: message, phase: c.animationPhase)), .flexible])
-    }
 }

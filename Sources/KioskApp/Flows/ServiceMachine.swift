@@ -113,7 +113,8 @@ struct FlowContext {
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
     }
 
-    func pageSize(_ list: String) -> Int { max(1, listPageSizes[list] ?? 1) }
+    /// Rows `list` showed in the last frame (`unknown` before it was drawn).
+    func pageSize(_ list: String, unknown: Int = 1) -> Int { max(1, listPageSizes[list] ?? unknown) }
 
     /// A wait on screen: the indicator and the message.
     func wait(_ id: String, _ message: String) -> Node {
@@ -144,6 +145,13 @@ final class TapTable<Event: MachineEvent> {
     }
 
     func event(for id: String) -> Event? { events[id] }
+
+    /// A shared button (`FlowText.back`, `FlowText.finish`) as the widget of `event`.
+    func button(_ b: Button, _ event: Event) -> Button {
+        var b = b
+        b.id = id(event)
+        return b
+    }
 }
 
 /// Runs a `ServiceMachine` behind the controller's `Flow` seam.

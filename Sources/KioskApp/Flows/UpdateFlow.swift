@@ -63,9 +63,15 @@ enum UpdateMachine: ServiceMachine {
     /// not updated.
     static func noticeOnRemoval(_ s: State) -> String? { [.fetching, .writing, .pulled].contains(s) ? "update.pulled" : nil }
 
+    /// The mise à jour needs a card writer and a card that carries EF.RIGHTS
+    /// (BMS-VIT; a Vitale 2 is updated elsewhere: pharmacy, caisse). The
+    /// menu offers the service only then (`KioskController.canPerform`).
+    static func isPossible(canWriteRights: Bool, card: CardIdentity?) -> Bool {
+        canWriteRights && card?.profile == .bmsVit
+    }
+
     static func start(_ context: FlowContext) -> Transition<State, Effect> {
-        // Only BMS-VIT cards carry EF.RIGHTS; a Vitale 2 is updated elsewhere (pharmacy, caisse).
-        Transition(state: context.canWriteRights && context.identity?.profile == .bmsVit ? .intro : .notAvailable)
+        Transition(state: isPossible(canWriteRights: context.canWriteRights, card: context.identity) ? .intro : .notAvailable)
     }
 
     static func reduce(_ s: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {

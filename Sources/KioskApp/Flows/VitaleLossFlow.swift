@@ -423,13 +423,6 @@ enum VitaleLossMachine: ServiceMachine {
         }
     }
 
-    /// `button` as the widget of `event`.
-    private static func button(_ b: Button, _ event: Event, _ taps: TapTable<Event>) -> Button {
-        var b = b
-        b.id = taps.id(event)
-        return b
-    }
-
     private static func confirmModal(_ title: String, _ message: String, _ t: Catalog, _ taps: TapTable<Event>) -> Modal {
         Modal(id: "modal", title: title, message: message,
               buttons: [Button(id: taps.id(.cancel), label: t["modal.cancel"], style: .secondary),
@@ -439,8 +432,8 @@ enum VitaleLossMachine: ServiceMachine {
     static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
         let t = context.catalog
         let title = t["vitale.title"]
-        let finish = button(FlowText.finish(t), .finish, taps)
-        let footer = [finish, button(FlowText.back(t), .back, taps)]
+        let finish = taps.button(FlowText.finish(t), .finish)
+        let footer = [finish, taps.button(FlowText.back(t), .back)]
         // After a request: « Retour » goes back to the menu, and says so.
         let menuFooter = [finish, Button(id: taps.id(.back), label: t["flow.menu"], style: .secondary, width: .natural)]
         var screen: ScreenModel
