@@ -30,6 +30,9 @@ let package = Package(
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
         .library(name: "KioskUI", targets: ["KioskUI"]),
         .library(name: "KioskApp", targets: ["KioskApp"]),
+        // Test harness for the kiosk (the real central store in process, scenario cards, the smoke runner),
+        // shipped like HummingbirdTesting.
+        .library(name: "KioskAppTesting", targets: ["KioskAppTesting"]),
         .library(name: "CentralAPI", targets: ["CentralAPI"]),
         .library(name: "Central", targets: ["Central"]),
         .library(name: "CentralTesting", targets: ["CentralTesting"]),
@@ -85,7 +88,7 @@ let package = Package(
         .target(name: "KioskUI", dependencies: ["CSDL2", "FrenchTypography"]),
         .target(name: "KioskApp", dependencies: ["KioskUI", "Domain", "CentralAPI"]),
         .testTarget(name: "KioskUITests", dependencies: ["KioskUI"]),
-        .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "KioskUI", "Domain", "CentralAPI"]),
+        .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "KioskAppTesting", "KioskUI", "Domain", "CentralAPI"]),
 
         // MARK: - Central store, kiosk outbox, sync, SMS.
         .target(name: "CentralAPI", dependencies: ["Domain", crypto, cryptoExtras]),
@@ -97,11 +100,10 @@ let package = Package(
         // CardProfile: the EF.RIGHTS the central signs must read back with the card part's decoder.
         .testTarget(name: "CentralTests", dependencies: ["Central", "CentralAPI", "CentralTesting", "Domain", "CardProfile", crypto, cryptoExtras]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "CentralAPI", "Domain"]),
-        // Builds bms-central too: the SIGKILL tests run its kiosk-sim.
+        // Builds bms-dev too: the SIGKILL tests run its kiosk-sim.
         .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI", "ProcessHygiene",
-                                                            "CentralTesting", "Domain", "bms-central"]),
-        .executableTarget(name: "bms-central", dependencies: ["Central", "CentralAPI", "CentralTesting", "SyncClient", "KioskStore", "Domain",
-                                                              "ServiceSupport", argumentParser, logging, httpClient]),
+                                                            "CentralTesting", "Domain", "bms-dev"]),
+        .executableTarget(name: "bms-central", dependencies: ["Central", "CentralAPI", "Domain", "ServiceSupport", argumentParser, logging]),
 
         // MARK: - Operations: kiosk configuration files, systemd notify/watchdog, structured logs.
         .target(name: "KioskConfig", dependencies: ["Domain", yams, crypto]),
@@ -126,7 +128,7 @@ let package = Package(
             "VirtualCard", "Printing", "KioskConfig", "ServiceSupport", crypto, logging,
         ]),
         .testTarget(name: "KioskRuntimeTests", dependencies: [
-            "KioskRuntime", "KioskApp", "KioskUI", "Domain", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
+            "KioskRuntime", "KioskApp", "KioskAppTesting", "KioskUI", "Domain", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
             "VirtualCard", "Printing", "PrintingTesting", "Central", "CentralTesting", "KioskConfig", "ServiceSupport", "ProcessHygiene",
             crypto,
             // The run command's tests start the real executable.
@@ -137,6 +139,16 @@ let package = Package(
         .executableTarget(name: "bms-kiosk", dependencies: [
             "Domain", "CardProfile", "CardReader", "VirtualCard", "KioskApp", "KioskUI", "KioskStore", "SyncClient", "CentralAPI",
             "KioskConfig", "ServiceSupport", "CPCSCLite", "Printing", "KioskRuntime", argumentParser, logging, crypto, httpClient,
+        ]),
+
+        // MARK: - Developer tools, never installed on a kiosk: smoke scenarios (in process or live), benchmarks, kiosk-sim.
+        .target(name: "KioskAppTesting", dependencies: [
+            "KioskApp", "KioskUI", "KioskRuntime", "Domain", "CentralAPI", "Central", "CentralTesting", "SyncClient", "KioskStore",
+            "CardReader", "VirtualCard", "Printing",
+        ]),
+        .executableTarget(name: "bms-dev", dependencies: [
+            "KioskAppTesting", "KioskApp", "KioskUI", "KioskRuntime", "KioskConfig", "Domain", "CentralAPI", "Central", "CentralTesting",
+            "SyncClient", "KioskStore", "CardReader", "Printing", "ServiceSupport", argumentParser, logging, httpClient,
         ]),
     ]
 )

@@ -22,6 +22,12 @@ echo "Building (release; the first build takes several minutes)…"
 . scripts/build-env.sh
 swift build -c release -j "$BMS_JOBS" --product bms-central
 swift build -c release -j "$BMS_JOBS" --product bms-kiosk
+headless=0
+for a in "$@"; do [ "$a" = "--headless" ] && headless=1; done
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then headless=1; fi
+# Headless, the scenarios run through bms-dev (the smoke runner and its
+# in-process central store are developer tools, not in bms-kiosk).
+if [ "$headless" = 1 ]; then swift build -c release -j "$BMS_JOBS" --product bms-dev; fi
 bin="$(swift build -c release --show-bin-path)"
 
 state=".run"
@@ -87,15 +93,11 @@ else
   echo "Printer: none (attestations and certificates are not offered)."
 fi
 
-headless=0
-for a in "$@"; do [ "$a" = "--headless" ] && headless=1; done
-if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then headless=1; fi
-
 if [ "$headless" = 1 ]; then
   out="out/screens"
   mkdir -p "$out"
   echo "No display: running the demo scenarios headless; screens go to $out/"
-  "$bin/bms-kiosk" smoke Tests/Scenarios/*.scenario --out "$out"
+  "$bin/bms-dev" smoke Tests/Scenarios/*.scenario --out "$out"
   # The live scenarios insert their own virtual cards into vpcd; those that
   # print need the configured CUPS queue.
   live=()
@@ -109,7 +111,7 @@ if [ "$headless" = 1 ]; then
   done
   if [ "$real_reader" = 0 ] && [ ${#live[@]} -gt 0 ]; then
     echo "Live scenarios through pcscd + vpcd and the central store"
-    "$bin/bms-kiosk" smoke --live --config kiosk-config --key "$key" --vpcd-port "$vpcd_port" \
+    "$bin/bms-dev" smoke --live --config kiosk-config --key "$key" --vpcd-port "$vpcd_port" \
       --sms-log "$state/sms.log" --state "$state/smoke" "${live[@]}" --out "$out"
   fi
   echo "Screens written: $(ls "$out"/*.png 2>/dev/null | wc -l) PNG files in $out/"

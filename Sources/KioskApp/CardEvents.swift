@@ -97,28 +97,8 @@ public struct CardFile: Codable, Sendable {
     }
 }
 
-/// Card events from card files, for smoke scenarios and development.
-/// A fake: the real reader is PC/SC.
-public final class FakeCardSource: CardEventSource, @unchecked Sendable {
-    public let events: AsyncStream<CardEvent>
-    private let continuation: AsyncStream<CardEvent>.Continuation
-
-    public init() {
-        (events, continuation) = AsyncStream.makeStream(of: CardEvent.self)
-    }
-
-    /// Reads the card file and sends its events; returns them too, so a
-    /// synchronous caller (the smoke runner) can apply them in order.
-    @discardableResult
-    public func insert(file path: String) throws -> [CardEvent] {
-        let evs = try CardFile.load(path).insertionEvents(path: path)
-        for e in evs { continuation.yield(e) }
-        return evs
-    }
-
-    @discardableResult
-    public func remove() -> [CardEvent] {
-        continuation.yield(.removed)
-        return [.removed]
-    }
+/// No reader: a kiosk out of service reads no card.
+public final class NoCardSource: CardEventSource {
+    public let events = AsyncStream<CardEvent> { $0.finish() }
+    public init() {}
 }

@@ -109,7 +109,7 @@ public final class KioskController {
     public var catalog: Catalog { catalogs[settings.language] ?? catalogs["fr"] ?? Catalog(language: "fr", strings: [:]) }
     public var languages: [String] { catalogs.keys.sorted { a, b in a == "fr" ? true : b == "fr" ? false : a < b } }
 
-    func changed() { revision &+= 1 }
+    public func changed() { revision &+= 1 }
 
     // MARK: events
 

@@ -17,7 +17,6 @@ final class CardInbox: @unchecked Sendable {
 public final class KioskRunLoop {
     public let host: KioskHost
     public let cards: CardEventSource
-    public var demoCardPath: String?
     /// F2 / F3 when the cards are real (a virtual card in vpcd for the demo).
     public var onCardKey: ((String) -> Void)?
     private let inbox = CardInbox()
@@ -93,9 +92,7 @@ public final class KioskRunLoop {
             case "escape": if allowEscape { quit = true }
             case "backspace": perform("keypad.erase")
             case "return": perform("keypad.ok")
-            case _ where (k == "F2" || k == "F3") && onCardKey != nil: onCardKey?(k)
-            case "F2": if let p = demoCardPath, let fake = cards as? FakeCardSource { _ = try? fake.insert(file: p) }
-            case "F3": (cards as? FakeCardSource)?.remove()
+            case "F2", "F3": onCardKey?(k)
             case "F4": host.controller.openGallery()
             default: if k.count == 1 { perform("keypad.\(k)") }
             }

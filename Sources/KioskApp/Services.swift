@@ -4,8 +4,9 @@ import Foundation
 
 /// What the kiosk asks the central store during a session, in the central
 /// API's own types (CentralAPI). `KioskRuntime.CentralKioskServices`
-/// implements it over HTTP with the outbox; `FakeKioskServices` answers from
-/// memory for UI scenarios and unit tests.
+/// implements it over HTTP with the outbox; scenarios and tests run that
+/// same one against the real central store in process
+/// (`KioskAppTesting.ScenarioServices`).
 public protocol KioskServices: Sendable {
     /// Checks the code personnel for the card's holder.
     func checkCode(_ code: String, card: CardIdentity) async throws -> CodeAttempts.Outcome
@@ -149,4 +150,25 @@ public struct NoPrinter: KioskPrinter {
     public func print(_ document: KioskDocument, jobID: String) async -> PrintOutcome {
         .printerUnavailable(message: "no printer")
     }
+}
+
+/// The services of a kiosk out of service (no valid configuration, no
+/// runtime): nothing is offered, every call says the service is unavailable.
+/// Not a central store: the out-of-service screen never reaches a service.
+public struct OutOfServiceKioskServices: KioskServices {
+    public init() {}
+    static let failure = ServiceFailure(.unavailable, "out of service: no central store configured")
+    public func checkCode(_ code: String, card: CardIdentity) async throws -> CodeAttempts.Outcome { throw Self.failure }
+    public func codeStatus(card: CardIdentity) async -> CodeStatus? { nil }
+    public func services(for card: CardIdentity) async throws -> [KioskService] { [] }
+    public func foyer(card: CardIdentity) async throws -> FoyerResponse { throw Self.failure }
+    public func requestProvisionalCode(card: CardIdentity) async -> ProvisionalCodeOutcome { .unavailable(message: Self.failure.detail) }
+    public func submit(_ command: KioskCommand) async throws -> SubmitOutcome { throw Self.failure }
+    public func rights(card: CardIdentity) async throws -> RightsResponse { throw Self.failure }
+    public func attestation(card: CardIdentity) async throws -> AttestationResponse { throw Self.failure }
+    public func ceamCountries() async -> [CEAMCountry] { [] }
+    public func pendingRequests(card: CardIdentity) async -> [PendingRequest] { [] }
+    public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { [] }
+    public func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] { [] }
+    public func markTold(_ ids: [UUID]) async {}
 }

@@ -31,6 +31,12 @@ public final class KioskSync: Sendable {
     /// safe whatever happens next.
     public func submit(_ command: KioskCommand, immediateTimeout: TimeAmount = .seconds(3)) async throws -> SubmitOutcome {
         let now = client.clock.now
+        // Already acknowledged (a second tap that reached here, a retry after
+        // the answer came): the first receipt, and nothing sent again.
+        if let done = try? store.entry(id: command.id), var receipt = done.receipt {
+            receipt.duplicate = true
+            return .acknowledged(receipt)
+        }
         // The only step that may fail the request: once written, it is safe,
         // and nothing below may tell the assuré it was not recorded.
         try store.enqueue(command, at: now)

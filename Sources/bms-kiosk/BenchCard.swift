@@ -4,6 +4,7 @@ import CardReader
 import Crypto
 import Domain
 import Foundation
+import KioskRuntime
 import VirtualCard
 
 /// `bms-kiosk bench card`: from the card-present event to the verdict,
@@ -22,7 +23,7 @@ struct BenchCard: AsyncParsableCommand {
     var transport = "T=1"
 
     func run() async throws {
-        try await ReaderShutdown.run { try await bench() }
+        try await ReaderShutdown.kiosk { try await bench() }
     }
 
     func bench() async throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskRuntime
 import KioskStore
 
 /// `bms-kiosk doctor`: every part the kiosk needs, one line each, OK or
@@ -36,7 +37,7 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         // The card check reads through the reader layer: its threads are joined before the exit.
-        try await ReaderShutdown.run { try await check() }
+        try await ReaderShutdown.kiosk { try await check() }
     }
 
     func check() async throws {

@@ -3,6 +3,7 @@ import CardProfile
 import CardReader
 import Domain
 import Foundation
+import KioskRuntime
 
 /// `bms-kiosk read-card`: the technician's first check. Waits for a card,
 /// prints who is on it and the verdict; exit 0 only for an authentic or
@@ -27,7 +28,7 @@ struct ReadCard: AsyncParsableCommand {
 
     func run() async throws {
         // The monitor's and the session's threads are joined before the exit.
-        try await ReaderShutdown.run { try await read() }
+        try await ReaderShutdown.kiosk { try await read() }
     }
 
     func read() async throws {

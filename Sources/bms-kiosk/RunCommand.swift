@@ -20,8 +20,8 @@ struct Run: AsyncParsableCommand {
         foyers and requests from its central store (outbox in the state directory), documents to its CUPS \
         queue. READY=1 for systemd once the first frame is drawn; watchdog pings only while the UI loop turns. \
         An invalid configuration shows the out-of-service screen (read again every 30 s), never a crash.
-        Without --config, or with --dev: card files instead of a reader (F2 inserts --card, F3 removes it); \
-        without --config the services are in-memory fakes (code 1234).
+        Without --config it refuses to start: a kiosk without its configuration has no central store, reader \
+        or printer to serve with (the demo: scripts/run.sh; scenarios without hardware: bms-dev smoke).
         Keys: F4 opens the widget gallery, digits and Return type on the code keypad, Escape quits (not in full screen).
         """)
 
@@ -30,7 +30,6 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Window or surface size, WxH.") var size = "1280x800"
     @Option(help: "Screen diagonal in inches, to size touch targets in millimetres.") var diagonal = 15.6
     @Option(help: "Language at start (a file in Assets/i18n).") var lang = "fr"
-    @Option(help: "Card file for F2 (JSON, see docs/scenarios.md).") var card = "Assets/demo/cards/dupont-jean.json"
     @Flag(help: "Speak each new screen.") var speech = false
     @Option(help: "A configuration folder (kiosk.yaml…): screen, languages, services, speech and session rules come from it.")
     var config: String?
@@ -38,8 +37,6 @@ struct Run: AsyncParsableCommand {
     var state: String?
     @Option(help: "A kiosk key file (bms-central kiosk add) instead of the configuration's (the demo registers a fresh one).")
     var centralKey: String?
-    @Flag(help: "Development: card files with F2/F3 instead of the PC/SC reader.")
-    var dev = false
     @Option(help: "Demo without a real reader: this virtual card (a CardSpec file) is put into vpcd at start; F2 inserts it again, F3 pulls it.")
     var virtualCard: String?
     @Option(help: "The vpcd port for --virtual-card.") var vpcdPort: UInt16 = 35963
@@ -47,23 +44,25 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         // SIGTERM/SIGINT end the UI loop (ServiceRuntime): the reader threads
         // are joined when it returns.
-        try await ReaderShutdown.run(handleSignals: false) { try await serve() }
+        try await ReaderShutdown.kiosk(handleSignals: false) { try await serve() }
     }
 
     func serve() async throws {
         guard let s = Size(parsing: size) else { throw ValidationError("--size must look like 1280x800") }
         var options = KioskMain.Options(size: s, fullscreen: fullscreen, headless: headless,
                                         physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: s),
-                                        lang: lang, card: card, speech: speech)
+                                        lang: lang, speech: speech)
         let service = ServiceRuntime.bootstrap(label: "bms-kiosk", level: .info)
         options.service = service
         // Before SDL starts, so that SDL leaves the signals to us.
         service.handleTermination { InputMapper.pushWake() }
         defer { service.stopping() }
         guard let dir = config else {
-            options.devKeys = true
-            _ = try await KioskMain.run(options)
-            return
+            throw ValidationError("""
+                bms-kiosk run needs --config DIR: the kiosk's configuration folder (kiosk.yaml, central.yaml, rules.yaml, \
+                keys; see kiosk-config/README.md) says which central store, reader and printer it serves with. \
+                The demo: scripts/run.sh. Scenarios without hardware: bms-dev smoke.
+                """)
         }
         let stateDirectory = URL(fileURLWithPath: state ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?
             .split(separator: ":").first.map(String.init) ?? ".run")
@@ -90,7 +89,6 @@ struct Run: AsyncParsableCommand {
                 options.wordsPerMinute = c.speech.wordsPerMinute
                 options.session = c.rules.session
                 options.rules = c.rules
-                options.devKeys = dev
                 options.virtualCard = virtualCard.map { ($0, vpcdPort) }
                 // Back from out of service: this run serves.
                 options.outOfService = nil
@@ -133,7 +131,6 @@ enum KioskMain {
         var headless: Bool
         var physicalWidthMM: Double
         var lang: String
-        var card: String
         var speech: Bool
         var languages: [String]? = nil
         var services: [KioskService]? = nil
@@ -144,10 +141,8 @@ enum KioskMain {
         /// Out of service with this reason, until `recheck` says otherwise.
         var outOfService: String? = nil
         var recheck: (@MainActor () -> Bool)? = nil
-        /// The real parts; nil: in-memory fakes (development without a configuration).
+        /// The real parts; nil only out of service (nothing to serve with).
         var runtime: KioskRuntimeParts? = nil
-        /// Card files with F2/F3 instead of the reader.
-        var devKeys = false
         /// READY=1, watchdog, logs.
         var service: ServiceRuntime? = nil
         /// A virtual card (CardSpec file, vpcd port) that F2/F3 put in and pull.
@@ -172,22 +167,22 @@ enum KioskMain {
         // Full screen may give another size than asked: keep the millimetres right.
         let mmPerPixel = o.physicalWidthMM / Double(o.size.width)
         let metrics = ScreenMetrics(size: renderer.size, physicalWidthMM: mmPerPixel * Double(renderer.size.width))
-        let services: any KioskServices = o.runtime?.services ?? o.services.map { FakeKioskServices(offered: $0) } ?? FakeKioskServices()
+        // Out of service there is no runtime: the screen says so and offers nothing.
+        let services: any KioskServices = o.runtime?.services ?? OutOfServiceKioskServices()
         let controller = KioskController(clock: SystemClock(), services: services, catalogs: catalogs,
                                          settings: .init(language: o.lang, autoSpeech: o.speech), sessionParameters: o.session, rules: o.rules)
         controller.animates = true
         if let parts = o.runtime {
             controller.printer = parts.printer
-            if !o.devKeys { controller.rightsWriter = parts.cards }
+            controller.rightsWriter = parts.cards
         }
         let speaker = SpeechController(output: try? EspeakSpeech(wordsPerMinute: o.wordsPerMinute), enabled: o.speech, language: o.lang)
         let host = KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speaker)
-        let cards: any CardEventSource = o.devKeys || o.runtime == nil ? FakeCardSource() : o.runtime!.cards
+        let cards: any CardEventSource = o.runtime?.cards ?? NoCardSource()
         let loop = KioskRunLoop(host: host, cards: cards)
-        loop.demoCardPath = o.card
         loop.allowEscape = !o.fullscreen
         var demoCard: VirtualCardConnection?
-        if let (file, port) = o.virtualCard, o.runtime != nil, !o.devKeys {
+        if let (file, port) = o.virtualCard, o.runtime != nil {
             do {
                 let card = VirtualCardConnection(applet: try CardApplet(spec: try CardSpec.load(path: file)), port: port)
                 try card.insert()

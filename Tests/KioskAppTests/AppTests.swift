@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import KioskAppTesting
 import Testing
 @testable import KioskApp
 @testable import KioskUI
@@ -166,16 +167,16 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 }
 
 @Suite @MainActor struct FlowTests {
-    func host(_ name: String = "flow") throws -> (KioskHost, TestClock, SmokeRunner) {
+    func host(_ name: String = "flow") async throws -> (KioskHost, TestClock, SmokeRunner) {
         let runner = try makeRunner(name)
-        let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+        let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
         h.renderIfNeeded(force: true)
         return (h, clock, runner)
     }
 
     /// Inserted and read; the code's tries asked of the (fake) central store.
     func insert(_ h: KioskHost, _ path: String = demoCard) async throws {
-        for e in try CardFile.load(path).insertionEvents(path: path) { h.controller.handle(card: e) }
+        try await insertCard(h, path)
         await h.controller.settle()
         h.renderIfNeeded()
     }
@@ -190,9 +191,8 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
 
     @Test func oddMenuKeepsEqualButtons() async throws {
         let runner = try makeRunner("menu5")
-        let (base, clock, _) = try runner.makeHost(speechDirectory: nil)
-        let controller = KioskController(clock: clock, services: FakeKioskServices(offered: KioskService.allCases),
-                                         catalogs: base.controller.catalogs)
+        let (base, clock, _) = try await runner.makeHost(speechDirectory: nil)
+        let controller = KioskController(clock: clock, services: base.controller.services, catalogs: base.controller.catalogs)
         // A terminal that can perform all five (printer, card writer).
         controller.printer = FakeKioskPrinter()
         controller.rightsWriter = FakeCardRightsWriter()
@@ -206,7 +206,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func drawsOnlyWhenSomethingChanged() async throws {
-        let (h, clock, _) = try host()
+        let (h, clock, _) = try await host()
         let frames = h.framesDrawn
         for _ in 0..<5 { clock.advance(seconds: 10); h.controller.tick() }
         #expect(!h.renderIfNeeded())
@@ -215,8 +215,8 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(h.framesDrawn == frames + 1)
     }
 
-    @Test func waitIndicatorMovesWithTheClockOnlyWhenAnimating() throws {
-        let (h, clock, _) = try host()
+    @Test func waitIndicatorMovesWithTheClockOnlyWhenAnimating() async throws {
+        let (h, clock, _) = try await host()
         h.controller.handle(card: .inserted)
         #expect(h.controller.animationStep == -1)
         h.controller.animates = true
@@ -227,7 +227,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func keypadDigitIsMaskedAndShownInPixels() async throws {
-        let (h, _, _) = try host()
+        let (h, _, _) = try await host()
         try await insert(h)
         #expect(h.list?.screenID == "code")
         let box = try #require(h.list?.items.first { $0.widgetID == "code.field.0" && $0.role == .codeField }).frame
@@ -242,7 +242,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func wrongCodesCountDownThenLock() async throws {
-        let (h, _, _) = try host()
+        let (h, _, _) = try await host()
         try await insert(h)
         for expected in [2, 1] {
             for d in "9999" { try await tap(h, "keypad.\(d)") }
@@ -256,7 +256,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func inactivityWarningIsShownSpokenAndExtendedWithOneTap() async throws {
-        let (h, clock, _) = try host()
+        let (h, clock, _) = try await host()
         h.speech.enabled = true
         try await insert(h)
         h.controller.settings.autoSpeech = true
@@ -277,7 +277,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func extensionsAreLimited() async throws {
-        let (h, clock, _) = try host()
+        let (h, clock, _) = try await host()
         try await insert(h)
         let p = h.controller.session.parameters
         for _ in 0..<p.maxExtensions {
@@ -293,7 +293,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func cardRemovalWipesEverythingPersonal() async throws {
-        let (h, _, _) = try host()
+        let (h, _, _) = try await host()
         try await insert(h)
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
@@ -313,7 +313,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func refusedAndMuteCardsSayWhy() async throws {
-        let (h, _, _) = try host()
+        let (h, _, _) = try await host()
         try await insert(h, assets.appendingPathComponent("demo/cards/forged.json").path)
         #expect(h.list?.screenID == "refused")
         #expect(h.list?.visibleText.contains("authentifiée") == true)
@@ -325,7 +325,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     @Test func listenSpeaksTitleAndFocus() async throws {
         let dir = outDir("speech")
         let runner = try makeRunner("listen")
-        let (h, _, _) = try runner.makeHost(speechDirectory: dir)
+        let (h, _, _) = try await runner.makeHost(speechDirectory: dir)
         h.renderIfNeeded(force: true)
         try await insert(h)
         for d in "1234" { try await tap(h, "keypad.\(d)") }
@@ -340,7 +340,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func listenTappedWhileSpeakingInterruptsThenRepeats() async throws {
-        let (h, _, _) = try host()
+        let (h, _, _) = try await host()
         // espeak-ng writing a WAV finishes in milliseconds: a slow fake makes
         // "still speaking" deterministic.
         let slow = FakeSlowSpeech()
@@ -364,7 +364,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
                         o.language = lang; o.contrast = contrast; o.fontScale = scale; o.size = size
                         o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
                     }
-                    let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+                    let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
                     var seen: [DisplayList] = []
                     func snap() { h.renderIfNeeded(); seen.append(h.list!) }
                     snap()
@@ -421,28 +421,30 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(throws: CardFile.Problem.self) { try CardFile(verdict: "authentic").insertionEvents() }
     }
 
-    @Test func fakeServicesCheckTheDemoCode() async throws {
-        let s = FakeKioskServices()
+    @Test func theCentralStoreChecksTheScenarioCode() async throws {
         let id = try #require(try CardFile.load(demoCard).identity)
-        #expect(try await s.checkCode("0000", card: id) == .rejected(triesLeft: 2))
-        #expect(try await s.checkCode("1234", card: id) == .accepted)
-        for _ in 0..<2 { _ = try await s.checkCode("0000", card: id) }
-        #expect(try await s.checkCode("0000", card: id) == .locked)
-        #expect(try await s.checkCode("1234", card: id) == .locked)
+        try await withScenarioServices { s in
+            try await s.seed(cardFile: demoCard)
+            #expect(try await s.checkCode("0000", card: id) == .rejected(triesLeft: 2))
+            #expect(try await s.checkCode(CardFileCentral.code, card: id) == .accepted)
+            for _ in 0..<2 { _ = try await s.checkCode("0000", card: id) }
+            #expect(try await s.checkCode("0000", card: id) == .locked)
+            #expect(try await s.checkCode(CardFileCentral.code, card: id) == .locked)
+        }
     }
 }
 
 /// The real loop on SDL's one event queue: one test at a time.
 @Suite(.serialized) @MainActor struct RunLoopTests {
-    func host(_ name: String) throws -> (KioskHost, TestClock, SmokeRunner) {
+    func host(_ name: String) async throws -> (KioskHost, TestClock, SmokeRunner) {
         let runner = try makeRunner(name)
-        let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+        let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
         h.renderIfNeeded(force: true)
         return (h, clock, runner)
     }
 
     @Test func runLoopTakesAnInjectedFingerTap() async throws {
-        let (h, _, _) = try host("loop")
+        let (h, _, _) = try await host("loop")
         let target = try #require(h.list?.target(id: "tool.contrast"))
         InputMapper.flush()
         InputMapper.pushFingerTap(target.frame.center, size: h.renderer.size)
@@ -453,7 +455,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     }
 
     @Test func runLoopTakesCardEventsFromAnotherThread() async throws {
-        let (h, _, _) = try host("loop-card")
+        let (h, _, _) = try await host("loop-card")
         let cards = FakeCardSource()
         let loop = KioskRunLoop(host: h, cards: cards)
         let path = demoCard

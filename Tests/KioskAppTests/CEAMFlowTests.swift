@@ -1,6 +1,7 @@
 import CentralAPI
 import Domain
 import Foundation
+import KioskAppTesting
 import Testing
 import KioskUI
 @testable import KioskApp
@@ -12,7 +13,7 @@ import KioskUI
 
     /// Signed in, on the list of beneficiaries.
     func onList(_ file: String = demoCard, printer: FakeKioskPrinter = FakeKioskPrinter()) async throws -> FlowKiosk {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         k.c.printer = printer
         try await k.signIn(file)
         await k.tap("service.ceam")
@@ -129,7 +130,7 @@ import KioskUI
         // Even by id, a second request opens nothing.
         await k.tap("ceam.0.declareLossOrTheft")
         #expect(k.screen.modal == nil)
-        #expect(k.services.deliverQueued().map(\.status) == [.applied])
+        #expect(try await k.services.deliverQueued().map(\.status) == [.applied])
         await k.tap("footer.back")
         await k.tap("ceam.continue")
         #expect(flow(k)?.queued.isEmpty == true)
@@ -144,7 +145,7 @@ import KioskUI
         await k.tap("ceam.0.order")
         await k.tap("ceam.modal.departure.no")
         _ = try await k.services.submit(KioskCommand(serial: try #require(k.c.session.identity).serial, personIndex: 0,
-                                                     action: .ceam(CEAMRequest(action: .order)), confirmedAt: Date()))
+                                                     action: .ceam(CEAMRequest(action: .order)), confirmedAt: k.clock.now))
         await k.tap("ceam.modal.confirm")
         #expect(k.text.contains("n’a pas été acceptée"))
         await k.tap("footer.back")
@@ -159,7 +160,7 @@ import KioskUI
         await k.tap("ceam.modal.departure.no")
         // Meanwhile, the same person's order went through another kiosk.
         _ = try await k.services.submit(KioskCommand(serial: try #require(k.c.session.identity).serial, personIndex: 0,
-                                                     action: .ceam(CEAMRequest(action: .order)), confirmedAt: Date()))
+                                                     action: .ceam(CEAMRequest(action: .order)), confirmedAt: k.clock.now))
         await k.tap("ceam.modal.confirm")
         #expect(k.screen.modal == nil)
         #expect(k.screen.banner?.kind == .error)
@@ -205,7 +206,7 @@ import KioskUI
     @Test func theLossDateWindowFollowsTheCardValidityInTheRules() async throws {
         var rules = RuleParameters.standard
         rules.ceam.validityYears = 3
-        let k = try FlowKiosk(rules: rules)
+        let k = try await FlowKiosk(rules: rules)
         try await k.signIn(Self.card("ceam-renouvellement.json"))
         await k.tap("service.ceam")
         await k.tap("ceam.continue")
@@ -262,19 +263,19 @@ import KioskUI
     }
 
     @Test func theCentralStoreAwayShowsARetry() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn()
         await k.tap("service.ceam")
-        k.services.foyerUnavailable = true
+        k.services.centralAway = true
         await k.tap("ceam.continue")
         #expect(k.screenID == "flow.ceam.unavailable")
-        k.services.foyerUnavailable = false
+        k.services.centralAway = false
         await k.tap("ceam.retry")
         #expect(k.screenID == "flow.ceam.list")
     }
 
     @Test func theCountriesAreListedOnRequest() async throws {
-        let k = try FlowKiosk(language: "en")
+        let k = try await FlowKiosk(language: "en")
         try await k.signIn()
         await k.tap("service.ceam")
         await k.tap("ceam.countries")

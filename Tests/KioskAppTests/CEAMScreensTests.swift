@@ -1,4 +1,5 @@
 import Foundation
+import KioskAppTesting
 import Testing
 @testable import KioskApp
 @testable import KioskUI

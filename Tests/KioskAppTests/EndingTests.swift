@@ -1,6 +1,7 @@
 import CentralAPI
 import Domain
 import Foundation
+import KioskAppTesting
 import KioskUI
 import Testing
 @testable import KioskApp
@@ -10,7 +11,7 @@ import Testing
     /// card leaves, the session ends at once and nothing of it stays.
     @Test(arguments: [KioskService.provisionalCode, .carteVitaleLoss, .attestation, .miseAJour])
     func cardRemovedInAFlowWipesEverything(_ service: KioskService) async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         k.c.rightsWriter = FakeCardRightsWriter()
         k.c.printer = FakeKioskPrinter()
         try await k.signIn()
@@ -31,7 +32,7 @@ import Testing
     /// A request confirmed just before the card leaves is still sent (once),
     /// and nothing of it comes back on screen.
     @Test func aConfirmedRequestSurvivesTheCardLeavingMidSend() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn()
         await k.tap("service.carteVitaleLoss")
         await k.tap("vitale.person.0")
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func finishAsksToTakeTheCard() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn()
         await k.tap("service.attestation")
         await k.tap("footer.finish")
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func inactivityInAFlowWarnsThenEnds() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn()
         await k.tap("service.carteVitaleLoss")
         let p = k.c.session.parameters
@@ -94,8 +95,8 @@ import Testing
                         o.language = lang; o.contrast = contrast; o.fontScale = scale; o.size = size
                         o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
                     }
-                    let (h, _, _) = try runner.makeHost(speechDirectory: nil)
-                    for e in try CardFile.load(demoCard).insertionEvents() { h.controller.handle(card: e) }
+                    let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
+                    try await insertCard(h, demoCard)
                     for d in "1234" { await h.controller.tap("keypad.\(d)") }
                     await h.controller.tap("keypad.ok")
                     func check(_ what: String) {
@@ -130,10 +131,10 @@ import Testing
     /// Spoken even when automatic speech is off; one tap on "Continuer" extends.
     @Test func theWarningIsSaidAloudWithoutAutomaticSpeech() async throws {
         let runner = try makeRunner("warning-speech")
-        let (h, clock, _) = try runner.makeHost(speechDirectory: nil)
+        let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
         h.renderIfNeeded(force: true)
         #expect(h.controller.settings.autoSpeech == false)
-        for e in try CardFile.load(demoCard).insertionEvents() { h.controller.handle(card: e) }
+        try await insertCard(h, demoCard)
         for d in "1234" { await h.controller.tap("keypad.\(d)") }
         await h.controller.tap("keypad.ok")
         await h.controller.tap("service.attestation")
@@ -159,10 +160,10 @@ import Testing
     /// though the screen id stays the same.
     @Test func anOutcomeIsSaidWhenItAppears() async throws {
         let runner = try makeRunner("flow-speech")
-        let (h, _, _) = try runner.makeHost(speechDirectory: nil)
+        let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
         h.controller.settings.autoSpeech = true
         h.renderIfNeeded(force: true)
-        for e in try CardFile.load(demoCard).insertionEvents() { h.controller.handle(card: e) }
+        try await insertCard(h, demoCard)
         h.renderIfNeeded()
         await h.controller.tap("code.forgot")
         await h.controller.settle()

@@ -1,20 +1,23 @@
 import CentralAPI
 import Domain
 import Foundation
+import Testing
+import KioskAppTesting
 import KioskUI
 @testable import KioskApp
 
-/// A kiosk controller over the fake services on a test clock (Monday
-/// 23 November 2026, noon in Paris), driven by widget ids; each tap waits
-/// for the flow's work, as the smoke runner does.
+/// A kiosk controller over the real central store in process
+/// (`ScenarioServices`) on a test clock (Monday 23 November 2026, noon in
+/// Paris), driven by widget ids; each tap waits for the flow's work, as the
+/// smoke runner does. The central store stops when the kiosk goes.
 @MainActor
 final class FlowKiosk {
-    let clock = TestClock(day: CivilDate(year: 2026, month: 11, day: 23)!)
-    let services: FakeKioskServices
+    let clock = SmokeRunner.scenarioClock()
+    let services: ScenarioServices
     let c: KioskController
 
-    init(language: String = "fr", offered: [KioskService] = KioskService.allCases, rules: RuleParameters = .standard) throws {
-        services = FakeKioskServices(offered: offered, clock: clock)
+    init(language: String = "fr", offered: [KioskService] = KioskService.allCases, rules: RuleParameters = .standard) async throws {
+        services = try await ScenarioServices.start(clock: clock, offered: offered, parameters: rules, assets: assets)
         c = KioskController(clock: clock, services: services, catalogs: try AssetLocator.catalogs(assets),
                             settings: .init(language: language), rules: rules)
         // A terminal with a printer and a card writer (the attestation and the
@@ -23,10 +26,10 @@ final class FlowKiosk {
         c.rightsWriter = FakeCardRightsWriter()
     }
 
-    /// Inserted and read; the code's tries asked of the (fake) central store.
+    /// Inserted and read (its `"central"` section loaded into the central
+    /// store first); the code's tries asked of the central store.
     func insert(_ path: String = demoCard) async throws {
-        for e in try CardFile.load(path).insertionEvents(path: path) { c.handle(card: e) }
-        await c.settle()
+        try await services.insert(cardFile: path, into: c)
     }
 
     func signIn(_ path: String = demoCard) async throws {
@@ -93,4 +96,26 @@ enum ScreenText {
         s.modal?.buttons.forEach { out.insert($0.id) }
         return out
     }
+}
+
+/// The real central store in process for one test, stopped after `body`.
+func withScenarioServices<T>(clock: TestClock = SmokeRunner.scenarioClock(), offered: [KioskService] = KioskService.allCases,
+                             _ body: (ScenarioServices) async throws -> T) async throws -> T {
+    let s = try await ScenarioServices.start(clock: clock, offered: offered, assets: assets)
+    do {
+        let r = try await body(s)
+        await s.shutdown()
+        return r
+    } catch {
+        await s.shutdown()
+        throw error
+    }
+}
+
+/// A card file into a host made by `SmokeRunner.makeHost` (its central
+/// store loads the file's `"central"` section first), as a reader would.
+@MainActor
+func insertCard(_ h: KioskHost, _ path: String) async throws {
+    let services = try #require(h.controller.services as? ScenarioServices, "a host from SmokeRunner.makeHost")
+    try await services.insert(cardFile: path, into: h.controller)
 }

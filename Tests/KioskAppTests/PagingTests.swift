@@ -1,4 +1,5 @@
 import Foundation
+import KioskAppTesting
 import Testing
 @testable import KioskApp
 @testable import KioskUI
@@ -6,9 +7,9 @@ import Testing
 /// Text ×1.5 on a 15.6" 1280×800 screen: screens longer than the screen
 /// are paged, at the chosen size.
 @Suite @MainActor struct BodyPagingTests {
-    func host() throws -> KioskHost {
+    func host() async throws -> KioskHost {
         let runner = try makeRunner("paging") { o in o.fontScale = 1.5 }
-        let (h, _, _) = try runner.makeHost(speechDirectory: nil)
+        let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
         h.renderIfNeeded(force: true)
         return h
     }
@@ -22,7 +23,7 @@ import Testing
     }
 
     func signIn(_ h: KioskHost) async throws {
-        for e in try CardFile.load(demoCard).insertionEvents(path: demoCard) { h.controller.handle(card: e) }
+        try await insertCard(h, demoCard)
         await h.controller.settle()
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
@@ -30,7 +31,7 @@ import Testing
 
     /// The CEAM explanation: three paragraphs and two buttons, three pages at ×1.5 on 1280×800.
     @Test func pagesTurnSpeakAndStartAgainOnANewStepAndWhenTheCardLeaves() async throws {
-        let h = try host()
+        let h = try await host()
         h.controller.settings.autoSpeech = true
         try await signIn(h)
         try await tap(h, "service.ceam")
@@ -68,8 +69,8 @@ import Testing
     /// The CEAM list after an order at ×1.5: the long notice and the four
     /// beneficiaries, paged at the chosen size; every row is on a page.
     @Test func theCEAMListAfterAnOrderIsPagedAtItsSize() async throws {
-        let h = try host()
-        for e in try CardFile.load(demoCard).insertionEvents(path: demoCard) { h.controller.handle(card: e) }
+        let h = try await host()
+        try await insertCard(h, demoCard)
         await h.controller.settle()
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")

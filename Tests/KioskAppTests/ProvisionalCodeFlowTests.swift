@@ -1,12 +1,13 @@
 import CentralAPI
 import Domain
 import Foundation
+import KioskAppTesting
 import Testing
 @testable import KioskApp
 
 @Suite @MainActor struct ProvisionalCodeFlowTests {
     @Test func forgotCodeShowsTheMaskedMobileThenSaysWhenTheCodeExpires() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.insert()
         await k.tap("code.forgot")
         #expect(k.screenID == "flow.provisionalCode")
@@ -19,14 +20,14 @@ import Testing
         // Before sign-in, the new code is typed on the same screen to go on.
         #expect(k.ids.contains("keypad"))
         let card = try #require(k.c.session.identity)
-        let sms = try #require(k.services.lastSMSCode(serial: card.serial))
+        let sms = try #require(k.services.lastSMSCode())
         try await k.type(sms)
         await k.tap("keypad.ok")
         #expect(k.screenID == "menu")
     }
 
     @Test func aWrongNewCodeSaysSoAndStaysOnTheScreen() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.insert()
         await k.tap("code.forgot")
         await k.tap("sms.send")
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func englishSaysTheExpiryInEnglish() async throws {
-        let k = try FlowKiosk(language: "en")
+        let k = try await FlowKiosk(language: "en")
         try await k.signIn()
         await k.tap("service.provisionalCode")
         await k.tap("sms.send")
@@ -47,9 +48,9 @@ import Testing
     }
 
     @Test func noMobileOnFileSendsToACounsellor() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         let card = try CardFile.load(demoCard)
-        k.services.register(serial: card.identity!.serial, central: FakeCentralSection(noMobile: true))
+        k.services.register(serial: card.identity!.serial, central: CardFileCentral(noMobile: true))
         try await k.insert()
         await k.tap("code.forgot")
         #expect(k.text.contains("Aucun numéro de téléphone portable n’est enregistré pour vous."))
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func aDoubleTapSendsOneSMS() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.insert()
         await k.tap("code.forgot")
         await k.c.tap("sms.send")
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func aFourthRequestSaysWhenToTryAgain() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.insert()
         for _ in 0..<3 {
             await k.tap("code.forgot")
@@ -92,7 +93,7 @@ import Testing
 
     @Test func gatewayFailuresAreExplainedAndCanBeRetried() async throws {
         #expect(ProvisionalCodeMachine.step(for: .unavailable(message: "down")) == .unavailable)
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         k.services.smsGatewayDown = true
         try await k.insert()
         await k.tap("code.forgot")
@@ -105,8 +106,8 @@ import Testing
     }
 
     @Test func theCentralStoreAwayIsSaidPlainly() async throws {
-        let k = try FlowKiosk()
-        k.services.foyerUnavailable = true
+        let k = try await FlowKiosk()
+        k.services.centralAway = true
         try await k.insert()
         await k.tap("code.forgot")
         #expect(k.text.contains("momentanément indisponible"))

@@ -1,6 +1,7 @@
 import CentralAPI
 import Domain
 import Foundation
+import KioskAppTesting
 import Testing
 @testable import KioskApp
 @testable import KioskUI
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func printingTheFoyerIsOneJobAtATimeAndStopsAtTheFirstFailure() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn()
         let a = try await attestation(k)
         let context = FlowContext(k.c)
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aTapReachesOnlyWhatTheScreenOffers() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn()
         await k.tap("service.attestation")
         let flow = try #require(k.c.flow as? MachineFlow<AttestationMachine>)
@@ -75,7 +76,7 @@ import Testing
     /// The card leaves while the rights are fetched: the answer is dropped
     /// and nothing is written on whatever card comes next.
     @Test func anAnswerAfterTheAssureLeftIsDropped() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         let writer = FakeCardRightsWriter()
         k.c.rightsWriter = writer
         try await k.signIn()
@@ -130,7 +131,7 @@ import Testing
 /// twice; a late answer for another modal changes nothing.
 @Suite @MainActor struct CEAMMachineTests {
     func onList() async throws -> (FlowKiosk, MachineFlow<CEAMMachine>) {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn()
         await k.tap("service.ceam")
         await k.tap("ceam.continue")

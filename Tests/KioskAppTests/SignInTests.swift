@@ -1,6 +1,7 @@
 import CentralAPI
 import Domain
 import Foundation
+import KioskAppTesting
 import Testing
 @testable import KioskApp
 @testable import KioskUI
@@ -11,7 +12,7 @@ import Testing
     @Test(arguments: [("flows-expired", "ameli"), ("flows-unknown-issuer", "accueil"), ("flows-unknown-card", "puce en avant"),
                       ("flows-faulty", "bon sens"), ("forged", "pièce d’identité"), ("invalidated", "même retrouvée")])
     func eachRefusedCardSaysWhatToDo(_ file: String, _ what: String) async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.insert(card(file))
         #expect(k.screenID == "refused")
         #expect(k.text.contains(what), "\(k.text)")
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func aLockedCodeOffersTheSMSCodeAsTheWayOut() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.insert()
         for wrong in ["1111", "2222", "3333"] {
             try await k.type(wrong)
@@ -37,7 +38,7 @@ import Testing
         // The provisional code is the way out of the lock: typed here, it opens the menu.
         #expect(k.ids.contains("keypad"))
         let serial = try #require(k.c.session.identity).serial
-        let sms = try #require(k.services.lastSMSCode(serial: serial))
+        let sms = try #require(k.services.lastSMSCode())
         try await k.type(sms)
         await k.tap("keypad.ok")
         #expect(k.screenID == "menu")
@@ -46,7 +47,7 @@ import Testing
     /// Two wrong codes, the card out and back: the code screen says the
     /// central store's count (1), not a fresh 3; locked, back: the locked screen.
     @Test func theCodeScreenSaysTheCentralStoresCount() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.insert()
         #expect(k.text.contains("Il vous reste 3 essais."))
         for wrong in ["1111", "2222"] {
@@ -67,26 +68,26 @@ import Testing
 
     /// The central store does not answer at insertion: no count rather than a wrong one.
     @Test func noCountWhenTheCentralStoreDoesNotSay() async throws {
-        let k = try FlowKiosk()
-        k.services.codeStatusUnavailable = true
+        let k = try await FlowKiosk()
+        k.services.centralAway = true
         try await k.insert()
         #expect(k.screenID == "code")
         #expect(!k.text.contains("essai"))
     }
 
     @Test func rightsToUpdateAreSaidOnTheMenu() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn(card("flows-rights-absent"))
         #expect(k.screenID == "menu")
         #expect(k.screen.banner?.text.contains("pas à jour") == true)
-        let fresh = try FlowKiosk()
+        let fresh = try await FlowKiosk()
         try await fresh.signIn()
         #expect(fresh.screen.banner == nil)
     }
 
     @Test func listenSaysTheAttractInstructionAndABanner() async throws {
         let runner = try makeRunner("listen-flows")
-        let (h, _, _) = try runner.makeHost(speechDirectory: nil)
+        let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
         h.renderIfNeeded(force: true)
         h.listen()
         #expect(h.speech.lastUtterance == "Bienvenue. Insérez votre carte Vitale")

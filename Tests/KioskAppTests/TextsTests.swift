@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import KioskAppTesting
 import Testing
 @testable import KioskApp
 @testable import KioskUI
@@ -61,7 +62,7 @@ import Testing
 
     /// NPAI is said one way, whatever the service (ameli: update the address with the caisse).
     @Test func npaiIsSaidOneWayInEveryService() async throws {
-        let k = try FlowKiosk()
+        let k = try await FlowKiosk()
         try await k.signIn(assets.appendingPathComponent("demo/cards/ceam-npai.json").path)
         await k.tap("service.ceam")
         await k.tap("ceam.continue")

@@ -1,6 +1,7 @@
 import CentralAPI
 import Domain
 import Foundation
+import KioskAppTesting
 import KioskUI
 import Testing
 @testable import KioskApp
@@ -14,7 +15,7 @@ import Testing
 
     /// Signed in with the demo card; the machine's context and the foyer it would load.
     func kiosk(language: String = "fr") async throws -> (FlowKiosk, FlowContext, FoyerResponse) {
-        let k = try FlowKiosk(language: language)
+        let k = try await FlowKiosk(language: language)
         try await k.signIn()
         let foyer = try await k.services.foyer(card: try #require(k.c.session.identity))
         return (k, FlowContext(k.c), foyer)
@@ -72,13 +73,17 @@ import Testing
         let retry = M.reduce(away.state, .retry, later)
         #expect(retry.effects == [.submit(command)])
         #expect(retry.state.step == .submitting)
-        // Applied (the fake central store's answer, with Jean as he now is):
+        // Applied (the central store's answer, with Jean as he now is):
         // declared, and the foyer is read again for what may follow.
         let outcome = try await k.services.submit(command)
         let applied = M.reduce(retry.state, .submitted(command, outcome), later)
         #expect(applied.state.step == .declared(person: 0, transmitted: true))
         #expect(applied.effects == [.refreshFoyer])
-        let refreshed = M.reduce(applied.state, .refreshed(try await k.services.foyer(card: try #require(k.c.session.identity))), later).state
+        // The card in the reader is now declared lost: the central store
+        // refuses to read the foyer with it, and the receipt alone says
+        // whether the order of a new card may follow.
+        await #expect(throws: ServiceFailure.self) { try await k.services.foyer(card: try #require(k.c.session.identity)) }
+        let refreshed = M.reduce(applied.state, .refreshed(nil), later).state
         // The order follows the declaration, with its own id.
         let order = M.reduce(reduce(refreshed, [.order], later), .confirm, later)
         guard case .submit(let o)? = order.effects.first else { Issue.record("\(order.effects)"); return }

@@ -5,6 +5,7 @@ import CentralAPI
 import CentralTesting
 import Domain
 import Foundation
+import KioskAppTesting
 import KioskApp
 import KioskRuntime
 import KioskStore
@@ -163,7 +164,7 @@ import VirtualCard
         let out = URL(fileURLWithPath: asset("out/live-screens"))
         let runner = try await MainActor.run { () throws -> SmokeRunner in
             let r = try SmokeRunner(options: SmokeRunner.Options(outputDirectory: out, assets: URL(fileURLWithPath: asset("Assets"))))
-            r.makeKit = { try await stack.makeKit(for: $0) }
+            r.makeKit = { scenario, _ in try await stack.makeKit(for: scenario) }
             return r
         }
         let folder = asset("Tests/Scenarios/live")

@@ -1,6 +1,7 @@
 import CentralAPI
 import CentralTesting
 import Foundation
+import KioskAppTesting
 import KioskApp
 import KioskRuntime
 import KioskStore
@@ -55,8 +56,8 @@ import Testing
             let r = try SmokeRunner(options: SmokeRunner.Options(outputDirectory: dir.appendingPathComponent("screens"),
                                                                  assets: URL(fileURLWithPath: asset("Assets"))))
             r.log = { _ in }
-            r.makeKit = { _ in
-                var kit = SmokeKit(services: services, cards: FakeScenarioCards(), printer: FakeKioskPrinter())
+            r.makeKit = { _, _ in
+                var kit = SmokeKit(services: services, cards: ScenarioCards(), printer: FakeKioskPrinter())
                 kit.setting = { key, value in
                     switch (key, value) {
                     case ("central", "away"): await server.stop()

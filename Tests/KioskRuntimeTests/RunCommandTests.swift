@@ -85,6 +85,27 @@ import Testing
         }
     }
 
+    /// Without a configuration there is nothing to serve with: it says what
+    /// is missing and stops, never falls back to a pretend central store.
+    @Test func withoutAConfigurationItRefusesToStartAndSaysWhatIsMissing() throws {
+        let p = Process()
+        p.executableURL = try #require(Self.binary, "bms-kiosk is not built next to the tests")
+        p.arguments = ["run", "--headless"]
+        p.currentDirectoryURL = repositoryRoot
+        var env = ProcessInfo.processInfo.environment
+        env["SDL_VIDEODRIVER"] = "dummy"
+        p.environment = env
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus != 0)
+        #expect(said.contains("--config DIR"), "\(said)")
+        #expect(said.contains("kiosk.yaml"))
+    }
+
     @Test func readyAfterTheFirstFrameAndPingsWhileTheLoopTurns() async throws {
         let dir = temporaryDirectory("run")
         let server = try await startCentral(directory: dir)

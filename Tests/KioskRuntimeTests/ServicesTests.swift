@@ -2,6 +2,7 @@ import CentralAPI
 import CentralTesting
 import Domain
 import Foundation
+import KioskAppTesting
 import KioskApp
 import KioskRuntime
 import KioskStore

@@ -2,13 +2,13 @@ import CentralTesting
 import Foundation
 import Testing
 
-/// `bms-central bench --fleet` runs on a tiny fleet and prints its figures
+/// `bms-dev bench central --fleet` runs on a tiny fleet and prints its figures
 /// (a check that the command works, not a measurement: seconds, bounded).
-@Suite("bms-central bench --fleet on a tiny fleet")
+@Suite("bms-dev bench central --fleet on a tiny fleet")
 struct FleetBenchTests {
     @Test func theFleetBenchPrintsItsFigures() async throws {
-        let output = try await runProgram(try bmsCentralBinary(), [
-            "bench", "--fleet", "--kiosks", "4", "--seconds", "1", "--multipliers", "1,2", "--sessions-per-hour", "3600",
+        let output = try await runProgram(try bmsDevBinary(), [
+            "bench", "central", "--fleet", "--kiosks", "4", "--seconds", "1", "--multipliers", "1,2", "--sessions-per-hour", "3600",
             "--engines", "sqlite,postgres", "--fast-hash", "--demo-seed", demoSeedURL.path,
         ])
         let lines = output.split(separator: "\n").map(String.init)

@@ -149,15 +149,15 @@ struct SyncClientTests {
 
 // MARK: - SIGKILL: the kiosk process dies between write and send, and during send
 
-/// The `bms-central` executable built beside this test bundle.
-func bmsCentralBinary() throws -> String {
-    guard let url = ProcessHygiene.builtExecutable("bms-central") else {
-        throw HarnessError("bms-central is not built next to the tests (\(CommandLine.arguments[0])): run swift build --scratch-path … first")
+/// The `bms-dev` executable (kiosk-sim, benchmarks) built beside this test bundle.
+func bmsDevBinary() throws -> String {
+    guard let url = ProcessHygiene.builtExecutable("bms-dev") else {
+        throw HarnessError("bms-dev is not built next to the tests (\(CommandLine.arguments[0])): run swift build --scratch-path … first")
     }
     return url.path
 }
 
-/// Runs `bms-central kiosk-sim`, calls `until` on each output line; kills it
+/// Runs `bms-dev kiosk-sim`, calls `until` on each output line; kills it
 /// with SIGKILL when `until` says so.
 func runKioskSim(_ args: [String], killWhen: @escaping (String) -> Bool) throws -> (lines: [String], killed: Bool) {
     let out = try tempPath("sim.out")
@@ -167,7 +167,7 @@ func runKioskSim(_ args: [String], killWhen: @escaping (String) -> Bool) throws 
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, out.path, O_WRONLY | O_APPEND, 0)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let binary = try bmsCentralBinary()
+    let binary = try bmsDevBinary()
     let argv: [UnsafeMutablePointer<CChar>?] = ([binary, "kiosk-sim"] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0

@@ -150,33 +150,3 @@ enum UpdateMachine: ServiceMachine {
         }
     }
 }
-
-/// A card writer for scenarios and tests, where no card is in a reader.
-/// A fake: `CardReader` writes EF.RIGHTS over PC/SC.
-public final class FakeCardRightsWriter: CardRightsWriter, @unchecked Sendable {
-    public enum Mode: String, Sendable { case update, pull, fail, otherCard }
-    private let lock = NSLock()
-    private var _mode: Mode
-    private var _written: [Data] = []
-
-    public init(mode: Mode = .update) { _mode = mode }
-
-    public var mode: Mode {
-        get { lock.withLock { _mode } }
-        set { lock.withLock { _mode = newValue } }
-    }
-
-    /// What was written and read back equal (`update` mode only).
-    public var written: [Data] { lock.withLock { _written } }
-
-    public func writeRights(_ efRights: Data, serial: String) async -> RightsWriteOutcome {
-        lock.withLock {
-            switch _mode {
-            case .update: _written.append(efRights); return .updated
-            case .pull: return .cardRemoved
-            case .fail: return .failed(reason: "fake write refused")
-            case .otherCard: return .otherCard
-            }
-        }
-    }
-}

@@ -35,6 +35,10 @@ enum VitaleLossMachine: ServiceMachine {
             case refused(reason: String?)
             /// Nothing was taken: try again (the same request, never two).
             case unavailable
+            /// The central store no longer accepts the card in the reader: it
+            /// was declared (here, in an earlier visit, or elsewhere) and the
+            /// declaration has reached it. No démarche can be made with it.
+            case cardNoLongerValid
         }
 
         var step = Step.loading
@@ -104,6 +108,8 @@ enum VitaleLossMachine: ServiceMachine {
         case back, finish
         /// Answers.
         case loaded(pending: [PendingRequest], foyer: FoyerResponse?)
+        /// The central store refused the card in the reader (declared lost, stolen or faulty).
+        case cardRefused
         case unsuccessful([UnsuccessfulRequest])
         case submitted(KioskCommand, SubmitOutcome?)
         case refreshed(FoyerResponse?)
@@ -125,7 +131,7 @@ enum VitaleLossMachine: ServiceMachine {
             case .confirm: "modal.confirm"
             case .back: "footer.back"
             case .finish: "footer.finish"
-            case .loaded, .unsuccessful, .submitted, .refreshed, .printed: nil
+            case .loaded, .cardRefused, .unsuccessful, .submitted, .refreshed, .printed: nil
             }
         }
     }
@@ -147,7 +153,7 @@ enum VitaleLossMachine: ServiceMachine {
     static let steps = ["vitale.step.person", "vitale.step.reason", "vitale.step.declare", "vitale.step.order"]
     static func step(_ s: State) -> Int {
         switch s.step {
-        case .loading, .choosePerson: 0
+        case .loading, .choosePerson, .cardNoLongerValid: 0
         case .details: 1
         case .declared: 2
         case .ordered: 3
@@ -241,6 +247,9 @@ enum VitaleLossMachine: ServiceMachine {
             // What did not go through after an earlier visit: asked before the list shows.
             if s.later.isEmpty { return Transition(state: s, effects: [.fetchUnsuccessful]) }
             s.step = .choosePerson
+        case .cardRefused:
+            guard s.step == .loading else { break }
+            s.step = .cardNoLongerValid
         case .unsuccessful(let requests):
             guard s.step == .loading else { break }
             s.step = .choosePerson
@@ -375,7 +384,13 @@ enum VitaleLossMachine: ServiceMachine {
             // The outbox before the foyer: a request delivered between the two
             // reads is then in the foyer, not in neither.
             let pending = await services.pendingRequests(card: card)
-            return .loaded(pending: pending, foyer: try? await services.foyer(card: card))
+            do {
+                return .loaded(pending: pending, foyer: try await services.foyer(card: card))
+            } catch let failure as ServiceFailure where failure.kind == .cardRefused {
+                return .cardRefused
+            } catch {
+                return .loaded(pending: pending, foyer: nil)
+            }
         case .fetchUnsuccessful:
             guard let card = environment.card else { return .unsuccessful([]) }
             return .unsuccessful(await services.unsuccessfulRequests(card: card))
@@ -544,6 +559,11 @@ enum VitaleLossMachine: ServiceMachine {
             // The central store's reason (kept in the step) is for logs, not for the screen.
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.refused"]),
                                  body: .vstack([.text(Text(t["vitale.refused.what"], id: "vitale.refused.what")), .flexible], spacingMM: 5),
+                                 footer: footer)
+        case .cardNoLongerValid:
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.cardNoLongerValid"]),
+                                 body: .vstack([.text(Text(t["vitale.cardNoLongerValid.what"], id: "vitale.cardNoLongerValid.what")), .flexible],
+                                               spacingMM: 5),
                                  footer: footer)
         case .unavailable:
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),

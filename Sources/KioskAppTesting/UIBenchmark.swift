@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import KioskApp
 import KioskUI
 
 /// `bench ui`: frame time of a busy screen beside raw SDL, tap-to-frame
@@ -26,7 +27,9 @@ public enum UIBenchmark {
         let fonts = try FontLibrary(fontsDirectory: assets.appendingPathComponent("fonts"))
         let catalogs = try AssetLocator.catalogs(assets)
         let clock = TestClock(day: CivilDate(year: 2026, month: 11, day: 23)!)
-        let controller = KioskController(clock: clock, services: FakeKioskServices(), catalogs: catalogs)
+        // The screens need no answer from the central store here, but the kiosk has one, as in a scenario.
+        let services = try await ScenarioServices.start(clock: clock, assets: assets)
+        let controller = KioskController(clock: clock, services: services, catalogs: catalogs)
         let renderer = try SDLRenderer(mode: .headless(size), fonts: fonts, assetsDirectory: assets)
         let metrics = ScreenMetrics(size: size, physicalWidthMM: ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size))
         let host = KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: SpeechController(output: nil))
@@ -86,7 +89,7 @@ public enum UIBenchmark {
         log(String(format: "tap → frame shown: median %.2f ms, p99 %.2f ms (%d taps)", tp.median, tp.p99, taps.count))
 
         // Idle: the real loop on the attract screen.
-        let idleController = KioskController(clock: SystemClock(), services: FakeKioskServices(), catalogs: catalogs)
+        let idleController = KioskController(clock: SystemClock(), services: services, catalogs: catalogs)
         let idleHost = KioskHost(controller: idleController, renderer: renderer, metrics: metrics, speech: SpeechController(output: nil))
         let loop = KioskRunLoop(host: idleHost, cards: FakeCardSource())
         idleHost.renderIfNeeded(force: true)  // the first frame is not idle
@@ -97,6 +100,7 @@ public enum UIBenchmark {
         log(String(format: "idle CPU over %.1f s on the attract screen: %.2f %% (%d frames drawn after the first)", wall, idle, idleHost.framesDrawn - 1))
         let rss = peakRSSMB()
         log(String(format: "peak RSS: %.1f MB", rss))
+        await services.shutdown()
         return Figures(frameMedianMS: o.median, frameP99MS: o.p99, rawMedianMS: r.median, rawP99MS: r.p99, tapMedianMS: tp.median,
                        tapP99MS: tp.p99, idleCPUPercent: idle, idleFrames: idleHost.framesDrawn, peakRSSMB: rss,
                        items: list.items.count, texts: texts)

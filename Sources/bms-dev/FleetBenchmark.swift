@@ -40,7 +40,7 @@ struct FleetBenchmark {
 
     func run() async throws {
         let perSession = Self.session.count
-        say("bms-central bench --fleet (\(ProcessInfo.processInfo.activeProcessorCount) cores, shared): open loop, "
+        say("bms-dev bench central --fleet (\(ProcessInfo.processInfo.activeProcessorCount) cores, shared): open loop, "
             + "\(Int(sessionsPerHour)) sessions/h per kiosk at peak, \(perSession) requests a session "
             + "(\(Self.session.map(\.rawValue).joined(separator: ", "))), \(foyersPerKiosk) foyers per kiosk, "
             + "\(seconds) s per step, target p99 ≤ \(Int(targetP99 * 1000)) ms; "

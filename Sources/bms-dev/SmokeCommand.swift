@@ -3,13 +3,14 @@ import CardReader
 import CentralAPI
 import Foundation
 import KioskApp
+import KioskAppTesting
 import KioskConfig
 import KioskRuntime
 import KioskUI
 import Printing
 import ServiceSupport
 
-/// `bms-kiosk smoke`: scenarios headless, screenshots, exit 1 on any failure.
+/// `bms-dev smoke`: scenarios headless, screenshots, exit 1 on any failure.
 struct Smoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run UI scenarios headless (software renderer, virtual clock) and keep screenshots.",
@@ -101,7 +102,7 @@ enum SmokeMain {
         options.contrast = contrast
         options.fontScale = scale
         let runner = try SmokeRunner(options: options)
-        if let live { runner.makeKit = { try await live.makeKit(for: $0) } }
+        if let live { runner.makeKit = { scenario, _ in try await live.makeKit(for: scenario) } }
         for path in scenarios {
             let s = try Scenario.load(path)
             await runner.run(s)

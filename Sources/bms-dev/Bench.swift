@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 
-struct Bench: AsyncParsableCommand {
+struct BenchCentral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "central",
         abstract: "Benchmark (prints figures): closed loop (simulated kiosks back to back) against bms-central on SQLite and PostgreSQL (1 and 2 instances), provisional codes through Kannel, outbox drain; or, with --fleet, the open-loop fleet model.")
 
     @Option(help: "Numbers of simulated kiosks, comma-separated (default: 1,10,100,500,2000; with --fleet 100,1000,2000).")

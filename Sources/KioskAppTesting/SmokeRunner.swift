@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import KioskApp
 import KioskUI
 
 /// One step of a smoke scenario (syntax in docs/scenarios.md).
@@ -38,6 +39,10 @@ public struct Scenario: Sendable {
     public var name: String
     public var path: String
     public var steps: [(line: Int, step: ScenarioStep)]
+
+    public init(name: String, path: String, steps: [(line: Int, step: ScenarioStep)]) {
+        self.name = name; self.path = path; self.steps = steps
+    }
 
     public struct ParseError: Error, CustomStringConvertible {
         public var path: String
@@ -157,7 +162,7 @@ public struct Scenario: Sendable {
 }
 
 /// The card side of a scenario: puts a card in and takes it out, and hands
-/// over the events the kiosk would get. `FakeScenarioCards` answers from
+/// over the events the kiosk would get. `ScenarioCards` answers from
 /// card files at once; the live driver (KioskRuntime) inserts a virtual
 /// card into pcscd and waits, bounded, until the real reader has read it.
 @MainActor
@@ -175,15 +180,16 @@ public protocol ScenarioCardDriver: AnyObject {
 }
 
 /// Card files through `FakeCardSource`: events at once. The `"central"`
-/// section of the file inserted is registered with `services`, wherever
-/// the file is: a malformed one fails the step with the file and the field.
+/// section of the file inserted is loaded into the scenario's central store
+/// first, wherever the file is: a malformed one fails the step with the
+/// file and the field.
 @MainActor
-public final class FakeScenarioCards: ScenarioCardDriver {
+public final class ScenarioCards: ScenarioCardDriver {
     public let source = FakeCardSource()
-    let services: FakeKioskServices?
-    public init(services: FakeKioskServices? = nil) { self.services = services }
+    let services: ScenarioServices?
+    public init(services: ScenarioServices? = nil) { self.services = services }
     public func insert(file: String) async throws -> [CardEvent] {
-        try services?.registerCardFile(file)
+        try await services?.seed(cardFile: file)
         return try source.insert(file: file)
     }
     public func remove() async throws -> [CardEvent] { source.remove() }
@@ -192,8 +198,9 @@ public final class FakeScenarioCards: ScenarioCardDriver {
     public func finish() async {}
 }
 
-/// What one scenario's kiosk talks to: fakes by default; the real central
-/// store, reader, printer and SMS gateway in live runs (KioskRuntime).
+/// What one scenario's kiosk talks to: the real central store in process,
+/// card files, a printer ledger by default (`inProcess`); the real central
+/// store, reader, printer and SMS gateway in live runs (`LiveSmokeSetup`).
 @MainActor
 public struct SmokeKit {
     public var services: any KioskServices
@@ -205,23 +212,30 @@ public struct SmokeKit {
     /// `set KEY VALUE` acted out on the real parts (live runs: the printer
     /// out of paper, the central store away…); false: not handled here.
     public var setting: (@MainActor (String, String) async throws -> Bool)?
+    /// Stops what the kit started (servers, stores), after the scenario.
+    public var finish: (@Sendable () async -> Void)?
 
     public init(services: any KioskServices, cards: any ScenarioCardDriver, printer: (any KioskPrinter)? = nil,
                 rightsWriter: (any CardRightsWriter)? = nil, smsCode: (@MainActor () async throws -> String)? = nil) {
         self.services = services; self.cards = cards; self.printer = printer; self.rightsWriter = rightsWriter; self.smsCode = smsCode
     }
 
-    /// What smoke runs used before live runs: in-memory services, card files.
-    public static func fake() -> SmokeKit {
-        let services = FakeKioskServices()
-        return SmokeKit(services: services, cards: FakeScenarioCards(services: services), printer: FakeKioskPrinter(), rightsWriter: FakeCardRightsWriter(),
-                        smsCode: { try services.lastSMSCode().orThrow("type sms: no provisional code was sent") })
+    /// The real central store and the kiosk's real client and outbox in
+    /// process (`ScenarioServices`), card files, a printer ledger and a card
+    /// writer that need no hardware, on the scenario's clock.
+    public static func inProcess(clock: any Domain.Clock, offered: [KioskService] = KioskService.allCases) async throws -> SmokeKit {
+        let services = try await ScenarioServices.start(clock: clock, offered: offered)
+        var kit = SmokeKit(services: services, cards: ScenarioCards(services: services), printer: FakeKioskPrinter(),
+                           rightsWriter: FakeCardRightsWriter(),
+                           smsCode: { try services.lastSMSCode().orThrow("type sms: no provisional code was sent") })
+        kit.finish = { await services.shutdown() }
+        return kit
     }
 }
 
 /// Runs scenarios headless: software renderer at a fixed size, a test clock,
-/// no animation, fake card source and services unless `makeKit` gives
-/// others. Every step that fails is reported with its file and line.
+/// no animation, the real central store in process and card files unless
+/// `makeKit` gives others. Every step that fails is reported with its file and line.
 @MainActor
 public final class SmokeRunner {
     public struct Options: Sendable {
@@ -245,8 +259,10 @@ public final class SmokeRunner {
     public let options: Options
     public private(set) var failures: [Failure] = []
     public var log: (String) -> Void = { print($0) }
-    /// The services and cards of each scenario (fakes unless replaced).
-    public var makeKit: @MainActor (Scenario) async throws -> SmokeKit = { _ in SmokeKit.fake() }
+    /// The services and cards of each scenario, on the scenario's clock
+    /// (in process unless replaced; live runs keep the real clock).
+    public var makeKit: @MainActor (Scenario, TestClock) async throws -> SmokeKit = { _, clock in try await SmokeKit.inProcess(clock: clock) }
+
     private let fonts: FontLibrary
     private let catalogs: [String: Catalog]
     /// Names and NIRs of the cards inserted so far: failure messages quote
@@ -261,27 +277,31 @@ public final class SmokeRunner {
         try FileManager.default.createDirectory(at: options.outputDirectory, withIntermediateDirectories: true)
     }
 
-    /// A fresh kiosk for one scenario, as the smoke mode builds it.
-    public func makeHost(speechDirectory: URL?) throws -> (KioskHost, TestClock, FakeCardSource) {
-        let kit = SmokeKit.fake()
-        let (host, clock) = try makeHost(speechDirectory: speechDirectory, kit: kit)
-        return (host, clock, (kit.cards as! FakeScenarioCards).source)
+    /// A fresh kiosk for one scenario, as the smoke mode builds it, and its
+    /// services (insert cards with `ScenarioServices.insert(cardFile:into:)`,
+    /// which loads the card file's `"central"` section first). The central
+    /// store stops when the host's controller lets its services go.
+    public func makeHost(speechDirectory: URL?) async throws -> (KioskHost, TestClock, ScenarioServices) {
+        let clock = Self.scenarioClock()
+        let kit = try await SmokeKit.inProcess(clock: clock)
+        let host = try makeHost(speechDirectory: speechDirectory, kit: kit, clock: clock)
+        return (host, clock, kit.services as! ScenarioServices)
     }
 
-    /// A fresh kiosk for one scenario over `kit`.
-    public func makeHost(speechDirectory: URL?, kit: SmokeKit) throws -> (KioskHost, TestClock) {
-        let clock = TestClock(day: CivilDate(year: 2026, month: 11, day: 23)!)
+    /// Monday 23 November 2026, noon in Paris: every scenario's first instant.
+    nonisolated public static func scenarioClock() -> TestClock { TestClock(day: CivilDate(year: 2026, month: 11, day: 23)!) }
+
+    /// A fresh kiosk for one scenario over `kit`, on `clock`.
+    public func makeHost(speechDirectory: URL?, kit: SmokeKit, clock: TestClock) throws -> KioskHost {
         let settings = KioskController.Settings(language: options.language, contrast: options.contrast, fontScale: options.fontScale)
         let controller = KioskController(clock: clock, services: kit.services, catalogs: catalogs, settings: settings)
         if let p = kit.printer { controller.printer = p }
         if let w = kit.rightsWriter { controller.rightsWriter = w }
-        // The fake central store decides on the scenario's clock, as the real one on its own.
-        (kit.services as? FakeKioskServices)?.use(clock: clock)
         let renderer = try SDLRenderer(mode: .headless(options.size), fonts: fonts, assetsDirectory: options.assets)
         let out: SpeechOutput? = speechDirectory.flatMap { try? EspeakSpeech(outputDirectory: $0) }
         let speech = SpeechController(output: out, language: options.language)
         let metrics = ScreenMetrics(size: options.size, physicalWidthMM: options.physicalWidthMM)
-        return (KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speech), clock)
+        return KioskHost(controller: controller, renderer: renderer, metrics: metrics, speech: speech)
     }
 
     /// Runs one scenario; returns true when every expectation held.
@@ -289,11 +309,18 @@ public final class SmokeRunner {
     public func run(_ scenario: Scenario) async -> Bool {
         let before = failures.count
         let speechDir = options.outputDirectory.appendingPathComponent("speech").appendingPathComponent(scenario.name)
-        let host: KioskHost, clock: TestClock, kit: SmokeKit
+        let host: KioskHost, kit: SmokeKit
+        let clock = Self.scenarioClock()
         do {
-            kit = try await makeKit(scenario)
-            (host, clock) = try makeHost(speechDirectory: speechDir, kit: kit)
+            kit = try await makeKit(scenario, clock)
         } catch {
+            failures.append(Failure(scenario: scenario.name, line: 0, message: "cannot start: \(error)"))
+            return false
+        }
+        do {
+            host = try makeHost(speechDirectory: speechDir, kit: kit, clock: clock)
+        } catch {
+            await kit.finish?()
             failures.append(Failure(scenario: scenario.name, line: 0, message: "cannot start: \(error)"))
             return false
         }
@@ -320,6 +347,7 @@ public final class SmokeRunner {
         (host.speech.output as? EspeakSpeech)?.waitUntilDone()
         await host.controller.settle()
         await cards.finish()
+        await kit.finish?()
         let ok = failures.count == before
         log("\(ok ? "ok  " : "FAIL") \(scenario.name) (\(scenario.steps.count) steps)")
         return ok
@@ -495,7 +523,7 @@ public final class SmokeRunner {
             case "speech": c.settings.autoSpeech = value == "on"
             case "printer", "cardwriter", "sms", "central", "submit":
                 if let live = setting, try await live(key, value) { break }
-                try setFake(key, value, c)
+                try await setInProcess(key, value, c)
             default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit")
             }
             c.changed()

@@ -3,6 +3,7 @@ import CentralAPI
 import Domain
 import Foundation
 import KioskApp
+import KioskRuntime
 import KioskStore
 import Printing
 import SyncClient

@@ -23,7 +23,7 @@ struct CentralBenchmark {
 
     func run() async throws {
         if let pool { say("PostgreSQL connections per instance: \(pool)") }
-        say("bms-central bench (\(ProcessInfo.processInfo.activeProcessorCount) cores); closed loop: each simulated kiosk runs "
+        say("bms-dev bench central (\(ProcessInfo.processInfo.activeProcessorCount) cores); closed loop: each simulated kiosk runs "
             + "sessions (status, foyer, one command) back to back; each row \(seconds) s")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bms-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -1,0 +1,223 @@
+import Central
+import CentralAPI
+import CentralTesting
+import Domain
+import Foundation
+import KioskApp
+import KioskRuntime
+import KioskStore
+import SyncClient
+
+/// The kiosk's services for one scenario or test, as a real kiosk has them:
+/// the real central store (`CentralService` over SQLite in a temporary
+/// folder, served on loopback), the kiosk's real client, outbox and
+/// reference cache (`CentralKioskServices` over `KioskStore`), on the
+/// scenario's clock. What it adds decides no rule, it only lets a test
+/// switch a fault on (`submitMode`, `centralAway`, `smsGatewayDown`) and
+/// watch what was sent (`submitted`, `lastSMSCode`).
+///
+/// Each card file's `"central"` section is loaded into the central store
+/// when the card is inserted (`seed(cardFile:)`), with the code `1234`.
+public final class ScenarioServices: KioskServices, @unchecked Sendable {
+    /// How a confirmed request fares, so tests can show each outcome.
+    public enum SubmitMode: Sendable, Hashable {
+        /// The central store answers: applied (or refused) by its rules.
+        case apply
+        /// The central store cannot write commands now (busy, 503): the
+        /// outbox keeps the request, `deliverQueued` sends it.
+        case queue
+        /// The kiosk's outbox cannot be written (its disk): nothing is recorded.
+        case fail
+    }
+
+    public let clock: any Domain.Clock
+    public let parameters: RuleParameters
+    public let central: CentralService
+    public let faults: FaultInjectingCentralStore
+    public let server: CentralTestServer
+    public let sms: FakeSMSGateway
+    public let kiosk: CentralKioskServices
+    public var sync: KioskSync { kiosk.sync }
+    public var kioskStore: KioskStore { kiosk.store }
+    let directory: URL
+
+    private let lock = NSLock()
+    private var _submitted: [KioskCommand] = []
+    private var _outboxBroken = false
+    /// The section each serial was seeded from: the same one again keeps
+    /// what the session changed; another starts the foyer again from it.
+    private var seeded: [String: CardFileCentral] = [:]
+    /// Sections given in code, used in place of the card file's.
+    private var overrides: [String: CardFileCentral] = [:]
+
+    init(clock: any Domain.Clock, parameters: RuleParameters, central: CentralService, faults: FaultInjectingCentralStore,
+         server: CentralTestServer, sms: FakeSMSGateway, kiosk: CentralKioskServices, directory: URL) {
+        self.clock = clock; self.parameters = parameters; self.central = central; self.faults = faults; self.server = server
+        self.sms = sms; self.kiosk = kiosk; self.directory = directory
+    }
+
+    /// Starts the central store and the kiosk's side for one scenario.
+    /// `assets`: where `demo/central-seed.json` gives the reference data
+    /// (the CEAM countries). Call `shutdown()` at the end.
+    public static func start(clock: any Domain.Clock, offered: [KioskService] = KioskService.allCases,
+                             parameters: RuleParameters = .standard,
+                             assets: URL? = AssetLocator.find()) async throws -> ScenarioServices {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bms-scenario-\(UUID().uuidString.prefix(12))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let faults = FaultInjectingCentralStore(wrapping: try SQLCentralStore.sqlite(path: directory.appendingPathComponent("central.sqlite").path))
+        try await faults.migrate()
+        let sms = FakeSMSGateway()
+        let service = CentralService(store: faults, clock: clock, parameters: parameters, hasher: .fastForTests, sms: sms,
+                                     smsRetry: RetryPolicy(attempts: 1, firstDelay: .milliseconds(1)))
+        if let seedFile = assets?.appendingPathComponent("demo/central-seed.json"),
+           FileManager.default.fileExists(atPath: seedFile.path) {
+            let seed = try DemoSeed.load(from: seedFile)
+            try await faults.setReference(issuerKeys: seed.trustedIssuerKeys ?? [], countries: seed.ceamCountries)
+        }
+        let server = try await CentralTestServer.start(service: service)
+        let credentials = try await server.addKiosk("kiosk-scenario")
+        let store = try KioskStore(path: directory.appendingPathComponent("kiosk.sqlite").path)
+        let client = CentralClient(baseURL: server.baseURL, credentials: credentials, clock: clock)
+        let sync = KioskSync(store: store, client: client)
+        let kiosk = CentralKioskServices(sync: sync, enabled: offered)
+        await sync.refreshReference()
+        return ScenarioServices(clock: clock, parameters: parameters, central: service, faults: faults, server: server, sms: sms,
+                                kiosk: kiosk, directory: directory)
+    }
+
+    /// Stops the server, closes the central store, removes the temporary
+    /// folder. Done anyway, in the background, when the services go.
+    public func shutdown() async {
+        await Self.shutdown(server: server, store: faults, directory: directory)
+    }
+
+    static func shutdown(server: CentralTestServer, store: any CentralStore, directory: URL) async {
+        await server.stop()
+        try? await store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit {
+        let (server, store, directory) = (server, faults, directory)
+        Task.detached { await Self.shutdown(server: server, store: store, directory: directory) }
+    }
+
+    // MARK: seeding
+
+    /// Loads the card file's `"central"` section (or none: an active card)
+    /// into the central store, with the card's persons. A malformed section
+    /// throws `CardFile.Problem.invalidCentral` with the file and the field.
+    /// Cards without identity (mute, broken) have nothing to load.
+    public func seed(cardFile path: String) async throws {
+        guard let loaded = try CardFileCentral.load(cardFile: path), let identity = try CardFile.load(path).identity else { return }
+        try await seed(card: identity, central: loaded.central)
+    }
+
+    /// Loads `central` (or the section `register` gave for this serial) for this card.
+    public func seed(card: CardIdentity, central section: CardFileCentral = CardFileCentral()) async throws {
+        let wanted: CardFileCentral? = lock.withLock {
+            let s = overrides[card.serial] ?? section
+            if seeded[card.serial] == s { return nil }
+            return s
+        }
+        guard let wanted else { return }
+        // The scenario's set-up, not a kiosk's call: past any fault switched on.
+        try await faults.wrapped.insertFoyer(try wanted.foyerFile(card: card, hasher: central.hasher), at: clock.now)
+        lock.withLock { seeded[card.serial] = wanted }
+    }
+
+    /// This section in place of the card file's for `serial`, from its next insertion.
+    public func register(serial: String, central: CardFileCentral) {
+        lock.withLock { overrides[serial] = central; seeded[serial] = nil }
+    }
+
+    // MARK: faults and what was sent
+
+    public var submitMode: SubmitMode {
+        get {
+            lock.withLock { _outboxBroken } ? .fail : faults.faults.commandsBusy ? .queue : .apply
+        }
+        set {
+            lock.withLock { _outboxBroken = newValue == .fail }
+            faults.faults.commandsBusy = newValue == .queue
+        }
+    }
+
+    /// The central store's database away: every call answers 503 (the kiosk
+    /// says the service is unavailable, codes are not counted, requests
+    /// wait in the outbox).
+    public var centralAway: Bool {
+        get { faults.faults.away }
+        set { faults.faults.away = newValue }
+    }
+
+    /// Foyers cannot be read while commands still apply (the list read
+    /// after an answer fails).
+    public var foyerUnavailable: Bool {
+        get { faults.faults.foyerReadsAway }
+        set { faults.faults.foyerReadsAway = newValue }
+    }
+
+    public var smsGatewayDown: Bool {
+        get { sms.down }
+        set { sms.down = newValue }
+    }
+
+    /// The code of the last provisional-code SMS the central store sent.
+    public func lastSMSCode() -> String? { sms.lastCode }
+
+    /// Every command handed to `submit`, in order (retries included).
+    public var submitted: [KioskCommand] { lock.withLock { _submitted } }
+
+    /// Commands waiting in the kiosk's outbox, oldest first.
+    public var queuedCommands: [KioskCommand] { ((try? kioskStore.pending()) ?? []).compactMap(\.command) }
+
+    /// The central store is back and the relay sends the outbox: each queued
+    /// command applied (or refused) by the central store's rules, oldest
+    /// first; `submit` is sent at once from now on. `refusing`: meanwhile the
+    /// caisse opened a démarche on each foyer concerned (and closes it once
+    /// the relay has passed), so the central store's rules refuse them, as
+    /// happens when the situation changes between the visit and the sending.
+    @discardableResult
+    public func deliverQueued(refusing: Bool = false) async throws -> [CommandReceipt] {
+        submitMode = .apply
+        centralAway = false
+        let pending = queuedCommands
+        let serials = Set(pending.map(\.serial))
+        if refusing { for s in serials { try await setDemarcheEnCours(true, serial: s) } }
+        _ = try kioskStore.retryPendingNow(at: clock.now)
+        _ = try await sync.relay.drainOnce()
+        if refusing { for s in serials { try await setDemarcheEnCours(false, serial: s) } }
+        return try pending.compactMap { try kioskStore.entry(id: $0.id)?.receipt }
+    }
+
+    private func setDemarcheEnCours(_ on: Bool, serial: String) async throws {
+        // The caisse's own change, past any fault.
+        _ = try await faults.wrapped.updateFoyer(serial: serial) { $0.situation.demarcheEnCours = on }
+    }
+
+    // MARK: KioskServices: the real kiosk's, through the real central store
+
+    public func checkCode(_ code: String, card: CardIdentity) async throws -> CodeAttempts.Outcome {
+        try await kiosk.checkCode(code, card: card)
+    }
+    public func codeStatus(card: CardIdentity) async -> CodeStatus? { await kiosk.codeStatus(card: card) }
+    public func services(for card: CardIdentity) async throws -> [KioskService] { try await kiosk.services(for: card) }
+    public func foyer(card: CardIdentity) async throws -> FoyerResponse { try await kiosk.foyer(card: card) }
+    public func requestProvisionalCode(card: CardIdentity) async -> ProvisionalCodeOutcome { await kiosk.requestProvisionalCode(card: card) }
+
+    public func submit(_ command: KioskCommand) async throws -> SubmitOutcome {
+        let broken = lock.withLock { _submitted.append(command); return _outboxBroken }
+        // What CentralKioskServices throws when its outbox cannot be written.
+        if broken { throw ServiceFailure(.failed, "the request could not be recorded on the kiosk (scenario: outbox broken)") }
+        return try await kiosk.submit(command)
+    }
+
+    public func rights(card: CardIdentity) async throws -> RightsResponse { try await kiosk.rights(card: card) }
+    public func attestation(card: CardIdentity) async throws -> AttestationResponse { try await kiosk.attestation(card: card) }
+    public func ceamCountries() async -> [CEAMCountry] { await kiosk.ceamCountries() }
+    public func pendingRequests(card: CardIdentity) async -> [PendingRequest] { await kiosk.pendingRequests(card: card) }
+    public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { await kiosk.issuedCertificates(card: card) }
+    public func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] { await kiosk.unsuccessfulRequests(card: card) }
+    public func markTold(_ ids: [UUID]) async { await kiosk.markTold(ids) }
+}
