@@ -47,7 +47,7 @@ extension KioskController {
                 .text(Text(t["attract.insert"], style: .display, alignment: .center, id: "attract.insert")),
                 .text(Text(t["attract.services"], style: .body, alignment: .center, muted: true, id: "attract.services")),
                 .flexible,
-            ], spacingMM: 8), focusID: "attract.insert")
+            ], spacing: .section), focusID: "attract.insert")
         case .readingCard:
             return ScreenModel(id: "reading", title: t["reading.title"], body: .vstack([
                 .flexible,
@@ -76,12 +76,12 @@ extension KioskController {
             ] + (info.map { [Node.text(Text($0, style: .small, muted: codeError == nil && left != 1, id: "code.tries"))] } ?? []) + [
                 .flexible,
                 .button(Button(id: "code.forgot", label: t["code.forgot"], style: .secondary)),
-            ], spacingMM: 5)
+            ], spacing: .block)
             let pad = Node.keypad(Keypad(id: "keypad", eraseLabel: t["keypad.erase"], okLabel: t["keypad.ok"],
                                          okEnabled: code.count == codeLength, digitSpeech: t["keypad.digit"]))
             return ScreenModel(id: "code", title: t["code.title"],
                                banner: codeError.map { Banner(kind: .error, text: $0) },
-                               body: .adaptive([field, pad], minChildWidthMM: 110, spacingMM: 10), footer: [finish],
+                               body: .adaptive([field, pad], minChildWidthMM: 110, spacing: .halves), footer: [finish],
                                focusID: code.count == codeLength ? "keypad.ok" : nil)
         case .codeLocked:
             return ScreenModel(id: "locked", title: t["locked.title"], banner: Banner(kind: .error, text: t["locked.banner"]),
@@ -100,7 +100,7 @@ extension KioskController {
             while i < buttons.count {
                 let pair = buttons[i..<min(i + 2, buttons.count)].map { Node.button($0) }
                 // An odd last button keeps the width of the others.
-                rows.append(.hstack(pair.count == 2 ? pair : pair + [.vstack([])], spacingMM: 6))
+                rows.append(.hstack(pair.count == 2 ? pair : pair + [.vstack([])], spacing: .group))
                 i += 2
             }
             // Rights absent or not trusted: the card is authentic, only its EF.RIGHTS needs the mise à jour
@@ -111,7 +111,7 @@ extension KioskController {
             return ScreenModel(id: "menu", title: t.text("menu.title", ["name": name]),
                                banner: said.isEmpty ? nil : Banner(kind: menuNotice?.kind ?? .info, text: said.joined(separator: " ")),
                                // The banner takes the prompt's place: the menu still fits in large text.
-                               body: .vstack((outdated ? [] : [.text(Text(t["menu.prompt"], id: "menu.prompt"))]) + rows + [.flexible], spacingMM: 6),
+                               body: .vstack((outdated ? [] : [.text(Text(t["menu.prompt"], id: "menu.prompt"))]) + rows + [.flexible], spacing: .group),
                                footer: [finish], focusID: buttons.first?.id)
         case .flow(let service):
             if let f = flow, f.service == service { return f.screen(self) }
@@ -130,7 +130,7 @@ extension KioskController {
                 .flexible,
                 .text(Text(t["ended.takeCard"], style: .display, alignment: .center, id: "ended.takeCard")),
                 .flexible,
-            ], spacingMM: 6))
+            ], spacing: .group))
         }
     }
 
@@ -151,7 +151,7 @@ extension KioskController {
         return ScreenModel(id: "outOfService", title: t["outOfService.title"], body: .vstack([
             .text(Text(t["outOfService.message"], id: "outOfService.message")),
             .flexible,
-        ], spacingMM: 6))
+        ], spacing: .group))
     }
 
     func refusalKey(_ v: CardVerdict) -> String {
@@ -177,15 +177,15 @@ extension KioskController {
         }
         return ScreenModel(id: "settings", title: t["settings.title"], body: .vstack([
             .text(Text(t["settings.language"], style: .small, muted: true, id: "settings.language")),
-            .hstack(langs.map { .button($0) }, spacingMM: 5),
+            .hstack(langs.map { .button($0) }, spacing: .block),
             .text(Text(t["settings.textsize"], style: .small, muted: true, id: "settings.textsize")),
-            .hstack(scales.map { .button($0) }, spacingMM: 5),
+            .hstack(scales.map { .button($0) }, spacing: .block),
             .hstack([
                 .button(Button(id: "settings.contrast", label: t["settings.contrast"], style: .toggle(on: settings.contrast == .high))),
                 .button(Button(id: "settings.speech", label: t["settings.speech"], style: .toggle(on: settings.autoSpeech))),
-            ], spacingMM: 5),
+            ], spacing: .block),
             .flexible,
-        ], spacingMM: 4), footer: [Button(id: "settings.done", label: t["settings.done"], style: .primary, width: .natural)],
+        ], spacing: .related), footer: [Button(id: "settings.done", label: t["settings.done"], style: .primary, width: .natural)],
         focusID: "lang.\(settings.language)")
     }
 
@@ -195,7 +195,7 @@ extension KioskController {
         // Tabs and "close" on one row: the widgets get the rest of the height.
         let tabs = Node.adaptive(GalleryState.Tab.allCases.map { tab in
             .button(Button(id: "gallery.tab.\(tab.rawValue)", label: t["gallery.tab.\(tab.rawValue)"], style: .toggle(on: g.tab == tab)))
-        } + [.button(Button(id: "footer.close", label: t["gallery.close"], style: .secondary))], minChildWidthMM: 40, spacingMM: 3)
+        } + [.button(Button(id: "footer.close", label: t["gallery.close"], style: .secondary))], minChildWidthMM: 40, spacing: .grid)
         var banner: Banner?
         var modal: Modal?
         let body: Node
@@ -210,7 +210,7 @@ extension KioskController {
                              })
             }
             body = .vstack([tabs, .list(ListView(id: "members", rows: rows, firstVisible: g.firstMember, visibleRows: 4, previousLabel: t["list.previous"],
-                                                 nextLabel: t["list.next"]))], spacingMM: 5)
+                                                 nextLabel: t["list.next"]))], spacing: .block)
             if let c = g.confirmed { banner = Banner(kind: .info, text: t.text("ceam.confirmed", ["name": c])) }
             if let m = g.modal, let member = g.members.first(where: { $0.id == m.member }) {
                 modal = Modal(id: "modal", title: t["ceam.dialog.\(m.action).title"],
@@ -221,7 +221,7 @@ extension KioskController {
         case .keyboard:
             body = .vstack([tabs, .keyboard(Keyboard(id: "kb", text: g.keyboardText, placeholder: t["keyboard.placeholder"],
                                                      uppercase: g.uppercase, spaceLabel: t["keyboard.space"], okLabel: t["keyboard.ok"],
-                                                     eraseLabel: "⌫", shiftLabel: "⇧"))], spacingMM: 4)
+                                                     eraseLabel: "⌫", shiftLabel: "⇧"))], spacing: .related)
             // No banner here: the keyboard needs the room; the field shows what was typed.
         case .date:
             let months = (1...12).map { t["month.\($0)"] }
@@ -233,21 +233,21 @@ extension KioskController {
                                 year: .init(label: t["date.year"], value: String(g.year), upSpeech: t["date.year.up"], downSpeech: t["date.year.down"]))),
                             .text(Text(t.text("date.chosen", ["date": CivilDate(year: g.year, month: g.month, day: g.day).map { FlowText.date($0, t) }
                                                                 ?? "\(g.day) \(months[g.month - 1]) \(g.year)"]), id: "date.chosen")),
-                           ], spacingMM: 4)
+                           ], spacing: .related)
         case .scroll:
             let rows = GalleryState.countries.map { c in
                 ListView.Row(id: "country.\(c)", title: t["country.\(c)"], selected: g.selectedCountry == c)
             }
             body = .vstack([tabs,
                             .list(ListView(id: "countries", rows: rows, firstVisible: g.firstCountry, visibleRows: GalleryState.visibleCountries,
-                                           rowsSelectable: true, previousLabel: t["list.previous"], nextLabel: t["list.next"]))], spacingMM: 4)
+                                           rowsSelectable: true, previousLabel: t["list.previous"], nextLabel: t["list.next"]))], spacing: .related)
         case .wait:
             if g.showError { banner = Banner(kind: .error, text: t["wait.error.text"]) }
             body = .vstack([tabs,
                             .progress(Progress(id: "wait.progress", message: t["reading.message"], fraction: g.progress)),
                             .hstack([.button(Button(id: "wait.more", label: t["wait.more"], style: .secondary)),
-                                     .button(Button(id: "wait.error", label: t["wait.error"], style: .secondary))], spacingMM: 5),
-                            .flexible], spacingMM: 6)
+                                     .button(Button(id: "wait.error", label: t["wait.error"], style: .secondary))], spacing: .block),
+                            .flexible], spacing: .group)
         }
         var screen = ScreenModel(id: "gallery.\(g.tab.rawValue)", title: t["gallery.title"], banner: banner, body: body,
                                  modal: modal, focusID: modal == nil ? nil : "modal.confirm")

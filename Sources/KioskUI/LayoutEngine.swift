@@ -78,12 +78,12 @@ public struct LayoutEngine {
             let width = metrics.size.width - 2 * mm(8)
             if case .stack(let s0) = screen.body, case let s = resolved(s0, width: width), s.axis == .horizontal, !s.children.isEmpty {
                 var children = s.children
-                children[0] = .vstack([.banner(b), children[0]], spacingMM: 4)
+                children[0] = .vstack([.banner(b), children[0]], spacing: .related)
                 screen.banner = nil
-                screen.body = .stack(Stack(axis: .horizontal, children: children, spacingMM: s.spacingMM, align: s.align))
+                screen.body = .stack(Stack(axis: .horizontal, children: children, spacing: s.spacing, align: s.align))
             } else if measureBanner(b, width: metrics.size.width, inset: mm(8)) > metrics.size.height / 5 {
                 screen.banner = nil
-                screen.body = .vstack([.banner(b), screen.body], spacingMM: 4)
+                screen.body = .vstack([.banner(b), screen.body], spacing: .related)
             }
         }
         let size = metrics.size
@@ -225,18 +225,18 @@ public struct LayoutEngine {
         let sp = mm(s.spacingMM)
         let cell = max(mm(minMM), s.children.map(minimalWidth).max() ?? 0)
         let columns = max(1, min(s.children.count, (width + sp) / (cell + sp)))
-        if columns == s.children.count { return Stack(axis: .horizontal, children: s.children, spacingMM: s.spacingMM) }
-        if columns == 1 { return Stack(axis: .vertical, children: s.children, spacingMM: s.spacingMM) }
+        if columns == s.children.count { return Stack(axis: .horizontal, children: s.children, spacing: s.spacing) }
+        if columns == 1 { return Stack(axis: .vertical, children: s.children, spacing: s.spacing) }
         var rows: [Node] = []
         var i = 0
         while i < s.children.count {
             var row = Array(s.children[i..<min(i + columns, s.children.count)])
             // Short last row: same cell width as the others.
             while row.count < columns { row.append(.vstack([])) }
-            rows.append(.stack(Stack(axis: .horizontal, children: row, spacingMM: s.spacingMM)))
+            rows.append(.stack(Stack(axis: .horizontal, children: row, spacing: s.spacing)))
             i += columns
         }
-        return Stack(axis: .vertical, children: rows, spacingMM: s.spacingMM)
+        return Stack(axis: .vertical, children: rows, spacing: s.spacing)
     }
 
     /// The narrowest a child can be without cutting a word (buttons: the

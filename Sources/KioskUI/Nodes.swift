@@ -16,18 +16,18 @@ public indirect enum Node: Sendable {
     case image(Image)
     case drawing(Drawing)
 
-    public static func vstack(_ children: [Node], spacingMM: Double = 5, align: Stack.Align = .fill) -> Node {
-        .stack(Stack(axis: .vertical, children: children, spacingMM: spacingMM, align: align))
+    public static func vstack(_ children: [Node], spacing: Spacing = .block, align: Stack.Align = .fill) -> Node {
+        .stack(Stack(axis: .vertical, children: children, spacing: spacing, align: align))
     }
-    public static func hstack(_ children: [Node], spacingMM: Double = 5, align: Stack.Align = .fill) -> Node {
-        .stack(Stack(axis: .horizontal, children: children, spacingMM: spacingMM, align: align))
+    public static func hstack(_ children: [Node], spacing: Spacing = .block, align: Stack.Align = .fill) -> Node {
+        .stack(Stack(axis: .horizontal, children: children, spacing: spacing, align: align))
     }
     public static let flexible: Node = .spacer(minMM: 0)
 
     /// Side by side when each child gets at least `minChildWidthMM`,
     /// otherwise one under the other (portrait screens, large text).
-    public static func adaptive(_ children: [Node], minChildWidthMM: Double, spacingMM: Double = 5) -> Node {
-        .stack(Stack(axis: .adaptive(minChildWidthMM: minChildWidthMM), children: children, spacingMM: spacingMM))
+    public static func adaptive(_ children: [Node], minChildWidthMM: Double, spacing: Spacing = .block) -> Node {
+        .stack(Stack(axis: .adaptive(minChildWidthMM: minChildWidthMM), children: children, spacing: spacing))
     }
 }
 
@@ -37,11 +37,13 @@ public struct Stack: Sendable {
     public enum Align: Sendable { case start, center, end, fill }
     public var axis: Axis
     public var children: [Node]
-    public var spacingMM: Double
+    public var spacing: Spacing
     public var align: Align
-    public init(axis: Axis, children: [Node], spacingMM: Double = 5, align: Align = .fill) {
-        self.axis = axis; self.children = children; self.spacingMM = spacingMM; self.align = align
+    public init(axis: Axis, children: [Node], spacing: Spacing = .block, align: Align = .fill) {
+        self.axis = axis; self.children = children; self.spacing = spacing; self.align = align
     }
+    /// The spacing's size (the theme's table).
+    public var spacingMM: Double { spacing.mm }
 }
 
 public struct Text: Sendable {

@@ -68,7 +68,7 @@ extension LayoutEngine {
                 text.actions = []
                 let (alone, th) = singleRow(l, text, width: width)
                 let lines = row.actions.isEmpty ? [] : actionLines(row.actions, width: width)
-                let actions = Node.vstack(lines.map { line in .hstack(line.map { .button($0) }, spacingMM: 2.5, align: .end) }, spacingMM: 2.5)
+                let actions = Node.vstack(lines.map { line in .hstack(line.map { .button($0) }, spacing: .tight, align: .end) }, spacing: .tight)
                 let ah = measure(actions, width: width)
                 let actionBlock = lines.isEmpty ? [] : [PageBlock(node: actions, x: x, width: width, height: ah, natural: ah, spacing: gap, wrapped: nil)]
                 if th <= pageHeight, !lines.isEmpty {

@@ -84,6 +84,38 @@ public struct Theme: Hashable, Sendable {
     }
 }
 
+/// Space between the parts of a screen, in millimetres of the screen
+/// whatever its size (the layout turns them into pixels): one table, each
+/// named for what it separates. Screens say `.block`, never a number.
+public enum Spacing: String, Hashable, Sendable, CaseIterable {
+    /// The buttons of one row, a label and the actions under it.
+    case tight
+    /// Tiles of a grid (the gallery's).
+    case grid
+    /// A banner and the block it heads; the lines of one group.
+    case related
+    /// The blocks of a screen: the default.
+    case block
+    /// The questions of a form, the groups of a modal.
+    case group
+    /// Sections that must read apart.
+    case section
+    /// Two halves side by side (the code's field and its keypad).
+    case halves
+
+    public var mm: Double {
+        switch self {
+        case .tight: 2.5
+        case .grid: 3
+        case .related: 4
+        case .block: 5
+        case .group: 6
+        case .section: 8
+        case .halves: 10
+        }
+    }
+}
+
 /// Type sizes, in px on the reference screen (1280×800, 15.6"), before the
 /// user's scale; `ScreenMetrics` keeps their physical size on other screens.
 public enum TextStyle: String, Hashable, Sendable, CaseIterable {

@@ -9,7 +9,7 @@ func denseScreen(page: Int = 0) -> ScreenModel {
     }
     var s = ScreenModel(id: "dense", title: "Carte Vitale perdue, volée ou qui ne fonctionne plus", brand: "Assurance Maladie",
                         body: .vstack(paragraphs.enumerated().map { i, p in .text(Text(p, id: "para.\(i)")) }
-                                      + [.flexible, .button(Button(id: "go", label: "Déclarer", style: .primary))], spacingMM: 5),
+                                      + [.flexible, .button(Button(id: "go", label: "Déclarer", style: .primary))], spacing: .block),
                         footer: [Button(id: "finish", label: "Terminer", style: .danger, width: .natural)], focusID: "go")
     s.bodyPage = page
     s.pageLabels = PageLabels(previous: "Précédent", next: "Suite", position: "Page {n} sur {total}")

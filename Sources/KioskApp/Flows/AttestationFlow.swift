@@ -136,14 +136,14 @@ enum AttestationMachine: ServiceMachine {
         case .unavailable:
             return ScreenModel(id: "flow.attestation", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
                                body: .vstack([.text(Text(t["attestation.unavailable.what"], id: "attestation.unavailable.what")),
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacingMM: 5),
+                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacing: .block),
                                footer: footer, focusID: Event.retry.widgetID)
         case .done(let printed, let unavailable):
             let banner = printed ? Banner(kind: .info, text: t["attestation.printed"])
                 : Banner(kind: .error, text: t[unavailable ? "attestation.printerUnavailable" : "attestation.printFailed"])
             return ScreenModel(id: "flow.attestation", title: title, banner: banner,
                                body: .vstack([.text(Text(t[printed ? "attestation.printed.what" : "attestation.notPrinted.what"], id: "attestation.done.what")),
-                                              .flexible], spacingMM: 5),
+                                              .flexible], spacing: .block),
                                footer: footer)
         case .choose:
             let entries = s.attestation?.entries ?? []
@@ -163,7 +163,7 @@ enum AttestationMachine: ServiceMachine {
             nodes.append(.list(ListView(id: "attestation.persons", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
                                         previousLabel: t["list.previous"], nextLabel: t["list.next"])))
             nodes.append(.flexible)
-            return ScreenModel(id: "flow.attestation", title: title, body: .vstack(nodes, spacingMM: 5), footer: footer,
+            return ScreenModel(id: "flow.attestation", title: title, body: .vstack(nodes, spacing: .block), footer: footer,
                                focusID: (entries.count > 1 ? Event.printAll : Event.printPerson(0)).widgetID)
         }
     }

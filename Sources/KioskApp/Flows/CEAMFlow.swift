@@ -464,8 +464,8 @@ enum CEAMMachine: ServiceMachine {
                 .adaptive([
                     .button(Button(id: taps.id(.countries), label: t["ceam.intro.countries"], style: .secondary)),
                     .button(Button(id: taps.id(.proceed), label: t["ceam.intro.continue"], style: .primary)),
-                ], minChildWidthMM: 80, spacingMM: 6),
-            ], spacingMM: 5), footer: footer, focusID: Event.proceed.widgetID)
+                ], minChildWidthMM: 80, spacing: .group),
+            ], spacing: .block), footer: footer, focusID: Event.proceed.widgetID)
         case .countries:
             let rows = s.countries.map { (code: $0.code, name: countryName($0, t)) }
                 .sorted { $0.name.compare($1.name, locale: Locale(identifier: t.language)) == .orderedAscending }
@@ -479,7 +479,7 @@ enum CEAMMachine: ServiceMachine {
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
                 .button(Button(id: taps.id(.countriesClose), label: t["ceam.countries.close"], style: .primary)),
-            ], spacingMM: 4), footer: footer, focusID: Event.countriesClose.widgetID)
+            ], spacing: .related), footer: footer, focusID: Event.countriesClose.widgetID)
         case .loading:
             return ScreenModel(id: "flow.ceam.loading", title: title, body: context.wait("ceam.wait", t["ceam.loading"]), footer: footer)
         case .unavailable:
@@ -488,7 +488,7 @@ enum CEAMMachine: ServiceMachine {
                                    .text(Text(t["ceam.unavailable.what"], id: "ceam.unavailable.what")),
                                    .flexible,
                                    .button(Button(id: taps.id(.retry), label: t["ceam.retry"], style: .primary)),
-                               ], spacingMM: 6), footer: footer, focusID: Event.retry.widgetID)
+                               ], spacing: .group), footer: footer, focusID: Event.retry.widgetID)
         case .list:
             let persons = s.foyer?.persons ?? []
             let today = s.foyer?.today ?? context.today
@@ -510,7 +510,7 @@ enum CEAMMachine: ServiceMachine {
                 .list(ListView(id: "ceam.list", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
-            ], spacingMM: 3), footer: footer, modal: s.dialog.map { modal($0, s, t, taps) }, focusID: s.dialog.map(focus))
+            ], spacing: .grid), footer: footer, modal: s.dialog.map { modal($0, s, t, taps) }, focusID: s.dialog.map(focus))
         }
     }
 
@@ -604,8 +604,8 @@ enum CEAMMachine: ServiceMachine {
             : .vstack([
             .text(Text(t["ceam.dialog.departure"], id: "ceam.modal.departure")),
             .hstack([toggle(.departure(true), "ceam.dialog.yes", d.departureSoon == true),
-                     toggle(.departure(false), "ceam.dialog.no", d.departureSoon == false)], spacingMM: 5),
-        ], spacingMM: 3)
+                     toggle(.departure(false), "ceam.dialog.no", d.departureSoon == false)], spacing: .block),
+        ], spacing: .grid)
         var extra: [Node] = []
         if let e = d.error { extra.append(.banner(Banner(id: "ceam.modal.error", kind: .error, text: e))) }
         switch d.action {
@@ -616,7 +616,7 @@ enum CEAMMachine: ServiceMachine {
                          // After an error, the error takes the note's place: the modal stays on screen at large text.
                          content: .vstack([departure] + (extra.isEmpty
                                               ? [.text(Text(t["ceam.dialog.certificate"], style: .small, muted: true, id: "ceam.modal.certificate"))]
-                                              : extra), spacingMM: 4),
+                                              : extra), spacing: .related),
                          buttons: [cancel, confirm])
         case .declareLossOrTheft:
             let title = t["ceam.dialog.loss.title"]
@@ -625,7 +625,7 @@ enum CEAMMachine: ServiceMachine {
             if d.page == 1 {
                 return Modal(id: "ceam.modal", title: title, message: t.text("ceam.dialog.loss.message", ["name": name]),
                              content: .hstack([toggle(.lossKind(.perte), "ceam.dialog.perte", d.lossKind == .perte),
-                                               toggle(.lossKind(.vol), "ceam.dialog.vol", d.lossKind == .vol)], spacingMM: 5),
+                                               toggle(.lossKind(.vol), "ceam.dialog.vol", d.lossKind == .vol)], spacing: .block),
                              buttons: [cancel, next])
             }
             if d.page == 2 {
@@ -641,7 +641,7 @@ enum CEAMMachine: ServiceMachine {
                                      month: .init(label: t["date.month"], value: months[d.lossDate.month - 1], upSpeech: t["date.month.up"], downSpeech: t["date.month.down"]),
                                      year: .init(label: t["date.year"], value: String(d.lossDate.year), upSpeech: t["date.year.up"], downSpeech: t["date.year.down"]))),
                                  .text(Text(t.text("ceam.dialog.chosen", ["date": FlowText.date(d.lossDate, t)]), id: "ceam.modal.date.chosen")),
-                             ], spacingMM: 3),
+                             ], spacing: .grid),
                              buttons: [previous, next])
             }
             let what = t.text(d.lossKind == .vol ? "ceam.dialog.summary.vol" : "ceam.dialog.summary.perte", ["date": FlowText.date(d.lossDate, t), "name": name])
@@ -652,7 +652,7 @@ enum CEAMMachine: ServiceMachine {
                                  ? .text(Text("☑ " + t["ceam.dialog.sworn"], id: "ceam.modal.sworn"))
                                  : .button(Button(id: taps.id(.sworn), label: (d.sworn ? "☑ " : "☐ ") + t["ceam.dialog.sworn"],
                                                   style: .toggle(on: d.sworn))),
-                         ] + extra, spacingMM: 4),
+                         ] + extra, spacing: .related),
                          buttons: [locked ? cancel : previous, confirm])
         case .viewPrint:
             let printed = d.printNote != nil

@@ -144,7 +144,7 @@ enum ProvisionalCodeMachine: ServiceMachine {
             var nodes: [Node] = lines.enumerated().map { i, s in .text(Text(s, id: "sms.\(id).\(i)")) }
             if let button { nodes.append(.button(button)) }
             nodes.append(.flexible)
-            return ScreenModel(id: "flow.provisionalCode", title: title, banner: banner, body: .vstack(nodes, spacingMM: 6),
+            return ScreenModel(id: "flow.provisionalCode", title: title, banner: banner, body: .vstack(nodes, spacing: .group),
                                footer: footer, focusID: button?.id)
         }
         switch s.step {
@@ -160,7 +160,7 @@ enum ProvisionalCodeMachine: ServiceMachine {
                 .text(Text(t["sms.notYours"], style: .small, muted: true, id: "sms.notYours")),
                 .flexible,
                 .button(Button(id: taps.id(.send), label: t["sms.send"], style: .primary)),
-            ], spacingMM: 5), footer: footer, focusID: Event.send.widgetID)
+            ], spacing: .block), footer: footer, focusID: Event.send.widgetID)
         case .noMobile:
             return message("noMobile", Banner(kind: .error, text: t["sms.noMobile"]), [t["sms.noMobile.what"]])
         case .tooMany(let next):
@@ -199,12 +199,12 @@ enum ProvisionalCodeMachine: ServiceMachine {
                 .codeField(CodeField(id: "sms.code.field", length: length, entered: s.typed.count,
                                      speech: t.text("code.entered", ["n": String(s.typed.count), "total": String(length)]))),
                 .flexible,
-            ], spacingMM: 5)
+            ], spacing: .block)
             let pad = Node.keypad(Keypad(id: "keypad", eraseLabel: t["keypad.erase"], okLabel: t["keypad.ok"],
                                          okEnabled: s.typed.count == length && !s.checking, digitSpeech: t["keypad.digit"]))
             return ScreenModel(id: "flow.provisionalCode", title: t["sms.code.title"],
                                banner: error.map { Banner(kind: .error, text: $0) } ?? Banner(kind: .info, text: sentTo),
-                               body: .adaptive([field, pad], minChildWidthMM: 110, spacingMM: 10), footer: footer,
+                               body: .adaptive([field, pad], minChildWidthMM: 110, spacing: .halves), footer: footer,
                                focusID: s.typed.count == length ? Event.ok.widgetID : nil)
         }
     }

@@ -114,7 +114,7 @@ enum UpdateMachine: ServiceMachine {
             var nodes: [Node] = [.text(Text(what, id: "update.what"))]
             if retry { nodes.append(.button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary))) }
             nodes.append(.flexible)
-            return ScreenModel(id: "flow.miseAJour", title: title, banner: banner, body: .vstack(nodes, spacingMM: 5), footer: footer,
+            return ScreenModel(id: "flow.miseAJour", title: title, banner: banner, body: .vstack(nodes, spacing: .block), footer: footer,
                                focusID: retry ? Event.retry.widgetID : nil)
         }
         switch s {
@@ -126,7 +126,7 @@ enum UpdateMachine: ServiceMachine {
                 .text(Text(t["update.keepCard"], style: .title, id: "update.keepCard")),
                 .flexible,
                 .button(Button(id: taps.id(.start), label: t["update.start"], style: .primary)),
-            ], spacingMM: 6), footer: footer, focusID: Event.start.widgetID)
+            ], spacing: .group), footer: footer, focusID: Event.start.widgetID)
         case .fetching:
             return ScreenModel(id: "flow.miseAJour", title: title, body: context.wait("update.wait", t["update.fetching"]), footer: [])
         case .writing:
@@ -136,7 +136,7 @@ enum UpdateMachine: ServiceMachine {
                 .text(Text(t["update.writing.keep"], style: .display, alignment: .center, id: "update.writing.keep")),
                 .progress(Progress(id: "update.wait", message: t["update.writing"], phase: context.animationPhase)),
                 .flexible,
-            ], spacingMM: 6))
+            ], spacing: .group))
         case .updated:
             return result(Banner(kind: .info, text: t["update.updated"]), t["update.updated.what"])
         case .pulled:

@@ -490,7 +490,7 @@ enum VitaleLossMachine: ServiceMachine {
                                      .list(ListView(id: "vitale.persons", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
                                                     previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                                      .flexible,
-                                 ], spacingMM: 5), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
+                                 ], spacing: .block), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
             if case .orderFor(let i)? = s.confirming {
                 screen.modal = confirmModal(t["vitale.modal.order.title"],
                                             t.text("vitale.modal.order", ["name": s.person(i)?.person.displayName ?? ""]), t, taps)
@@ -503,7 +503,7 @@ enum VitaleLossMachine: ServiceMachine {
             }
             var nodes: [Node] = [
                 .text(Text(t.text("vitale.reason.prompt", ["name": name]), id: "vitale.reason.prompt")),
-                .adaptive(reasons, minChildWidthMM: 55, spacingMM: 5),
+                .adaptive(reasons, minChildWidthMM: 55, spacing: .block),
             ]
             if s.needsCommitment {
                 nodes.append(.button(Button(id: taps.id(.commit), label: (s.commits ? "☑ " : "☐ ") + t["vitale.commit"], style: .toggle(on: s.commits))))
@@ -515,7 +515,7 @@ enum VitaleLossMachine: ServiceMachine {
             }
             nodes.append(.flexible)
             nodes.append(.button(Button(id: taps.id(.declare), label: t["vitale.declare"], style: .primary, enabled: s.readyToDeclare)))
-            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacingMM: 5), footer: footer,
+            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacing: .block), footer: footer,
                                  focusID: s.readyToDeclare ? Event.declare.widgetID : nil)
             if s.confirming == .declare, let reason = s.reason {
                 screen.modal = confirmModal(t["vitale.modal.declare.title"], t.text("vitale.modal.declare.\(reason.rawValue)", ["name": name]), t, taps)
@@ -542,7 +542,7 @@ enum VitaleLossMachine: ServiceMachine {
             nodes += [.flexible, printRow(s, t, taps)]
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
                                  banner: Banner(kind: .info, text: t.text("vitale.declared", ["name": name])),
-                                 body: .vstack(nodes, spacingMM: 5), footer: menuFooter, focusID: focus)
+                                 body: .vstack(nodes, spacing: .block), footer: menuFooter, focusID: focus)
             if s.confirming == .order {
                 screen.modal = confirmModal(t["vitale.modal.order.title"], t.text("vitale.modal.order", ["name": name]), t, taps)
                 screen.focusID = Event.confirm.widgetID
@@ -554,21 +554,21 @@ enum VitaleLossMachine: ServiceMachine {
             nodes += [.flexible, printRow(s, t, taps)]
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
                                  banner: Banner(kind: .info, text: t.text(transmitted ? "vitale.ordered" : "vitale.ordered.queued", ["name": name])),
-                                 body: .vstack(nodes, spacingMM: 5), footer: menuFooter, focusID: Event.print.widgetID)
+                                 body: .vstack(nodes, spacing: .block), footer: menuFooter, focusID: Event.print.widgetID)
         case .refused:
             // The central store's reason (kept in the step) is for logs, not for the screen.
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.refused"]),
-                                 body: .vstack([.text(Text(t["vitale.refused.what"], id: "vitale.refused.what")), .flexible], spacingMM: 5),
+                                 body: .vstack([.text(Text(t["vitale.refused.what"], id: "vitale.refused.what")), .flexible], spacing: .block),
                                  footer: footer)
         case .cardNoLongerValid:
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.cardNoLongerValid"]),
                                  body: .vstack([.text(Text(t["vitale.cardNoLongerValid.what"], id: "vitale.cardNoLongerValid.what")), .flexible],
-                                               spacingMM: 5),
+                                               spacing: .block),
                                  footer: footer)
         case .unavailable:
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
                                  body: .vstack([.text(Text(t["flow.unavailable.what"], id: "vitale.unavailable.what")),
-                                                .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacingMM: 5),
+                                                .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacing: .block),
                                  footer: footer, focusID: Event.retry.widgetID)
         }
         return screen
@@ -585,6 +585,6 @@ enum VitaleLossMachine: ServiceMachine {
             }
             row.insert(.text(Text(message, style: .small, id: "vitale.print.message")), at: 0)
         }
-        return .vstack(row, spacingMM: 3)
+        return .vstack(row, spacing: .grid)
     }
 }
