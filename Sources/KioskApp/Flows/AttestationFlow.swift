@@ -73,9 +73,9 @@ enum AttestationMachine: ServiceMachine {
             s.attestation = a
             s.step = a == nil ? .unavailable : .choose
         case .previousPage:
-            s.firstRow = max(0, s.firstRow - context.pageSize(list))
+            s.firstRow = context.previousPage(list, from: s.firstRow)
         case .nextPage:
-            s.firstRow = min(max(0, (s.attestation?.entries.count ?? 1) - 1), s.firstRow + context.pageSize(list))
+            s.firstRow = context.nextPage(list, from: s.firstRow, count: s.attestation?.entries.count ?? 1)
         case .retry:
             guard s.step == .unavailable else { break }
             s.step = .loading
@@ -160,7 +160,7 @@ enum AttestationMachine: ServiceMachine {
             // The list's own pager: its ids are the list's (`<id>.previous`, `<id>.next`).
             _ = taps.id(.previousPage)
             _ = taps.id(.nextPage)
-            nodes.append(.list(ListView(id: "attestation.persons", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
+            nodes.append(.list(ListView(id: "attestation.persons", rows: rows, firstVisible: s.firstRow,
                                         previousLabel: t["list.previous"], nextLabel: t["list.next"])))
             nodes.append(.flexible)
             return ScreenModel(id: "flow.attestation", title: title, body: .vstack(nodes, spacing: .block), footer: footer,

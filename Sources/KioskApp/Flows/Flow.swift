@@ -22,13 +22,20 @@ public protocol Flow: AnyObject {
     /// A catalog key the attract screen shows when the card leaves during
     /// this flow (no personal data in it), e.g. a write cut short.
     var noticeOnRemoval: String? { get }
+    /// The service's steps (1: one screen, no step indicator).
+    var stepCount: Int { get }
 }
 
 extension Flow {
     public var noticeOnRemoval: String? { nil }
+    public var stepCount: Int { 1 }
 }
 
 extension KioskController {
+    /// How many steps a service declares (the screen audit: a service of
+    /// more than one shows « Étape n sur N » on each of its screens).
+    public static func stepCount(of service: KioskService) -> Int { makeFlow(service).stepCount }
+
     /// The flow of each service.
     static func makeFlow(_ service: KioskService) -> any Flow {
         switch service {
@@ -73,8 +80,9 @@ enum FlowText {
         return Self.date(date, t)
     }
 
+    /// Ending is harmless: neutral, never the red of an irreversible act.
     static func finish(_ t: Catalog) -> Button {
-        Button(id: "footer.finish", label: t["footer.finish"], style: .danger, width: .natural)
+        Button(id: "footer.finish", label: t["footer.finish"], style: .neutral, width: .natural)
     }
 
     static func back(_ t: Catalog) -> Button {

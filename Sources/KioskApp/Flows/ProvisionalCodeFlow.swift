@@ -155,9 +155,12 @@ enum ProvisionalCodeMachine: ServiceMachine {
         case .confirm(let masked):
             return ScreenModel(id: "flow.provisionalCode", title: title, body: .vstack([
                 .text(Text(t["sms.about"], id: "sms.about")),
-                .text(Text(t["sms.to"], style: .small, muted: true, id: "sms.to")),
-                .text(Text(masked, style: .display, alignment: .center, id: "sms.mobile")),
-                .text(Text(t["sms.notYours"], style: .small, muted: true, id: "sms.notYours")),
+                // The label, the number and what to do if it is not theirs: one block, never split over two pages.
+                .vstack([
+                    .text(Text(t["sms.to"], style: .small, muted: true, id: "sms.to")),
+                    .text(Text(masked, style: .display, alignment: .center, id: "sms.mobile")),
+                    .text(Text(t["sms.notYours"], style: .small, muted: true, id: "sms.notYours")),
+                ], spacing: .related),
                 .flexible,
                 .button(Button(id: taps.id(.send), label: t["sms.send"], style: .primary)),
             ], spacing: .block), footer: footer, focusID: Event.send.widgetID)
