@@ -13,6 +13,9 @@ public struct LayoutEngine {
     private var compact = false
     /// The words of pagers and of checked/unchecked states (the screen's).
     var labels = PageLabels.english
+    /// Beside a keypad, the banner heads the first column (no key moves when
+    /// it appears); off when the column would then not fit.
+    private var bannerInColumn = true
     let log = ProblemLog()
 
     public init(metrics: ScreenMetrics, theme: Theme, measurer: TextMeasurer) {
@@ -41,6 +44,13 @@ public struct LayoutEngine {
         let screen = Self.hoistingPrimary(screen0)
         engine.labels = screen.pageLabels
         var result = engine.attempt(screen, paging: false)
+        // A banner that would make the keypad's neighbour column too long goes back across the top.
+        if result.overflow > 0, screen.banner != nil {
+            var across = engine
+            across.bannerInColumn = false
+            let r = across.attempt(screen, paging: false)
+            if r.overflow < result.overflow { engine = across; result = r }
+        }
         // Up to three lines (or a button) too long: tighter spacing, then
         // the type a step smaller (down to the floor), rather than a second
         // page holding a few words.
@@ -111,7 +121,7 @@ public struct LayoutEngine {
         // Side by side (the code's field and its keypad): the banner always
         // heads the first column, so the keypad never moves when an error
         // appears (a finger at arm's length would hit the wrong key).
-        if let b = screen.banner, case .stack(let s0) = screen.body, case let s = resolved(s0, width: metrics.size.width - 2 * mm(8)),
+        if bannerInColumn, let b = screen.banner, case .stack(let s0) = screen.body, case let s = resolved(s0, width: metrics.size.width - 2 * mm(8)),
            s.axis == .horizontal, !s.children.isEmpty {
             var children = s.children
             // Into the column itself, so that its free room (a spacer) still takes the rest of the height.

@@ -178,7 +178,8 @@ enum ProvisionalCodeMachine: ServiceMachine {
             return message("unavailable", Banner(kind: .error, text: t["sms.unavailable"]), [t["sms.unavailable.what"]],
                            button: Button(id: taps.id(.retry), label: t["sms.retry"], style: .primary))
         case .sent(let masked, let until):
-            let sentTo = masked.map { t.text("sms.sent", ["mobile": $0]) } ?? t["sms.sent.noNumber"]
+            // A number is never cut across two lines.
+            let sentTo = masked.map { t.text("sms.sent", ["mobile": $0.replacingOccurrences(of: " ", with: "\u{00A0}")]) } ?? t["sms.sent.noNumber"]
             let valid = until.map { t.text("sms.validUntil", ["when": FlowText.dateTime($0, t)]) } ?? t["sms.valid48"]
             if context.isSignedIn {
                 return message("sent", Banner(kind: .info, text: sentTo), [valid, t["sms.sent.use"]])
