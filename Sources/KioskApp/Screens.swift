@@ -75,14 +75,19 @@ extension KioskController {
         let back = Button(id: "footer.back", label: t["footer.back"], style: .secondary, width: .natural)
         switch session.state {
         case .attract:
+            // The languages offered, each by its own name: chosen before the card goes in.
+            let languageRow: [Node] = languages.count > 1 ? [.hstack(languages.map { code in
+                .button(Button(id: "lang.\(code)", label: catalogs[code]?["_language.name"] ?? code, style: .toggle(on: code == settings.language),
+                               width: .natural))
+            }, spacing: .block, align: .center)] : []
             return ScreenModel(id: "attract", title: t["attract.title"], banner: attractNotice.map { Banner(kind: .error, text: t[$0]) },
                                body: .vstack([
                 .flexible,
-                .drawing(Self.insertCardPictogram),
+                .drawing(Pictograms.named("card.insert", id: "attract.pictogram", decorative: true) ?? Self.insertCardPictogram),
                 .text(Text(t["attract.insert"], style: .display, alignment: .center, id: "attract.insert")),
                 .text(Text(t["attract.services"], style: .body, alignment: .center, muted: true, id: "attract.services")),
                 .flexible,
-            ], spacing: .section), focusID: "attract.insert")
+            ] + languageRow, spacing: .section), focusID: "attract.insert")
         case .readingCard:
             return ScreenModel(id: "reading", title: t["reading.title"], body: .vstack([
                 .flexible,
@@ -94,6 +99,7 @@ extension KioskController {
                                body: .vstack([
                                    .text(Text(t[refusalKey(verdict) + ".what"], id: "refused.what")),
                                    .flexible,
+                                   .drawing(Pictograms.named("card.take", id: "refused.pictogram", decorative: true) ?? Self.insertCardPictogram),
                                    // Not a carte Vitale: « this card » comes out, theirs goes in (one order, never both at once).
                                    .text(Text(t[verdict == .unknownCard ? "refused.unknownCard.takeCard" : "refused.takeCard"],
                                               style: .title, alignment: .center, id: "refused.takeCard")),
@@ -130,7 +136,8 @@ extension KioskController {
         case .menu:
             let name = session.identity?.holder.prenoms.split(separator: " ").first.map(String.init) ?? ""
             // Choices among equals: tiles, none the primary.
-            let buttons = offered.map { Button(id: "service.\($0.rawValue)", label: t["service.\($0.rawValue)"], style: .tile) }
+            let buttons = offered.map { Button(id: "service.\($0.rawValue)", label: t["service.\($0.rawValue)"], style: .tile,
+                                               pictogram: Pictograms.named("service.\($0.rawValue)")) }
             var rows: [Node] = []
             var i = 0
             while i < buttons.count {
@@ -164,6 +171,7 @@ extension KioskController {
             return ScreenModel(id: "ended", title: t["ended.title"], body: .vstack([
                 .text(Text(t["ended.\(reason.rawValue)"], id: "ended.reason")),
                 .flexible,
+                .drawing(Pictograms.named("card.take", id: "ended.pictogram", decorative: true) ?? Self.insertCardPictogram),
                 .text(Text(t["ended.takeCard"], style: .display, alignment: .center, id: "ended.takeCard")),
                 .flexible,
             ], spacing: .group))

@@ -41,9 +41,14 @@ public struct LayoutEngine {
 
     public func layout(_ screen0: ScreenModel) -> DisplayList {
         var engine = self
-        let screen = Self.hoistingPrimary(screen0)
+        var screen = Self.hoistingPrimary(screen0)
         engine.labels = screen.pageLabels
         var result = engine.attempt(screen, paging: false)
+        // Short of room: pictograms that repeat the words go first.
+        if result.overflow > 0, let lean = Self.withoutDecorations(screen) {
+            screen = lean
+            result = engine.attempt(screen, paging: false)
+        }
         // A banner that would make the keypad's neighbour column too long goes back across the top.
         if result.overflow > 0, screen.banner != nil {
             var across = engine
@@ -78,6 +83,26 @@ public struct LayoutEngine {
         list.paging.listPageStarts = engine.log.pageStarts
         list.paging.areas += engine.log.areas
         return list
+    }
+
+    /// The screen without its decorative drawings, nil when it has none.
+    static func withoutDecorations(_ screen: ScreenModel) -> ScreenModel? {
+        var dropped = false
+        func strip(_ node: Node) -> Node? {
+            switch node {
+            case .drawing(let d) where d.decorative:
+                dropped = true
+                return nil
+            case .stack(var st):
+                st.children = st.children.compactMap(strip)
+                return .stack(st)
+            default:
+                return node
+            }
+        }
+        var s = screen
+        s.body = strip(s.body) ?? .vstack([])
+        return dropped ? s : nil
     }
 
     /// The screen's one way on goes to the footer's bottom-right slot, the
@@ -363,8 +388,9 @@ public struct LayoutEngine {
             return max(target, w.height + 2 * mm(compact ? 1.5 : 2.5))
         }
         if let p = b.pictogram {
-            let w = wrap(b.label, style: style, width: width - 2 * mm(3))
-            return max(target, mm(p.heightMM) + mm(2) + w.height + 2 * mm(compact ? 2 : 3))
+            // The pictogram left of the label (a tile): the label keeps the rest of the width.
+            let w = wrap(b.label, style: style, width: width - mm(p.widthMM) - 3 * mm(3))
+            return max(target, mm(p.heightMM) + 2 * mm(2), w.height + 2 * mm(compact ? 1.5 : 3))
         }
         let w = wrap(b.label, style: style, width: width - 2 * mm(3))
         return max(target, w.height + 2 * mm(compact ? 1.5 : 3))
@@ -435,7 +461,8 @@ public struct LayoutEngine {
         case .checkbox(let on), .radio(let on):
             return on ? (theme.choiceSelectedFill, theme.choiceSelectedBorder, theme.text) : (theme.choiceFill, theme.choiceBorder, theme.text)
         case .toggle(let on):
-            return on ? (theme.selectedFill, theme.selectedFill, theme.onSelected) : (theme.secondaryFill, theme.secondaryBorder, theme.onSecondary)
+            // On: the chosen look (a tint and an outline), never the primary's solid fill.
+            return on ? (theme.choiceSelectedFill, theme.choiceSelectedBorder, theme.text) : (theme.secondaryFill, theme.secondaryBorder, theme.onSecondary)
         }
     }
 
@@ -446,27 +473,28 @@ public struct LayoutEngine {
         let role: Role = roleOverride ?? { if case .toggle = b.style { return .toggle }; return .button }()
         var selected = false
         if case .toggle(let on) = b.style { selected = on }
-        var item = DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: c.border == nil ? 0 : border, radius: radius),
+        let thick = !onBar && selected
+        var item = DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: c.border == nil ? 0 : thick ? 2 * border : border,
+                                                         radius: radius),
                                widgetID: b.id, role: role, speech: b.speech ?? b.label, isTarget: true, isEnabled: b.enabled,
                                isSelected: selected)
         item.emphasis = b.style
         list.append(item)
-        var textFrame = frame
         if let p = b.pictogram {
-            // A tile: its pictogram above the label, both centred.
-            let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: frame.width - 2 * mm(3),
-                                    maxHeight: frame.height - 2 * mm(1), measurer: measurer)
-            let ph = mm(p.heightMM)
-            let top = frame.y + max(mm(1), (frame.height - ph - mm(2) - w.height) / 2)
+            // A tile: its pictogram on the left, the label beside it.
+            let pw = mm(p.widthMM), ph = mm(p.heightMM)
             var drawing = p
             drawing.id = b.id
-            drawing.place(in: Rect(x: frame.x, y: top, width: frame.width, height: ph), self, into: &list)
-            textFrame = Rect(x: frame.x, y: top + ph + mm(2), width: frame.width, height: w.height)
+            drawing.place(in: Rect(x: frame.x + mm(3), y: frame.y + (frame.height - ph) / 2, width: pw, height: ph), self, into: &list)
+            let lx = frame.x + pw + 2 * mm(3), lw = frame.width - pw - 3 * mm(3)
+            let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: lw, maxHeight: frame.height - 2 * mm(1), measurer: measurer)
+            placeLines(w, in: Rect(x: lx, y: frame.y + (frame.height - w.height) / 2, width: lw, height: w.height),
+                       color: c.text, alignment: .leading, id: b.id, role: .text, into: &list)
+            return
         }
         let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: frame.width - 2 * mm(3),
-                                maxHeight: textFrame.height - 2 * mm(1), measurer: measurer)
-        let ty = b.pictogram == nil ? frame.y + (frame.height - w.height) / 2 : textFrame.y
-        placeLines(w, in: Rect(x: frame.x + mm(3), y: ty, width: frame.width - 2 * mm(3), height: w.height),
+                                maxHeight: frame.height - 2 * mm(1), measurer: measurer)
+        placeLines(w, in: Rect(x: frame.x + mm(3), y: frame.y + (frame.height - w.height) / 2, width: frame.width - 2 * mm(3), height: w.height),
                    color: c.text, alignment: .center, id: b.id, role: .text, into: &list)
     }
 

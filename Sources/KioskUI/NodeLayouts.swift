@@ -743,6 +743,7 @@ protocol NodeLayout {
         case .accent: theme.focusRing
         case .background: theme.background
         case .track: theme.track
+        case .danger: theme.danger
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Layout as data: screens describe what is on them with these values, and
 /// `LayoutEngine` turns them into a `DisplayList`. No screen calls SDL.
 public indirect enum Node: Sendable {
@@ -300,7 +302,7 @@ public struct Image: Sendable {
 /// from the drawing's top-left, coloured by theme role, so high contrast
 /// recolours them too.
 public struct Drawing: Sendable {
-    public enum Paint: Sendable { case primary, surface, text, muted, accent, background, track }
+    public enum Paint: String, Sendable, Decodable { case primary, surface, text, muted, accent, background, track, danger }
     public enum Shape: Sendable {
         case rect(x: Double, y: Double, width: Double, height: Double, radius: Double, fill: Paint, border: Paint?)
         /// One glyph (e.g. an arrow), centred on (x, y), `size` mm high.
@@ -310,8 +312,47 @@ public struct Drawing: Sendable {
     public var widthMM: Double
     public var heightMM: Double
     public var shapes: [Shape]
+    /// It says again what the words say (« Reprenez votre carte »): left out
+    /// when the screen is short of room, before the words are paged.
+    public var decorative = false
     public init(id: String, widthMM: Double, heightMM: Double, shapes: [Shape]) {
         self.id = id; self.widthMM = widthMM; self.heightMM = heightMM; self.shapes = shapes
+    }
+
+    /// A pictogram asset (`Assets/pictograms/<name>.json`): `width` and
+    /// `height` in millimetres, then its shapes, each
+    /// `{"rect": [x, y, w, h], "radius": r, "fill": "surface", "border": "primary"}`
+    /// or `{"glyph": "▼", "at": [x, y], "size": 9, "paint": "primary"}`;
+    /// paints are theme roles (primary, surface, text, muted, accent,
+    /// background, track, danger).
+    public init(id: String, json data: Data) throws {
+        struct File: Decodable {
+            struct Shape: Decodable {
+                var rect: [Double]?
+                var radius: Double?
+                var fill: Paint?
+                var border: Paint?
+                var glyph: String?
+                var at: [Double]?
+                var size: Double?
+                var paint: Paint?
+            }
+            var width: Double
+            var height: Double
+            var shapes: [Shape]
+        }
+        let f = try JSONDecoder().decode(File.self, from: data)
+        let shapes = try f.shapes.enumerated().map { i, s -> Shape in
+            if let r = s.rect, r.count == 4 {
+                return .rect(x: r[0], y: r[1], width: r[2], height: r[3], radius: s.radius ?? 0, fill: s.fill ?? .surface, border: s.border)
+            }
+            if let g = s.glyph, let at = s.at, at.count == 2, let size = s.size {
+                return .glyph(g, x: at[0], y: at[1], size: size, paint: s.paint ?? .text)
+            }
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
+                "\(id): shape \(i + 1) is neither {\"rect\": [x, y, w, h], …} nor {\"glyph\": …, \"at\": [x, y], \"size\": …}"))
+        }
+        self.init(id: id, widthMM: f.width, heightMM: f.height, shapes: shapes)
     }
 }
 

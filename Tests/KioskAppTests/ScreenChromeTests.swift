@@ -193,3 +193,40 @@ import Testing
         #expect(bar() < wide)
     }
 }
+
+/// The pictograms of Assets/pictograms: each file reads, each service's
+/// tile has its own, the card's screens theirs; a broken file says which
+/// shape is wrong.
+@Suite @MainActor struct PictogramTests {
+    @Test func everyPictogramReadsAndEveryServiceHasOne() throws {
+        Pictograms.directory = assets.appendingPathComponent("pictograms")
+        let names = Pictograms.names
+        #expect(names.count >= 8)
+        for n in names {
+            let url = assets.appendingPathComponent("pictograms/\(n).json")
+            let d = try Drawing(id: n, json: Data(contentsOf: url))
+            #expect(!d.shapes.isEmpty && d.widthMM > 0 && d.heightMM > 0, "\(n)")
+        }
+        for s in KioskService.allCases { #expect(names.contains("service.\(s.rawValue)"), "\(s)") }
+        for n in ["card.insert", "card.take", "paper.take"] { #expect(names.contains(n)) }
+        #expect(FileManager.default.fileExists(atPath: assets.appendingPathComponent("pictograms/LICENSE").path))
+    }
+
+    @Test func aBrokenShapeIsNamed() {
+        let json = Data(#"{"width": 10, "height": 10, "shapes": [{"rect": [0, 0, 10, 10]}, {"glyph": "▲"}]}"#.utf8)
+        #expect { try Drawing(id: "x", json: json) } throws: { "\($0)".contains("x: shape 2") }
+    }
+
+    @Test func theMenuTilesCarryTheirPictograms() async throws {
+        Pictograms.directory = assets.appendingPathComponent("pictograms")
+        let k = try await FlowKiosk()
+        try await k.signIn()
+        guard case .stack(let body) = k.screen.body else { Issue.record("no body"); return }
+        let tiles = body.children.flatMap { n -> [Button] in
+            guard case .stack(let row) = n else { return [] }
+            return row.children.compactMap { if case .button(let b) = $0 { return b }; return nil }
+        }
+        #expect(tiles.count == k.c.offered.count)
+        #expect(tiles.allSatisfy { $0.style == .tile && $0.pictogram != nil })
+    }
+}

@@ -142,8 +142,10 @@ enum AttestationMachine: ServiceMachine {
             let banner = printed ? Banner(kind: .info, text: t["attestation.printed"])
                 : Banner(kind: .error, text: t[unavailable ? "attestation.printerUnavailable" : "attestation.printFailed"])
             return ScreenModel(id: "flow.attestation", title: title, banner: banner,
-                               body: .vstack([.text(Text(t[printed ? "attestation.printed.what" : "attestation.notPrinted.what"], id: "attestation.done.what")),
-                                              .flexible], spacing: .block),
+                               body: .vstack([.text(Text(t[printed ? "attestation.printed.what" : "attestation.notPrinted.what"], id: "attestation.done.what"))]
+                                             // The paper out of the printer, pointed at.
+                                             + (printed ? Pictograms.named("paper.take", id: "attestation.pictogram", decorative: true).map { [.drawing($0)] } ?? [] : [])
+                                             + [.flexible], spacing: .block),
                                footer: footer)
         case .choose:
             let entries = s.attestation?.entries ?? []
