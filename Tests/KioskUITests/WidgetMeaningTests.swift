@@ -111,6 +111,8 @@ import Testing
         #expect(step.step?.number == 2 && step.speech == "Étape 2 sur 4 · Motif")
         #expect(step.frame.maxY <= l.items.first { $0.role == .topBar }!.frame.maxY)
         #expect(l.label(of: "step") == "Étape 2 sur 4 Motif")
+        // Said after the title.
+        #expect(SpeechController.utterance(for: l).hasPrefix("Votre départ est-il prévu dans les 15 jours ? Étape 2 sur 4 · Motif. Oui"))
         // A narrow bar (portrait, large text): a line of its own under the bar.
         s.tools = (1...5).map { Button(id: "tool.\($0)", label: "Outil \($0)", style: .toggle(on: false), width: .natural) }
         let p = engine(fonts, scale: 1.5, size: Size(width: 800, height: 1280)).layout(s)
