@@ -22,13 +22,14 @@ public protocol Flow: AnyObject {
     /// A catalog key the attract screen shows when the card leaves during
     /// this flow (no personal data in it), e.g. a write cut short.
     var noticeOnRemoval: String? { get }
-    /// The service's steps (1: one screen, no step indicator).
-    var stepCount: Int { get }
+    /// The service's steps, as catalog keys (one or none: no step indicator).
+    var stepKeys: [String] { get }
 }
 
 extension Flow {
     public var noticeOnRemoval: String? { nil }
-    public var stepCount: Int { 1 }
+    public var stepKeys: [String] { [] }
+    public var stepCount: Int { max(1, stepKeys.count) }
 }
 
 extension KioskController {

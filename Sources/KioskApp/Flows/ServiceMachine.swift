@@ -182,7 +182,7 @@ final class MachineFlow<M: ServiceMachine>: Flow {
     init(state: M.State) { self.state = state }
 
     var isWaiting: Bool { M.isWaiting(state) }
-    var stepCount: Int { M.steps.count }
+    var stepKeys: [String] { M.steps }
     var noticeOnRemoval: String? { M.noticeOnRemoval(state) }
 
     func start(_ c: KioskController) {
