@@ -1,4 +1,5 @@
 import CentralAPI
+import Domain
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -164,6 +165,13 @@ func serialParameter(_ context: CentralRequestContext) throws -> String {
     return s
 }
 
+/// A `YYYY-MM-DD` query parameter, absent or a real day.
+func dayParameter(_ text: String?, _ name: String) throws -> CivilDate? {
+    guard let text else { return nil }
+    guard text.utf8.count == 10, let d = CivilDate(text) else { throw APIFailure(400, "bad_request", "\(name) is a day as YYYY-MM-DD") }
+    return d
+}
+
 /// The `/v1` routes.
 public func buildCentralRouter(service: CentralService, configuration: CentralServerConfiguration, logger: Logger) -> Router<CentralRequestContext> {
     let router = Router(context: CentralRequestContext.self)
@@ -199,6 +207,21 @@ public func buildCentralRouter(service: CentralService, configuration: CentralSe
     }
     v1.get("cards/:serial/attestation") { _, context in
         jsonResponse(try await service.attestation(serial: try serialParameter(context), kiosk: context.kioskID!))
+    }
+    v1.get("cards/:serial/payments") { request, context in
+        let q = request.uri.queryParameters
+        let person = try q.get("person").map { p -> Int in
+            guard let i = Int(p), (0..<12).contains(i) else { throw APIFailure(400, "bad_request", "person is 0 to 11") }
+            return i
+        }
+        return jsonResponse(try await service.payments(serial: try serialParameter(context), kiosk: context.kioskID!,
+                                                       from: try dayParameter(q.get("from"), "from"), to: try dayParameter(q.get("to"), "to"),
+                                                       person: person))
+    }
+    v1.get("cards/:serial/daily-allowances") { request, context in
+        let q = request.uri.queryParameters
+        return jsonResponse(try await service.dailyAllowances(serial: try serialParameter(context), kiosk: context.kioskID!,
+                                                              from: try dayParameter(q.get("from"), "from"), to: try dayParameter(q.get("to"), "to")))
     }
     v1.post("commands") { request, context in
         let command = try await decodeBody(KioskCommand.self, request, max: max)

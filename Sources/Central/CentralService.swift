@@ -467,6 +467,54 @@ public final class CentralService: Sendable {
                                    entries: file.persons.map { .init(person: $0.person, rights: $0.rights) })
     }
 
+    // MARK: payments
+
+    var paymentRules: PaymentRules { PaymentRules(parameters.payments) }
+
+    /// A period as the kiosk asked it (both ends or neither: the default), checked by the rules.
+    func period(from: CivilDate?, to: CivilDate?, dailyAllowance: Bool) throws -> ClosedRange<CivilDate> {
+        let rules = paymentRules, today = clock.today
+        guard let from, let to else {
+            if from != nil || to != nil { throw APIFailure(400, "bad_period", "give both from and to (YYYY-MM-DD), or neither") }
+            return dailyAllowance ? rules.firstDailyAllowanceDay(today: today).adding(years: 7)...today : rules.defaultPeriod(today: today)
+        }
+        do { return try rules.check(from: from, to: to, today: today, dailyAllowance: dailyAllowance) } catch {
+            switch error {
+            case .endsBeforeItStarts: throw APIFailure(400, "bad_period", "the period ends before it starts")
+            case .inTheFuture: throw APIFailure(400, "bad_period", "the period ends after today")
+            case .beforeHistory(let first): throw APIFailure(400, "bad_period", "the period starts before \(first), the first day kept")
+            }
+        }
+    }
+
+    /// « Mes remboursements »: what the caisse paid within the period, for one person or the foyer.
+    public func payments(serial: String, kiosk: String, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse {
+        let file = try await activeFoyer(serial)
+        if let person, !file.persons.indices.contains(person) { throw APIFailure(400, "no_such_person", "no person \(person) on this card") }
+        let range = try period(from: from, to: to, dailyAllowance: false)
+        let rules = paymentRules
+        let lines = rules.select(try await store.payments(nir: file.nir, paidFrom: range.lowerBound, to: range.upperBound), paidIn: range,
+                                 person: person)
+        await audit(kiosk, "payments.read", nir: file.nir, "ok")
+        return PaymentsResponse(serial: serial, today: clock.today, from: range.lowerBound, to: range.upperBound, person: person,
+                                payments: lines, total: PaymentRules.total(lines), firstDay: rules.firstDay(today: clock.today))
+    }
+
+    /// The attestation de paiement d'IJ: the allowances paid to the assuré within the period.
+    public func dailyAllowances(serial: String, kiosk: String, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse {
+        let file = try await activeFoyer(serial)
+        let range = try period(from: from, to: to, dailyAllowance: true)
+        let rules = paymentRules
+        let lines = rules.select(try await store.dailyAllowances(nir: file.nir, paidFrom: range.lowerBound, to: range.upperBound), paidIn: range)
+        guard let assure = file.persons.first(where: { $0.person.qualite == .assure })?.person ?? file.persons.first?.person else {
+            throw APIFailure.unknownCard()
+        }
+        await audit(kiosk, "daily-allowances.read", nir: file.nir, "ok")
+        return DailyAllowancesResponse(serial: serial, today: clock.today, from: range.lowerBound, to: range.upperBound, assure: assure,
+                                       allowances: lines, total: PaymentRules.total(lines),
+                                       firstDay: rules.firstDailyAllowanceDay(today: clock.today))
+    }
+
     public func reference() async throws -> ReferenceData {
         let signer = try await rightsSigner()
         return ReferenceData(generatedAt: clock.now, trustedIssuerKeys: try await store.trustedIssuerKeys(),

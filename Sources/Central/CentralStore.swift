@@ -183,6 +183,14 @@ public protocol CentralStore: Sendable {
     /// A named secret, created with `make` the first time (the same for every instance).
     func secret(named: String, make: @escaping @Sendable () -> Data, at: Date) async throws -> Data
     func setReference(issuerKeys: [TrustedKey], countries: [CEAMCountry]) async throws
+
+    // Payments: what the caisse paid, kept to be shown (never changed by a kiosk).
+    /// Replaces the assuré's payments and allowances by these (demo data, scenario set-up).
+    func setPayments(nir: String, payments: [Payment], allowances: [DailyAllowancePayment]) async throws
+    /// The payments paid within the period (both days included).
+    func payments(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [Payment]
+    /// The daily allowances paid within the period (both days included).
+    func dailyAllowances(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [DailyAllowancePayment]
     func trustedIssuerKeys() async throws -> [TrustedKey]
     func ceamCountries() async throws -> [CEAMCountry]
     func opposedSerials() async throws -> [String]

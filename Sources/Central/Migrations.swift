@@ -134,6 +134,37 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 4, name: "payments and daily allowances", statements: [
+            // Reimbursements paid, per assuré (NIR of the ouvrant droit) and
+            // person; read by the day paid. `payee` is 'assure' or the
+            // professional's name after 'professional:'.
+            """
+            CREATE TABLE payments (
+                id TEXT PRIMARY KEY,
+                assure_nir TEXT NOT NULL REFERENCES assures(nir),
+                person_index INTEGER NOT NULL,
+                care_date TEXT NOT NULL,
+                nature TEXT NOT NULL,
+                amount_cents BIGINT NOT NULL,
+                paid_on TEXT NOT NULL,
+                payee TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX payments_assure_paid ON payments (assure_nir, paid_on)",
+            // Indemnités journalières paid to the assuré, per period of leave.
+            """
+            CREATE TABLE daily_allowances (
+                id TEXT PRIMARY KEY,
+                assure_nir TEXT NOT NULL REFERENCES assures(nir),
+                from_day TEXT NOT NULL,
+                to_day TEXT NOT NULL,
+                daily_cents BIGINT NOT NULL,
+                amount_cents BIGINT NOT NULL,
+                paid_on TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX daily_allowances_assure_paid ON daily_allowances (assure_nir, paid_on)",
+        ]),
     ]
 
     static var latest: Int { all.last!.version }

@@ -365,6 +365,58 @@ public final class SQLCentralStore: CentralStore {
             .map { CEAMCountry(code: try $0.text(0), name: try $0.text(1)) }
     }
 
+    public func setPayments(nir: String, payments: [Payment], allowances: [DailyAllowancePayment]) async throws {
+        try await database.transaction { c in
+            try c.query("DELETE FROM payments WHERE assure_nir = $1", .text(nir))
+            try c.query("DELETE FROM daily_allowances WHERE assure_nir = $1", .text(nir))
+            for p in payments {
+                let payee = switch p.payee { case .assure: "assure"; case .professional(let name): "professional:" + name }
+                try c.query("""
+                    INSERT INTO payments (id, assure_nir, person_index, care_date, nature, amount_cents, paid_on, payee)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """, .text(p.id), .text(nir), SQLValue(p.personIndex), .text(p.careDate.description), .text(p.nature.rawValue),
+                            SQLValue(p.amountPaid.cents), .text(p.paidOn.description), .text(payee))
+            }
+            for a in allowances {
+                try c.query("""
+                    INSERT INTO daily_allowances (id, assure_nir, from_day, to_day, daily_cents, amount_cents, paid_on)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    """, .text(a.id), .text(nir), .text(a.from.description), .text(a.to.description), SQLValue(a.dailyAmount.cents),
+                            SQLValue(a.amountPaid.cents), .text(a.paidOn.description))
+            }
+        }
+    }
+
+    public func payments(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [Payment] {
+        try await database.statement("""
+            SELECT id, person_index, care_date, nature, amount_cents, paid_on, payee FROM payments
+            WHERE assure_nir = $1 AND paid_on >= $2 AND paid_on <= $3 ORDER BY paid_on DESC, id
+            """, [.text(nir), .text(paidFrom.description), .text(to.description)], readOnly: true).map { r in
+            let payee = try r.text(6)
+            return Payment(id: try r.text(0), personIndex: Int(try r.int(1)), careDate: try Self.day(r.text(2)),
+                           nature: try CareNature(rawValue: r.text(3)).orCorrupt("payment nature"), amountPaid: Money(cents: Int(try r.int(4))),
+                           paidOn: try Self.day(r.text(5)),
+                           payee: payee.hasPrefix("professional:") ? .professional(name: String(payee.dropFirst("professional:".count))) : .assure)
+        }
+    }
+
+    public func dailyAllowances(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [DailyAllowancePayment] {
+        try await database.statement("""
+            SELECT id, from_day, to_day, daily_cents, amount_cents, paid_on FROM daily_allowances
+            WHERE assure_nir = $1 AND paid_on >= $2 AND paid_on <= $3 ORDER BY paid_on, from_day, id
+            """, [.text(nir), .text(paidFrom.description), .text(to.description)], readOnly: true).map { r in
+            DailyAllowancePayment(id: try r.text(0), from: try Self.day(r.text(1)), to: try Self.day(r.text(2)),
+                                  dailyAmount: Money(cents: Int(try r.int(3))), amountPaid: Money(cents: Int(try r.int(4))),
+                                  paidOn: try Self.day(r.text(5)))
+        }
+    }
+
+    /// A `YYYY-MM-DD` column.
+    static func day(_ text: String) throws -> CivilDate {
+        guard let d = CivilDate(text) else { throw StoreError.corrupt("a day column holds \(text)") }
+        return d
+    }
+
     public func opposedSerials() async throws -> [String] {
         try await database.statement("SELECT serial FROM cards WHERE status <> 'active' ORDER BY serial", [], readOnly: true).map { try $0.text(0) }
     }
@@ -387,5 +439,13 @@ final class DecodeCache<Value: Sendable>: @unchecked Sendable {
             values[text] = v
         }
         return v
+    }
+}
+
+extension Optional {
+    /// The value, or `StoreError.corrupt` naming what did not decode.
+    func orCorrupt(_ what: String) throws -> Wrapped {
+        guard let self else { throw StoreError.corrupt("\(what) does not decode") }
+        return self
     }
 }

@@ -394,3 +394,49 @@ public struct ReferenceData: Codable, Sendable, Hashable {
         self.parameters = parameters
     }
 }
+
+// MARK: - Payments
+
+/// « Mes remboursements »: the reimbursements paid within a period, for one
+/// person or the whole foyer, newest first, with their exact total.
+public struct PaymentsResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    /// The central store's today.
+    public var today: CivilDate
+    public var from: CivilDate
+    public var to: CivilDate
+    /// The person asked for (EF.BENEF order), nil: the whole foyer.
+    public var person: Int?
+    public var payments: [Payment]
+    public var total: Money
+    /// The first day that may be asked (the history kept).
+    public var firstDay: CivilDate
+
+    public init(serial: String, today: CivilDate, from: CivilDate, to: CivilDate, person: Int?, payments: [Payment], total: Money,
+                firstDay: CivilDate) {
+        self.serial = serial; self.today = today; self.from = from; self.to = to; self.person = person
+        self.payments = payments; self.total = total; self.firstDay = firstDay
+    }
+}
+
+/// The attestation de paiement d'indemnités journalières: the IJ paid to the
+/// assuré within a period, oldest first, with their exact total. Empty when
+/// none were paid: the kiosk says so plainly.
+public struct DailyAllowancesResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    public var today: CivilDate
+    public var from: CivilDate
+    public var to: CivilDate
+    /// The assuré the allowances were paid to.
+    public var assure: Person
+    public var allowances: [DailyAllowancePayment]
+    public var total: Money
+    /// The first day that may be asked (8 years, seed 001 §4).
+    public var firstDay: CivilDate
+
+    public init(serial: String, today: CivilDate, from: CivilDate, to: CivilDate, assure: Person, allowances: [DailyAllowancePayment],
+                total: Money, firstDay: CivilDate) {
+        self.serial = serial; self.today = today; self.from = from; self.to = to; self.assure = assure
+        self.allowances = allowances; self.total = total; self.firstDay = firstDay
+    }
+}

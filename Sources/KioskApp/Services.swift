@@ -30,6 +30,11 @@ public protocol KioskServices: Sendable {
     func rights(card: CardIdentity) async throws -> RightsResponse
     /// What an attestation de droits prints.
     func attestation(card: CardIdentity) async throws -> AttestationResponse
+    /// « Mes remboursements »: what the caisse paid within the period (nil:
+    /// the default, the last months), for one person or the whole foyer.
+    func payments(card: CardIdentity, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse
+    /// The indemnités journalières paid to the assuré within the period (nil: the last year).
+    func dailyAllowances(card: CardIdentity, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse
     /// Countries where the CEAM is used (from the cached reference data).
     func ceamCountries() async -> [CEAMCountry]
     /// Requests confirmed with this card that wait on the kiosk (outbox),
@@ -166,6 +171,8 @@ public struct OutOfServiceKioskServices: KioskServices {
     public func submit(_ command: KioskCommand) async throws -> SubmitOutcome { throw Self.failure }
     public func rights(card: CardIdentity) async throws -> RightsResponse { throw Self.failure }
     public func attestation(card: CardIdentity) async throws -> AttestationResponse { throw Self.failure }
+    public func payments(card: CardIdentity, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse { throw Self.failure }
+    public func dailyAllowances(card: CardIdentity, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse { throw Self.failure }
     public func ceamCountries() async -> [CEAMCountry] { [] }
     public func pendingRequests(card: CardIdentity) async -> [PendingRequest] { [] }
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { [] }

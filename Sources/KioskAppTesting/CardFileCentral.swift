@@ -35,9 +35,15 @@ public struct CardFileCentral: Codable, Sendable, Hashable {
     public var noMobile: Bool?
     public var mobile: String?
     public var persons: [PersonState]?
+    /// Reimbursements paid, as the demo seed writes them (`DemoSeed.SeedPayment`).
+    public var payments: [DemoSeed.SeedPayment]?
+    /// Indemnités journalières paid to the assuré (`DemoSeed.SeedDailyAllowance`).
+    public var dailyAllowances: [DemoSeed.SeedDailyAllowance]?
 
-    public init(npai: Bool? = nil, demarcheEnCours: Bool? = nil, noMobile: Bool? = nil, mobile: String? = nil, persons: [PersonState]? = nil) {
+    public init(npai: Bool? = nil, demarcheEnCours: Bool? = nil, noMobile: Bool? = nil, mobile: String? = nil, persons: [PersonState]? = nil,
+                payments: [DemoSeed.SeedPayment]? = nil, dailyAllowances: [DemoSeed.SeedDailyAllowance]? = nil) {
         self.npai = npai; self.demarcheEnCours = demarcheEnCours; self.noMobile = noMobile; self.mobile = mobile; self.persons = persons
+        self.payments = payments; self.dailyAllowances = dailyAllowances
     }
 
     public struct PersonState: Codable, Sendable, Hashable {
@@ -63,6 +69,13 @@ public struct CardFileCentral: Codable, Sendable, Hashable {
             guard seen.insert(p.index).inserted else { return ("\(at).index", "person \(p.index) is described twice") }
             if let c = p.ceam, let d = c.problem() { return ("\(at).ceam.\(d.field)", d.detail) }
             if let v = p.vitale, let d = v.problem() { return ("\(at).vitale.\(d.field)", d.detail) }
+        }
+        for (i, p) in (payments ?? []).enumerated() {
+            guard (0..<12).contains(p.person) else { return ("payments[\(i)].person", "\(p.person) is not a person of the card (0 to 11)") }
+            guard Money(euros: p.paid) != nil else { return ("payments[\(i)].paid", "\"\(p.paid)\" is not an amount in euros (26,50)") }
+        }
+        for (i, a) in (dailyAllowances ?? []).enumerated() where Money(euros: a.daily) == nil || Money(euros: a.paid) == nil {
+            return ("dailyAllowances[\(i)]", "daily and paid are amounts in euros (43,12)")
         }
         return nil
     }

@@ -122,7 +122,10 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
         }
         guard let wanted else { return }
         // The scenario's set-up, not a kiosk's call: past any fault switched on.
-        try await faults.wrapped.insertFoyer(try wanted.foyerFile(card: card, hasher: central.hasher), at: clock.now)
+        let file = try wanted.foyerFile(card: card, hasher: central.hasher)
+        try await faults.wrapped.insertFoyer(file, at: clock.now)
+        try await faults.wrapped.setPayments(nir: file.nir, payments: try DemoSeed.payments(wanted.payments ?? [], nir: file.nir),
+                                             allowances: try DemoSeed.allowances(wanted.dailyAllowances ?? [], nir: file.nir))
         lock.withLock { seeded[card.serial] = wanted }
     }
 
@@ -215,6 +218,12 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
 
     public func rights(card: CardIdentity) async throws -> RightsResponse { try await kiosk.rights(card: card) }
     public func attestation(card: CardIdentity) async throws -> AttestationResponse { try await kiosk.attestation(card: card) }
+    public func payments(card: CardIdentity, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse {
+        try await kiosk.payments(card: card, from: from, to: to, person: person)
+    }
+    public func dailyAllowances(card: CardIdentity, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse {
+        try await kiosk.dailyAllowances(card: card, from: from, to: to)
+    }
     public func ceamCountries() async -> [CEAMCountry] { await kiosk.ceamCountries() }
     public func pendingRequests(card: CardIdentity) async -> [PendingRequest] { await kiosk.pendingRequests(card: card) }
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { await kiosk.issuedCertificates(card: card) }

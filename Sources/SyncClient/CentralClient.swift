@@ -150,6 +150,24 @@ public struct CentralClient: Sendable {
         try await call("GET", "/v1/cards/\(serial)/attestation", as: AttestationResponse.self)
     }
 
+    /// « Mes remboursements »: paid within `from`…`to` (both or neither), for `person` or the foyer.
+    public func payments(serial: String, from: CivilDate?, to: CivilDate?, person: Int?) async throws(CentralClientError) -> PaymentsResponse {
+        try await call("GET", "/v1/cards/\(serial)/payments" + Self.query(["from": from?.iso, "to": to?.iso, "person": person.map(String.init)]),
+                       as: PaymentsResponse.self)
+    }
+
+    /// The IJ paid to the assuré within `from`…`to` (both or neither).
+    public func dailyAllowances(serial: String, from: CivilDate?, to: CivilDate?) async throws(CentralClientError) -> DailyAllowancesResponse {
+        try await call("GET", "/v1/cards/\(serial)/daily-allowances" + Self.query(["from": from?.iso, "to": to?.iso]),
+                       as: DailyAllowancesResponse.self)
+    }
+
+    /// `?a=1&b=2` of the given values, in key order (signed as sent); "" when none.
+    static func query(_ items: [String: String?]) -> String {
+        let pairs = items.compactMap { k, v in v.map { "\(k)=\($0)" } }.sorted()
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+
     public func reference() async throws(CentralClientError) -> ReferenceData {
         try await call("GET", "/v1/reference", as: ReferenceData.self)
     }
