@@ -7,6 +7,10 @@ public enum KioskService: String, Hashable, Sendable, Codable, CaseIterable {
     case carteVitaleLoss
     case attestation
     case miseAJour
+    /// « Mes remboursements »: the reimbursements paid, and a relevé.
+    case remboursements
+    /// Attestation de paiement des indemnités journalières.
+    case attestationIJ
 }
 
 /// Why a session ended.

@@ -301,7 +301,8 @@ public final class KioskController {
         switch service {
         case .miseAJour: return UpdateMachine.isPossible(canWriteRights: rightsWriter != nil, card: session.identity)
         case .attestation: return !(printer is NoPrinter)
-        case .ceam, .provisionalCode, .carteVitaleLoss: return true
+        // Consulted on screen; printed only where a printer is.
+        case .ceam, .provisionalCode, .carteVitaleLoss, .remboursements, .attestationIJ: return true
         }
     }
 

@@ -132,6 +132,10 @@ public enum KioskDocument: Sendable, Hashable {
     case ceamCardCopy(person: Person, validUntil: CivilDate, printedOn: CivilDate)
     /// Récépissé of a confirmed request (`what` in the assuré's words).
     case receipt(command: KioskCommand, person: Person, what: String, transmitted: Bool, nextStep: String?)
+    /// Relevé de remboursements: the payments as the central store served them, the foyer's persons to name them.
+    case paymentsStatement(PaymentsResponse, persons: [Person])
+    /// Attestation de paiement des indemnités journalières.
+    case dailyAllowancesAttestation(DailyAllowancesResponse)
 }
 
 /// What became of a print request, in words for the assuré.

@@ -138,6 +138,13 @@ public struct CUPSKioskPrinter: KioskPrinter {
             return RequestReceipt(requestID: command.id.uuidString, what: what, forWhom: person, submittedOn: day,
                                   submittedAt: String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0),
                                   transmission: transmitted ? .transmitted : .queuedOffline, nextStep: nextStep, caisse: caisse)
+        case .paymentsStatement(let r, let persons):
+            guard let assure = persons.first(where: { $0.qualite == .assure }) ?? persons.first else { throw LayoutError.noSuchPerson(0) }
+            return PaymentsStatement(assure: assure, persons: persons, from: r.from, to: r.to, person: r.person, payments: r.payments,
+                                     total: r.total, issuedOn: r.today, caisse: caisse)
+        case .dailyAllowancesAttestation(let r):
+            return DailyAllowancesAttestation(assure: r.assure, from: r.from, to: r.to, allowances: r.allowances, total: r.total,
+                                              issuedOn: r.today, caisse: caisse)
         }
     }
 }

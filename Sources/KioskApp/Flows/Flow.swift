@@ -37,6 +37,8 @@ extension KioskController {
         case .attestation: MachineFlow<AttestationMachine>(state: .init())
         case .miseAJour: MachineFlow<UpdateMachine>(state: .intro)
         case .ceam: MachineFlow<CEAMMachine>(state: .init())
+        case .remboursements: MachineFlow<PaymentsMachine>(state: .init())
+        case .attestationIJ: MachineFlow<DailyAllowancesMachine>(state: .init())
         }
     }
 }

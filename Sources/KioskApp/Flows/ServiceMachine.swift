@@ -87,6 +87,8 @@ struct FlowContext {
     var listPageSizes: [String: Int]
     /// This kiosk has a card writer (the mise à jour).
     var canWriteRights: Bool
+    /// This kiosk has a printer: a print button is offered only then.
+    var canPrint: Bool
     /// The kiosk's clock when the event came (read once, before `reduce`):
     /// a request confirmed now keeps it as its `confirmedAt`; the date
     /// picker's bounds come from `today`. So `reduce` stays pure.
@@ -99,17 +101,19 @@ struct FlowContext {
     var documentCatalog: Catalog
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
-         animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true,
+         animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true, canPrint: Bool = true,
          now: Date = Date(timeIntervalSince1970: 1_795_435_200), newID: @escaping () -> UUID = { UUID() },
          documentCatalog: Catalog? = nil) {
         self.catalog = catalog; self.rules = rules; self.identity = identity; self.isSignedIn = isSignedIn
         self.animationPhase = animationPhase; self.listPageSizes = listPageSizes; self.canWriteRights = canWriteRights
+        self.canPrint = canPrint
         self.now = now; self.today = CivilDay.inParis(now); self.newID = newID; self.documentCatalog = documentCatalog ?? catalog
     }
 
     init(_ c: KioskController) {
         catalog = c.catalog; rules = c.rules; identity = c.session.identity; isSignedIn = c.session.isSignedIn
         animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; canWriteRights = c.rightsWriter != nil
+        canPrint = !(c.printer is NoPrinter)
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
     }
 
