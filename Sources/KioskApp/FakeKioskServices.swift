@@ -288,24 +288,26 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
         }
     }
 
-    /// Applies a command by the rules, once (under the lock).
+    /// Applies a command by the rules, once (under the lock): Domain's
+    /// `CommandRules.apply`, as the central store does. The fake keeps no
+    /// card statuses: the card in hand counts as active.
     private func applyRules(_ command: KioskCommand, now: Date, today: CivilDate) -> SubmitOutcome {
-        let ceamRules = CEAMRules(parameters.ceam), vitaleRules = VitaleRules(parameters.carteVitale)
         func refuse(_ why: String) -> SubmitOutcome { .acknowledged(refuseLocked(command, why)) }
         guard var f = foyers[command.serial] else { return refuse(RefusalReason.unknownCard.rawValue) }
-        guard f.persons.indices.contains(command.personIndex) else { return refuse(RefusalReason.noSuchPerson.rawValue) }
-        let i = command.personIndex
-        var receipt = CommandReceipt(id: command.id, status: .applied)
-        do {
-            var ceam = f.persons[i].ceam, vitale = f.persons[i].vitale
-            receipt.provisionalCertificate = try command.action.apply(
-                ceam: &ceam, vitale: &vitale, person: f.persons[i].person, situation: f.situation,
-                rightsSufficient: f.persons[i].rightsSufficient, ceamRules: ceamRules, vitaleRules: vitaleRules, now: now, today: today)
-            f.persons[i].ceam = ceam
-            f.persons[i].vitale = vitale
-        } catch {
-            return refuse(RefusalReason(error).rawValue)
+        let state = FoyerState(situation: f.situation, beneficiaries: f.persons.map {
+            .init(person: $0.person, ceam: $0.ceam, vitale: $0.vitale, rightsSufficient: $0.rightsSufficient)
+        }, cards: [command.serial: .active])
+        let applied: AppliedCommand
+        switch CommandRules(parameters).apply(command, to: state, after: nil, now: now, today: today) {
+        case .refused(let why): return refuse(RefusalReason(why).rawValue)
+        case .applied(let a): applied = a
         }
+        for (i, b) in applied.foyer.beneficiaries.enumerated() {
+            f.persons[i].ceam = b.ceam
+            f.persons[i].vitale = b.vitale
+        }
+        let i = applied.personIndex
+        let receipt = CommandReceipt(id: command.id, status: .applied, provisionalCertificate: applied.provisionalCertificate)
         foyers[command.serial] = f
         receipts[command.id] = receipt
         if let cert = receipt.provisionalCertificate {
