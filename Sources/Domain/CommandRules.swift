@@ -133,3 +133,44 @@ public struct CommandRules: Sendable {
         return .applied(AppliedCommand(foyer: next, personIndex: i, provisionalCertificate: certificate, cardStatusChanges: changes))
     }
 }
+
+/// Seed 003: « Un assuré ne peut réaliser qu'une seule démarche à la fois,
+/// pour lui ou un de ses ayants droit. » The central store says so of the
+/// démarches it knows (`AssureSituation.demarcheEnCours`); a request the
+/// assuré confirmed at the kiosk and that waits in its outbox is one it
+/// does not know yet. What the kiosk offers meanwhile is decided here.
+public enum OneDemarcheAtATime {
+    /// Why a person's CEAM requests are held back.
+    public enum Hold: Hashable, Sendable {
+        /// This person's own request waits.
+        case ownRequestWaits
+        /// Another person's request waits.
+        case anotherRequestWaits
+    }
+
+    /// `person`'s hold while CEAM requests wait for `waiting` (persons, by index).
+    public static func ceamHold(for person: Int, waiting: Set<Int>) -> Hold? {
+        if waiting.isEmpty { return nil }
+        return waiting.contains(person) ? .ownRequestWaits : .anotherRequestWaits
+    }
+
+    /// The CEAM actions offered to `person` among those the rules allow
+    /// today: while a request waits, none for the foyer; viewing a valid
+    /// card stays possible, except for the person whose request waits (it
+    /// may be that card's loss).
+    public static func ceamActions(_ allowedToday: [CEAMAction], for person: Int, waiting: Set<Int>) -> [CEAMAction] {
+        switch ceamHold(for: person, waiting: waiting) {
+        case nil: allowedToday
+        case .anotherRequestWaits: allowedToday.filter { $0 == .viewPrint }
+        case .ownRequestWaits: []
+        }
+    }
+
+    /// Whether a carte Vitale request may be offered to `person` while
+    /// carte Vitale requests wait for `waiting`: not while one of theirs
+    /// waits, whose outcome is not known yet (a second declaration, or an
+    /// order before the card is invalidated).
+    public static func vitaleOffered(to person: Int, waiting: Set<Int>) -> Bool {
+        !waiting.contains(person)
+    }
+}

@@ -258,6 +258,97 @@ struct CommandRulesTests {
     }
 }
 
+@Suite("What a CEAM modal asks")
+struct CEAMFormTests {
+    let rules = CEAMRules()
+    let today = day(2026, 11, 23)
+
+    @Test("order and renewal ask the departure only; « Voir / imprimer » asks nothing")
+    func orderForm() throws {
+        // Seed 001: « Je précise si mon départ est dans les 15 jours et je clique sur Valider ».
+        let form = try #require(rules.form(for: .order, today: today))
+        #expect(form.asksDeparture && form.urgentDepartureDays == 15 && form.loss == nil)
+        #expect(form.request(.init()) == nil)
+        #expect(form.request(.init(departureWithinUrgentDays: false)) == CEAMRequest(action: .order, departureWithinUrgentDays: false))
+        #expect(rules.form(for: .earlyRenewal, today: today)?.request(.init(departureWithinUrgentDays: true))
+                == CEAMRequest(action: .earlyRenewal, departureWithinUrgentDays: true))
+        #expect(rules.form(for: .viewPrint, today: today) == nil)
+    }
+
+    @Test("loss: perte or vol, a date from 2 years ago to today (proposed: today), the sworn statement")
+    func lossForm() throws {
+        // Seed 003: « L'assuré clique sur l'icône calendrier et sélectionne la
+        // date correspondant à la perte ou au vol de sa CEAM ».
+        let loss = rules.lossForm(today: today)
+        #expect(loss.kinds == [.perte, .vol])
+        #expect(loss.dates == day(2024, 11, 23)...day(2026, 11, 23))
+        #expect(loss.proposedDate == day(2026, 11, 23))
+        #expect(loss.swornStatementRequired)
+        let form = try #require(rules.form(for: .declareLossOrTheft, today: today))
+        #expect(form.loss == loss && form.asksDeparture)
+        var answers = CEAMForm.Answers(departureWithinUrgentDays: false, lossKind: .vol, lossDate: day(2026, 11, 20))
+        #expect(form.request(answers) == nil) // not sworn
+        answers.swornStatement = true
+        #expect(form.request(answers) == CEAMRequest(action: .declareLossOrTheft, departureWithinUrgentDays: false,
+                                                     loss: .init(kind: .vol, date: day(2026, 11, 20), swornStatement: true)))
+        answers.lossDate = day(2026, 11, 24)
+        #expect(form.request(answers) == nil) // after today
+        answers.lossDate = day(2024, 11, 22)
+        #expect(form.request(answers) == nil) // before the card's 2 years
+        answers.lossDate = day(2024, 11, 23)
+        answers.lossKind = nil
+        #expect(form.request(answers) == nil)
+        answers.lossKind = .perte
+        answers.departureWithinUrgentDays = nil
+        #expect(form.request(answers) == nil)
+    }
+
+    @Test("what the form makes, the rules apply")
+    func formAndApplyAgree() throws {
+        let form = try #require(rules.form(for: .declareLossOrTheft, today: today))
+        for date in [form.loss!.dates.lowerBound, form.loss!.dates.upperBound] {
+            let request = try #require(form.request(.init(departureWithinUrgentDays: true, lossKind: .perte, lossDate: date, swornStatement: true)))
+            _ = try rules.apply(request, record: CEAMRecord(state: .valid(until: day(2027, 6, 1))), situation: .init(),
+                                rightsSufficient: true, today: today)
+        }
+    }
+
+    @Test("a provisional certificate is handed over through its last day")
+    func certificateValidity() {
+        let certificate = ProvisionalCertificate(issuedOn: day(2026, 11, 23), validUntil: day(2027, 2, 23))
+        #expect(certificate.isValid(on: day(2027, 2, 23)))
+        #expect(!certificate.isValid(on: day(2027, 2, 24)))
+    }
+}
+
+@Suite("One démarche at a time")
+struct OneDemarcheAtATimeTests {
+    // Seed 003: « Un assuré ne peut réaliser qu'une seule démarche à la fois,
+    // pour lui ou un de ses ayants droit. »
+    let all: [CEAMAction] = [.earlyRenewal, .declareLossOrTheft, .viewPrint]
+
+    @Test("nothing waits: what the rules allow today")
+    func nothingWaits() {
+        #expect(OneDemarcheAtATime.ceamActions(all, for: 0, waiting: []) == all)
+        #expect(OneDemarcheAtATime.ceamHold(for: 0, waiting: []) == nil)
+    }
+
+    @Test("a CEAM request waits: no other for the foyer; others may still view their card")
+    func ceamWaits() {
+        #expect(OneDemarcheAtATime.ceamActions(all, for: 1, waiting: [1]) == [])
+        #expect(OneDemarcheAtATime.ceamActions(all, for: 0, waiting: [1]) == [.viewPrint])
+        #expect(OneDemarcheAtATime.ceamActions([.order], for: 2, waiting: [1]) == [])
+        #expect(OneDemarcheAtATime.ceamHold(for: 1, waiting: [1]) == .ownRequestWaits)
+        #expect(OneDemarcheAtATime.ceamHold(for: 0, waiting: [1]) == .anotherRequestWaits)
+    }
+
+    @Test("a carte Vitale request waits: nothing more for that person")
+    func vitaleWaits() {
+        #expect(!OneDemarcheAtATime.vitaleOffered(to: 0, waiting: [0]))
+        #expect(OneDemarcheAtATime.vitaleOffered(to: 1, waiting: [0]))
+    }
+}
+
 @Suite("A declared carte Vitale")
 struct DeclaredCardTests {
     @Test("perte: lost, vol: stolen, dysfonctionnement: invalidated")
@@ -274,6 +365,32 @@ struct DeclaredCardTests {
         #expect(VitaleDeclarationReason.perte.requiresReturnCommitment)
         #expect(VitaleDeclarationReason.vol.requiresReturnCommitment)
         #expect(!VitaleDeclarationReason.dysfonctionnement.requiresReturnCommitment)
+    }
+}
+
+@Suite("The sex a NIR says")
+struct PersonSexTests {
+    @Test("the first digit: 1 a man, 2 a woman; the assuré's own from the ouvrant droit's NIR")
+    func firstDigit() throws {
+        let woman = try NIR(body: "2850775056123")
+        #expect(woman.sex == .female)
+        #expect(Demo.holder.sex == .male) // 1 80 05 75 056 123 42
+        let assuree = Person(ouvrantDroitNIR: woman, nomFamille: "DUPONT", prenoms: "Marie",
+                             birthDate: BirthDate(day(1985, 7, 1)), qualite: .assure)
+        #expect(assuree.sex == .female)
+        let conjointe = Person(ouvrantDroitNIR: Demo.holderNIR, ownNIR: woman, nomFamille: "DUPONT", prenoms: "Marie",
+                               birthDate: BirthDate(day(1985, 7, 1)), qualite: .conjoint)
+        #expect(conjointe.sex == .female)
+        // A beneficiary without a NIR of their own: the ouvrant droit's says nothing of them.
+        #expect(Demo.person(.enfant, born: BirthDate(day(2012, 3, 1))).sex == nil)
+    }
+
+    @Test("provisional numbers: 3, 7 a man; 4, 8 a woman")
+    func provisional() throws {
+        #expect(try NIR(body: "3800575056123").sex == .male)
+        #expect(try NIR(body: "4800575056123").sex == .female)
+        #expect(try NIR(body: "7800575056123").sex == .male)
+        #expect(try NIR(body: "8800575056123").sex == .female)
     }
 }
 
