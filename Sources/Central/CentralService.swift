@@ -67,6 +67,7 @@ public final class CentralService: Sendable {
 
     var ceamRules: CEAMRules { CEAMRules(parameters.ceam) }
     var vitaleRules: VitaleRules { VitaleRules(parameters.carteVitale) }
+    var commandRules: CommandRules { CommandRules(parameters) }
 
     // MARK: secrets (in the store, so every instance signs and hashes alike)
 
@@ -385,7 +386,7 @@ public final class CentralService: Sendable {
             throw APIFailure(400, "bad_confirmed_at",
                              "confirmedAt must be the instant the assuré confirmed, by the kiosk's clock: not after tomorrow, not before 2025 (check the kiosk's clock)")
         }
-        let ceamRules = self.ceamRules, vitaleRules = self.vitaleRules
+        let rules = commandRules
         let subjects = try await subjectHasher()
         let audit: @Sendable (String?, CommandApplication) -> AuditEntry = { nir, result in
             let outcome: String = switch result {
@@ -400,33 +401,17 @@ public final class CentralService: Sendable {
         let result = try await store.applyCommand(command, kioskID: kiosk, bodyHash: try Self.bodyHash(command), at: now,
                                                   audit: audit) { file, predecessor in
             func refuse(_ why: RefusalReason) -> CommandReceipt { CommandReceipt(id: command.id, status: .refused, reason: why.rawValue) }
-            guard var f = file, let card = f.card(command.serial) else { return refuse(.unknownCard) }
-            // The rule is Domain's: an inactive card only after the declaration that made it so.
-            guard InactiveCardRule.mayProceed(card: card.serial, cardActive: card.status == .active, after: predecessor) else {
-                return refuse(.cardInactive)
+            guard var f = file else { return refuse(.unknownCard) }
+            // What the command does is Domain's answer: stored and served as it is.
+            switch rules.apply(command, to: f.ruleState, after: predecessor, now: now, today: today) {
+            case .refused(let why):
+                return refuse(RefusalReason(why))
+            case .applied(let applied):
+                f.store(applied)
+                file = f
+                return CommandReceipt(id: command.id, status: .applied, provisionalCertificate: applied.provisionalCertificate,
+                                      person: self.personView(f, applied.personIndex, now: now, today: today))
             }
-            guard f.persons.indices.contains(command.personIndex) else { return refuse(.noSuchPerson) }
-            let i = command.personIndex
-            var receipt = CommandReceipt(id: command.id, status: .applied)
-            do {
-                var ceam = f.persons[i].ceam, vitale = f.persons[i].vitale
-                receipt.provisionalCertificate = try command.action.apply(
-                    ceam: &ceam, vitale: &vitale, person: f.persons[i].person, situation: f.situation,
-                    rightsSufficient: f.persons[i].rightsSufficient, ceamRules: ceamRules, vitaleRules: vitaleRules, now: now, today: today)
-                f.persons[i].ceam = ceam
-                f.persons[i].vitale = vitale
-                // A declared card is refused from now on (opposition list, card status).
-                if case .vitaleDeclaration = command.action, case .invalidated(let serial, let why, let at) = vitale,
-                   let k = f.cards.firstIndex(where: { $0.serial == serial }) {
-                    f.cards[k].status = why == .perte ? .lost : why == .vol ? .stolen : .invalidated
-                    f.cards[k].statusChangedAt = at
-                }
-            } catch {
-                return refuse(RefusalReason(error))
-            }
-            file = f
-            receipt.person = self.personView(f, i, now: now, today: today)
-            return receipt
         }
         let action = command.action.name
         switch result {

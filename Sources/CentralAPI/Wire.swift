@@ -49,18 +49,9 @@ public struct APIErrorBody: Codable, Sendable, Hashable, Error, CustomStringConv
 
 // MARK: - Cards
 
-/// What the central store knows of a card serial.
-public enum CardStatus: String, Codable, Sendable, Hashable, CaseIterable {
-    case active
-    case lost
-    case stolen
-    /// Declared faulty, blocked or replaced.
-    case invalidated
-    case unknown
-
-    /// Lost, stolen, invalidated and unknown serials are refused.
-    public var isRefused: Bool { self != .active }
-}
+/// What the central store knows of a card serial: the domain's
+/// `CardSerialStatus` under its wire name (same JSON).
+public typealias CardStatus = CardSerialStatus
 
 public struct CardStatusResponse: Codable, Sendable, Hashable {
     public var serial: String
@@ -118,30 +109,6 @@ public struct PersonView: Codable, Sendable, Hashable {
         self.vitale = vitale
         self.vitaleActions = vitaleActions
         self.rights = rights
-    }
-}
-
-extension KioskCommand.Action {
-    /// Applies this request to one person's CEAM and carte Vitale with the
-    /// rules; throws the rules' refusal. Returns the provisional certificate
-    /// a CEAM request issues (departure within the urgent days). The central
-    /// store applies commands with it; the kiosk's fake services too.
-    public func apply(ceam: inout CEAMRecord, vitale: inout VitaleCardState, person: Person, situation: AssureSituation,
-                      rightsSufficient: Bool, ceamRules: CEAMRules, vitaleRules: VitaleRules,
-                      now: Date, today: CivilDate) throws -> ProvisionalCertificate? {
-        switch self {
-        case .ceam(let request):
-            let outcome = try ceamRules.apply(request, record: ceam, situation: situation, rightsSufficient: rightsSufficient, today: today)
-            ceam = outcome.record
-            return outcome.provisionalCertificate
-        case .vitaleDeclaration(let reason, let commits):
-            vitale = try vitaleRules.declare(reason, commitsToReturnFoundCard: commits, person: person, card: vitale,
-                                             situation: situation, now: now, today: today)
-            return nil
-        case .vitaleOrder:
-            vitale = try vitaleRules.order(person: person, card: vitale, situation: situation, now: now, today: today)
-            return nil
-        }
     }
 }
 
@@ -237,45 +204,7 @@ public struct ProvisionalCodeResponse: Codable, Sendable, Hashable {
 
 // MARK: - Commands (the kiosk's outbox)
 
-/// What the assuré confirmed. Sent at least once; applied once by `id`.
-public struct KioskCommand: Codable, Sendable, Hashable, Identifiable {
-    public enum Action: Codable, Sendable, Hashable {
-        case ceam(CEAMRequest)
-        case vitaleDeclaration(reason: VitaleDeclarationReason, commitsToReturnFoundCard: Bool)
-        case vitaleOrder
-
-        /// A short name for logs and the audit trail.
-        public var name: String {
-            switch self {
-            case .ceam(let r): return "ceam.\(r.action.rawValue)"
-            case .vitaleDeclaration(let reason, _): return "vitale.declare.\(reason.rawValue)"
-            case .vitaleOrder: return "vitale.order"
-            }
-        }
-    }
-
-    public var id: UUID
-    /// The card the session was opened with.
-    public var serial: String
-    /// Index of the person in EF.BENEF order.
-    public var personIndex: Int
-    public var action: Action
-    /// The kiosk's clock when the assuré confirmed (informative: the central
-    /// store decides on its own clock).
-    public var confirmedAt: Date
-    /// A command that must be applied first (an order after its declaration):
-    /// until it is, the central store answers `dependency_pending`.
-    public var after: UUID?
-
-    public init(id: UUID = UUID(), serial: String, personIndex: Int, action: Action, confirmedAt: Date, after: UUID? = nil) {
-        self.id = id
-        self.serial = serial
-        self.personIndex = personIndex
-        self.action = action
-        self.confirmedAt = confirmedAt
-        self.after = after
-    }
-}
+// `KioskCommand`, what the assuré confirmed, is the domain's (Domain/KioskCommand.swift).
 
 public struct CommandReceipt: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, Hashable {

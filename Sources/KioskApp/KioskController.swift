@@ -259,7 +259,7 @@ public final class KioskController {
         let today = clock.today
         background { [weak self] in
             guard let self else { return }
-            let owed = await self.services.issuedCertificates(card: card).filter { $0.certificate.validUntil >= today }
+            let owed = await self.services.issuedCertificates(card: card).filter { $0.certificate.isValid(on: today) }
             var said: [MenuNotice.Line] = [], trouble = false
             for i in owed {
                 // The assuré may have left meanwhile: nothing more of theirs is printed.
