@@ -63,6 +63,8 @@ enum PaymentsMachine: ServiceMachine {
         var period: ClosedRange<CivilDate>?
         /// The « Choisir la période » modal, open.
         var choosing: PeriodChoice?
+        /// The « Pour qui ? » modal, open.
+        var choosingPerson = false
         var firstRow = 0
         var printed: PrintOutcome?
         /// One print job per answer shown: a double tap never prints twice.
@@ -70,7 +72,8 @@ enum PaymentsMachine: ServiceMachine {
     }
 
     enum Event: MachineEvent {
-        case person(Int?), changePeriod, date(CEAMMachine.DateMove), periodNext, periodPrevious, periodConfirm, periodCancel
+        case changePerson, person(Int?), personCancel
+        case changePeriod, date(CEAMMachine.DateMove), periodNext, periodPrevious, periodConfirm, periodCancel
         case print, retry, listNext, listPrevious, back
         /// Answers.
         case loaded(PaymentsResponse?)
@@ -78,7 +81,9 @@ enum PaymentsMachine: ServiceMachine {
 
         var widgetID: String? {
             switch self {
+            case .changePerson: "payments.whom"
             case .person(let i): i.map { "payments.person.\($0)" } ?? "payments.person.all"
+            case .personCancel: "payments.whom.cancel"
             case .changePeriod: "payments.period"
             case .date(let m): "payments.modal.date.\(m.rawValue)"
             case .periodNext: "payments.modal.next"
@@ -123,13 +128,20 @@ enum PaymentsMachine: ServiceMachine {
             s.answer = answer
             s.batch = UUID()
             s.step = answer == nil ? .unavailable : .list
+        case .changePerson:
+            guard s.step == .list, s.choosing == nil, (context.identity?.foyer.persons.count ?? 0) > 1 else { break }
+            s.choosingPerson = true
+        case .personCancel:
+            s.choosingPerson = false
         case .person(let p):
-            guard s.step == .list, s.choosing == nil, p != s.person else { break }
+            guard s.step == .list, s.choosingPerson else { break }
             if let p, !(context.identity?.foyer.persons.indices.contains(p) ?? false) { break }
+            s.choosingPerson = false
+            guard p != s.person else { break }
             s.person = p
             return reload()
         case .changePeriod:
-            guard s.step == .list, let a = s.answer else { break }
+            guard s.step == .list, !s.choosingPerson, let a = s.answer else { break }
             s.choosing = PeriodChoice(from: a.from, to: a.to, firstDay: a.firstDay)
         case .date(let m):
             guard var c = s.choosing else { break }
@@ -167,7 +179,7 @@ enum PaymentsMachine: ServiceMachine {
         case .listPrevious:
             s.firstRow = max(0, s.firstRow - context.pageSize("payments.list", unknown: 3))
         case .back:
-            if s.choosing != nil { s.choosing = nil; break }
+            if s.choosing != nil || s.choosingPerson { s.choosing = nil; s.choosingPerson = false; break }
             return .unhandled(s)
         }
         return Transition(state: s)
@@ -200,20 +212,19 @@ enum PaymentsMachine: ServiceMachine {
                                footer: footer, focusID: Event.retry.widgetID)
         case .list:
             guard let a = s.answer else { return ScreenModel(id: "flow.payments", title: title, body: .flexible, footer: footer) }
-            let whom = a.person.flatMap { persons.indices.contains($0) ? persons[$0].displayName : nil } ?? t["payments.wholeFoyer"]
+            let whom = a.person.flatMap { persons.indices.contains($0) ? persons[$0].displayName : nil } ?? t["payments.wholeFoyer.inSentence"]
+            // What is shown (the period, for whom), each with the way to change it.
             var nodes: [Node] = [
-                .text(Text(t.text("payments.period", ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t), "whom": whom]),
-                           id: "payments.what")),
+                .hstack([.text(Text(t.text("payments.period", ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t)]), id: "payments.what")),
+                         .button(taps.button(Button(id: "", label: t["payments.changePeriod"], style: .secondary, width: .natural), .changePeriod))],
+                        spacing: .block, align: .center),
             ]
-            // Whose payments: the foyer or one beneficiary (a toggle each).
             if persons.count > 1 {
-                let choices = [taps.button(Button(id: "", label: t["payments.wholeFoyer"], style: .toggle(on: s.person == nil), width: .fill), .person(nil))]
-                    + persons.indices.map { i in
-                        taps.button(Button(id: "", label: persons[i].displayName, style: .toggle(on: s.person == i), width: .fill), .person(i))
-                    }
-                nodes.append(.adaptive(choices.map { .button($0) }, minChildWidthMM: 55, spacing: .tight))
+                nodes.append(.hstack([.text(Text(t.text("payments.whom", ["whom": whom]), id: "payments.whom.text")),
+                                      .button(taps.button(Button(id: "", label: t["payments.changePerson"], style: .secondary, width: .natural),
+                                                          .changePerson))],
+                                     spacing: .block, align: .center))
             }
-            nodes.append(.button(taps.button(Button(id: "", label: t["payments.changePeriod"], style: .secondary, width: .natural), .changePeriod)))
             if a.payments.isEmpty {
                 nodes.append(.text(Text(t["payments.none"], style: .title, id: "payments.none")))
             } else {
@@ -226,12 +237,6 @@ enum PaymentsMachine: ServiceMachine {
                 _ = taps.id(.listNext)
                 nodes.append(.list(ListView(id: "payments.list", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
                                             previousLabel: t["list.previous"], nextLabel: t["list.next"])))
-                if context.canPrint {
-                    nodes.append(.button(taps.button(Button(id: "", label: t["payments.print"], style: .primary), .print)))
-                }
-                if let outcome = s.printed {
-                    nodes.append(.text(Text(printedText(outcome, t), id: "payments.printed")))
-                }
             }
             nodes.append(.flexible)
             let banner: Banner? = switch s.printed {
@@ -239,9 +244,22 @@ enum PaymentsMachine: ServiceMachine {
             case .printerUnavailable?, .failed?: Banner(kind: .error, text: t["payments.printFailed"])
             case nil: nil
             }
-            var screen = ScreenModel(id: "flow.payments", title: title, banner: banner, body: .vstack(nodes), footer: footer,
-                                     focusID: (a.payments.isEmpty || !context.canPrint ? Event.changePeriod : Event.print).widgetID)
+            // The relevé: the screen's one main action, where the footer keeps it.
+            let canPrint = context.canPrint && !a.payments.isEmpty
+            let actions = canPrint ? footer + [taps.button(Button(id: "", label: t["payments.print"], style: .primary, width: .natural), .print)] : footer
+            var screen = ScreenModel(id: "flow.payments", title: title, banner: banner, body: .vstack(nodes), footer: actions,
+                                     focusID: (canPrint ? Event.print : Event.changePeriod).widgetID)
             if let c = s.choosing { screen.modal = periodModal(c, context, taps) }
+            if s.choosingPerson {
+                // Whose payments: the foyer or one beneficiary, the one shown ticked.
+                let choices = [taps.button(Button(id: "", label: t["payments.wholeFoyer"], style: .toggle(on: s.person == nil)), .person(nil))]
+                    + persons.indices.map { i in
+                        taps.button(Button(id: "", label: persons[i].displayName, style: .toggle(on: s.person == i)), .person(i))
+                    }
+                screen.modal = Modal(id: "payments.whom.modal", title: t["payments.whom.title"], message: t["payments.whom.question"],
+                                     content: .adaptive(choices.map { .button($0) }, minChildWidthMM: 70, spacing: .tight),
+                                     buttons: [taps.button(Button(id: "", label: t["modal.cancel"], style: .secondary), .personCancel)])
+            }
             return screen
         }
     }
@@ -265,13 +283,6 @@ enum PaymentsMachine: ServiceMachine {
         }
         return [t["nature.\(p.nature.rawValue)"], who, t.text("payments.care", ["date": FlowText.date(p.careDate, t)]), payee]
             .joined(separator: " · ")
-    }
-
-    static func printedText(_ o: PrintOutcome, _ t: Catalog) -> String {
-        switch o {
-        case .printed, .alreadyPrinted: t["payments.printed.what"]
-        case .printerUnavailable, .failed: t["payments.printFailed.what"]
-        }
     }
 }
 
@@ -405,12 +416,16 @@ enum DailyAllowancesMachine: ServiceMachine {
         case .shown:
             guard let a = s.answer else { return ScreenModel(id: "flow.ij", title: title, body: .flexible, footer: footer) }
             let period = ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t)]
+            let change = Node.button(taps.button(Button(id: "", label: t["ij.changePeriod"], style: a.allowances.isEmpty ? .primary : .secondary,
+                                                        width: .natural), .changePeriod))
             var nodes: [Node] = []
             if a.allowances.isEmpty {
                 nodes.append(.text(Text(t.text("ij.none", period), style: .title, id: "ij.none")))
                 nodes.append(.text(Text(t["ij.none.what"], id: "ij.none.what")))
+                nodes.append(change)
             } else {
-                nodes.append(.text(Text(t.text("ij.period", period), id: "ij.what")))
+                // The period and the way to change it on one line; the list last, with the room left.
+                nodes.append(.hstack([.text(Text(t.text("ij.period", period), id: "ij.what")), change], spacing: .block, align: .center))
                 nodes.append(.text(Text(t.text("payments.total", ["total": money(a.total, t)]), style: .title, id: "ij.total")))
                 let rows = a.allowances.map { x in
                     ListView.Row(id: "ij.row.\(x.id)",
@@ -419,19 +434,17 @@ enum DailyAllowancesMachine: ServiceMachine {
                 }
                 nodes.append(.list(ListView(id: "ij.list", rows: rows, visibleRows: 4, previousLabel: t["list.previous"], nextLabel: t["list.next"])))
             }
-            nodes.append(.button(taps.button(Button(id: "", label: t["ij.changePeriod"], style: a.allowances.isEmpty ? .primary : .secondary,
-                                                    width: .natural), .changePeriod)))
-            if !a.allowances.isEmpty, context.canPrint {
-                nodes.append(.button(taps.button(Button(id: "", label: t["ij.print"], style: .primary), .print)))
-            }
             nodes.append(.flexible)
+            // The attestation: the screen's one main action, where the footer keeps it.
+            let canPrint = context.canPrint && !a.allowances.isEmpty
+            let actions = canPrint ? footer + [taps.button(Button(id: "", label: t["ij.print"], style: .primary, width: .natural), .print)] : footer
             let banner: Banner? = switch s.printed {
             case .printed?, .alreadyPrinted?: Banner(kind: .info, text: t["ij.printed"])
             case .printerUnavailable?, .failed?: Banner(kind: .error, text: t["payments.printFailed"])
             case nil: nil
             }
-            var screen = ScreenModel(id: "flow.ij", title: title, banner: banner, body: .vstack(nodes), footer: footer,
-                                     focusID: (a.allowances.isEmpty || !context.canPrint ? Event.changePeriod : Event.print).widgetID)
+            var screen = ScreenModel(id: "flow.ij", title: title, banner: banner, body: .vstack(nodes), footer: actions,
+                                     focusID: (canPrint ? Event.print : Event.changePeriod).widgetID)
             if let c = s.choosing {
                 for m in CEAMMachine.DateMove.allCases { _ = taps.id(.date(m)) }
                 screen.modal = c.modal(id: "ij.modal", title: t["ij.period.title"], context, dailyAllowance: true,
