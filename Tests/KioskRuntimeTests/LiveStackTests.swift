@@ -181,11 +181,16 @@ import VirtualCard
                 _ = try await stack.control?("printer", "ready")
             }
         }
-        // The attestation and the récépissé printed, once each; nothing came
-        // out of the job given up when the paper ran out.
+        // The attestation, the récépissé and the relevé de remboursements
+        // printed, once each; nothing came out of the job given up when the
+        // paper ran out.
         let printed = cups.printedFiles(queue: "kiosk")
-        #expect(printed.count == 2, "\(printed.map(\.lastPathComponent))")
+        #expect(printed.count == 3, "\(printed.map(\.lastPathComponent))")
         #expect(try printed.contains { try PDFText.extract($0).contains("Attestation") && PDFText.extract($0).contains("DUPONT") })
+        #expect(try printed.contains {
+            let t = try PDFText.extract($0)
+            return t.contains("Relevé de remboursements") && t.contains("Total payé sur la période") && t.contains("Pharmacie du Marché")
+        })
         await server.stop()
         cups.stop()
         kannel.stop()
