@@ -205,7 +205,8 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
             let f = foyerLocked(card)
             let a = attempts[card.serial] ?? CodeAttempts(maxTries: maxTries)
             return FoyerResponse(serial: card.serial, today: today, persons: views(f, now: now, today: today),
-                                 maskedMobile: f.mobile?.masked, codeTriesLeft: a.triesLeft, codeLocked: a.isLocked)
+                                 maskedMobile: f.mobile?.masked, codeTriesLeft: a.triesLeft, codeLocked: a.isLocked,
+                                 address: f.address?.masked, npai: f.situation.npai)
         }
     }
 
@@ -390,6 +391,7 @@ struct FakeFoyer: Sendable {
     var persons: [Member]
     var situation: AssureSituation
     var mobile: MobileNumber?
+    var address: PostalAddress?
     var provisionalRequests: [Date]
 
     init(card: CardIdentity, central: FakeCentralSection?) {
@@ -405,6 +407,7 @@ struct FakeFoyer: Sendable {
         }
         situation = AssureSituation(npai: c.npai ?? false, demarcheEnCours: c.demarcheEnCours ?? false)
         mobile = c.noMobile == true ? nil : (c.mobile.flatMap { MobileNumber($0) } ?? FakeKioskServices.demoMobile)
+        address = c.address
         provisionalRequests = []
     }
 }
@@ -417,11 +420,15 @@ struct FakeCentralCardFile: Decodable {
 }
 
 /// The optional `"central"` section of a fake card file: how the fake
-/// central store sees this foyer at the start. Every field is optional.
+/// central store sees this foyer at the start. Every field is optional;
+/// `address` is the postal address on file (`Domain.PostalAddress`: a
+/// `postalCode` and a `commune` at least, checked as the central store's
+/// seed is), none when absent.
 ///
 /// ```json
 /// "central": {
 ///   "npai": true, "demarcheEnCours": false, "noMobile": true, "mobile": "06 99 00 00 12",
+///   "address": {"number": "12", "street": "rue des Lilas", "complement": "Bâtiment B", "postalCode": "75019", "commune": "PARIS"},
 ///   "persons": [
 ///     {"index": 0, "ceam": {"state": "valid", "until": "2027-01-10"}, "lossDeclarations": ["2026-03-02"]},
 ///     {"index": 1, "ceam": {"state": "ordered", "placedOn": "2026-11-20"}, "rightsSufficient": false},
@@ -435,10 +442,13 @@ public struct FakeCentralSection: Codable, Sendable, Hashable {
     public var demarcheEnCours: Bool?
     public var noMobile: Bool?
     public var mobile: String?
+    public var address: PostalAddress?
     public var persons: [PersonState]?
 
-    public init(npai: Bool? = nil, demarcheEnCours: Bool? = nil, noMobile: Bool? = nil, mobile: String? = nil, persons: [PersonState]? = nil) {
-        self.npai = npai; self.demarcheEnCours = demarcheEnCours; self.noMobile = noMobile; self.mobile = mobile; self.persons = persons
+    public init(npai: Bool? = nil, demarcheEnCours: Bool? = nil, noMobile: Bool? = nil, mobile: String? = nil,
+                address: PostalAddress? = nil, persons: [PersonState]? = nil) {
+        self.npai = npai; self.demarcheEnCours = demarcheEnCours; self.noMobile = noMobile; self.mobile = mobile
+        self.address = address; self.persons = persons
     }
 
     public struct PersonState: Codable, Sendable, Hashable {
@@ -457,6 +467,7 @@ public struct FakeCentralSection: Codable, Sendable, Hashable {
     /// what it accepts; nil when the section is sound.
     func problem() -> (field: String, detail: String)? {
         if let m = mobile, MobileNumber(m) == nil { return ("mobile", "\"\(m)\" is not a French mobile number (06 or 07, 10 digits)") }
+        if let problem = address?.problems.first { return ("address.\(problem.field.rawValue)", "\(problem)") }
         var seen: Set<Int> = []
         for (i, p) in (persons ?? []).enumerated() {
             let at = "persons[\(i)]"

@@ -108,7 +108,9 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
                                  (#"{"persons": [{"index": 0, "ceam": {"state": "valid"}}]}"#, "central.persons[0].ceam.until"),
                                  (#"{"npai": "oui"}"#, "central.npai"),
                                  (#"{"persons": [{"index": 0, "lossDeclarations": ["2026-13-01"]}]}"#, "central.persons[0].lossDeclarations[0]"),
-                                 (#"{"mobile": "01 23 45 67 89"}"#, "central.mobile")] {
+                                 (#"{"mobile": "01 23 45 67 89"}"#, "central.mobile"),
+                                 (#"{"address": {"street": "rue des Lilas", "postalCode": "96100", "commune": "PARIS"}}"#, "central.address.postalCode"),
+                                 (#"{"address": {"street": "rue des Lilas", "postalCode": "75019"}}"#, "central.address.commune")] {
             let card = try Self.outsideCard(central: central)
             let runner = try makeRunner("bad-central")
             let ok = await runner.run(try Scenario.parse("card insert \(card)\nexpect screen code\n", name: "bad"))

@@ -29,7 +29,21 @@ import Testing
         for f in files { try services.registerCardFile(Self.cards.appendingPathComponent(f).path) }
     }
 
-    @Test func aCardWithoutCentralSectionHasNoCEAMAndOrderIsAllowedForEveryone() async throws {
+    /// The `"address"` of a card's section is served as the central store
+    /// serves it: masked, with the NPAI state; none without one.
+    @Test func theAddressOnFileIsServedMaskedWithItsNPAIState() async throws {
+        let services = fake()
+        let dupont = try await services.foyer(card: try identity("dupont-jean.json"))
+        #expect(dupont.address?.lines == ["1• rue des L•••", "Bâtiment B", "75019 PARIS"])
+        #expect(dupont.npai == false)
+        let npai = try await services.foyer(card: try identity("ceam-npai.json"))
+        #expect(npai.address?.lines == ["• rue du P•••", "97400 SAINT-DENIS"])
+        #expect(npai.npai == true)
+        services.register(serial: "25010000000001", central: FakeCentralSection())
+        #expect(try await services.foyer(card: try identity("dupont-jean.json")).address == nil)
+    }
+
+    @Test func aCardWithoutCEAMStatesHasNoCEAMAndOrderIsAllowedForEveryone() async throws {
         let card = try identity("dupont-jean.json")
         let foyer = try await fake().foyer(card: card)
         #expect(foyer.persons.count == card.foyer.persons.count)
