@@ -52,7 +52,7 @@ public final class FakeKioskServices: KioskServices, @unchecked Sendable {
     private var _submitted: [KioskCommand] = []
 
     public init(code: String = FakeKioskServices.demoCode, maxTries: Int = 3,
-                offered: [KioskService] = [.ceam, .provisionalCode, .carteVitaleLoss, .attestation, .miseAJour],
+                offered: [KioskService] = KioskService.allCases,
                 clock: any Domain.Clock = SystemClock(), parameters: RuleParameters = .standard,
                 cardsDirectory: URL? = AssetLocator.find()?.appendingPathComponent("demo/cards"),
                 countries: [CEAMCountry] = FakeKioskServices.ceamCountries) {
