@@ -7,6 +7,8 @@ public enum KioskService: String, Hashable, Sendable, Codable, CaseIterable {
     case carteVitaleLoss
     case attestation
     case miseAJour
+    /// « Mes informations »: the foyer, its rights, the address and mobile on file.
+    case mesInformations
 }
 
 /// Why a session ended.

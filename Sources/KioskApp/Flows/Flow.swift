@@ -39,6 +39,7 @@ extension KioskController {
         case .carteVitaleLoss: VitaleLossMachine.self
         case .attestation: AttestationMachine.self
         case .miseAJour: UpdateMachine.self
+        case .mesInformations: MesInformationsMachine.self
         }
     }
 
