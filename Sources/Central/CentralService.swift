@@ -188,7 +188,8 @@ public final class CentralService: Sendable {
         await audit(kiosk, "foyer.read", nir: file.nir, "ok")
         metrics.cardRead(kiosk: kiosk, read: "foyer")
         return FoyerResponse(serial: serial, today: today, persons: persons, maskedMobile: file.mobile?.masked,
-                             codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked)
+                             codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked,
+                             address: file.address?.masked, npai: file.situation.npai)
     }
 
     /// One person as the kiosk sees them today: states and the actions the rules allow.

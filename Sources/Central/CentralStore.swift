@@ -72,15 +72,20 @@ public struct FoyerFile: Codable, Sendable, Hashable {
     /// NIR of the assuré ouvrant droit.
     public var nir: String
     public var mobile: MobileNumber?
+    /// The postal address the caisse writes to; nil when none is on file
+    /// (files written before migration 3 have none). Its NPAI state is the
+    /// situation's `npai`.
+    public var address: PostalAddress?
     public var situation: AssureSituation
     public var persons: [PersonFile]
     public var codes: CodeFile
     public var cards: [CardRecord]
 
-    public init(nir: String, mobile: MobileNumber?, situation: AssureSituation = .init(), persons: [PersonFile],
-                codes: CodeFile = .init(), cards: [CardRecord]) {
+    public init(nir: String, mobile: MobileNumber?, address: PostalAddress? = nil, situation: AssureSituation = .init(),
+                persons: [PersonFile], codes: CodeFile = .init(), cards: [CardRecord]) {
         self.nir = nir
         self.mobile = mobile
+        self.address = address
         self.situation = situation
         self.persons = persons
         self.codes = codes

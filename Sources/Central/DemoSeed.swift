@@ -34,6 +34,9 @@ public struct DemoSeed: Codable, Sendable {
     public struct SeedAssure: Codable, Sendable {
         public var nir: String
         public var mobile: String?
+        /// The postal address on file (`Domain.PostalAddress`'s fields),
+        /// checked as the kiosk would check a typed one.
+        public var address: PostalAddress?
         public var personalCode: String?
         public var persons: [SeedPerson]
         public var cards: [SeedCard]
@@ -139,7 +142,9 @@ public struct DemoSeed: Codable, Sendable {
             let cards = a.cards.map {
                 CardRecord(serial: $0.serial, personIndex: $0.personIndex, generation: $0.generation, issuer: $0.issuer, issueDate: $0.issueDate)
             }
-            return FoyerFile(nir: odNIR.text, mobile: a.mobile.flatMap { MobileNumber($0) }, persons: persons,
+            let address: PostalAddress?
+            do { address = try a.address?.validated() } catch { throw Problem(description: "demo seed: address: \(error)") }
+            return FoyerFile(nir: odNIR.text, mobile: a.mobile.flatMap { MobileNumber($0) }, address: address, persons: persons,
                              codes: CodeFile(personal: try a.personalCode.map { try hasher.hash($0) }), cards: cards)
         }
     }

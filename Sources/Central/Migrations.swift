@@ -134,6 +134,11 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 3, name: "postal address on file", statements: [
+            // The assuré's postal address (Domain.PostalAddress as JSON);
+            // NULL for rows written before: no address on file.
+            "ALTER TABLE assures ADD COLUMN address_json TEXT",
+        ]),
         Migration(version: 4, name: "payments and daily allowances", statements: [
             // Reimbursements paid, per assuré (NIR of the ouvrant droit) and
             // person; read by the day paid. `payee` is 'assure' or the

@@ -100,12 +100,14 @@ public final class SQLCentralStore: CentralStore {
         try await database.transaction { c in
             let e = CentralJSON.encoder()
             try c.query("""
-                INSERT INTO assures (nir, mobile, situation_json, persons_json, codes_json, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6)
+                INSERT INTO assures (nir, mobile, situation_json, persons_json, codes_json, updated_at, address_json)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
                 ON CONFLICT (nir) DO UPDATE SET mobile = excluded.mobile, situation_json = excluded.situation_json,
-                    persons_json = excluded.persons_json, codes_json = excluded.codes_json, updated_at = excluded.updated_at
+                    persons_json = excluded.persons_json, codes_json = excluded.codes_json, updated_at = excluded.updated_at,
+                    address_json = excluded.address_json
                 """, .text(file.nir), SQLValue(file.mobile?.national), .text(try Self.json(e, file.situation)),
-                        .text(try Self.json(e, file.persons)), .text(try Self.json(e, file.codes)), SQLValue(seconds: at))
+                        .text(try Self.json(e, file.persons)), .text(try Self.json(e, file.codes)), SQLValue(seconds: at),
+                        SQLValue(try file.address.map { try Self.json(e, $0) }))
             for card in file.cards { try Self.upsertCard(c, card, nir: file.nir) }
         }
     }
@@ -213,6 +215,7 @@ public final class SQLCentralStore: CentralStore {
     static let personsCache = DecodeCache<[PersonFile]>()
     static let situationCache = DecodeCache<AssureSituation>()
     static let codesCache = DecodeCache<CodeFile>()
+    static let addressCache = DecodeCache<PostalAddress>()
 
 
     /// The assuré of a card and all their cards, in one statement (one row
@@ -221,7 +224,8 @@ public final class SQLCentralStore: CentralStore {
     static func foyerQuery(lock: Bool, dialect: SQLDialect) -> String {
         """
         SELECT a.nir, a.mobile, a.situation_json, a.persons_json, a.codes_json,
-               k.serial, k.person_index, k.generation, k.issuer, k.issue_date, k.status, k.status_changed_at
+               k.serial, k.person_index, k.generation, k.issuer, k.issue_date, k.status, k.status_changed_at,
+               a.address_json
         FROM cards c JOIN assures a ON a.nir = c.assure_nir JOIN cards k ON k.assure_nir = a.nir
         WHERE c.serial = $1 ORDER BY k.serial\(lock && dialect == .postgres ? " FOR UPDATE OF a" : "")
         """
@@ -236,6 +240,9 @@ public final class SQLCentralStore: CentralStore {
                        statusChangedAt: try r.optionalInt(11).map { Date(timeIntervalSince1970: Double($0)) })
         }
         return FoyerFile(nir: try row.text(0), mobile: try row.optionalText(1).flatMap { MobileNumber($0) },
+                         address: try row.optionalText(12).map { text in
+                             try addressCache.value(text) { try decode(PostalAddress.self, $0, "address of an assuré") }
+                         },
                          situation: try situationCache.value(try row.text(2)) { try decode(AssureSituation.self, $0, "situation of an assuré") },
                          persons: try personsCache.value(try row.text(3)) { try decode([PersonFile].self, $0, "persons of an assuré") },
                          codes: try codesCache.value(try row.text(4)) { try decode(CodeFile.self, $0, "codes of an assuré") },
@@ -249,9 +256,11 @@ public final class SQLCentralStore: CentralStore {
     static func writeFoyer(_ c: any SQLConnection, _ file: FoyerFile, before: FoyerFile, at: Date) throws {
         let e = CentralJSON.encoder()
         try c.query("""
-            UPDATE assures SET mobile = $2, situation_json = $3, persons_json = $4, codes_json = $5, updated_at = $6 WHERE nir = $1
+            UPDATE assures SET mobile = $2, situation_json = $3, persons_json = $4, codes_json = $5, updated_at = $6,
+                address_json = $7 WHERE nir = $1
             """, .text(file.nir), SQLValue(file.mobile?.national), .text(try json(e, file.situation)),
-                    .text(try json(e, file.persons)), .text(try json(e, file.codes)), SQLValue(seconds: at))
+                    .text(try json(e, file.persons)), .text(try json(e, file.codes)), SQLValue(seconds: at),
+                    SQLValue(try file.address.map { try json(e, $0) }))
         for card in file.cards where !before.cards.contains(card) { try upsertCard(c, card, nir: file.nir) }
     }
 

@@ -145,14 +145,25 @@ public struct FoyerResponse: Codable, Sendable, Hashable {
     public var maskedMobile: String?
     public var codeTriesLeft: Int
     public var codeLocked: Bool
+    /// The postal address on file as a public screen may show it
+    /// (`PostalAddress.masked`: the kiosk never gets it whole). Nil when
+    /// none is on file, or from a central store that predates it.
+    public var address: MaskedPostalAddress?
+    /// « N'habite pas à l'adresse indiquée »: mail sent to the address came
+    /// back (what it blocks is in each person's actions, excluded `npai`).
+    /// Nil from a central store that predates it.
+    public var npai: Bool?
 
-    public init(serial: String, today: CivilDate, persons: [PersonView], maskedMobile: String?, codeTriesLeft: Int, codeLocked: Bool) {
+    public init(serial: String, today: CivilDate, persons: [PersonView], maskedMobile: String?, codeTriesLeft: Int, codeLocked: Bool,
+                address: MaskedPostalAddress? = nil, npai: Bool? = nil) {
         self.serial = serial
         self.today = today
         self.persons = persons
         self.maskedMobile = maskedMobile
         self.codeTriesLeft = codeTriesLeft
         self.codeLocked = codeLocked
+        self.address = address
+        self.npai = npai
     }
 }
 

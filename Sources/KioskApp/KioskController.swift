@@ -293,17 +293,11 @@ public final class KioskController {
         }
     }
 
-    /// What this terminal can do now for the card in it: the mise à jour
-    /// needs a card writer and a card with EF.RIGHTS (BMS-VIT; a Vitale 2 is
-    /// updated at a pharmacy or the caisse); the attestation, whose whole
-    /// point is the paper, a printer. The rest needs nothing more.
+    /// What this terminal can do now for the card in it, as each service's
+    /// machine says (`ServiceMachine.isOffered`): the mise à jour needs a
+    /// card writer and a card with EF.RIGHTS, the attestation a printer.
     func canPerform(_ service: KioskService) -> Bool {
-        switch service {
-        case .miseAJour: return UpdateMachine.isPossible(canWriteRights: rightsWriter != nil, card: session.identity)
-        case .attestation: return !(printer is NoPrinter)
-        // Consulted on screen; printed only where a printer is.
-        case .ceam, .provisionalCode, .carteVitaleLoss, .remboursements, .attestationIJ: return true
-        }
+        Self.machine(service).isOffered(FlowContext(self))
     }
 
     /// A flow moves the session (back, confirmed, finish…).
@@ -342,7 +336,7 @@ public final class KioskController {
             if flow?.service != s {
                 // The menu's notice was read: the service says its own.
                 menuNotice = nil
-                flow = Self.makeFlow(s)
+                flow = Self.makeFlow(s, FlowContext(self))
                 flow?.start(self)
             }
         default:

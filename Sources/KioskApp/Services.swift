@@ -136,6 +136,42 @@ public enum KioskDocument: Sendable, Hashable {
     case paymentsStatement(PaymentsResponse, persons: [Person])
     /// Attestation de paiement des indemnités journalières.
     case dailyAllowancesAttestation(DailyAllowancesResponse)
+    /// A page a service writes itself (« Mes informations »): printed like
+    /// the documents above, under the caisse's name. A new service prints
+    /// through it, with no case here nor in the printer.
+    case sheet(DocumentSheet)
+}
+
+/// A printed page as words in reading order: what a service gives the
+/// printer when it has no form of its own. The printing part lays it out
+/// (A4, French typography) under the caisse's line, as its own documents.
+/// In French, whatever the screen's language (`FlowContext.documentCatalog`):
+/// it is an Assurance Maladie document.
+public struct DocumentSheet: Sendable, Hashable {
+    public enum Block: Sendable, Hashable {
+        case title(String)
+        case subtitle(String)
+        case heading(String)
+        case paragraph(String)
+        /// A label and its value side by side.
+        case field(label: String, value: String)
+        /// Small print at the end.
+        case note(String)
+        case space
+    }
+
+    /// What the document is, for the print job's id and the logs
+    /// (« mes-informations »): never personal data.
+    public var kind: String
+    /// The PDF's title (also what logs call it): never personal data.
+    public var title: String
+    public var blocks: [Block]
+
+    public init(kind: String, title: String, blocks: [Block]) {
+        self.kind = kind
+        self.title = title
+        self.blocks = blocks
+    }
 }
 
 /// What became of a print request, in words for the assuré.

@@ -145,6 +145,31 @@ public struct CUPSKioskPrinter: KioskPrinter {
         case .dailyAllowancesAttestation(let r):
             return DailyAllowancesAttestation(assure: r.assure, from: r.from, to: r.to, allowances: r.allowances, total: r.total,
                                               issuedOn: r.today, caisse: caisse)
+        case .sheet(let sheet):
+            return SheetDocument(sheet: sheet, caisse: caisse)
         }
+    }
+}
+
+/// A service's own page (`DocumentSheet`), under the caisse's line as
+/// every document the kiosk prints.
+struct SheetDocument: PrintableDocument {
+    var sheet: DocumentSheet
+    var caisse: Caisse
+
+    var kind: String { sheet.kind }
+
+    var layout: DocumentLayout {
+        DocumentLayout(title: sheet.title, blocks: [.issuer("L'Assurance Maladie — \(caisse.name)")] + sheet.blocks.map { block in
+            switch block {
+            case .title(let s): .title(s)
+            case .subtitle(let s): .subtitle(s)
+            case .heading(let s): .heading(s)
+            case .paragraph(let s): .paragraph(s)
+            case .field(let label, let value): .field(label: label, value: value)
+            case .note(let s): .note(s)
+            case .space: .space
+            }
+        })
     }
 }

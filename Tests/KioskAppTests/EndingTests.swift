@@ -9,7 +9,7 @@ import Testing
 @Suite @MainActor struct EndingTests {
     /// In every service, at its first screen and after its main step: the
     /// card leaves, the session ends at once and nothing of it stays.
-    @Test(arguments: [KioskService.provisionalCode, .carteVitaleLoss, .attestation, .miseAJour])
+    @Test(arguments: [KioskService.provisionalCode, .carteVitaleLoss, .attestation, .miseAJour, .mesInformations])
     func cardRemovedInAFlowWipesEverything(_ service: KioskService) async throws {
         let k = try await FlowKiosk()
         k.c.rightsWriter = FakeCardRightsWriter()
@@ -17,7 +17,7 @@ import Testing
         try await k.signIn()
         await k.tap("service.\(service.rawValue)")
         let first = ["provisionalCode": "sms.send", "carteVitaleLoss": "vitale.person.0", "attestation": "attestation.all",
-                     "miseAJour": "update.start"][service.rawValue]!
+                     "miseAJour": "update.start", "mesInformations": "informations.contact"][service.rawValue]!
         #expect(k.ids.contains("footer.finish"))
         await k.tap(first)
         #expect(k.ids.contains("footer.finish"))
@@ -26,7 +26,7 @@ import Testing
         #expect(k.screenID == "attract")
         #expect(k.c.flow == nil)
         #expect(k.c.session.identity == nil)
-        for personal in ["Jean", "DUPONT", "Claire", "Léa", "••"] { #expect(!k.text.contains(personal)) }
+        for personal in ["Jean", "DUPONT", "Claire", "Léa", "••", "PARIS", "75019"] { #expect(!k.text.contains(personal)) }
     }
 
     /// A request confirmed just before the card leaves is still sent (once),
@@ -120,6 +120,35 @@ import Testing
                                                              .done(printed: false, unavailable: true), .done(printed: false, unavailable: false), .unavailable] {
                         attestation.state.step = s; h.controller.changed(); check("attestation \(s)")
                     }
+                    await h.controller.settle()
+                    await h.controller.tap("footer.back")
+                    await h.controller.tap("service.mesInformations")
+                    await h.controller.settle()
+                    let informations = try #require(h.controller.flow as? MachineFlow<MesInformationsMachine>)
+                    let loaded = try #require(informations.state.foyer)
+                    // Every NPAI block said; nothing on file.
+                    var npai = loaded
+                    npai.npai = true
+                    for i in npai.persons.indices {
+                        npai.persons[i].vitaleActions = [VitaleActionView(action: .order, exclusion: .npai)]
+                        npai.persons[i].ceamActions = [CEAMActionView(action: .earlyRenewal, exclusion: .npai),
+                                                       CEAMActionView(action: .declareLossOrTheft, exclusion: .npai)]
+                    }
+                    var none = loaded
+                    none.address = nil
+                    none.maskedMobile = nil
+                    typealias Informations = MesInformationsMachine.State
+                    let states: [(String, Informations)] = [
+                        ("loading", Informations(step: .loading)), ("printing", Informations(step: .printing, foyer: loaded)),
+                        ("unavailable", Informations(step: .unavailable)),
+                        ("persons", Informations(step: .persons, foyer: loaded)), ("persons npai", Informations(step: .persons, foyer: npai)),
+                        ("contact", Informations(step: .contact, foyer: loaded)), ("contact npai", Informations(step: .contact, foyer: npai)),
+                        ("contact none", Informations(step: .contact, foyer: none)),
+                        ("printed", Informations(step: .contact, foyer: loaded, printed: .printed)),
+                        ("printer away", Informations(step: .contact, foyer: npai, printed: .printerUnavailable)),
+                        ("print failed", Informations(step: .contact, foyer: loaded, printed: .failed)),
+                    ]
+                    for (name, s) in states { informations.state = s; h.controller.changed(); check("informations \(name)") }
                     await h.controller.settle()
                 }
             }

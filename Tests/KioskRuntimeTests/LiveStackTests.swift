@@ -181,16 +181,20 @@ import VirtualCard
                 _ = try await stack.control?("printer", "ready")
             }
         }
-        // The attestation, the récépissé and the relevé de remboursements
-        // printed, once each; nothing came out of the job given up when the
-        // paper ran out.
+        // The attestation, « Mes informations », the relevé de remboursements
+        // and the récépissé printed, once each; nothing came out of the job
+        // given up when the paper ran out.
         let printed = cups.printedFiles(queue: "kiosk")
-        #expect(printed.count == 3, "\(printed.map(\.lastPathComponent))")
+        #expect(printed.count == 4, "\(printed.map(\.lastPathComponent))")
         #expect(try printed.contains { try PDFText.extract($0).contains("Attestation") && PDFText.extract($0).contains("DUPONT") })
         #expect(try printed.contains {
             let t = try PDFText.extract($0)
             return t.contains("Relevé de remboursements") && t.contains("Total payé sur la période") && t.contains("Pharmacie du Marché")
         })
+        // The address as the central store masked it, never whole.
+        let informations = try printed.map { try PDFText.extract($0) }.filter { $0.contains("Mes informations") }
+        #expect(informations.count == 1)
+        #expect(informations.allSatisfy { $0.contains("1• rue des L•••") && $0.contains("75019 PARIS") && !$0.contains("Lilas") })
         await server.stop()
         cups.stop()
         kannel.stop()

@@ -215,15 +215,15 @@ enum PaymentsMachine: ServiceMachine {
             let whom = a.person.flatMap { persons.indices.contains($0) ? persons[$0].displayName : nil } ?? t["payments.wholeFoyer.inSentence"]
             // What is shown (the period, for whom), each with the way to change it.
             var nodes: [Node] = [
-                .hstack([.text(Text(t.text("payments.period", ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t)]), id: "payments.what")),
-                         .button(taps.button(Button(id: "", label: t["payments.changePeriod"], style: .secondary, width: .natural), .changePeriod))],
-                        spacing: .block, align: .center),
+                .adaptive([.text(Text(t.text("payments.period", ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t)]), id: "payments.what")),
+                           .button(taps.button(Button(id: "", label: t["payments.changePeriod"], style: .secondary, width: .natural), .changePeriod))],
+                          minChildWidthMM: 110, spacing: .block),
             ]
             if persons.count > 1 {
-                nodes.append(.hstack([.text(Text(t.text("payments.whom", ["whom": whom]), id: "payments.whom.text")),
-                                      .button(taps.button(Button(id: "", label: t["payments.changePerson"], style: .secondary, width: .natural),
-                                                          .changePerson))],
-                                     spacing: .block, align: .center))
+                nodes.append(.adaptive([.text(Text(t.text("payments.whom", ["whom": whom]), id: "payments.whom.text")),
+                                        .button(taps.button(Button(id: "", label: t["payments.changePerson"], style: .secondary, width: .natural),
+                                                            .changePerson))],
+                                       minChildWidthMM: 110, spacing: .block))
             }
             if a.payments.isEmpty {
                 nodes.append(.text(Text(t["payments.none"], style: .title, id: "payments.none")))
@@ -425,7 +425,7 @@ enum DailyAllowancesMachine: ServiceMachine {
                 nodes.append(change)
             } else {
                 // The period and the way to change it on one line; the list last, with the room left.
-                nodes.append(.hstack([.text(Text(t.text("ij.period", period), id: "ij.what")), change], spacing: .block, align: .center))
+                nodes.append(.adaptive([.text(Text(t.text("ij.period", period), id: "ij.what")), change], minChildWidthMM: 110, spacing: .block))
                 nodes.append(.text(Text(t.text("payments.total", ["total": money(a.total, t)]), style: .title, id: "ij.total")))
                 let rows = a.allowances.map { x in
                     ListView.Row(id: "ij.row.\(x.id)",

@@ -19,6 +19,10 @@ protocol ServiceMachine {
     associatedtype Effect
 
     static var service: KioskService { get }
+    /// Whether the menu offers the service on this terminal for this card:
+    /// the menu never offers what the terminal cannot do (a printer, a card
+    /// writer). Offered by default.
+    static func isOffered(_ context: FlowContext) -> Bool
     /// The service's steps, as catalog keys, in order (a step indicator
     /// says « Étape 2 sur 3 » with them).
     static var steps: [String] { get }
@@ -42,6 +46,7 @@ protocol ServiceMachine {
 }
 
 extension ServiceMachine {
+    static func isOffered(_ context: FlowContext) -> Bool { true }
     static func noticeOnRemoval(_ state: State) -> String? { nil }
     static func outlivesSession(_ effect: Effect) -> Bool { false }
 }
@@ -87,7 +92,7 @@ struct FlowContext {
     var listPageSizes: [String: Int]
     /// This kiosk has a card writer (the mise à jour).
     var canWriteRights: Bool
-    /// This kiosk has a printer: a print button is offered only then.
+    /// This kiosk has a printer (it may still be out of paper: the print says so).
     var canPrint: Bool
     /// The kiosk's clock when the event came (read once, before `reduce`):
     /// a request confirmed now keeps it as its `confirmedAt`; the date
