@@ -172,6 +172,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     func host(_ name: String = "flow") async throws -> (KioskHost, TestClock, SmokeRunner) {
         let runner = try makeRunner(name)
         let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.renderIfNeeded(force: true)
         return (h, clock, runner)
     }
@@ -194,6 +195,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     @Test func oddMenuKeepsEqualButtons() async throws {
         let runner = try makeRunner("menu5")
         let (base, clock, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         // An odd number of services, whatever the number this version has.
         let odd = KioskService.allCases.count % 2 == 1 ? KioskService.allCases : Array(KioskService.allCases.dropLast())
         let services = try await ScenarioServices.start(clock: clock, offered: odd, assets: assets)
@@ -331,6 +333,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         let dir = outDir("speech")
         let runner = try makeRunner("listen")
         let (h, _, _) = try await runner.makeHost(speechDirectory: dir)
+        defer { withExtendedLifetime(runner) {} }
         h.renderIfNeeded(force: true)
         try await insert(h)
         for d in "1234" { try await tap(h, "keypad.\(d)") }
@@ -370,6 +373,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
                         o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
                     }
                     let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
+                    defer { withExtendedLifetime(runner) {} }
                     var seen: [DisplayList] = []
                     func snap() { h.renderIfNeeded(); seen.append(h.list!) }
                     snap()
@@ -444,6 +448,7 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
     func host(_ name: String) async throws -> (KioskHost, TestClock, SmokeRunner) {
         let runner = try makeRunner(name)
         let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.renderIfNeeded(force: true)
         return (h, clock, runner)
     }

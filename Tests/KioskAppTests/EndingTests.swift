@@ -96,6 +96,7 @@ import Testing
                         o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
                     }
                     let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
+                    defer { withExtendedLifetime(runner) {} }
                     try await insertCard(h, demoCard)
                     for d in "1234" { await h.controller.tap("keypad.\(d)") }
                     await h.controller.tap("keypad.ok")
@@ -161,6 +162,7 @@ import Testing
     @Test func theWarningIsSaidAloudWithoutAutomaticSpeech() async throws {
         let runner = try makeRunner("warning-speech")
         let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.renderIfNeeded(force: true)
         #expect(h.controller.settings.autoSpeech == false)
         try await insertCard(h, demoCard)
@@ -190,6 +192,7 @@ import Testing
     @Test func anOutcomeIsSaidWhenItAppears() async throws {
         let runner = try makeRunner("flow-speech")
         let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.controller.settings.autoSpeech = true
         h.renderIfNeeded(force: true)
         try await insertCard(h, demoCard)
