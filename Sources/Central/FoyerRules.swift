@@ -7,7 +7,7 @@ import Foundation
 /// command itself.
 extension FoyerFile {
     var ruleState: FoyerState {
-        FoyerState(situation: situation,
+        FoyerState(situation: situation, address: address,
                    beneficiaries: persons.map {
                        FoyerState.Beneficiary(person: $0.person, ceam: $0.ceam, vitale: $0.vitale, rightsSufficient: $0.rightsSufficient)
                    },
@@ -18,6 +18,7 @@ extension FoyerFile {
     /// Stores what an applied command changed.
     mutating func store(_ applied: AppliedCommand) {
         situation = applied.foyer.situation
+        address = applied.foyer.address
         for (i, b) in applied.foyer.beneficiaries.enumerated() where persons.indices.contains(i) {
             persons[i].ceam = b.ceam
             persons[i].vitale = b.vitale

@@ -33,6 +33,8 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
     case lossDateTooOld = "loss_date_too_old"
     case swornStatementNotTicked = "sworn_statement_not_ticked"
     case returnCommitmentMissing = "return_commitment_missing"
+    /// A new postal address the caisse cannot keep (`PostalAddressProblem`).
+    case addressNotValid = "address_not_valid"
     /// A refusal this version does not name (a newer domain refusal); kept
     /// so that a kiosk reads any central store's receipts.
     case refused = "refused"
@@ -85,6 +87,8 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
             case .notAllowed(_, let why): self.init(why)
             case .returnCommitmentMissing: self = .returnCommitmentMissing
             }
+        case .address: self = .addressNotValid
+        case .demarcheEnCours: self = .demarcheEnCours
         }
     }
 }

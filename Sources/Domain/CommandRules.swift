@@ -21,13 +21,17 @@ public struct FoyerState: Hashable, Sendable {
     }
 
     public var situation: AssureSituation
+    /// The postal address on file (the foyer's); nil when none is.
+    public var address: PostalAddress?
     /// In EF.BENEF order: 0 is the assuré.
     public var beneficiaries: [Beneficiary]
     /// The foyer's carte Vitale serials and what the file says of each.
     public var cards: [String: CardSerialStatus]
 
-    public init(situation: AssureSituation = .init(), beneficiaries: [Beneficiary], cards: [String: CardSerialStatus]) {
+    public init(situation: AssureSituation = .init(), address: PostalAddress? = nil, beneficiaries: [Beneficiary],
+                cards: [String: CardSerialStatus]) {
         self.situation = situation
+        self.address = address
         self.beneficiaries = beneficiaries
         self.cards = cards
     }
@@ -70,6 +74,11 @@ public enum CommandRefusal: Error, Hashable, Sendable {
     case noSuchPerson
     case ceam(CEAMRequestError)
     case vitale(VitaleRequestError)
+    /// The new address cannot be kept (its first problem, never the address).
+    case address(PostalAddressProblem)
+    /// The caisse has a démarche in progress on this foyer (seed 003: one
+    /// démarche at a time): the address is changed with it, at the accueil.
+    case demarcheEnCours
 }
 
 public enum CommandOutcome: Hashable, Sendable {
@@ -128,6 +137,14 @@ public struct CommandRules: Sendable {
             do throws(VitaleRequestError) {
                 b.vitale = try vitale.order(person: b.person, card: b.vitale, situation: foyer.situation, now: now, today: today)
             } catch { return .refused(.vitale(error)) }
+        case .addressChange(let typed):
+            guard !foyer.situation.demarcheEnCours else { return .refused(.demarcheEnCours) }
+            do throws(PostalAddressProblem) {
+                next.address = try AddressRules.change(to: typed)
+            } catch { return .refused(.address(error)) }
+            // The mail came back from the old address (NPAI): the new one lifts it,
+            // only now that it is on file.
+            next.situation.npai = false
         }
         next.beneficiaries[i] = b
         return .applied(AppliedCommand(foyer: next, personIndex: i, provisionalCertificate: certificate, cardStatusChanges: changes))
@@ -172,5 +189,21 @@ public enum OneDemarcheAtATime {
     /// order before the card is invalidated).
     public static func vitaleOffered(to person: Int, waiting: Set<Int>) -> Bool {
         !waiting.contains(person)
+    }
+}
+
+/// The change of address (seed 001 §5): the form's fields checked as La
+/// Poste and the caisse take them (`PostalAddress.problems`), then kept
+/// for the whole foyer; the NPAI is lifted when it is applied.
+public enum AddressRules {
+    /// The address to keep, tidied, or its first problem.
+    public static func change(to typed: PostalAddress) throws(PostalAddressProblem) -> PostalAddress {
+        try typed.validated()
+    }
+
+    /// Whether the kiosk may offer a change now: not while one waits in its
+    /// outbox (one démarche at a time) nor while the caisse has one open.
+    public static func mayChange(situation: AssureSituation, waitingInOutbox: Bool) -> Bool {
+        !situation.demarcheEnCours && !waitingInOutbox
     }
 }

@@ -8,13 +8,17 @@ public struct KioskCommand: Codable, Sendable, Hashable, Identifiable {
         case ceam(CEAMRequest)
         case vitaleDeclaration(reason: VitaleDeclarationReason, commitsToReturnFoundCard: Bool)
         case vitaleOrder
+        /// The foyer's new postal address (seed 001 §5 « Déclarer un
+        /// changement d'adresse »: « pour vous et vos ayants droit »).
+        case addressChange(PostalAddress)
 
-        /// A short name for logs and the audit trail.
+        /// A short name for logs and the audit trail (never the address).
         public var name: String {
             switch self {
             case .ceam(let r): return "ceam.\(r.action.rawValue)"
             case .vitaleDeclaration(let reason, _): return "vitale.declare.\(reason.rawValue)"
             case .vitaleOrder: return "vitale.order"
+            case .addressChange: return "address.change"
             }
         }
     }

@@ -13,6 +13,8 @@ public enum KioskService: String, Hashable, Sendable, Codable, CaseIterable {
     case remboursements
     /// Attestation de paiement des indemnités journalières.
     case attestationIJ
+    /// Changement d'adresse (seed 001 §5), for the whole foyer.
+    case changementAdresse
 }
 
 /// Why a session ended.

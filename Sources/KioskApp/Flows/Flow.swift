@@ -42,6 +42,7 @@ extension KioskController {
         case .mesInformations: MesInformationsMachine.self
         case .remboursements: PaymentsMachine.self
         case .attestationIJ: DailyAllowancesMachine.self
+        case .changementAdresse: AddressMachine.self
         }
     }
 
