@@ -181,11 +181,16 @@ import VirtualCard
                 _ = try await stack.control?("printer", "ready")
             }
         }
-        // The attestation, « Mes informations », the relevé de remboursements
-        // and the récépissé printed, once each; nothing came out of the job
-        // given up when the paper ran out.
+        // The attestation, « Mes informations », the relevé de remboursements,
+        // the IJ attestation and the récépissé printed, once each; nothing came
+        // out of the job given up when the paper ran out.
         let printed = cups.printedFiles(queue: "kiosk")
-        #expect(printed.count == 4, "\(printed.map(\.lastPathComponent))")
+        #expect(printed.count == 5, "\(printed.map(\.lastPathComponent))")
+        #expect(try printed.contains {
+            // Lines wrap anywhere: the text as one line.
+            let t = try PDFText.extract($0).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return t.contains("Attestation de paiement des indemnités journalières") && t.contains("646,80")
+        })
         #expect(try printed.contains { try PDFText.extract($0).contains("Attestation") && PDFText.extract($0).contains("DUPONT") })
         #expect(try printed.contains {
             let t = try PDFText.extract($0)

@@ -440,7 +440,7 @@ enum DailyAllowancesMachine: ServiceMachine {
             let actions = canPrint ? footer + [taps.button(Button(id: "", label: t["ij.print"], style: .primary, width: .natural), .print)] : footer
             let banner: Banner? = switch s.printed {
             case .printed?, .alreadyPrinted?: Banner(kind: .info, text: t["ij.printed"])
-            case .printerUnavailable?, .failed?: Banner(kind: .error, text: t["payments.printFailed"])
+            case .printerUnavailable?, .failed?: Banner(kind: .error, text: t["ij.printFailed"])
             case nil: nil
             }
             var screen = ScreenModel(id: "flow.ij", title: title, banner: banner, body: .vstack(nodes), footer: actions,
