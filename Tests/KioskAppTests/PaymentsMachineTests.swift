@@ -49,20 +49,20 @@ import Testing
         // The period: « Du », then « Au »; « Valider » only for a period the rules accept.
         var p = M.reduce(s, .changePeriod, context).state
         #expect(p.choosing == PeriodChoice(from: day(2026, 5, 23), to: day(2026, 11, 23), firstDay: day(2024, 11, 23)))
-        p = M.reduce(p, .date(.yearDown), context).state
+        p = M.reduce(p, .period(.date(.yearDown)), context).state
         #expect(p.choosing?.from == day(2025, 5, 23))
-        p = M.reduce(p, .date(.yearDown), context).state
+        p = M.reduce(p, .period(.date(.yearDown)), context).state
         #expect(p.choosing?.from == day(2024, 11, 23), "never before the history kept")
-        #expect(M.reduce(p, .periodConfirm, context).effects.isEmpty, "« Au » not seen yet")
-        p = M.reduce(p, .periodNext, context).state
+        #expect(M.reduce(p, .period(.confirm), context).effects.isEmpty, "« Au » not seen yet")
+        p = M.reduce(p, .period(.next), context).state
         var wrong = p
-        for _ in 0..<3 { wrong = M.reduce(wrong, .date(.yearDown), context).state }
+        for _ in 0..<3 { wrong = M.reduce(wrong, .period(.date(.yearDown)), context).state }
         #expect(wrong.choosing?.to == day(2024, 11, 23))
-        wrong = M.reduce(wrong, .date(.dayDown), context).state
+        wrong = M.reduce(wrong, .period(.date(.dayDown)), context).state
         #expect(wrong.choosing?.to == day(2024, 11, 23), "clamped to the first day")
-        p = M.reduce(p, .date(.dayUp), context).state
+        p = M.reduce(p, .period(.date(.dayUp)), context).state
         #expect(p.choosing?.to == day(2026, 11, 23), "never after today")
-        let confirmed = M.reduce(p, .periodConfirm, context)
+        let confirmed = M.reduce(p, .period(.confirm), context)
         #expect(confirmed.effects == [.load(period: day(2024, 11, 23)...day(2026, 11, 23), person: nil)])
         #expect(confirmed.state.choosing == nil && confirmed.state.step == .loading)
     }

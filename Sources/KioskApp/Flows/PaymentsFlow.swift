@@ -15,6 +15,42 @@ struct PeriodChoice: Equatable {
     /// The first day that may be asked.
     var firstDay: CivilDate
 
+    /// The modal's taps (each machine's ids, one handling).
+    enum Event: Equatable {
+        case date(CEAMMachine.DateMove), next, previous, cancel, confirm
+
+        /// « <prefix>.date.day.up », « <prefix>.next »…
+        func widgetID(_ prefix: String) -> String {
+            switch self {
+            case .date(let m): "\(prefix).date.\(m.rawValue)"
+            case .next: "\(prefix).next"
+            case .previous: "\(prefix).previous"
+            case .cancel: "\(prefix).cancel"
+            case .confirm: "\(prefix).confirm"
+            }
+        }
+
+        static let all: [Event] = CEAMMachine.DateMove.allCases.map(Event.date) + [.next, .previous, .cancel, .confirm]
+    }
+
+    /// What a tap in the modal does: the modal as it becomes (nil: closed),
+    /// and the period to load when « Valider » took one the rules accept.
+    static func reduce(_ c: PeriodChoice?, _ event: Event, today: CivilDate, rules: PaymentRules,
+                       dailyAllowance: Bool) -> (choice: PeriodChoice?, confirmed: ClosedRange<CivilDate>?) {
+        guard var c else { return (nil, nil) }
+        switch event {
+        case .date(let m): c.move(m, today: today)
+        case .next where c.page == 1: c.page = 2
+        case .previous where c.page == 2: c.page = 1
+        case .cancel: return (nil, nil)
+        case .confirm where c.page == 2:
+            guard let range = try? rules.check(from: c.from, to: c.to, today: today, dailyAllowance: dailyAllowance) else { break }
+            return (nil, range)
+        default: break
+        }
+        return (c, nil)
+    }
+
     mutating func move(_ m: CEAMMachine.DateMove, today: CivilDate) {
         if page == 1 { from = CEAMMachine.move(from, m, within: firstDay...today) }
         else { to = CEAMMachine.move(to, m, within: firstDay...today) }
@@ -22,14 +58,17 @@ struct PeriodChoice: Equatable {
 
     /// The modal: « Du » (page 1) then « Au » (page 2), « Valider » only for
     /// a period the rules accept (a reason under the picker otherwise).
+    /// `button` makes the machine's button for one of the modal's events.
     func modal(id: String, title: String, _ context: FlowContext, dailyAllowance: Bool,
-               cancel: Button, next: Button, previous: Button, confirm: Button) -> Modal {
+               button: (String, Button.Style, Event) -> Button) -> Modal {
         let t = context.catalog
+        let cancel = button(t["modal.cancel"], .secondary, .cancel), next = button(t["period.next"], .primary, .next)
+        let previous = button(t["period.previous"], .secondary, .previous)
+        var confirm = button(t["period.confirm"], .primary, .confirm)
         var content = self.content(t, id: "\(id).date")
         if page == 1 { return Modal(id: id, title: title, message: t["period.from"], content: content, buttons: [cancel, next]) }
         let valid = (try? PaymentRules(context.rules.payments).check(from: from, to: to, today: context.today, dailyAllowance: dailyAllowance)) != nil
         if !valid { content = .vstack([content, .banner(Banner(kind: .error, text: t["period.endsBeforeStart"]))], spacing: .grid) }
-        var confirm = confirm
         confirm.enabled = valid
         return Modal(id: id, title: title, message: t["period.to"], content: content, buttons: [previous, confirm])
     }
@@ -73,7 +112,7 @@ enum PaymentsMachine: ServiceMachine {
 
     enum Event: MachineEvent {
         case changePerson, person(Int?), personCancel
-        case changePeriod, date(CEAMMachine.DateMove), periodNext, periodPrevious, periodConfirm, periodCancel
+        case changePeriod, period(PeriodChoice.Event)
         case print, retry, listNext, listPrevious, back
         /// Answers.
         case loaded(PaymentsResponse?)
@@ -85,11 +124,7 @@ enum PaymentsMachine: ServiceMachine {
             case .person(let i): i.map { "payments.person.\($0)" } ?? "payments.person.all"
             case .personCancel: "payments.whom.cancel"
             case .changePeriod: "payments.period"
-            case .date(let m): "payments.modal.date.\(m.rawValue)"
-            case .periodNext: "payments.modal.next"
-            case .periodPrevious: "payments.modal.previous"
-            case .periodConfirm: "payments.modal.confirm"
-            case .periodCancel: "payments.modal.cancel"
+            case .period(let e): e.widgetID("payments.modal")
             case .print: "payments.print"
             case .retry: "payments.retry"
             case .listNext: "payments.list.next"
@@ -143,26 +178,14 @@ enum PaymentsMachine: ServiceMachine {
         case .changePeriod:
             guard s.step == .list, !s.choosingPerson, let a = s.answer else { break }
             s.choosing = PeriodChoice(from: a.from, to: a.to, firstDay: a.firstDay)
-        case .date(let m):
-            guard var c = s.choosing else { break }
-            c.move(m, today: context.today)
-            s.choosing = c
-        case .periodNext:
-            guard var c = s.choosing, c.page == 1 else { break }
-            c.page = 2
-            s.choosing = c
-        case .periodPrevious:
-            guard var c = s.choosing, c.page == 2 else { break }
-            c.page = 1
-            s.choosing = c
-        case .periodCancel:
-            s.choosing = nil
-        case .periodConfirm:
-            guard let c = s.choosing, c.page == 2,
-                  let range = try? PaymentRules(context.rules.payments).check(from: c.from, to: c.to, today: context.today) else { break }
-            s.choosing = nil
-            s.period = range
-            return reload()
+        case .period(let e):
+            let (choice, confirmed) = PeriodChoice.reduce(s.choosing, e, today: context.today, rules: PaymentRules(context.rules.payments),
+                                                          dailyAllowance: false)
+            s.choosing = choice
+            if let confirmed {
+                s.period = confirmed
+                return reload()
+            }
         case .print:
             guard s.step == .list, let a = s.answer, !a.payments.isEmpty, let persons = context.identity?.foyer.persons else { break }
             s.step = .printing
@@ -266,12 +289,9 @@ enum PaymentsMachine: ServiceMachine {
 
     static func periodModal(_ c: PeriodChoice, _ context: FlowContext, _ taps: TapTable<Event>) -> Modal {
         let t = context.catalog
-        for m in CEAMMachine.DateMove.allCases { _ = taps.id(.date(m)) }
+        for e in PeriodChoice.Event.all { _ = taps.id(.period(e)) }
         return c.modal(id: "payments.modal", title: t["payments.period.title"], context, dailyAllowance: false,
-                       cancel: taps.button(Button(id: "", label: t["modal.cancel"], style: .secondary), .periodCancel),
-                       next: taps.button(Button(id: "", label: t["period.next"], style: .primary), .periodNext),
-                       previous: taps.button(Button(id: "", label: t["period.previous"], style: .secondary), .periodPrevious),
-                       confirm: taps.button(Button(id: "", label: t["period.confirm"], style: .primary), .periodConfirm))
+                       button: { label, style, e in taps.button(Button(id: "", label: label, style: style), .period(e)) })
     }
 
     /// « Consultation · Jean DUPONT · soins du 16 novembre 2026 · versé à vous ».
@@ -304,18 +324,14 @@ enum DailyAllowancesMachine: ServiceMachine {
     }
 
     enum Event: MachineEvent {
-        case changePeriod, date(CEAMMachine.DateMove), periodNext, periodPrevious, periodConfirm, periodCancel, print, retry, back
+        case changePeriod, period(PeriodChoice.Event), print, retry, back
         case loaded(DailyAllowancesResponse?)
         case printed(PrintOutcome)
 
         var widgetID: String? {
             switch self {
             case .changePeriod: "ij.period"
-            case .date(let m): "ij.modal.date.\(m.rawValue)"
-            case .periodNext: "ij.modal.next"
-            case .periodPrevious: "ij.modal.previous"
-            case .periodConfirm: "ij.modal.confirm"
-            case .periodCancel: "ij.modal.cancel"
+            case .period(let e): e.widgetID("ij.modal")
             case .print: "ij.print"
             case .retry: "ij.retry"
             case .back: "footer.back"
@@ -347,29 +363,16 @@ enum DailyAllowancesMachine: ServiceMachine {
         case .changePeriod:
             guard s.step == .shown, let a = s.answer else { break }
             s.choosing = PeriodChoice(from: a.from, to: a.to, firstDay: a.firstDay)
-        case .date(let m):
-            guard var c = s.choosing else { break }
-            c.move(m, today: context.today)
-            s.choosing = c
-        case .periodNext:
-            guard var c = s.choosing, c.page == 1 else { break }
-            c.page = 2
-            s.choosing = c
-        case .periodPrevious:
-            guard var c = s.choosing, c.page == 2 else { break }
-            c.page = 1
-            s.choosing = c
-        case .periodCancel:
-            s.choosing = nil
-        case .periodConfirm:
-            guard let c = s.choosing, c.page == 2,
-                  let range = try? PaymentRules(context.rules.payments).check(from: c.from, to: c.to, today: context.today, dailyAllowance: true)
-            else { break }
-            s.choosing = nil
-            s.period = range
-            s.step = .loading
-            s.printed = nil
-            return Transition(state: s, effects: [.load(period: range)])
+        case .period(let e):
+            let (choice, confirmed) = PeriodChoice.reduce(s.choosing, e, today: context.today, rules: PaymentRules(context.rules.payments),
+                                                          dailyAllowance: true)
+            s.choosing = choice
+            if let range = confirmed {
+                s.period = range
+                s.step = .loading
+                s.printed = nil
+                return Transition(state: s, effects: [.load(period: range)])
+            }
         case .print:
             guard s.step == .shown, let a = s.answer, !a.allowances.isEmpty else { break }
             s.step = .printing
@@ -446,12 +449,9 @@ enum DailyAllowancesMachine: ServiceMachine {
             var screen = ScreenModel(id: "flow.ij", title: title, banner: banner, body: .vstack(nodes), footer: actions,
                                      focusID: (canPrint ? Event.print : Event.changePeriod).widgetID)
             if let c = s.choosing {
-                for m in CEAMMachine.DateMove.allCases { _ = taps.id(.date(m)) }
+                for e in PeriodChoice.Event.all { _ = taps.id(.period(e)) }
                 screen.modal = c.modal(id: "ij.modal", title: t["ij.period.title"], context, dailyAllowance: true,
-                                       cancel: taps.button(Button(id: "", label: t["modal.cancel"], style: .secondary), .periodCancel),
-                                       next: taps.button(Button(id: "", label: t["period.next"], style: .primary), .periodNext),
-                                       previous: taps.button(Button(id: "", label: t["period.previous"], style: .secondary), .periodPrevious),
-                                       confirm: taps.button(Button(id: "", label: t["period.confirm"], style: .primary), .periodConfirm))
+                                       button: { label, style, e in taps.button(Button(id: "", label: label, style: style), .period(e)) })
             }
             return screen
         }
