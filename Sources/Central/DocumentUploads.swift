@@ -21,7 +21,7 @@ public struct UploadSlot: Sendable, Hashable {
     public var byteCount: Int?
 
     public func state(at now: Date) -> UploadState {
-        if takenAt != nil { return .taken }
+        if takenAt != nil { return receivedAt == nil ? .closed : .taken }
         if receivedAt != nil { return .received }
         return now >= expiresAt ? .expired : .waiting
     }
@@ -89,12 +89,13 @@ extension SQLCentralStore {
             // One statement decides: a second file, or a late one, finds no open row.
             let stored = try c.query("""
                 UPDATE document_uploads SET received_at = $2, sealed = $3, media_type = $4, byte_count = $5
-                WHERE token_hash = $1 AND received_at IS NULL AND expires_at > $2 RETURNING id
+                WHERE token_hash = $1 AND received_at IS NULL AND taken_at IS NULL AND expires_at > $2 RETURNING id
                 """, .text(tokenHash), SQLValue(seconds: at), SQLValue(sealed), .text(mediaType), SQLValue(byteCount))
             if !stored.isEmpty { return .stored }
             guard let row = try c.query("SELECT received_at FROM document_uploads WHERE token_hash = $1", .text(tokenHash)).first else {
                 return .unknown
             }
+            // Nothing received: the address ran out, or the kiosk closed it.
             return try row.optionalInt(0) == nil ? .expired : .used
         }
     }
@@ -110,6 +111,15 @@ extension SQLCentralStore {
             try c.query("UPDATE document_uploads SET taken_at = $2, sealed = NULL WHERE id = $1", .text(id.uuidString), SQLValue(seconds: at))
             return (try Self.uploadSlot(row), sealed)
         }
+    }
+
+    /// The kiosk closes its address (the card was pulled, the order
+    /// abandoned): a file there is dropped, none can arrive after. False
+    /// when there is no such open address of this kiosk.
+    public func closeUpload(id: UUID, kioskID: String, at: Date) async throws -> Bool {
+        !(try await database.statement("""
+            UPDATE document_uploads SET taken_at = $3, sealed = NULL WHERE id = $1 AND kiosk_id = $2 AND taken_at IS NULL RETURNING id
+            """, [.text(id.uuidString), .text(kioskID), SQLValue(seconds: at)], readOnly: false).isEmpty)
     }
 
     @discardableResult
@@ -201,6 +211,18 @@ extension CentralService {
         return (format, bytes)
     }
 
+    /// Closes the kiosk's address and drops what arrived there (idempotent).
+    public func closeUpload(id: UUID, kiosk: String) async throws {
+        let sql = try uploadStore()
+        if try await sql.closeUpload(id: id, kioskID: kiosk, at: clock.now) {
+            await audit(kiosk, "upload.close", nir: nil, "ok")
+            return
+        }
+        guard let slot = try await sql.upload(id: id), slot.kioskID == kiosk else {
+            throw APIFailure(404, "unknown_upload", "no upload address with this id for this kiosk: nothing to close")
+        }
+    }
+
     /// The address as the phone's page sees it.
     public func uploadPage(token: String) async throws -> UploadSlot? {
         guard Self.isWellFormedToken(token) else { return nil }
@@ -212,7 +234,7 @@ extension CentralService {
     public func receiveUpload(token: String, file: [UInt8]) async throws -> UploadArrival {
         guard let slot = try await uploadPage(token: token) else { return .unknown }
         switch slot.state(at: clock.now) {
-        case .expired: return .expired
+        case .expired, .closed: return .expired
         case .received, .taken: return .used
         case .waiting: break
         }
@@ -295,7 +317,7 @@ enum UploadPage {
     static func closed(_ arrival: UploadArrival) -> Response {
         let (status, text) = switch arrival {
         case .used: (410, "Un document a déjà été envoyé avec ce lien. Pour en envoyer un autre, demandez un nouveau code à la borne.")
-        case .expired: (410, "Ce lien a expiré (10 minutes). Demandez un nouveau code à la borne.")
+        case .expired: (410, "Ce lien n’est plus valable (10 minutes passées, ou démarche arrêtée à la borne). Demandez un nouveau code à la borne.")
         default: (404, "Ce lien n’est pas valable. Scannez à nouveau le code affiché par la borne.")
         }
         return html(title: "Lien plus valable", body: "<h1>Lien plus valable</h1><p class=\"error\">\(text)</p>", status: status)
@@ -378,6 +400,11 @@ func addUploadRoutes(_ router: Router<CentralRequestContext>, v1: RouterGroup<Ce
         guard let id = context.uploadID else { throw APIFailure(400, "bad_request", "an upload id is a UUID") }
         return jsonResponse(try await service.uploadState(id: id, kiosk: context.kioskID!))
     }
+    v1.delete("uploads/:id") { _, context in
+        guard let id = context.uploadID else { throw APIFailure(400, "bad_request", "an upload id is a UUID") }
+        try await service.closeUpload(id: id, kiosk: context.kioskID!)
+        return Response(status: .noContent)
+    }
     v1.get("uploads/:id/document") { _, context in
         guard let id = context.uploadID else { throw APIFailure(400, "bad_request", "an upload id is a UUID") }
         let (format, bytes) = try await service.takeUpload(id: id, kiosk: context.kioskID!)
@@ -393,7 +420,7 @@ func addUploadRoutes(_ router: Router<CentralRequestContext>, v1: RouterGroup<Ce
         guard let slot = try await service.uploadPage(token: token) else { return UploadPage.closed(.unknown) }
         switch slot.state(at: service.clock.now) {
         case .waiting: return UploadPage.form(token: token, kind: slot.kind)
-        case .expired: return UploadPage.closed(.expired)
+        case .expired, .closed: return UploadPage.closed(.expired)
         case .received, .taken: return UploadPage.closed(.used)
         }
     }
@@ -401,7 +428,7 @@ func addUploadRoutes(_ router: Router<CentralRequestContext>, v1: RouterGroup<Ce
         let token = context.parameters.get("token") ?? ""
         guard let slot = try await service.uploadPage(token: token) else { return UploadPage.closed(.unknown) }
         guard slot.state(at: service.clock.now) == .waiting else {
-            return UploadPage.closed(slot.state(at: service.clock.now) == .expired ? .expired : .used)
+            return UploadPage.closed([.expired, .closed].contains(slot.state(at: service.clock.now)) ? .expired : .used)
         }
         let limit = DocumentParameters.standard.maxBytes + UploadPolicy.envelopeBytes
         // A declared length over the bound is refused before a byte is read.

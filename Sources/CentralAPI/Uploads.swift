@@ -38,6 +38,8 @@ public enum UploadState: String, Codable, Sendable, Hashable {
     case expired
     /// The kiosk took the file; the central store no longer has it.
     case taken
+    /// The kiosk closed the address before anything arrived (card pulled): none can arrive now.
+    case closed
 }
 
 public struct UploadStateResponse: Codable, Sendable, Hashable {

@@ -13,6 +13,12 @@ extension CentralClient {
         try await call("GET", "/v1/uploads/\(id.uuidString)", as: UploadStateResponse.self)
     }
 
+    /// Closes the address (card pulled, order abandoned): what arrived is
+    /// dropped by the central store, nothing more can arrive.
+    public func closeUpload(id: UUID) async throws(CentralClientError) {
+        _ = try await bytes("DELETE", "/v1/uploads/\(id.uuidString)")
+    }
+
     /// The file, once: the central store keeps no copy after this answer.
     public func takeUpload(id: UUID) async throws(CentralClientError) -> (format: DocumentFormat, bytes: Data) {
         let (data, contentType) = try await bytes("GET", "/v1/uploads/\(id.uuidString)/document",

@@ -103,6 +103,29 @@ struct DocumentUploadTests {
         #expect(try await service.uploadState(id: fresh.id, kiosk: "kiosk-a").state == .waiting)
     }
 
+    /// Card pulled: the kiosk closes its address; what arrived is dropped, nothing arrives after.
+    @Test(arguments: Engine.selected)
+    func theKioskClosesItsAddressWhenTheCardIsPulled(engine: Engine) async throws {
+        let service = try await makeService(engine, clock: TestClock(Date()))
+        let sql = service.store as! SQLCentralStore
+        let arrived = try await open(service)
+        #expect(try await service.receiveUpload(token: Self.token(arrived), file: Self.jpeg()) == .stored)
+        try await service.closeUpload(id: arrived.id, kiosk: "kiosk-a")
+        #expect(try await sql.sealedUpload(id: arrived.id) == nil)
+        #expect(try await service.uploadState(id: arrived.id, kiosk: "kiosk-a").state == .taken)
+        let none = await #expect(throws: APIFailure.self) { try await service.takeUpload(id: arrived.id, kiosk: "kiosk-a") }
+        #expect(none?.status == 404)
+
+        let waiting = try await open(service)
+        try await service.closeUpload(id: waiting.id, kiosk: "kiosk-a")
+        try await service.closeUpload(id: waiting.id, kiosk: "kiosk-a")  // again: harmless
+        #expect(try await service.uploadState(id: waiting.id, kiosk: "kiosk-a").state == .closed)
+        #expect(try await service.receiveUpload(token: Self.token(waiting), file: Self.jpeg()) == .expired)
+        #expect(try await sql.sealedUpload(id: waiting.id) == nil)
+        let stranger = await #expect(throws: APIFailure.self) { try await service.closeUpload(id: waiting.id, kiosk: "kiosk-b") }
+        #expect(stranger?.status == 404)
+    }
+
     // MARK: over HTTP: the phone's page and the kiosk's signed poll
 
     func post(_ url: String, file: [UInt8], contentType: String = "image/jpeg") async throws -> (Int, String) {
@@ -153,6 +176,14 @@ struct DocumentUploadTests {
         #expect(document.status == 200)
         #expect(Array(document.body) == DocumentMetadata.strip(Self.jpeg(), format: .jpeg))
         #expect(try await client.send("GET", "/v1/uploads/\(slot.id)/document").status == 404)
+
+        // Closed by the kiosk: the phone is told the link is no longer valid.
+        let other = try await client.send("POST", "/v1/uploads", body: try client.json(UploadSlotRequest(session: UUID(), kind: .photo)))
+            .decode(UploadSlotResponse.self)
+        #expect(try await client.send("DELETE", "/v1/uploads/\(other.id)").status == 204)
+        let closed = try await get(other.url)
+        #expect(closed.0 == 410 && closed.1.contains("plus valable"))
+        #expect(try await post(other.url, file: Self.jpeg()).0 == 410)
         await server.stop()
     }
 }

@@ -47,6 +47,8 @@ import Testing
     }
 
     @Test func aScannerThatIsNotThereIsNamed() async throws {
+        // SANE reads SANE_CONFIG_DIR once per process, at its first call: set before any.
+        _ = saneTestBackend
         await #expect(throws: ScannerError.noDevice("test:9")) {
             try await SANEScanner(device: "test:9").scan(ScanRequest(dotsPerInch: 100, options: [:]))
         }

@@ -3,7 +3,8 @@ import Foundation
 
 /// SANE's own `test` backend, and nothing else: a private config folder
 /// whose dll.conf names it. Set once for this test process, before the
-/// first sane_init (SANE reads the variable there).
+/// first SANE call of any test: libsane reads SANE_CONFIG_DIR once and
+/// keeps it for the life of the process.
 let saneTestBackend: Void = {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sane-\(getpid())")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
