@@ -19,6 +19,8 @@ public struct UploadSlot: Sendable, Hashable {
     public var takenAt: Date?
     public var mediaType: String?
     public var byteCount: Int?
+    /// The EXIF orientation (1–8) the phone wrote, kept when the EXIF itself is dropped.
+    public var orientation: Int?
 
     public func state(at now: Date) -> UploadState {
         if takenAt != nil { return receivedAt == nil ? .closed : .taken }
@@ -52,7 +54,7 @@ public enum UploadPolicy {
 
 extension SQLCentralStore {
     static let uploadColumns = """
-        id, token_hash, kiosk_id, session_id, kind, created_at, expires_at, received_at, taken_at, media_type, byte_count
+        id, token_hash, kiosk_id, session_id, kind, created_at, expires_at, received_at, taken_at, media_type, byte_count, orientation
         """
 
     static func uploadSlot(_ r: SQLRow) throws -> UploadSlot {
@@ -61,7 +63,8 @@ extension SQLCentralStore {
               let kind = DocumentKind(rawValue: try r.text(4)) else { throw StoreError.corrupt("document_uploads row") }
         return UploadSlot(id: id, tokenHash: try r.text(1), kioskID: try r.text(2), session: session, kind: kind,
                           createdAt: try date(5)!, expiresAt: try date(6)!, receivedAt: try date(7), takenAt: try date(8),
-                          mediaType: try r.optionalText(9), byteCount: try r.optionalInt(10).map(Int.init))
+                          mediaType: try r.optionalText(9), byteCount: try r.optionalInt(10).map(Int.init),
+                          orientation: try r.optionalInt(11).map(Int.init))
     }
 
     public func createUpload(_ s: UploadSlot) async throws {
@@ -84,13 +87,15 @@ extension SQLCentralStore {
                                      readOnly: true).first.map(Self.uploadSlot)
     }
 
-    public func receiveUpload(tokenHash: String, sealed: Data, mediaType: String, byteCount: Int, at: Date) async throws -> UploadArrival {
+    public func receiveUpload(tokenHash: String, sealed: Data, mediaType: String, byteCount: Int, orientation: Int?,
+                              at: Date) async throws -> UploadArrival {
         try await database.transaction { c in
             // One statement decides: a second file, or a late one, finds no open row.
             let stored = try c.query("""
-                UPDATE document_uploads SET received_at = $2, sealed = $3, media_type = $4, byte_count = $5
+                UPDATE document_uploads SET received_at = $2, sealed = $3, media_type = $4, byte_count = $5, orientation = $6
                 WHERE token_hash = $1 AND received_at IS NULL AND taken_at IS NULL AND expires_at > $2 RETURNING id
-                """, .text(tokenHash), SQLValue(seconds: at), SQLValue(sealed), .text(mediaType), SQLValue(byteCount))
+                """, .text(tokenHash), SQLValue(seconds: at), SQLValue(sealed), .text(mediaType), SQLValue(byteCount),
+                        orientation.map(SQLValue.init) ?? .null)
             if !stored.isEmpty { return .stored }
             guard let row = try c.query("SELECT received_at FROM document_uploads WHERE token_hash = $1", .text(tokenHash)).first else {
                 return .unknown
@@ -106,7 +111,7 @@ extension SQLCentralStore {
                 SELECT \(Self.uploadColumns), sealed FROM document_uploads
                 WHERE id = $1 AND kiosk_id = $2 AND received_at IS NOT NULL AND taken_at IS NULL {FOR_UPDATE}
                 """, .text(id.uuidString), .text(kioskID)).first else { return nil }
-            let sealed = try row.blob(11)
+            let sealed = try row.blob(12)
             // Taken: the central store keeps no copy.
             try c.query("UPDATE document_uploads SET taken_at = $2, sealed = NULL WHERE id = $1", .text(id.uuidString), SQLValue(seconds: at))
             return (try Self.uploadSlot(row), sealed)
@@ -195,8 +200,8 @@ extension CentralService {
             throw APIFailure(404, "unknown_upload", "no upload address with this id for this kiosk: ask for a new one")
         }
         let state = slot.state(at: clock.now)
-        return UploadStateResponse(id: id, state: state, mediaType: state == .received ? slot.mediaType : nil,
-                                   byteCount: state == .received ? slot.byteCount : nil)
+        guard state == .received else { return UploadStateResponse(id: id, state: state) }
+        return UploadStateResponse(id: id, state: state, mediaType: slot.mediaType, byteCount: slot.byteCount, orientation: slot.orientation)
     }
 
     /// The file, opened, and the central store's copy gone.
@@ -248,8 +253,10 @@ extension CentralService {
         guard let clean = DocumentMetadata.strip(file, format: format) else { throw UploadRefusal(status: 400, problem: .unreadable) }
         let sealed = try AES.GCM.seal(Data(clean), using: try await documentKey(), authenticating: Data(slot.id.uuidString.utf8))
         guard let combined = sealed.combined else { throw APIFailure(500, "internal", "sealing failed") }
+        // Read before the EXIF goes: the kiosk turns the picture upright with it.
+        let orientation = format == .jpeg ? DocumentMetadata.jpegOrientation(file) : nil
         let arrival = try await uploadStore().receiveUpload(tokenHash: slot.tokenHash, sealed: combined, mediaType: format.mediaType,
-                                                            byteCount: clean.count, at: clock.now)
+                                                            byteCount: clean.count, orientation: orientation, at: clock.now)
         // Never the file, its name or the token: the slot's id says which.
         await audit(slot.kioskID, "upload.receive", nir: nil, arrival == .stored ? "ok" : "\(arrival)")
         return arrival

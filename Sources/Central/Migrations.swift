@@ -188,6 +188,7 @@ enum Migrations {
                 taken_at BIGINT,
                 media_type TEXT,
                 byte_count BIGINT,
+                orientation INTEGER,
                 sealed BYTEA
             )
             """,

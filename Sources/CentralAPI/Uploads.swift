@@ -48,11 +48,15 @@ public struct UploadStateResponse: Codable, Sendable, Hashable {
     /// When received: `image/jpeg`, `image/png` or `application/pdf`, as its bytes say.
     public var mediaType: String?
     public var byteCount: Int?
+    /// The EXIF orientation (1–8) the phone wrote: the file no longer
+    /// carries it, the kiosk turns the picture upright with it.
+    public var orientation: Int?
 
-    public init(id: UUID, state: UploadState, mediaType: String? = nil, byteCount: Int? = nil) {
+    public init(id: UUID, state: UploadState, mediaType: String? = nil, byteCount: Int? = nil, orientation: Int? = nil) {
         self.id = id
         self.state = state
         self.mediaType = mediaType
         self.byteCount = byteCount
+        self.orientation = orientation
     }
 }

@@ -205,6 +205,47 @@ public enum DocumentMetadata {
         return nil
     }
 
+    /// The EXIF orientation (1–8) a camera wrote in a JPEG's APP1, read
+    /// before the segment is dropped: phones store a portrait photo as a
+    /// landscape picture plus this tag, so the kiosk needs it to turn the
+    /// picture upright. Nil when there is none or it does not parse.
+    public static func jpegOrientation(_ b: [UInt8]) -> Int? {
+        guard b.starts(with: [0xFF, 0xD8]) else { return nil }
+        var i = 2
+        while i + 3 < b.count, b[i] == 0xFF {
+            let marker = b[i + 1], length = Int(b[i + 2]) << 8 | Int(b[i + 3])
+            if marker == 0xDA || marker == 0xD9 || length < 2 || i + 2 + length > b.count { return nil }
+            if marker == 0xE1, let o = exifOrientation(Array(b[(i + 4)..<(i + 2 + length)])) { return o }
+            i += 2 + length
+        }
+        return nil
+    }
+
+    /// "Exif\0\0", a TIFF header (II or MM, 42, IFD0's offset), IFD0's tag 0x0112.
+    static func exifOrientation(_ p: [UInt8]) -> Int? {
+        guard p.starts(with: Array("Exif\0\0".utf8)), p.count >= 14 else { return nil }
+        let t = Array(p[6...])
+        let little: Bool
+        switch (t[0], t[1]) {
+        case (0x49, 0x49): little = true
+        case (0x4D, 0x4D): little = false
+        default: return nil
+        }
+        func u16(_ o: Int) -> Int? { o + 2 <= t.count ? (little ? Int(t[o]) | Int(t[o + 1]) << 8 : Int(t[o]) << 8 | Int(t[o + 1])) : nil }
+        func u32(_ o: Int) -> Int? { guard let a = u16(o), let b = u16(o + 2) else { return nil }; return little ? a | b << 16 : a << 16 | b }
+        guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd) else { return nil }
+        for k in 0..<count {
+            let e = ifd + 2 + 12 * k
+            guard let tag = u16(e) else { return nil }
+            // SHORT (type 3), one value, in the first two bytes of the value field.
+            if tag == 0x0112 {
+                guard u16(e + 2) == 3, let v = u16(e + 8), (1...8).contains(v) else { return nil }
+                return v
+            }
+        }
+        return nil
+    }
+
     /// True when a JPEG still holds an APP1 segment (EXIF or XMP) before its image data.
     public static func jpegHasAPP1(_ b: [UInt8]) -> Bool {
         guard b.starts(with: [0xFF, 0xD8]) else { return false }

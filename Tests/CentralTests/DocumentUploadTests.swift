@@ -207,7 +207,8 @@ struct DocumentUploadTests {
             Set(try #require(try JSONSerialization.jsonObject(with: try CentralJSON.encoder().encode(value)) as? [String: Any]).keys)
         }
         let id = UUID()
-        #expect(try keys(UploadStateResponse(id: id, state: .received, mediaType: "image/png", byteCount: 1)) == properties("UploadStateResponse"))
+        #expect(try keys(UploadStateResponse(id: id, state: .received, mediaType: "image/jpeg", byteCount: 1, orientation: 6))
+                == properties("UploadStateResponse"))
         #expect(try keys(UploadSlotResponse(id: id, url: "u", expiresAt: Date())) == properties("UploadSlotResponse"))
         #expect(try keys(UploadSlotRequest(session: id, kind: .photo)) == properties("UploadSlotRequest"))
     }

@@ -13,11 +13,13 @@ import Testing
 /// chromium opens the page and sends a photo that carries EXIF; the
 /// kiosk's signed poll sees it arrive and takes it, opened, EXIF gone.
 @Suite struct PhoneUploadTests {
-    /// A phone's photo: a real JPEG with an APP1 Exif segment (a GPS tag's
-    /// worth of text) put in after SOI, as phones write it.
+    /// A phone's photo: a real JPEG with an APP1 Exif segment put in after
+    /// SOI, as phones write it: orientation 6 (turn 90° clockwise) in IFD0,
+    /// then a GPS position and the device's name.
     static func phonePhoto() throws -> [UInt8] {
         let jpeg = try JPEG.encode(noiseImage(width: 480, height: 600, dotsPerInch: 72), quality: 90)
-        let exif = Array("Exif\0\0MM\0*GPS 48.8566N 2.3522E iPhone".utf8)
+        let ifd0: [UInt8] = [0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]
+        let exif = Array("Exif\0\0MM\0\u{2A}".utf8) + [0, 0, 0, 8] + ifd0 + Array("GPS 48.8566N 2.3522E iPhone".utf8)
         let app1 = [0xFF, 0xE1, UInt8((exif.count + 2) >> 8), UInt8((exif.count + 2) & 0xFF)] + exif
         return Array(jpeg.prefix(2)) + app1 + Array(jpeg.dropFirst(2))
     }
@@ -57,6 +59,7 @@ import Testing
             let state = try await kiosk.uploadState(id: slot.id)
             #expect(state.state == .received)
             #expect(state.mediaType == "image/jpeg")
+            #expect(state.orientation == 6, "the kiosk is told how to turn the picture upright")
             let sealed = try #require(try await store.sealedUpload(id: slot.id))
             #expect(sealed.range(of: Data("iPhone".utf8)) == nil && sealed.range(of: Data(photo.suffix(64))) == nil,
                     "stored sealed, not as sent")

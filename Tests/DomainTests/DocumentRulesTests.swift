@@ -96,6 +96,33 @@ import Testing
         #expect(DocumentMetadata.strip(Array(broken.prefix(30)), format: .jpeg) == nil)
     }
 
+    /// An APP1 Exif segment whose IFD0 holds Make (ASCII) then Orientation (SHORT).
+    static func exif(littleEndian: Bool, orientation: UInt8, type: UInt8 = 3) -> [UInt8] {
+        func u16(_ v: Int) -> [UInt8] { littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)] }
+        func u32(_ v: Int) -> [UInt8] { littleEndian ? u16(v & 0xFFFF) + u16(v >> 16) : u16(v >> 16) + u16(v & 0xFFFF) }
+        var tiff: [UInt8] = Array((littleEndian ? "II" : "MM").utf8) + u16(42) + u32(8) + u16(2)
+        tiff += u16(0x010F) + u16(2) + u32(6) + u32(38)
+        tiff += u16(0x0112) + u16(Int(type)) + u32(1) + u16(Int(orientation)) + u16(0)
+        tiff += u32(0) + Array("Apple\0".utf8)
+        let payload = Array("Exif\0\0".utf8) + tiff
+        return [0xFF, 0xE1, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)] + payload
+    }
+
+    @Test func theOrientationAPhoneWroteIsReadBeforeTheEXIFGoes() {
+        let body: [UInt8] = [0xFF, 0xDA, 0x00, 0x02, 0x55, 0xFF, 0xD9]
+        #expect(DocumentMetadata.jpegOrientation([0xFF, 0xD8] + Self.exif(littleEndian: false, orientation: 6) + body) == 6)
+        #expect(DocumentMetadata.jpegOrientation([0xFF, 0xD8] + Self.exif(littleEndian: true, orientation: 8) + body) == 8)
+        // After APP0, as most cameras write it.
+        #expect(DocumentMetadata.jpegOrientation(Array(Self.jpegWithExif.prefix(11)) + Self.exif(littleEndian: true, orientation: 3) + body) == 3)
+        // No tag, a value out of range, a LONG where a SHORT belongs: nothing guessed.
+        #expect(DocumentMetadata.jpegOrientation(Self.jpegWithExif) == nil)
+        #expect(DocumentMetadata.jpegOrientation([0xFF, 0xD8] + Self.exif(littleEndian: true, orientation: 9) + body) == nil)
+        #expect(DocumentMetadata.jpegOrientation([0xFF, 0xD8] + Self.exif(littleEndian: true, orientation: 6, type: 4) + body) == nil)
+        let stripped = DocumentMetadata.strip([0xFF, 0xD8] + Self.exif(littleEndian: false, orientation: 6) + body, format: .jpeg)!
+        #expect(stripped == [0xFF, 0xD8] + body)
+        #expect(DocumentMetadata.jpegOrientation(stripped) == nil)
+    }
+
     @Test func textTimeAndExifChunksLeaveAPNG() throws {
         func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
             let n = data.count
