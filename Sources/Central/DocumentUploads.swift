@@ -272,6 +272,10 @@ public protocol UploadStoreProvider {
 
 enum UploadPage {
     static func html(title: String, body: String, status: Int = 200) -> Response {
+        // French typography, as on the kiosk's screen: a narrow no-break
+        // space before a colon, no break inside "50 Ko" or "2 Mo".
+        let body = body.replacingOccurrences(of: " :", with: "\u{202F}:").replacingOccurrences(of: " Ko", with: "\u{00A0}Ko")
+            .replacingOccurrences(of: " Mo", with: "\u{00A0}Mo")
         let page = """
             <!doctype html>
             <html lang="fr"><head><meta charset="utf-8">

@@ -108,6 +108,19 @@ public final class HeadlessBrowser: @unchecked Sendable {
         try await command("GET", "/element/\(element)/text") as? String ?? ""
     }
 
+    /// The page as the browser drew it, as PNG (to look at).
+    public func screenshot(to file: URL) async throws {
+        guard let base64 = try await command("GET", "/screenshot") as? String, let png = Data(base64Encoded: base64) else {
+            throw HarnessError("WebDriver gave no screenshot")
+        }
+        try png.write(to: file)
+    }
+
+    /// Sets the window's size (a phone's screen: 412 × 915).
+    public func resize(width: Int, height: Int) async throws {
+        _ = try await command("POST", "/window/rect", ["width": width, "height": height])
+    }
+
     public func pageSource() async throws -> String { try await command("GET", "/source") as? String ?? "" }
 
     /// Closes the browser and its driver, and removes the profile.

@@ -50,10 +50,14 @@ import Testing
             #expect(DocumentMetadata.jpegHasAPP1(photo))
             let file = folder.appendingPathComponent("photo.jpg")
             try Data(photo).write(to: file)
+            try await browser.resize(width: 412, height: 915)
             try await browser.open(read)
+            // Kept with the test's files, to be looked at.
+            try await browser.screenshot(to: folder.appendingPathComponent("phone-form.png"))
             try await browser.type(try await browser.element("input[type=file][name=document]"), file.path)
             try await browser.click(try await browser.element("#send"))
             #expect(try await browser.text(try await browser.element("#received")).contains("Votre document est arrivé"))
+            try await browser.screenshot(to: folder.appendingPathComponent("phone-received.png"))
 
             // The kiosk's poll sees it; taking it opens it, without its EXIF.
             let state = try await kiosk.uploadState(id: slot.id)
