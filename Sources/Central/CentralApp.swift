@@ -51,12 +51,17 @@ public struct CentralServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Time-outs for slow clients and the connection cap.
     public var limits: ConnectionLimits
+    /// Where phones reach this server (`https://…`), for the upload
+    /// addresses the kiosks show as QR codes; nil: the host the kiosk called.
+    public var publicBaseURL: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, limits: ConnectionLimits = .init()) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, limits: ConnectionLimits = .init(),
+                publicBaseURL: String? = nil) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.limits = limits
+        self.publicBaseURL = publicBaseURL
     }
 }
 
@@ -108,7 +113,9 @@ struct KioskAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         // /metrics: Prometheus scrapes it unsigned; it holds no personal data (restrict it at the network).
-        if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" || path == "/metrics" {
+        // /upload/{token}: the assuré's phone, whose token is its key (DocumentUploads.swift).
+        if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" || path == "/metrics"
+            || path.hasPrefix("/upload/") {
             return try await next(request, context)
         }
         // An address that keeps failing is refused before its body is read or its key looked up.
@@ -232,6 +239,7 @@ public func buildCentralRouter(service: CentralService, configuration: CentralSe
         }
     }
     v1.get("reference") { _, _ in jsonResponse(try await service.reference()) }
+    addUploadRoutes(router, v1: v1, service: service, configuration: configuration)
     // Kannel's dlr-url callback: not a kiosk, so a token instead of a signature.
     v1.get("sms/delivery-report") { request, _ in
         let q = request.uri.queryParameters

@@ -170,6 +170,30 @@ enum Migrations {
             """,
             "CREATE INDEX daily_allowances_assure_paid ON daily_allowances (assure_nir, paid_on)",
         ]),
+        Migration(version: 5, name: "documents sent from a phone", statements: [
+            // One row per one-time upload address (issue 13): the token's
+            // SHA-256 only; the file sealed with AES-GCM (central secret
+            // document-key-aes256), NULL once taken; rows purged 30 days
+            // after they were opened.
+            """
+            CREATE TABLE document_uploads (
+                id TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                kiosk_id TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                received_at BIGINT,
+                taken_at BIGINT,
+                media_type TEXT,
+                byte_count BIGINT,
+                orientation INTEGER,
+                sealed BYTEA
+            )
+            """,
+            "CREATE INDEX document_uploads_created ON document_uploads (created_at)",
+        ]),
     ]
 
     static var latest: Int { all.last!.version }

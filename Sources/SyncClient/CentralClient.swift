@@ -64,6 +64,13 @@ public struct CentralClient: Sendable {
     }()
 
     func call<T: Decodable>(_ method: String, _ path: String, body: Data = Data(), as: T.Type) async throws(CentralClientError) -> T {
+        let data = try await bytes(method, path, body: body).data
+        do { return try CentralJSON.decoder().decode(T.self, from: data) } catch { throw .badAnswer("\(T.self)") }
+    }
+
+    /// A signed call whose answer is taken as bytes (a document), with its content type.
+    func bytes(_ method: String, _ path: String, body: Data = Data(),
+               limit: Int = 4 << 20) async throws(CentralClientError) -> (data: Data, contentType: String?) {
         var request = HTTPClientRequest(url: baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
         request.method = HTTPMethod(rawValue: method)
         do {
@@ -77,6 +84,7 @@ public struct CentralClient: Sendable {
         }
         let status: Int
         let data: Data
+        var contentType: String?
         var retryAfter: Int?
         do {
             let response = try await http.execute(request, timeout: timeout)
@@ -84,7 +92,8 @@ public struct CentralClient: Sendable {
             // Seconds only (the central store never sends an HTTP date); bounded.
             retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 .map { min(max($0, 0), 3600) }
-            data = Data(try await response.body.collect(upTo: 4 << 20).readableBytesView)
+            contentType = response.headers.first(name: "Content-Type")
+            data = Data(try await response.body.collect(upTo: limit).readableBytesView)
         } catch {
             throw .unreachable(Self.reason(error, timeout: timeout))
         }
@@ -94,7 +103,7 @@ public struct CentralClient: Sendable {
             body.retryAfter = retryAfter
             throw .rejected(status: status, body: body)
         }
-        do { return try CentralJSON.decoder().decode(T.self, from: data) } catch { throw .badAnswer("\(T.self)") }
+        return (data, contentType)
     }
 
     /// Why no answer came, in words an operator can act on (the log and
