@@ -44,6 +44,8 @@ let package = Package(
         // Test harness (private cupsd + file-writing backend), shipped like HummingbirdTesting.
         .library(name: "PrintingTesting", targets: ["PrintingTesting"]),
         .library(name: "KioskRuntime", targets: ["KioskRuntime"]),
+        .library(name: "DocumentCapture", targets: ["DocumentCapture"]),
+        .library(name: "QRCode", targets: ["QRCode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -86,6 +88,9 @@ let package = Package(
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2",
                        providers: [.apt(["libsdl2-dev", "libsdl2-ttf-dev", "libsdl2-image-dev"])]),
         .target(name: "KioskUI", dependencies: ["CSDL2", "FrenchTypography"]),
+        // A QR code's modules (libqrencode); KioskUI draws any module matrix without knowing QR codes.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "QRCode", dependencies: ["CQREncode"]),
         .target(name: "KioskApp", dependencies: ["KioskUI", "Domain", "CentralAPI"]),
         .testTarget(name: "KioskUITests", dependencies: ["KioskUI"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "KioskAppTesting", "KioskUI", "Domain", "CentralAPI"]),
@@ -98,7 +103,8 @@ let package = Package(
         .target(name: "KioskStore", dependencies: ["Domain", "CentralAPI", grdb]),
         .target(name: "SyncClient", dependencies: ["Domain", "CentralAPI", "KioskStore", httpClient, logging]),
         // CardProfile: the EF.RIGHTS the central signs must read back with the card part's decoder.
-        .testTarget(name: "CentralTests", dependencies: ["Central", "CentralAPI", "CentralTesting", "Domain", "CardProfile", crypto, cryptoExtras]),
+        .testTarget(name: "CentralTests", dependencies: ["Central", "CentralAPI", "CentralTesting", "Domain", "CardProfile", crypto, cryptoExtras,
+                                                         httpClient]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "CentralAPI", "Domain"]),
         // Builds bms-dev too: the SIGKILL tests run its kiosk-sim.
         .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "KioskStore", "Central", "CentralAPI", "ProcessHygiene",
@@ -149,6 +155,17 @@ let package = Package(
         .executableTarget(name: "bms-dev", dependencies: [
             "KioskAppTesting", "KioskApp", "KioskUI", "KioskRuntime", "KioskConfig", "Domain", "CentralAPI", "Central", "CentralTesting",
             "SyncClient", "KioskStore", "CardReader", "Printing", "ServiceSupport", argumentParser, logging, httpClient,
+        ]),
+
+        // MARK: - Documents: the scanner (SANE), crop and JPEG (libjpeg); the rules they are checked against are Domain's.
+        .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
+        // Debian's libjpeg62-turbo has libjpeg.pc; the shim keeps libjpeg's setjmp error handling in C.
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .target(name: "DocumentCapture", dependencies: ["Domain", "CSANE", "CJPEG"]),
+        // The scanner through SANE's own test backend, the QR code read back by zbarimg, the phone's upload
+        // through a real headless browser against the central store in process.
+        .testTarget(name: "DocumentTests", dependencies: [
+            "DocumentCapture", "QRCode", "KioskUI", "Domain", "Central", "CentralAPI", "CentralTesting", "SyncClient", "ProcessHygiene",
         ]),
     ]
 )

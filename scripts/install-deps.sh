@@ -8,13 +8,17 @@ what="${1:-test}"
 
 # Build: headers of the C libraries behind the system library targets.
 build=(pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpcsclite-dev libsqlite3-dev
-       libcairo2-dev libpango1.0-dev libcups2-dev)
+       libcairo2-dev libpango1.0-dev libcups2-dev
+       libsane-dev libqrencode-dev libjpeg-dev)
 # Run: card daemon and virtual reader, speech, fonts.
 # cups: the demo prints through a private cupsd when the machine has no queue.
 run=(pcscd vsmartcard-vpcd pcsc-tools espeak-ng fonts-dejavu-core cups cups-client)
 # Tests: the real servers they start on loopback, pdftotext, systemd-analyze;
-# python3-venv for schemathesis (scripts/schemathesis.sh, from PyPI in a venv).
-test=(postgresql kannel kannel-extras cups cups-client cups-bsd poppler-utils systemd python3-venv)
+# python3-venv for schemathesis (scripts/schemathesis.sh, from PyPI in a venv);
+# SANE's test backend (sane-utils), zbarimg to read QR codes off screenshots,
+# and a real browser for the phone's upload page (chromium over chromedriver).
+test=(postgresql kannel kannel-extras cups cups-client cups-bsd poppler-utils systemd python3-venv
+      sane-utils zbar-tools chromium chromium-driver)
 
 packages=("${build[@]}" "${run[@]}")
 [ "$what" = "test" ] && packages+=("${test[@]}")

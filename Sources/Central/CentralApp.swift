@@ -1,4 +1,5 @@
 import CentralAPI
+import Domain
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -50,12 +51,17 @@ public struct CentralServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Time-outs for slow clients and the connection cap.
     public var limits: ConnectionLimits
+    /// Where phones reach this server (`https://…`), for the upload
+    /// addresses the kiosks show as QR codes; nil: the host the kiosk called.
+    public var publicBaseURL: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, limits: ConnectionLimits = .init()) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, limits: ConnectionLimits = .init(),
+                publicBaseURL: String? = nil) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.limits = limits
+        self.publicBaseURL = publicBaseURL
     }
 }
 
@@ -107,7 +113,9 @@ struct KioskAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         // /metrics: Prometheus scrapes it unsigned; it holds no personal data (restrict it at the network).
-        if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" || path == "/metrics" {
+        // /upload/{token}: the assuré's phone, whose token is its key (DocumentUploads.swift).
+        if path == "\(APIVersion.prefix)/health" || path == "\(APIVersion.prefix)/sms/delivery-report" || path == "/metrics"
+            || path.hasPrefix("/upload/") {
             return try await next(request, context)
         }
         // An address that keeps failing is refused before its body is read or its key looked up.
@@ -164,6 +172,13 @@ func serialParameter(_ context: CentralRequestContext) throws -> String {
     return s
 }
 
+/// A `YYYY-MM-DD` query parameter, absent or a real day.
+func dayParameter(_ text: String?, _ name: String) throws -> CivilDate? {
+    guard let text else { return nil }
+    guard text.utf8.count == 10, let d = CivilDate(text) else { throw APIFailure(400, "bad_request", "\(name) is a day as YYYY-MM-DD") }
+    return d
+}
+
 /// The `/v1` routes.
 public func buildCentralRouter(service: CentralService, configuration: CentralServerConfiguration, logger: Logger) -> Router<CentralRequestContext> {
     let router = Router(context: CentralRequestContext.self)
@@ -200,6 +215,21 @@ public func buildCentralRouter(service: CentralService, configuration: CentralSe
     v1.get("cards/:serial/attestation") { _, context in
         jsonResponse(try await service.attestation(serial: try serialParameter(context), kiosk: context.kioskID!))
     }
+    v1.get("cards/:serial/payments") { request, context in
+        let q = request.uri.queryParameters
+        let person = try q.get("person").map { p -> Int in
+            guard let i = Int(p), (0..<12).contains(i) else { throw APIFailure(400, "bad_request", "person is 0 to 11") }
+            return i
+        }
+        return jsonResponse(try await service.payments(serial: try serialParameter(context), kiosk: context.kioskID!,
+                                                       from: try dayParameter(q.get("from"), "from"), to: try dayParameter(q.get("to"), "to"),
+                                                       person: person))
+    }
+    v1.get("cards/:serial/daily-allowances") { request, context in
+        let q = request.uri.queryParameters
+        return jsonResponse(try await service.dailyAllowances(serial: try serialParameter(context), kiosk: context.kioskID!,
+                                                              from: try dayParameter(q.get("from"), "from"), to: try dayParameter(q.get("to"), "to")))
+    }
     v1.post("commands") { request, context in
         let command = try await decodeBody(KioskCommand.self, request, max: max)
         switch try await service.apply(command, kiosk: context.kioskID!) {
@@ -209,6 +239,7 @@ public func buildCentralRouter(service: CentralService, configuration: CentralSe
         }
     }
     v1.get("reference") { _, _ in jsonResponse(try await service.reference()) }
+    addUploadRoutes(router, v1: v1, service: service, configuration: configuration)
     // Kannel's dlr-url callback: not a kiosk, so a token instead of a signature.
     v1.get("sms/delivery-report") { request, _ in
         let q = request.uri.queryParameters

@@ -67,6 +67,7 @@ public final class CentralService: Sendable {
 
     var ceamRules: CEAMRules { CEAMRules(parameters.ceam) }
     var vitaleRules: VitaleRules { VitaleRules(parameters.carteVitale) }
+    var commandRules: CommandRules { CommandRules(parameters) }
 
     // MARK: secrets (in the store, so every instance signs and hashes alike)
 
@@ -187,7 +188,8 @@ public final class CentralService: Sendable {
         await audit(kiosk, "foyer.read", nir: file.nir, "ok")
         metrics.cardRead(kiosk: kiosk, read: "foyer")
         return FoyerResponse(serial: serial, today: today, persons: persons, maskedMobile: file.mobile?.masked,
-                             codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked)
+                             codeTriesLeft: attempts.triesLeft, codeLocked: attempts.isLocked,
+                             address: file.address?.masked, npai: file.situation.npai)
     }
 
     /// One person as the kiosk sees them today: states and the actions the rules allow.
@@ -385,7 +387,7 @@ public final class CentralService: Sendable {
             throw APIFailure(400, "bad_confirmed_at",
                              "confirmedAt must be the instant the assuré confirmed, by the kiosk's clock: not after tomorrow, not before 2025 (check the kiosk's clock)")
         }
-        let ceamRules = self.ceamRules, vitaleRules = self.vitaleRules
+        let rules = commandRules
         let subjects = try await subjectHasher()
         let audit: @Sendable (String?, CommandApplication) -> AuditEntry = { nir, result in
             let outcome: String = switch result {
@@ -400,33 +402,17 @@ public final class CentralService: Sendable {
         let result = try await store.applyCommand(command, kioskID: kiosk, bodyHash: try Self.bodyHash(command), at: now,
                                                   audit: audit) { file, predecessor in
             func refuse(_ why: RefusalReason) -> CommandReceipt { CommandReceipt(id: command.id, status: .refused, reason: why.rawValue) }
-            guard var f = file, let card = f.card(command.serial) else { return refuse(.unknownCard) }
-            // The rule is Domain's: an inactive card only after the declaration that made it so.
-            guard InactiveCardRule.mayProceed(card: card.serial, cardActive: card.status == .active, after: predecessor) else {
-                return refuse(.cardInactive)
+            guard var f = file else { return refuse(.unknownCard) }
+            // What the command does is Domain's answer: stored and served as it is.
+            switch rules.apply(command, to: f.ruleState, after: predecessor, now: now, today: today) {
+            case .refused(let why):
+                return refuse(RefusalReason(why))
+            case .applied(let applied):
+                f.store(applied)
+                file = f
+                return CommandReceipt(id: command.id, status: .applied, provisionalCertificate: applied.provisionalCertificate,
+                                      person: self.personView(f, applied.personIndex, now: now, today: today))
             }
-            guard f.persons.indices.contains(command.personIndex) else { return refuse(.noSuchPerson) }
-            let i = command.personIndex
-            var receipt = CommandReceipt(id: command.id, status: .applied)
-            do {
-                var ceam = f.persons[i].ceam, vitale = f.persons[i].vitale
-                receipt.provisionalCertificate = try command.action.apply(
-                    ceam: &ceam, vitale: &vitale, person: f.persons[i].person, situation: f.situation,
-                    rightsSufficient: f.persons[i].rightsSufficient, ceamRules: ceamRules, vitaleRules: vitaleRules, now: now, today: today)
-                f.persons[i].ceam = ceam
-                f.persons[i].vitale = vitale
-                // A declared card is refused from now on (opposition list, card status).
-                if case .vitaleDeclaration = command.action, case .invalidated(let serial, let why, let at) = vitale,
-                   let k = f.cards.firstIndex(where: { $0.serial == serial }) {
-                    f.cards[k].status = why == .perte ? .lost : why == .vol ? .stolen : .invalidated
-                    f.cards[k].statusChangedAt = at
-                }
-            } catch {
-                return refuse(RefusalReason(error))
-            }
-            file = f
-            receipt.person = self.personView(f, i, now: now, today: today)
-            return receipt
         }
         let action = command.action.name
         switch result {
@@ -465,6 +451,54 @@ public final class CentralService: Sendable {
         await audit(kiosk, "attestation", nir: file.nir, "ok")
         return AttestationResponse(serial: serial, issuedOn: clock.today, organisation: file.card(serial)?.issuer,
                                    entries: file.persons.map { .init(person: $0.person, rights: $0.rights) })
+    }
+
+    // MARK: payments
+
+    var paymentRules: PaymentRules { PaymentRules(parameters.payments) }
+
+    /// A period as the kiosk asked it (both ends or neither: the default), checked by the rules.
+    func period(from: CivilDate?, to: CivilDate?, dailyAllowance: Bool) throws -> ClosedRange<CivilDate> {
+        let rules = paymentRules, today = clock.today
+        guard let from, let to else {
+            if from != nil || to != nil { throw APIFailure(400, "bad_period", "give both from and to (YYYY-MM-DD), or neither") }
+            return dailyAllowance ? rules.firstDailyAllowanceDay(today: today).adding(years: 7)...today : rules.defaultPeriod(today: today)
+        }
+        do { return try rules.check(from: from, to: to, today: today, dailyAllowance: dailyAllowance) } catch {
+            switch error {
+            case .endsBeforeItStarts: throw APIFailure(400, "bad_period", "the period ends before it starts")
+            case .inTheFuture: throw APIFailure(400, "bad_period", "the period ends after today")
+            case .beforeHistory(let first): throw APIFailure(400, "bad_period", "the period starts before \(first), the first day kept")
+            }
+        }
+    }
+
+    /// « Mes remboursements »: what the caisse paid within the period, for one person or the foyer.
+    public func payments(serial: String, kiosk: String, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse {
+        let file = try await activeFoyer(serial)
+        if let person, !file.persons.indices.contains(person) { throw APIFailure(400, "no_such_person", "no person \(person) on this card") }
+        let range = try period(from: from, to: to, dailyAllowance: false)
+        let rules = paymentRules
+        let lines = rules.select(try await store.payments(nir: file.nir, paidFrom: range.lowerBound, to: range.upperBound), paidIn: range,
+                                 person: person)
+        await audit(kiosk, "payments.read", nir: file.nir, "ok")
+        return PaymentsResponse(serial: serial, today: clock.today, from: range.lowerBound, to: range.upperBound, person: person,
+                                payments: lines, total: PaymentRules.total(lines), firstDay: rules.firstDay(today: clock.today))
+    }
+
+    /// The attestation de paiement d'IJ: the allowances paid to the assuré within the period.
+    public func dailyAllowances(serial: String, kiosk: String, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse {
+        let file = try await activeFoyer(serial)
+        let range = try period(from: from, to: to, dailyAllowance: true)
+        let rules = paymentRules
+        let lines = rules.select(try await store.dailyAllowances(nir: file.nir, paidFrom: range.lowerBound, to: range.upperBound), paidIn: range)
+        guard let assure = file.persons.first(where: { $0.person.qualite == .assure })?.person ?? file.persons.first?.person else {
+            throw APIFailure.unknownCard()
+        }
+        await audit(kiosk, "daily-allowances.read", nir: file.nir, "ok")
+        return DailyAllowancesResponse(serial: serial, today: clock.today, from: range.lowerBound, to: range.upperBound, assure: assure,
+                                       allowances: lines, total: PaymentRules.total(lines),
+                                       firstDay: rules.firstDailyAllowanceDay(today: clock.today))
     }
 
     public func reference() async throws -> ReferenceData {

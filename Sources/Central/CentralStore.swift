@@ -72,15 +72,20 @@ public struct FoyerFile: Codable, Sendable, Hashable {
     /// NIR of the assuré ouvrant droit.
     public var nir: String
     public var mobile: MobileNumber?
+    /// The postal address the caisse writes to; nil when none is on file
+    /// (files written before migration 3 have none). Its NPAI state is the
+    /// situation's `npai`.
+    public var address: PostalAddress?
     public var situation: AssureSituation
     public var persons: [PersonFile]
     public var codes: CodeFile
     public var cards: [CardRecord]
 
-    public init(nir: String, mobile: MobileNumber?, situation: AssureSituation = .init(), persons: [PersonFile],
-                codes: CodeFile = .init(), cards: [CardRecord]) {
+    public init(nir: String, mobile: MobileNumber?, address: PostalAddress? = nil, situation: AssureSituation = .init(),
+                persons: [PersonFile], codes: CodeFile = .init(), cards: [CardRecord]) {
         self.nir = nir
         self.mobile = mobile
+        self.address = address
         self.situation = situation
         self.persons = persons
         self.codes = codes
@@ -183,6 +188,14 @@ public protocol CentralStore: Sendable {
     /// A named secret, created with `make` the first time (the same for every instance).
     func secret(named: String, make: @escaping @Sendable () -> Data, at: Date) async throws -> Data
     func setReference(issuerKeys: [TrustedKey], countries: [CEAMCountry]) async throws
+
+    // Payments: what the caisse paid, kept to be shown (never changed by a kiosk).
+    /// Replaces the assuré's payments and allowances by these (demo data, scenario set-up).
+    func setPayments(nir: String, payments: [Payment], allowances: [DailyAllowancePayment]) async throws
+    /// The payments paid within the period (both days included).
+    func payments(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [Payment]
+    /// The daily allowances paid within the period (both days included).
+    func dailyAllowances(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [DailyAllowancePayment]
     func trustedIssuerKeys() async throws -> [TrustedKey]
     func ceamCountries() async throws -> [CEAMCountry]
     func opposedSerials() async throws -> [String]

@@ -34,9 +34,59 @@ public struct DemoSeed: Codable, Sendable {
     public struct SeedAssure: Codable, Sendable {
         public var nir: String
         public var mobile: String?
+        /// The postal address on file (`Domain.PostalAddress`'s fields),
+        /// checked as the kiosk would check a typed one.
+        public var address: PostalAddress?
         public var personalCode: String?
         public var persons: [SeedPerson]
         public var cards: [SeedCard]
+        /// Reimbursements paid (« Mes remboursements »); none: the foyer has none.
+        public var payments: [SeedPayment]?
+        /// Indemnités journalières paid to the assuré; none: never on sick leave.
+        public var dailyAllowances: [SeedDailyAllowance]?
+    }
+
+    /// A reimbursement as people write it: amounts in euros (« 26,50 »),
+    /// `to` "assure" or the professional paid directly.
+    public struct SeedPayment: Codable, Sendable, Hashable {
+        public var person: Int
+        public var care: CivilDate
+        public var nature: CareNature
+        public var paid: String
+        public var paidOn: CivilDate
+        public var to: String
+
+        public init(person: Int, care: CivilDate, nature: CareNature, paid: String, paidOn: CivilDate, to: String) {
+            self.person = person; self.care = care; self.nature = nature; self.paid = paid; self.paidOn = paidOn; self.to = to
+        }
+
+        /// The payment, with an id from its place; an amount that is not euros
+        /// and cents is refused (never rounded).
+        public func payment(id: String) throws -> Payment {
+            guard let amount = Money(euros: paid) else { throw Problem(description: "payment \(id): \"\(paid)\" is not an amount in euros (26,50)") }
+            return Payment(id: id, personIndex: person, careDate: care, nature: nature, amountPaid: amount, paidOn: paidOn,
+                           payee: to == "assure" ? .assure : .professional(name: to))
+        }
+    }
+
+    /// IJ paid for one period of leave: `daily` in euros; `paid` the amount paid.
+    public struct SeedDailyAllowance: Codable, Sendable, Hashable {
+        public var from: CivilDate
+        public var to: CivilDate
+        public var daily: String
+        public var paid: String
+        public var paidOn: CivilDate
+
+        public init(from: CivilDate, to: CivilDate, daily: String, paid: String, paidOn: CivilDate) {
+            self.from = from; self.to = to; self.daily = daily; self.paid = paid; self.paidOn = paidOn
+        }
+
+        public func allowance(id: String) throws -> DailyAllowancePayment {
+            guard let d = Money(euros: daily), let p = Money(euros: paid) else {
+                throw Problem(description: "daily allowance \(id): amounts are euros (43,12)")
+            }
+            return DailyAllowancePayment(id: id, from: from, to: to, dailyAmount: d, amountPaid: p, paidOn: paidOn)
+        }
     }
 
     public var assures: [SeedAssure]
@@ -53,6 +103,15 @@ public struct DemoSeed: Codable, Sendable {
         } catch {
             throw Problem(description: "demo seed \(url.path) does not load: \(error)")
         }
+    }
+
+    /// Seed payments with ids from the assuré and their place (stable across loads).
+    public static func payments(_ seeds: [SeedPayment], nir: String) throws -> [Payment] {
+        try seeds.enumerated().map { i, p in try p.payment(id: "\(nir)-p\(i + 1)") }
+    }
+
+    public static func allowances(_ seeds: [SeedDailyAllowance], nir: String) throws -> [DailyAllowancePayment] {
+        try seeds.enumerated().map { i, a in try a.allowance(id: "\(nir)-ij\(i + 1)") }
     }
 
     /// The foyers, with codes hashed by `hasher`.
@@ -83,7 +142,9 @@ public struct DemoSeed: Codable, Sendable {
             let cards = a.cards.map {
                 CardRecord(serial: $0.serial, personIndex: $0.personIndex, generation: $0.generation, issuer: $0.issuer, issueDate: $0.issueDate)
             }
-            return FoyerFile(nir: odNIR.text, mobile: a.mobile.flatMap { MobileNumber($0) }, persons: persons,
+            let address: PostalAddress?
+            do { address = try a.address?.validated() } catch { throw Problem(description: "demo seed: address: \(error)") }
+            return FoyerFile(nir: odNIR.text, mobile: a.mobile.flatMap { MobileNumber($0) }, address: address, persons: persons,
                              codes: CodeFile(personal: try a.personalCode.map { try hasher.hash($0) }), cards: cards)
         }
     }
@@ -91,6 +152,10 @@ public struct DemoSeed: Codable, Sendable {
     /// Loads the seed into a store (replacing the same assurés).
     public func load(into store: any CentralStore, hasher: CodeHasher, at: Date) async throws {
         for f in try foyers(hasher: hasher) { try await store.insertFoyer(f, at: at) }
+        for a in assures {
+            try await store.setPayments(nir: a.nir, payments: try Self.payments(a.payments ?? [], nir: a.nir),
+                                        allowances: try Self.allowances(a.dailyAllowances ?? [], nir: a.nir))
+        }
         try await store.setReference(issuerKeys: trustedIssuerKeys ?? [], countries: ceamCountries)
     }
 }

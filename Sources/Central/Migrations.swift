@@ -134,6 +134,66 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 3, name: "postal address on file", statements: [
+            // The assuré's postal address (Domain.PostalAddress as JSON);
+            // NULL for rows written before: no address on file.
+            "ALTER TABLE assures ADD COLUMN address_json TEXT",
+        ]),
+        Migration(version: 4, name: "payments and daily allowances", statements: [
+            // Reimbursements paid, per assuré (NIR of the ouvrant droit) and
+            // person; read by the day paid. `payee` is 'assure' or the
+            // professional's name after 'professional:'.
+            """
+            CREATE TABLE payments (
+                id TEXT PRIMARY KEY,
+                assure_nir TEXT NOT NULL REFERENCES assures(nir),
+                person_index INTEGER NOT NULL,
+                care_date TEXT NOT NULL,
+                nature TEXT NOT NULL,
+                amount_cents BIGINT NOT NULL,
+                paid_on TEXT NOT NULL,
+                payee TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX payments_assure_paid ON payments (assure_nir, paid_on)",
+            // Indemnités journalières paid to the assuré, per period of leave.
+            """
+            CREATE TABLE daily_allowances (
+                id TEXT PRIMARY KEY,
+                assure_nir TEXT NOT NULL REFERENCES assures(nir),
+                from_day TEXT NOT NULL,
+                to_day TEXT NOT NULL,
+                daily_cents BIGINT NOT NULL,
+                amount_cents BIGINT NOT NULL,
+                paid_on TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX daily_allowances_assure_paid ON daily_allowances (assure_nir, paid_on)",
+        ]),
+        Migration(version: 5, name: "documents sent from a phone", statements: [
+            // One row per one-time upload address (issue 13): the token's
+            // SHA-256 only; the file sealed with AES-GCM (central secret
+            // document-key-aes256), NULL once taken; rows purged 30 days
+            // after they were opened.
+            """
+            CREATE TABLE document_uploads (
+                id TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                kiosk_id TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                received_at BIGINT,
+                taken_at BIGINT,
+                media_type TEXT,
+                byte_count BIGINT,
+                orientation INTEGER,
+                sealed BYTEA
+            )
+            """,
+            "CREATE INDEX document_uploads_created ON document_uploads (created_at)",
+        ]),
     ]
 
     static var latest: Int { all.last!.version }

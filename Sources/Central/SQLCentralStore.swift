@@ -100,12 +100,14 @@ public final class SQLCentralStore: CentralStore {
         try await database.transaction { c in
             let e = CentralJSON.encoder()
             try c.query("""
-                INSERT INTO assures (nir, mobile, situation_json, persons_json, codes_json, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6)
+                INSERT INTO assures (nir, mobile, situation_json, persons_json, codes_json, updated_at, address_json)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
                 ON CONFLICT (nir) DO UPDATE SET mobile = excluded.mobile, situation_json = excluded.situation_json,
-                    persons_json = excluded.persons_json, codes_json = excluded.codes_json, updated_at = excluded.updated_at
+                    persons_json = excluded.persons_json, codes_json = excluded.codes_json, updated_at = excluded.updated_at,
+                    address_json = excluded.address_json
                 """, .text(file.nir), SQLValue(file.mobile?.national), .text(try Self.json(e, file.situation)),
-                        .text(try Self.json(e, file.persons)), .text(try Self.json(e, file.codes)), SQLValue(seconds: at))
+                        .text(try Self.json(e, file.persons)), .text(try Self.json(e, file.codes)), SQLValue(seconds: at),
+                        SQLValue(try file.address.map { try Self.json(e, $0) }))
             for card in file.cards { try Self.upsertCard(c, card, nir: file.nir) }
         }
     }
@@ -213,6 +215,7 @@ public final class SQLCentralStore: CentralStore {
     static let personsCache = DecodeCache<[PersonFile]>()
     static let situationCache = DecodeCache<AssureSituation>()
     static let codesCache = DecodeCache<CodeFile>()
+    static let addressCache = DecodeCache<PostalAddress>()
 
 
     /// The assuré of a card and all their cards, in one statement (one row
@@ -221,7 +224,8 @@ public final class SQLCentralStore: CentralStore {
     static func foyerQuery(lock: Bool, dialect: SQLDialect) -> String {
         """
         SELECT a.nir, a.mobile, a.situation_json, a.persons_json, a.codes_json,
-               k.serial, k.person_index, k.generation, k.issuer, k.issue_date, k.status, k.status_changed_at
+               k.serial, k.person_index, k.generation, k.issuer, k.issue_date, k.status, k.status_changed_at,
+               a.address_json
         FROM cards c JOIN assures a ON a.nir = c.assure_nir JOIN cards k ON k.assure_nir = a.nir
         WHERE c.serial = $1 ORDER BY k.serial\(lock && dialect == .postgres ? " FOR UPDATE OF a" : "")
         """
@@ -236,6 +240,9 @@ public final class SQLCentralStore: CentralStore {
                        statusChangedAt: try r.optionalInt(11).map { Date(timeIntervalSince1970: Double($0)) })
         }
         return FoyerFile(nir: try row.text(0), mobile: try row.optionalText(1).flatMap { MobileNumber($0) },
+                         address: try row.optionalText(12).map { text in
+                             try addressCache.value(text) { try decode(PostalAddress.self, $0, "address of an assuré") }
+                         },
                          situation: try situationCache.value(try row.text(2)) { try decode(AssureSituation.self, $0, "situation of an assuré") },
                          persons: try personsCache.value(try row.text(3)) { try decode([PersonFile].self, $0, "persons of an assuré") },
                          codes: try codesCache.value(try row.text(4)) { try decode(CodeFile.self, $0, "codes of an assuré") },
@@ -249,9 +256,11 @@ public final class SQLCentralStore: CentralStore {
     static func writeFoyer(_ c: any SQLConnection, _ file: FoyerFile, before: FoyerFile, at: Date) throws {
         let e = CentralJSON.encoder()
         try c.query("""
-            UPDATE assures SET mobile = $2, situation_json = $3, persons_json = $4, codes_json = $5, updated_at = $6 WHERE nir = $1
+            UPDATE assures SET mobile = $2, situation_json = $3, persons_json = $4, codes_json = $5, updated_at = $6,
+                address_json = $7 WHERE nir = $1
             """, .text(file.nir), SQLValue(file.mobile?.national), .text(try json(e, file.situation)),
-                    .text(try json(e, file.persons)), .text(try json(e, file.codes)), SQLValue(seconds: at))
+                    .text(try json(e, file.persons)), .text(try json(e, file.codes)), SQLValue(seconds: at),
+                    SQLValue(try file.address.map { try json(e, $0) }))
         for card in file.cards where !before.cards.contains(card) { try upsertCard(c, card, nir: file.nir) }
     }
 
@@ -365,6 +374,58 @@ public final class SQLCentralStore: CentralStore {
             .map { CEAMCountry(code: try $0.text(0), name: try $0.text(1)) }
     }
 
+    public func setPayments(nir: String, payments: [Payment], allowances: [DailyAllowancePayment]) async throws {
+        try await database.transaction { c in
+            try c.query("DELETE FROM payments WHERE assure_nir = $1", .text(nir))
+            try c.query("DELETE FROM daily_allowances WHERE assure_nir = $1", .text(nir))
+            for p in payments {
+                let payee = switch p.payee { case .assure: "assure"; case .professional(let name): "professional:" + name }
+                try c.query("""
+                    INSERT INTO payments (id, assure_nir, person_index, care_date, nature, amount_cents, paid_on, payee)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """, .text(p.id), .text(nir), SQLValue(p.personIndex), .text(p.careDate.description), .text(p.nature.rawValue),
+                            SQLValue(p.amountPaid.cents), .text(p.paidOn.description), .text(payee))
+            }
+            for a in allowances {
+                try c.query("""
+                    INSERT INTO daily_allowances (id, assure_nir, from_day, to_day, daily_cents, amount_cents, paid_on)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    """, .text(a.id), .text(nir), .text(a.from.description), .text(a.to.description), SQLValue(a.dailyAmount.cents),
+                            SQLValue(a.amountPaid.cents), .text(a.paidOn.description))
+            }
+        }
+    }
+
+    public func payments(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [Payment] {
+        try await database.statement("""
+            SELECT id, person_index, care_date, nature, amount_cents, paid_on, payee FROM payments
+            WHERE assure_nir = $1 AND paid_on >= $2 AND paid_on <= $3 ORDER BY paid_on DESC, id
+            """, [.text(nir), .text(paidFrom.description), .text(to.description)], readOnly: true).map { r in
+            let payee = try r.text(6)
+            return Payment(id: try r.text(0), personIndex: Int(try r.int(1)), careDate: try Self.day(r.text(2)),
+                           nature: try CareNature(rawValue: r.text(3)).orCorrupt("payment nature"), amountPaid: Money(cents: Int(try r.int(4))),
+                           paidOn: try Self.day(r.text(5)),
+                           payee: payee.hasPrefix("professional:") ? .professional(name: String(payee.dropFirst("professional:".count))) : .assure)
+        }
+    }
+
+    public func dailyAllowances(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [DailyAllowancePayment] {
+        try await database.statement("""
+            SELECT id, from_day, to_day, daily_cents, amount_cents, paid_on FROM daily_allowances
+            WHERE assure_nir = $1 AND paid_on >= $2 AND paid_on <= $3 ORDER BY paid_on, from_day, id
+            """, [.text(nir), .text(paidFrom.description), .text(to.description)], readOnly: true).map { r in
+            DailyAllowancePayment(id: try r.text(0), from: try Self.day(r.text(1)), to: try Self.day(r.text(2)),
+                                  dailyAmount: Money(cents: Int(try r.int(3))), amountPaid: Money(cents: Int(try r.int(4))),
+                                  paidOn: try Self.day(r.text(5)))
+        }
+    }
+
+    /// A `YYYY-MM-DD` column.
+    static func day(_ text: String) throws -> CivilDate {
+        guard let d = CivilDate(text) else { throw StoreError.corrupt("a day column holds \(text)") }
+        return d
+    }
+
     public func opposedSerials() async throws -> [String] {
         try await database.statement("SELECT serial FROM cards WHERE status <> 'active' ORDER BY serial", [], readOnly: true).map { try $0.text(0) }
     }
@@ -387,5 +448,13 @@ final class DecodeCache<Value: Sendable>: @unchecked Sendable {
             values[text] = v
         }
         return v
+    }
+}
+
+extension Optional {
+    /// The value, or `StoreError.corrupt` naming what did not decode.
+    func orCorrupt(_ what: String) throws -> Wrapped {
+        guard let self else { throw StoreError.corrupt("\(what) does not decode") }
+        return self
     }
 }

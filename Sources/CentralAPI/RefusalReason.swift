@@ -33,7 +33,10 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
     case lossDateTooOld = "loss_date_too_old"
     case swornStatementNotTicked = "sworn_statement_not_ticked"
     case returnCommitmentMissing = "return_commitment_missing"
-    /// A refusal this version does not name (a newer domain error).
+    /// A new postal address the caisse cannot keep (`PostalAddressProblem`).
+    case addressNotValid = "address_not_valid"
+    /// A refusal this version does not name (a newer domain refusal); kept
+    /// so that a kiosk reads any central store's receipts.
     case refused = "refused"
 
     public init(_ exclusion: CEAMExclusion) {
@@ -64,10 +67,13 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The code for an error `KioskCommand.Action.apply` threw.
-    public init(_ error: any Error) {
-        switch error {
-        case let e as CEAMRequestError:
+    /// The code of a refusal of `CommandRules.apply`.
+    public init(_ refusal: CommandRefusal) {
+        switch refusal {
+        case .unknownCard: self = .unknownCard
+        case .cardInactive: self = .cardInactive
+        case .noSuchPerson: self = .noSuchPerson
+        case .ceam(let e):
             switch e {
             case .notAllowed(_, let why): self.init(why)
             case .notApplicable: self = .notApplicable
@@ -76,12 +82,13 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
             case .lossDateTooOld: self = .lossDateTooOld
             case .swornStatementNotTicked: self = .swornStatementNotTicked
             }
-        case let e as VitaleRequestError:
+        case .vitale(let e):
             switch e {
             case .notAllowed(_, let why): self.init(why)
             case .returnCommitmentMissing: self = .returnCommitmentMissing
             }
-        default: self = .refused
+        case .address: self = .addressNotValid
+        case .demarcheEnCours: self = .demarcheEnCours
         }
     }
 }

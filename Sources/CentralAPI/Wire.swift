@@ -49,18 +49,9 @@ public struct APIErrorBody: Codable, Sendable, Hashable, Error, CustomStringConv
 
 // MARK: - Cards
 
-/// What the central store knows of a card serial.
-public enum CardStatus: String, Codable, Sendable, Hashable, CaseIterable {
-    case active
-    case lost
-    case stolen
-    /// Declared faulty, blocked or replaced.
-    case invalidated
-    case unknown
-
-    /// Lost, stolen, invalidated and unknown serials are refused.
-    public var isRefused: Bool { self != .active }
-}
+/// What the central store knows of a card serial: the domain's
+/// `CardSerialStatus` under its wire name (same JSON).
+public typealias CardStatus = CardSerialStatus
 
 public struct CardStatusResponse: Codable, Sendable, Hashable {
     public var serial: String
@@ -121,30 +112,6 @@ public struct PersonView: Codable, Sendable, Hashable {
     }
 }
 
-extension KioskCommand.Action {
-    /// Applies this request to one person's CEAM and carte Vitale with the
-    /// rules; throws the rules' refusal. Returns the provisional certificate
-    /// a CEAM request issues (departure within the urgent days). The central
-    /// store applies commands with it; the kiosk's fake services too.
-    public func apply(ceam: inout CEAMRecord, vitale: inout VitaleCardState, person: Person, situation: AssureSituation,
-                      rightsSufficient: Bool, ceamRules: CEAMRules, vitaleRules: VitaleRules,
-                      now: Date, today: CivilDate) throws -> ProvisionalCertificate? {
-        switch self {
-        case .ceam(let request):
-            let outcome = try ceamRules.apply(request, record: ceam, situation: situation, rightsSufficient: rightsSufficient, today: today)
-            ceam = outcome.record
-            return outcome.provisionalCertificate
-        case .vitaleDeclaration(let reason, let commits):
-            vitale = try vitaleRules.declare(reason, commitsToReturnFoundCard: commits, person: person, card: vitale,
-                                             situation: situation, now: now, today: today)
-            return nil
-        case .vitaleOrder:
-            vitale = try vitaleRules.order(person: person, card: vitale, situation: situation, now: now, today: today)
-            return nil
-        }
-    }
-}
-
 extension PersonView {
     /// One person as the kiosk sees them today: states, and every action
     /// with whether the rules allow it (and why not). The central store
@@ -178,14 +145,25 @@ public struct FoyerResponse: Codable, Sendable, Hashable {
     public var maskedMobile: String?
     public var codeTriesLeft: Int
     public var codeLocked: Bool
+    /// The postal address on file as a public screen may show it
+    /// (`PostalAddress.masked`: the kiosk never gets it whole). Nil when
+    /// none is on file, or from a central store that predates it.
+    public var address: MaskedPostalAddress?
+    /// « N'habite pas à l'adresse indiquée »: mail sent to the address came
+    /// back (what it blocks is in each person's actions, excluded `npai`).
+    /// Nil from a central store that predates it.
+    public var npai: Bool?
 
-    public init(serial: String, today: CivilDate, persons: [PersonView], maskedMobile: String?, codeTriesLeft: Int, codeLocked: Bool) {
+    public init(serial: String, today: CivilDate, persons: [PersonView], maskedMobile: String?, codeTriesLeft: Int, codeLocked: Bool,
+                address: MaskedPostalAddress? = nil, npai: Bool? = nil) {
         self.serial = serial
         self.today = today
         self.persons = persons
         self.maskedMobile = maskedMobile
         self.codeTriesLeft = codeTriesLeft
         self.codeLocked = codeLocked
+        self.address = address
+        self.npai = npai
     }
 }
 
@@ -237,45 +215,7 @@ public struct ProvisionalCodeResponse: Codable, Sendable, Hashable {
 
 // MARK: - Commands (the kiosk's outbox)
 
-/// What the assuré confirmed. Sent at least once; applied once by `id`.
-public struct KioskCommand: Codable, Sendable, Hashable, Identifiable {
-    public enum Action: Codable, Sendable, Hashable {
-        case ceam(CEAMRequest)
-        case vitaleDeclaration(reason: VitaleDeclarationReason, commitsToReturnFoundCard: Bool)
-        case vitaleOrder
-
-        /// A short name for logs and the audit trail.
-        public var name: String {
-            switch self {
-            case .ceam(let r): return "ceam.\(r.action.rawValue)"
-            case .vitaleDeclaration(let reason, _): return "vitale.declare.\(reason.rawValue)"
-            case .vitaleOrder: return "vitale.order"
-            }
-        }
-    }
-
-    public var id: UUID
-    /// The card the session was opened with.
-    public var serial: String
-    /// Index of the person in EF.BENEF order.
-    public var personIndex: Int
-    public var action: Action
-    /// The kiosk's clock when the assuré confirmed (informative: the central
-    /// store decides on its own clock).
-    public var confirmedAt: Date
-    /// A command that must be applied first (an order after its declaration):
-    /// until it is, the central store answers `dependency_pending`.
-    public var after: UUID?
-
-    public init(id: UUID = UUID(), serial: String, personIndex: Int, action: Action, confirmedAt: Date, after: UUID? = nil) {
-        self.id = id
-        self.serial = serial
-        self.personIndex = personIndex
-        self.action = action
-        self.confirmedAt = confirmedAt
-        self.after = after
-    }
-}
+// `KioskCommand`, what the assuré confirmed, is the domain's (Domain/KioskCommand.swift).
 
 public struct CommandReceipt: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, Hashable {
@@ -392,5 +332,51 @@ public struct ReferenceData: Codable, Sendable, Hashable {
         self.opposedSerials = opposedSerials
         self.ceamCountries = ceamCountries
         self.parameters = parameters
+    }
+}
+
+// MARK: - Payments
+
+/// « Mes remboursements »: the reimbursements paid within a period, for one
+/// person or the whole foyer, newest first, with their exact total.
+public struct PaymentsResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    /// The central store's today.
+    public var today: CivilDate
+    public var from: CivilDate
+    public var to: CivilDate
+    /// The person asked for (EF.BENEF order), nil: the whole foyer.
+    public var person: Int?
+    public var payments: [Payment]
+    public var total: Money
+    /// The first day that may be asked (the history kept).
+    public var firstDay: CivilDate
+
+    public init(serial: String, today: CivilDate, from: CivilDate, to: CivilDate, person: Int?, payments: [Payment], total: Money,
+                firstDay: CivilDate) {
+        self.serial = serial; self.today = today; self.from = from; self.to = to; self.person = person
+        self.payments = payments; self.total = total; self.firstDay = firstDay
+    }
+}
+
+/// The attestation de paiement d'indemnités journalières: the IJ paid to the
+/// assuré within a period, oldest first, with their exact total. Empty when
+/// none were paid: the kiosk says so plainly.
+public struct DailyAllowancesResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    public var today: CivilDate
+    public var from: CivilDate
+    public var to: CivilDate
+    /// The assuré the allowances were paid to.
+    public var assure: Person
+    public var allowances: [DailyAllowancePayment]
+    public var total: Money
+    /// The first day that may be asked (8 years, seed 001 §4).
+    public var firstDay: CivilDate
+
+    public init(serial: String, today: CivilDate, from: CivilDate, to: CivilDate, assure: Person, allowances: [DailyAllowancePayment],
+                total: Money, firstDay: CivilDate) {
+        self.serial = serial; self.today = today; self.from = from; self.to = to; self.assure = assure
+        self.allowances = allowances; self.total = total; self.firstDay = firstDay
     }
 }

@@ -324,3 +324,89 @@ public struct CEAMRules: Sendable {
         return next
     }
 }
+
+// MARK: - What a request's modal asks
+
+/// What the assuré answers before a CEAM request is confirmed (seed 003,
+/// BMS section: « une fenêtre modale se présente à l'assuré pour compléter
+/// l'action »). The kiosk asks these questions and nothing else;
+/// `CEAMRules.apply` checks the answers again.
+public struct CEAMForm: Hashable, Sendable {
+    public var action: CEAMAction
+    /// Seed 001: « Je précise si mon départ est dans les 15 jours »; yes
+    /// gets a provisional certificate.
+    public var asksDeparture: Bool
+    /// The days of that question.
+    public var urgentDepartureDays: Int
+    /// For a loss or theft: which, when, and the sworn statement.
+    public var loss: CEAMLossForm?
+
+    /// The answers given so far.
+    public struct Answers: Hashable, Sendable {
+        public var departureWithinUrgentDays: Bool?
+        public var lossKind: LossKind?
+        public var lossDate: CivilDate?
+        public var swornStatement: Bool
+
+        public init(departureWithinUrgentDays: Bool? = nil, lossKind: LossKind? = nil, lossDate: CivilDate? = nil,
+                    swornStatement: Bool = false) {
+            self.departureWithinUrgentDays = departureWithinUrgentDays
+            self.lossKind = lossKind
+            self.lossDate = lossDate
+            self.swornStatement = swornStatement
+        }
+    }
+
+    /// The request the answers make; nil while one the form asks is missing
+    /// or outside what it offers.
+    public func request(_ answers: Answers) -> CEAMRequest? {
+        if asksDeparture, answers.departureWithinUrgentDays == nil { return nil }
+        var details: CEAMRequest.LossDetails?
+        if let loss {
+            guard let kind = answers.lossKind, loss.kinds.contains(kind), let date = answers.lossDate, loss.dates.contains(date),
+                  answers.swornStatement || !loss.swornStatementRequired else { return nil }
+            details = .init(kind: kind, date: date, swornStatement: answers.swornStatement)
+        }
+        return CEAMRequest(action: action, departureWithinUrgentDays: answers.departureWithinUrgentDays ?? false, loss: details)
+    }
+}
+
+/// The loss or theft part of the form (seed 003, « Déclaration de perte / vol »).
+public struct CEAMLossForm: Hashable, Sendable {
+    /// The answers to « perte ou vol ? », in the order offered.
+    public var kinds: [LossKind]
+    /// « L'assuré … sélectionne la date correspondant à la perte ou au vol »:
+    /// one of these (`CEAMRules.lossDates`).
+    public var dates: ClosedRange<CivilDate>
+    /// The date offered first.
+    public var proposedDate: CivilDate
+    /// The sworn statement must be ticked.
+    public var swornStatementRequired: Bool
+}
+
+extension CEAMRules {
+    /// The loss or theft modal's questions on `today`.
+    public func lossForm(today: CivilDate) -> CEAMLossForm {
+        CEAMLossForm(kinds: [.perte, .vol], dates: lossDates(today: today), proposedDate: today, swornStatementRequired: true)
+    }
+
+    /// What `action`'s modal asks on `today`; nil for « Voir / imprimer »,
+    /// which asks nothing and sends no request.
+    public func form(for action: CEAMAction, today: CivilDate) -> CEAMForm? {
+        let days = parameters.urgentDepartureDays
+        switch action {
+        case .order, .earlyRenewal:
+            return CEAMForm(action: action, asksDeparture: true, urgentDepartureDays: days, loss: nil)
+        case .declareLossOrTheft:
+            return CEAMForm(action: action, asksDeparture: true, urgentDepartureDays: days, loss: lossForm(today: today))
+        case .viewPrint:
+            return nil
+        }
+    }
+}
+
+extension ProvisionalCertificate {
+    /// Valid through its last day: a certificate still owed to the assuré
+    /// is handed over only while it is.
+    public func isValid(on day: CivilDate) -> Bool { day <= validUntil }
+}

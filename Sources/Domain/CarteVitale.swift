@@ -109,7 +109,7 @@ public struct VitaleRules: Sendable {
         if case .excluded(let why) = availability(.declare, person: person, card: card, situation: situation, now: now, today: today) {
             throw .notAllowed(.declare, why)
         }
-        guard commitsToReturnFoundCard || reason == .dysfonctionnement else { throw .returnCommitmentMissing }
+        guard commitsToReturnFoundCard || !reason.requiresReturnCommitment else { throw .returnCommitmentMissing }
         guard case .active(let serial) = card else { throw .notAllowed(.declare, .noActiveCard) }
         return .invalidated(serial: serial, reason: reason, declaredAt: now)
     }
@@ -120,5 +120,35 @@ public struct VitaleRules: Sendable {
             throw .notAllowed(.order, why)
         }
         return .ordered(at: now)
+    }
+}
+
+extension VitaleDeclarationReason {
+    /// Seed 004: « Cochez la case Je m'engage à restituer… »: a lost or
+    /// stolen card that is found must be sent back; a faulty one is not
+    /// kept by anyone.
+    public var requiresReturnCommitment: Bool { self != .dysfonctionnement }
+}
+
+/// What the caisse's file says of one carte Vitale serial. Lost, stolen,
+/// invalidated and unknown serials are refused (the opposition list).
+public enum CardSerialStatus: String, Codable, Sendable, Hashable, CaseIterable {
+    case active
+    case lost
+    case stolen
+    /// Declared faulty, blocked or replaced.
+    case invalidated
+    case unknown
+
+    /// Lost, stolen, invalidated and unknown serials are refused.
+    public var isRefused: Bool { self != .active }
+
+    /// The status a declaration gives the declared card.
+    public init(declared reason: VitaleDeclarationReason) {
+        switch reason {
+        case .perte: self = .lost
+        case .vol: self = .stolen
+        case .dysfonctionnement: self = .invalidated
+        }
     }
 }

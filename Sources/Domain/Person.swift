@@ -133,3 +133,10 @@ public struct Foyer: Hashable, Sendable, Codable {
     public var holder: Person { persons[0] }
     public var beneficiaries: ArraySlice<Person> { persons.dropFirst() }
 }
+
+extension Person {
+    /// The sex the NIR's first digit says, when the person's NIR is known:
+    /// their own, or for the assuré the ouvrant droit's (theirs). A
+    /// beneficiary without a NIR of their own: unknown.
+    public var sex: NIR.Sex? { (ownNIR ?? (qualite == .assure ? ouvrantDroitNIR : nil))?.sex }
+}

@@ -6,6 +6,8 @@ public struct RuleParameters: Hashable, Sendable, Codable {
     public var carteVitale: CarteVitaleParameters
     public var codes: CodeParameters
     public var session: SessionParameters
+    /// « Mes remboursements » and the IJ attestation: the history shown.
+    public var payments: PaymentParameters = .init()
     /// At most this many persons on one card (card profile: 12).
     public var maxPersonsPerCard: Int
 
@@ -20,6 +22,19 @@ public struct RuleParameters: Hashable, Sendable, Codable {
 
     /// The values of the ameli documents (seeds 000, 001, 003).
     public static let standard = RuleParameters()
+
+    enum CodingKeys: String, CodingKey { case ceam, carteVitale, codes, session, payments, maxPersonsPerCard }
+
+    /// `payments` came later: a central store or a kiosk of before sends none (the standard values).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ceam = try c.decode(CEAMParameters.self, forKey: .ceam)
+        carteVitale = try c.decode(CarteVitaleParameters.self, forKey: .carteVitale)
+        codes = try c.decode(CodeParameters.self, forKey: .codes)
+        session = try c.decode(SessionParameters.self, forKey: .session)
+        payments = try c.decodeIfPresent(PaymentParameters.self, forKey: .payments) ?? .init()
+        maxPersonsPerCard = try c.decode(Int.self, forKey: .maxPersonsPerCard)
+    }
 }
 
 public struct CEAMParameters: Hashable, Sendable, Codable {

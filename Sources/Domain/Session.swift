@@ -7,6 +7,14 @@ public enum KioskService: String, Hashable, Sendable, Codable, CaseIterable {
     case carteVitaleLoss
     case attestation
     case miseAJour
+    /// « Mes informations »: the foyer, its rights, the address and mobile on file.
+    case mesInformations
+    /// « Mes remboursements »: the reimbursements paid, and a relevé.
+    case remboursements
+    /// Attestation de paiement des indemnités journalières.
+    case attestationIJ
+    /// Changement d'adresse (seed 001 §5), for the whole foyer.
+    case changementAdresse
 }
 
 /// Why a session ended.

@@ -277,7 +277,7 @@ public final class KioskController {
         let today = clock.today
         background { [weak self] in
             guard let self else { return }
-            let owed = await self.services.issuedCertificates(card: card).filter { $0.certificate.validUntil >= today }
+            let owed = await self.services.issuedCertificates(card: card).filter { $0.certificate.isValid(on: today) }
             var said: [MenuNotice.Line] = [], trouble = false
             for i in owed {
                 // The assuré may have left meanwhile: nothing more of theirs is printed.
@@ -311,16 +311,11 @@ public final class KioskController {
         }
     }
 
-    /// What this terminal can do now for the card in it: the mise à jour
-    /// needs a card writer and a card with EF.RIGHTS (BMS-VIT; a Vitale 2 is
-    /// updated at a pharmacy or the caisse); the attestation, whose whole
-    /// point is the paper, a printer. The rest needs nothing more.
+    /// What this terminal can do now for the card in it, as each service's
+    /// machine says (`ServiceMachine.isOffered`): the mise à jour needs a
+    /// card writer and a card with EF.RIGHTS, the attestation a printer.
     func canPerform(_ service: KioskService) -> Bool {
-        switch service {
-        case .miseAJour: return UpdateMachine.isPossible(canWriteRights: rightsWriter != nil, card: session.identity)
-        case .attestation: return !(printer is NoPrinter)
-        case .ceam, .provisionalCode, .carteVitaleLoss: return true
-        }
+        Self.machine(service).isOffered(FlowContext(self))
     }
 
     /// A flow moves the session (back, confirmed, finish…).
@@ -359,7 +354,7 @@ public final class KioskController {
             if flow?.service != s {
                 // The menu's notice was read: the service says its own.
                 menuNotice = nil
-                flow = Self.makeFlow(s)
+                flow = Self.makeFlow(s, FlowContext(self))
                 flow?.start(self)
             }
         default:

@@ -56,6 +56,9 @@ public final class KioskHost {
     private var lastSignature = ""
     /// Frames actually drawn (the idle benchmark checks it stays put).
     public private(set) var framesDrawn = 0
+    /// Objects that live exactly as long as this host (a test harness's
+    /// in-process central store, stopped when the host goes).
+    public var owned: [AnyObject] = []
 
     public init(controller: KioskController, renderer: SDLRenderer, metrics: ScreenMetrics, speech: SpeechController) {
         self.controller = controller

@@ -138,13 +138,21 @@ extension KioskController {
             // Choices among equals: tiles, none the primary.
             let buttons = offered.map { Button(id: "service.\($0.rawValue)", label: t["service.\($0.rawValue)"], style: .tile,
                                                pictogram: Pictograms.named("service.\($0.rawValue)")) }
+            // At the usual text size, a grid: as many a row as fit at 90 mm and
+            // with every label's longest word (three on a landscape screen, two
+            // in portrait), so that the whole menu is on one screen. With large
+            // text, rows of two that the body's pages may split between.
             var rows: [Node] = []
-            var i = 0
-            while i < buttons.count {
-                let pair = buttons[i..<min(i + 2, buttons.count)].map { Node.button($0) }
-                // An odd last button keeps the width of the others.
-                rows.append(.hstack(pair.count == 2 ? pair : pair + [.vstack([])], spacing: .group))
-                i += 2
+            if settings.fontScale < 1.2 {
+                rows = [.adaptive(buttons.map { Node.button($0) }, minChildWidthMM: 90, spacing: .group)]
+            } else {
+                var i = 0
+                while i < buttons.count {
+                    let pair = buttons[i..<min(i + 2, buttons.count)].map { Node.button($0) }
+                    // An odd last button keeps the width of the others.
+                    rows.append(.hstack(pair.count == 2 ? pair : pair + [.vstack([])], spacing: .group))
+                    i += 2
+                }
             }
             // Rights absent or not trusted: the card is authentic, only its EF.RIGHTS needs the mise à jour
             // (BMS-VIT cards; a Vitale 2 is read in its clear zone only and never written here).

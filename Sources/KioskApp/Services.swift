@@ -30,6 +30,11 @@ public protocol KioskServices: Sendable {
     func rights(card: CardIdentity) async throws -> RightsResponse
     /// What an attestation de droits prints.
     func attestation(card: CardIdentity) async throws -> AttestationResponse
+    /// « Mes remboursements »: what the caisse paid within the period (nil:
+    /// the default, the last months), for one person or the whole foyer.
+    func payments(card: CardIdentity, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse
+    /// The indemnités journalières paid to the assuré within the period (nil: the last year).
+    func dailyAllowances(card: CardIdentity, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse
     /// Countries where the CEAM is used (from the cached reference data).
     func ceamCountries() async -> [CEAMCountry]
     /// Requests confirmed with this card that wait on the kiosk (outbox),
@@ -127,6 +132,46 @@ public enum KioskDocument: Sendable, Hashable {
     case ceamCardCopy(person: Person, validUntil: CivilDate, printedOn: CivilDate)
     /// Récépissé of a confirmed request (`what` in the assuré's words).
     case receipt(command: KioskCommand, person: Person, what: String, transmitted: Bool, nextStep: String?)
+    /// Relevé de remboursements: the payments as the central store served them, the foyer's persons to name them.
+    case paymentsStatement(PaymentsResponse, persons: [Person])
+    /// Attestation de paiement des indemnités journalières.
+    case dailyAllowancesAttestation(DailyAllowancesResponse)
+    /// A page a service writes itself (« Mes informations »): printed like
+    /// the documents above, under the caisse's name. A new service prints
+    /// through it, with no case here nor in the printer.
+    case sheet(DocumentSheet)
+}
+
+/// A printed page as words in reading order: what a service gives the
+/// printer when it has no form of its own. The printing part lays it out
+/// (A4, French typography) under the caisse's line, as its own documents.
+/// In French, whatever the screen's language (`FlowContext.documentCatalog`):
+/// it is an Assurance Maladie document.
+public struct DocumentSheet: Sendable, Hashable {
+    public enum Block: Sendable, Hashable {
+        case title(String)
+        case subtitle(String)
+        case heading(String)
+        case paragraph(String)
+        /// A label and its value side by side.
+        case field(label: String, value: String)
+        /// Small print at the end.
+        case note(String)
+        case space
+    }
+
+    /// What the document is, for the print job's id and the logs
+    /// (« mes-informations »): never personal data.
+    public var kind: String
+    /// The PDF's title (also what logs call it): never personal data.
+    public var title: String
+    public var blocks: [Block]
+
+    public init(kind: String, title: String, blocks: [Block]) {
+        self.kind = kind
+        self.title = title
+        self.blocks = blocks
+    }
 }
 
 /// What became of a print request, in words for the assuré.
@@ -166,6 +211,8 @@ public struct OutOfServiceKioskServices: KioskServices {
     public func submit(_ command: KioskCommand) async throws -> SubmitOutcome { throw Self.failure }
     public func rights(card: CardIdentity) async throws -> RightsResponse { throw Self.failure }
     public func attestation(card: CardIdentity) async throws -> AttestationResponse { throw Self.failure }
+    public func payments(card: CardIdentity, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse { throw Self.failure }
+    public func dailyAllowances(card: CardIdentity, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse { throw Self.failure }
     public func ceamCountries() async -> [CEAMCountry] { [] }
     public func pendingRequests(card: CardIdentity) async -> [PendingRequest] { [] }
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { [] }

@@ -21,6 +21,7 @@ struct CentralSectionFile: Decodable {
 /// ```json
 /// "central": {
 ///   "npai": true, "demarcheEnCours": false, "noMobile": true, "mobile": "06 99 00 00 12",
+///   "address": {"number": "12", "street": "rue des Lilas", "complement": "Bâtiment B", "postalCode": "75019", "commune": "PARIS"},
 ///   "persons": [
 ///     {"index": 0, "ceam": {"state": "valid", "until": "2027-01-10"}, "lossDeclarations": ["2026-03-02"]},
 ///     {"index": 1, "ceam": {"state": "ordered", "placedOn": "2026-11-20"}, "rightsSufficient": false},
@@ -34,10 +35,20 @@ public struct CardFileCentral: Codable, Sendable, Hashable {
     public var demarcheEnCours: Bool?
     public var noMobile: Bool?
     public var mobile: String?
+    /// The postal address on file (`Domain.PostalAddress`: a `postalCode` and
+    /// a `commune` at least, checked as the central store's seed is); none when absent.
+    public var address: PostalAddress?
     public var persons: [PersonState]?
+    /// Reimbursements paid, as the demo seed writes them (`DemoSeed.SeedPayment`).
+    public var payments: [DemoSeed.SeedPayment]?
+    /// Indemnités journalières paid to the assuré (`DemoSeed.SeedDailyAllowance`).
+    public var dailyAllowances: [DemoSeed.SeedDailyAllowance]?
 
-    public init(npai: Bool? = nil, demarcheEnCours: Bool? = nil, noMobile: Bool? = nil, mobile: String? = nil, persons: [PersonState]? = nil) {
-        self.npai = npai; self.demarcheEnCours = demarcheEnCours; self.noMobile = noMobile; self.mobile = mobile; self.persons = persons
+    public init(npai: Bool? = nil, demarcheEnCours: Bool? = nil, noMobile: Bool? = nil, mobile: String? = nil, address: PostalAddress? = nil,
+                persons: [PersonState]? = nil, payments: [DemoSeed.SeedPayment]? = nil, dailyAllowances: [DemoSeed.SeedDailyAllowance]? = nil) {
+        self.npai = npai; self.demarcheEnCours = demarcheEnCours; self.noMobile = noMobile; self.mobile = mobile; self.address = address
+        self.persons = persons
+        self.payments = payments; self.dailyAllowances = dailyAllowances
     }
 
     public struct PersonState: Codable, Sendable, Hashable {
@@ -56,6 +67,7 @@ public struct CardFileCentral: Codable, Sendable, Hashable {
     /// what it accepts; nil when the section is sound.
     func problem() -> (field: String, detail: String)? {
         if let m = mobile, MobileNumber(m) == nil { return ("mobile", "\"\(m)\" is not a French mobile number (06 or 07, 10 digits)") }
+        if let problem = address?.problems.first { return ("address.\(problem.field.rawValue)", "\(problem)") }
         var seen: Set<Int> = []
         for (i, p) in (persons ?? []).enumerated() {
             let at = "persons[\(i)]"
@@ -63,6 +75,13 @@ public struct CardFileCentral: Codable, Sendable, Hashable {
             guard seen.insert(p.index).inserted else { return ("\(at).index", "person \(p.index) is described twice") }
             if let c = p.ceam, let d = c.problem() { return ("\(at).ceam.\(d.field)", d.detail) }
             if let v = p.vitale, let d = v.problem() { return ("\(at).vitale.\(d.field)", d.detail) }
+        }
+        for (i, p) in (payments ?? []).enumerated() {
+            guard (0..<12).contains(p.person) else { return ("payments[\(i)].person", "\(p.person) is not a person of the card (0 to 11)") }
+            guard Money(euros: p.paid) != nil else { return ("payments[\(i)].paid", "\"\(p.paid)\" is not an amount in euros (26,50)") }
+        }
+        for (i, a) in (dailyAllowances ?? []).enumerated() where Money(euros: a.daily) == nil || Money(euros: a.paid) == nil {
+            return ("dailyAllowances[\(i)]", "daily and paid are amounts in euros (43,12)")
         }
         return nil
     }
@@ -224,10 +243,12 @@ extension CardFileCentral {
         }
         guard let holder = card.foyer.persons.first else { throw CardFile.Problem.unreadable(path: card.serial, detail: "a card without persons") }
         let mobile = noMobile == true ? nil : (self.mobile.flatMap { MobileNumber($0) } ?? Self.mobile)
-        return FoyerFile(nir: holder.ouvrantDroitNIR.text, mobile: mobile,
+        var file = FoyerFile(nir: holder.ouvrantDroitNIR.text, mobile: mobile,
                          situation: AssureSituation(npai: npai ?? false, demarcheEnCours: demarcheEnCours ?? false),
                          persons: persons, codes: CodeFile(personal: try hasher.hash(Self.code)),
                          cards: [CardRecord(serial: card.serial, personIndex: 0, generation: card.generation, issuer: card.issuer,
                                              issueDate: card.issueDate, status: cardStatus, statusChangedAt: statusChangedAt)])
+        file.address = address
+        return file
     }
 }

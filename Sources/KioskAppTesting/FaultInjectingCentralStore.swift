@@ -89,4 +89,13 @@ public final class FaultInjectingCentralStore: CentralStore, @unchecked Sendable
     public func trustedIssuerKeys() async throws -> [TrustedKey] { try check(); return try await wrapped.trustedIssuerKeys() }
     public func ceamCountries() async throws -> [CEAMCountry] { try check(); return try await wrapped.ceamCountries() }
     public func opposedSerials() async throws -> [String] { try check(); return try await wrapped.opposedSerials() }
+    public func setPayments(nir: String, payments: [Payment], allowances: [DailyAllowancePayment]) async throws {
+        try check(); try await wrapped.setPayments(nir: nir, payments: payments, allowances: allowances)
+    }
+    public func payments(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [Payment] {
+        try check(); return try await wrapped.payments(nir: nir, paidFrom: paidFrom, to: to)
+    }
+    public func dailyAllowances(nir: String, paidFrom: CivilDate, to: CivilDate) async throws -> [DailyAllowancePayment] {
+        try check(); return try await wrapped.dailyAllowances(nir: nir, paidFrom: paidFrom, to: to)
+    }
 }

@@ -62,6 +62,52 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
     public static func start(clock: any Domain.Clock, offered: [KioskService] = KioskService.allCases,
                              parameters: RuleParameters = .standard,
                              assets: URL? = AssetLocator.find()) async throws -> ScenarioServices {
+        // Swift Testing starts every test at once: each central store (server,
+        // SQLite files, connections) waits for a slot, so a test process keeps
+        // a bounded number open (posix_spawn in Foundation breaks past 1,024
+        // descriptors) without making any test wait for long.
+        await slots.acquire(within: .seconds(60))
+        do {
+            return try await make(clock: clock, offered: offered, parameters: parameters, assets: assets)
+        } catch {
+            await slots.release()
+            throw error
+        }
+    }
+
+    /// At most this many in-process central stores open at once in a process.
+    static let slots = Slots(32)
+
+    /// A counting semaphore for async code, soft: a waiter goes ahead after
+    /// `within` (a services object a test never stopped holds its slot until
+    /// it goes; no test may wait on that for ever).
+    actor Slots {
+        private var free: Int
+        private var waiting: [(id: UUID, resume: CheckedContinuation<Void, Never>)] = []
+        init(_ n: Int) { free = n }
+        func acquire(within: Duration) async {
+            if free > 0 { free -= 1; return }
+            let id = UUID()
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: within)
+                await self?.giveUp(id)
+            }
+            await withCheckedContinuation { waiting.append((id, $0)) }
+            timer.cancel()
+        }
+        private func giveUp(_ id: UUID) {
+            guard let i = waiting.firstIndex(where: { $0.id == id }) else { return }
+            // Over the bound: it will release a slot it never had, counted as freed.
+            free -= 1
+            waiting.remove(at: i).resume.resume()
+        }
+        func release() {
+            if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume.resume() }
+        }
+    }
+
+    private static func make(clock: any Domain.Clock, offered: [KioskService], parameters: RuleParameters,
+                             assets: URL?) async throws -> ScenarioServices {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bms-scenario-\(UUID().uuidString.prefix(12))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let faults = FaultInjectingCentralStore(wrapping: try SQLCentralStore.sqlite(path: directory.appendingPathComponent("central.sqlite").path))
@@ -76,7 +122,9 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
         }
         let server = try await CentralTestServer.start(service: service)
         let credentials = try await server.addKiosk("kiosk-scenario")
-        let store = try KioskStore(path: directory.appendingPathComponent("kiosk.sqlite").path)
+        // The kiosk's SQLite in memory: the same store and outbox code, no
+        // file to keep open while a controller that outlived its test holds it.
+        let store = try KioskStore(path: ":memory:")
         let client = CentralClient(baseURL: server.baseURL, credentials: credentials, clock: clock)
         let sync = KioskSync(store: store, client: client)
         let kiosk = CentralKioskServices(sync: sync, enabled: offered)
@@ -88,18 +136,43 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
     /// Stops the server, closes the central store, removes the temporary
     /// folder. Done anyway, in the background, when the services go.
     public func shutdown() async {
-        await Self.shutdown(server: server, store: faults, directory: directory)
+        await Self.shutdown(server: server, store: faults, kiosk: kioskStore, directory: directory, done: stopped)
     }
 
-    static func shutdown(server: CentralTestServer, store: any CentralStore, directory: URL) async {
+    /// Set once the first shutdown began: the others do nothing.
+    private let stopped = StopFlag()
+
+    final class StopFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var set = false
+        /// True the first time only.
+        func claim() -> Bool { lock.withLock { defer { set = true }; return !set } }
+    }
+
+    static func shutdown(server: CentralTestServer, store: any CentralStore, kiosk: KioskStore, directory: URL, done: StopFlag) async {
+        guard done.claim() else { return }
         await server.stop()
+        // The server first: nothing reaches the store any more. The kiosk's own
+        // store stays open until the services go: a controller that outlives
+        // its test may still read its outbox.
         try? await store.close()
         try? FileManager.default.removeItem(at: directory)
+        await slots.release()
+    }
+
+    /// Stops the services when it goes: held by what a test holds (a host).
+    public final class StopWhenReleased {
+        let services: ScenarioServices
+        public init(_ services: ScenarioServices) { self.services = services }
+        deinit {
+            let services = self.services
+            Task.detached { await services.shutdown() }
+        }
     }
 
     deinit {
-        let (server, store, directory) = (server, faults, directory)
-        Task.detached { await Self.shutdown(server: server, store: store, directory: directory) }
+        let (server, store, kiosk, directory, done) = (server, faults, kioskStore, directory, stopped)
+        Task.detached { await Self.shutdown(server: server, store: store, kiosk: kiosk, directory: directory, done: done) }
     }
 
     // MARK: seeding
@@ -122,7 +195,10 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
         }
         guard let wanted else { return }
         // The scenario's set-up, not a kiosk's call: past any fault switched on.
-        try await faults.wrapped.insertFoyer(try wanted.foyerFile(card: card, hasher: central.hasher), at: clock.now)
+        let file = try wanted.foyerFile(card: card, hasher: central.hasher)
+        try await faults.wrapped.insertFoyer(file, at: clock.now)
+        try await faults.wrapped.setPayments(nir: file.nir, payments: try DemoSeed.payments(wanted.payments ?? [], nir: file.nir),
+                                             allowances: try DemoSeed.allowances(wanted.dailyAllowances ?? [], nir: file.nir))
         lock.withLock { seeded[card.serial] = wanted }
     }
 
@@ -215,6 +291,12 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
 
     public func rights(card: CardIdentity) async throws -> RightsResponse { try await kiosk.rights(card: card) }
     public func attestation(card: CardIdentity) async throws -> AttestationResponse { try await kiosk.attestation(card: card) }
+    public func payments(card: CardIdentity, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse {
+        try await kiosk.payments(card: card, from: from, to: to, person: person)
+    }
+    public func dailyAllowances(card: CardIdentity, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse {
+        try await kiosk.dailyAllowances(card: card, from: from, to: to)
+    }
     public func ceamCountries() async -> [CEAMCountry] { await kiosk.ceamCountries() }
     public func pendingRequests(card: CardIdentity) async -> [PendingRequest] { await kiosk.pendingRequests(card: card) }
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { await kiosk.issuedCertificates(card: card) }

@@ -312,13 +312,16 @@ public final class SmokeRunner {
 
     /// A fresh kiosk for one scenario, as the smoke mode builds it, and its
     /// services (insert cards with `ScenarioServices.insert(cardFile:into:)`,
-    /// which loads the card file's `"central"` section first). The central
-    /// store stops when the host's controller lets its services go.
+    /// which loads the card file's `"central"` section first). Its central
+    /// store stops when the host goes (or at `ScenarioServices.shutdown()`).
     public func makeHost(speechDirectory: URL?) async throws -> (KioskHost, TestClock, ScenarioServices) {
         let clock = Self.scenarioClock()
         let kit = try await SmokeKit.inProcess(clock: clock)
         let host = try makeHost(speechDirectory: speechDirectory, kit: kit, clock: clock)
-        return (host, clock, kit.services as! ScenarioServices)
+        let services = kit.services as! ScenarioServices
+        // The host is what a test holds: its central store stops when it goes.
+        host.owned.append(ScenarioServices.StopWhenReleased(services))
+        return (host, clock, services)
     }
 
     /// Monday 23 November 2026, noon in Paris: every scenario's first instant.

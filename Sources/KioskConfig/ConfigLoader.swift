@@ -189,10 +189,14 @@ struct KioskFileReader {
             }
         }
 
-        // services
+        // services: a list, or « all »: every service of this version in the
+        // menu's order (the demo terminal's choice; a site lists its own).
         let serviceNames = KioskService.allCases.map(\.rawValue)
         var services: [KioskService] = []
-        for (name, mark, path) in top.stringList("services", expected: "services (\(serviceNames.joined(separator: ", ")))", required: true) ?? [] {
+        let all: Bool = if case .scalar(let s)? = top.node("services"), s.string == "all" { true } else { false }
+        if all { services = KioskService.allCases }
+        for (name, mark, path) in all ? [] : top.stringList("services", expected: "services (\(serviceNames.joined(separator: ", "))), or all",
+                                                             required: true) ?? [] {
             guard let s = KioskService(rawValue: name) else {
                 checker.report(.invalidValue, at: mark, key: path, found: "\"\(visible(name))\"",
                                expected: "a service: " + serviceNames.joined(separator: ", "),

@@ -138,6 +138,38 @@ public struct CUPSKioskPrinter: KioskPrinter {
             return RequestReceipt(requestID: command.id.uuidString, what: what, forWhom: person, submittedOn: day,
                                   submittedAt: String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0),
                                   transmission: transmitted ? .transmitted : .queuedOffline, nextStep: nextStep, caisse: caisse)
+        case .paymentsStatement(let r, let persons):
+            guard let assure = persons.first(where: { $0.qualite == .assure }) ?? persons.first else { throw LayoutError.noSuchPerson(0) }
+            return PaymentsStatement(assure: assure, persons: persons, from: r.from, to: r.to, person: r.person, payments: r.payments,
+                                     total: r.total, issuedOn: r.today, caisse: caisse)
+        case .dailyAllowancesAttestation(let r):
+            return DailyAllowancesAttestation(assure: r.assure, from: r.from, to: r.to, allowances: r.allowances, total: r.total,
+                                              issuedOn: r.today, caisse: caisse)
+        case .sheet(let sheet):
+            return SheetDocument(sheet: sheet, caisse: caisse)
         }
+    }
+}
+
+/// A service's own page (`DocumentSheet`), under the caisse's line as
+/// every document the kiosk prints.
+struct SheetDocument: PrintableDocument {
+    var sheet: DocumentSheet
+    var caisse: Caisse
+
+    var kind: String { sheet.kind }
+
+    var layout: DocumentLayout {
+        DocumentLayout(title: sheet.title, blocks: [.issuer("L'Assurance Maladie — \(caisse.name)")] + sheet.blocks.map { block in
+            switch block {
+            case .title(let s): .title(s)
+            case .subtitle(let s): .subtitle(s)
+            case .heading(let s): .heading(s)
+            case .paragraph(let s): .paragraph(s)
+            case .field(let label, let value): .field(label: label, value: value)
+            case .note(let s): .note(s)
+            case .space: .space
+            }
+        })
     }
 }

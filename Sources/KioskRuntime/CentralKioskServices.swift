@@ -125,6 +125,14 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
         try await call { try await self.client.attestation(serial: card.serial) }
     }
 
+    public func payments(card: CardIdentity, from: CivilDate?, to: CivilDate?, person: Int?) async throws -> PaymentsResponse {
+        try await call { try await self.client.payments(serial: card.serial, from: from, to: to, person: person) }
+    }
+
+    public func dailyAllowances(card: CardIdentity, from: CivilDate?, to: CivilDate?) async throws -> DailyAllowancesResponse {
+        try await call { try await self.client.dailyAllowances(serial: card.serial, from: from, to: to) }
+    }
+
     public func ceamCountries() async -> [CEAMCountry] {
         (try? store.reference()?.data.ceamCountries) ?? []
     }

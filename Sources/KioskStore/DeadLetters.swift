@@ -1,4 +1,5 @@
 import CentralAPI
+import Domain
 import Foundation
 import GRDB
 

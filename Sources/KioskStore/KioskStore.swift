@@ -40,6 +40,10 @@ public final class KioskStore: Sendable {
         try Self.migrator.migrate(db)
     }
 
+    /// Closes the database (its file, WAL and shared memory): a test or a
+    /// scenario that is over gives its descriptors back at once.
+    public func close() throws { try db.close() }
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in

@@ -762,6 +762,14 @@ protocol NodeLayout {
                 let w = e.measurer.width(of: g, font: f), h = e.measurer.lineHeight(f)
                 list.append(DisplayItem(frame: Rect(x: x0 + px(x) - w / 2, y: y0 + px(y) - h / 2, width: w, height: h),
                                         kind: .text(g, font: f, color: paint(p, e.theme)), widgetID: id, role: .image))
+            case .modules(let matrix, let x, let y, let side):
+                let (background, dark) = matrix.rects(x0: x0 + px(x), y0: y0 + px(y), side: px(side))
+                list.append(DisplayItem(frame: background, kind: .rect(fill: Color(hex: 0xFFFFFF), border: nil, borderWidth: 0, radius: 0),
+                                        widgetID: id, role: .image))
+                for r in dark {
+                    list.append(DisplayItem(frame: r, kind: .rect(fill: Color(hex: 0x000000), border: nil, borderWidth: 0, radius: 0),
+                                            widgetID: id, role: .image))
+                }
             }
         }
     }

@@ -307,6 +307,8 @@ public struct Drawing: Sendable {
         case rect(x: Double, y: Double, width: Double, height: Double, radius: Double, fill: Paint, border: Paint?)
         /// One glyph (e.g. an arrow), centred on (x, y), `size` mm high.
         case glyph(String, x: Double, y: Double, size: Double, paint: Paint)
+        /// A code's modules (a QR code) in a square `side` mm wide, quiet zone included; dark on white.
+        case modules(ModuleMatrix, x: Double, y: Double, side: Double)
     }
     public var id: String
     public var widthMM: Double

@@ -47,6 +47,33 @@ public enum SDLRuntime {
 
 /// DejaVu Sans from Assets/fonts, opened once per size; text widths cached.
 @MainActor
+/// A font file's bytes, loaded once per path for the whole process and never
+/// freed (a few hundred kilobytes each): fonts opened from them stay valid.
+final class FontBytes: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    let count: Int
+    private init(_ data: Data) {
+        count = data.count
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(1, data.count), alignment: 16)
+        data.copyBytes(to: pointer.assumingMemoryBound(to: UInt8.self), count: data.count)
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var loaded: [String: FontBytes] = [:]
+
+    static func load(_ path: String) throws -> FontBytes {
+        try lock.withLock {
+            if let b = loaded[path] { return b }
+            guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+                throw SDLError(call: "font \(path)", message: "unreadable: copy DejaVu Sans into Assets/fonts/")
+            }
+            let b = FontBytes(data)
+            loaded[path] = b
+            return b
+        }
+    }
+}
+
 public final class FontLibrary: TextMeasurer {
     public let regularPath: String
     public let boldPath: String
@@ -61,12 +88,28 @@ public final class FontLibrary: TextMeasurer {
             throw SDLError(call: "font \(p)", message: "missing: copy DejaVu Sans into Assets/fonts/")
         }
         try SDLRuntime.startText()
+        regular = try FontBytes.load(regularPath)
+        bold = try FontBytes.load(boldPath)
         // Open both faces now: a damaged file is an error at start, not a crash later.
-        for bold in [false, true] {
-            let path = bold ? boldPath : regularPath
-            guard let f = TTF_OpenFont(path, 20) else { throw SDLError(call: "TTF_OpenFont \(path)", message: String(cString: SDL_GetError())) }
-            fonts[FontSpec(pixels: 20, bold: bold)] = f
+        for isBold in [false, true] {
+            guard let f = open(bold: isBold, pixels: 20) else {
+                throw SDLError(call: "TTF_OpenFontRW \(isBold ? boldPath : regularPath)", message: String(cString: SDL_GetError()))
+            }
+            fonts[FontSpec(pixels: 20, bold: isBold)] = f
         }
+    }
+
+    /// The faces' bytes, read once per process and shared: each size opened
+    /// from memory holds no file descriptor (a kiosk opens a dozen sizes; a
+    /// test process, hundreds of renderers).
+    private let regular: FontBytes
+    private let bold: FontBytes
+
+    private func open(bold isBold: Bool, pixels: Int) -> OpaquePointer? {
+        let bytes = isBold ? bold : regular
+        guard let rw = SDL_RWFromConstMem(bytes.pointer, Int32(bytes.count)) else { return nil }
+        // freesrc = 1: the RWops (not the shared bytes) goes with the font.
+        return TTF_OpenFontRW(rw, 1, Int32(pixels))
     }
 
     isolated deinit {
@@ -76,7 +119,7 @@ public final class FontLibrary: TextMeasurer {
     public func font(_ spec: FontSpec) -> OpaquePointer {
         if let f = fonts[spec] { return f }
         // Checked at init; if a size still fails, draw with the 20 px face rather than stop.
-        let f = TTF_OpenFont(spec.bold ? boldPath : regularPath, Int32(spec.pixels)) ?? fonts[FontSpec(pixels: 20, bold: spec.bold)]!
+        let f = open(bold: spec.bold, pixels: spec.pixels) ?? fonts[FontSpec(pixels: 20, bold: spec.bold)]!
         fonts[spec] = f
         return f
     }

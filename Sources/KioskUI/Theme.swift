@@ -139,6 +139,8 @@ public struct Theme: Hashable, Sendable {
 /// whatever its size (the layout turns them into pixels): one table, each
 /// named for what it separates. Screens say `.block`, never a number.
 public enum Spacing: String, Hashable, Sendable, CaseIterable {
+    /// A label and the value under it: one item.
+    case label
     /// The buttons of one row, a label and the actions under it: 3 mm,
     /// the least between two targets.
     case tight
@@ -157,6 +159,7 @@ public enum Spacing: String, Hashable, Sendable, CaseIterable {
 
     public var mm: Double {
         switch self {
+        case .label: 1
         case .tight: 3
         case .grid: 3
         case .related: 4

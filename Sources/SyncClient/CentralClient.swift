@@ -64,6 +64,13 @@ public struct CentralClient: Sendable {
     }()
 
     func call<T: Decodable>(_ method: String, _ path: String, body: Data = Data(), as: T.Type) async throws(CentralClientError) -> T {
+        let data = try await bytes(method, path, body: body).data
+        do { return try CentralJSON.decoder().decode(T.self, from: data) } catch { throw .badAnswer("\(T.self)") }
+    }
+
+    /// A signed call whose answer is taken as bytes (a document), with its content type.
+    func bytes(_ method: String, _ path: String, body: Data = Data(),
+               limit: Int = 4 << 20) async throws(CentralClientError) -> (data: Data, contentType: String?) {
         var request = HTTPClientRequest(url: baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
         request.method = HTTPMethod(rawValue: method)
         do {
@@ -77,6 +84,7 @@ public struct CentralClient: Sendable {
         }
         let status: Int
         let data: Data
+        var contentType: String?
         var retryAfter: Int?
         do {
             let response = try await http.execute(request, timeout: timeout)
@@ -84,7 +92,8 @@ public struct CentralClient: Sendable {
             // Seconds only (the central store never sends an HTTP date); bounded.
             retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 .map { min(max($0, 0), 3600) }
-            data = Data(try await response.body.collect(upTo: 4 << 20).readableBytesView)
+            contentType = response.headers.first(name: "Content-Type")
+            data = Data(try await response.body.collect(upTo: limit).readableBytesView)
         } catch {
             throw .unreachable(Self.reason(error, timeout: timeout))
         }
@@ -94,7 +103,7 @@ public struct CentralClient: Sendable {
             body.retryAfter = retryAfter
             throw .rejected(status: status, body: body)
         }
-        do { return try CentralJSON.decoder().decode(T.self, from: data) } catch { throw .badAnswer("\(T.self)") }
+        return (data, contentType)
     }
 
     /// Why no answer came, in words an operator can act on (the log and
@@ -148,6 +157,24 @@ public struct CentralClient: Sendable {
 
     public func attestation(serial: String) async throws(CentralClientError) -> AttestationResponse {
         try await call("GET", "/v1/cards/\(serial)/attestation", as: AttestationResponse.self)
+    }
+
+    /// « Mes remboursements »: paid within `from`…`to` (both or neither), for `person` or the foyer.
+    public func payments(serial: String, from: CivilDate?, to: CivilDate?, person: Int?) async throws(CentralClientError) -> PaymentsResponse {
+        try await call("GET", "/v1/cards/\(serial)/payments" + Self.query(["from": from?.iso, "to": to?.iso, "person": person.map(String.init)]),
+                       as: PaymentsResponse.self)
+    }
+
+    /// The IJ paid to the assuré within `from`…`to` (both or neither).
+    public func dailyAllowances(serial: String, from: CivilDate?, to: CivilDate?) async throws(CentralClientError) -> DailyAllowancesResponse {
+        try await call("GET", "/v1/cards/\(serial)/daily-allowances" + Self.query(["from": from?.iso, "to": to?.iso]),
+                       as: DailyAllowancesResponse.self)
+    }
+
+    /// `?a=1&b=2` of the given values, in key order (signed as sent); "" when none.
+    static func query(_ items: [String: String?]) -> String {
+        let pairs = items.compactMap { k, v in v.map { "\(k)=\($0)" } }.sorted()
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 
     public func reference() async throws(CentralClientError) -> ReferenceData {

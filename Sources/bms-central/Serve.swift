@@ -46,6 +46,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public base URL of this service, for Kannel's delivery reports (e.g. http://10.0.0.5:8080).")
     var publicURL: String?
 
+    @Option(help: "Base URL phones reach this service at, for the one-time upload addresses kiosks show as QR codes (e.g. https://bms.caisse.example); default: the host the kiosk called.")
+    var phoneURL: String?
+
     @Option(help: "Connections open at once (more wait in the backlog); lowered to fit the descriptor limit.")
     var maxConnections: Int = 8192
 
@@ -103,7 +106,8 @@ struct Serve: AsyncParsableCommand {
         }
         let service = CentralService(store: store, hasher: hasher, sms: gateway, logger: logger)
         let runLogger = logger
-        let app = buildCentralApplication(service: service, configuration: .init(host: String(parts[0]), port: port, limits: limits), logger: logger,
+        let app = buildCentralApplication(service: service, configuration: .init(host: String(parts[0]), port: port, limits: limits,
+                                                                                   publicBaseURL: phoneURL), logger: logger,
                                           onServerRunning: { p in
                                               runLogger.info("bms-central listening", metadata: ["port": "\(p)"])
                                               runtime.ready(status: "listening on port \(p)")

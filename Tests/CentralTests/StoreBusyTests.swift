@@ -86,7 +86,9 @@ struct StoreBusyTests {
         #expect(busy.error?.code == "store_unavailable")
         #expect(busy.error?.message.contains("retry") == true)
         #expect(busy.retryAfter.flatMap(Int.init).map { (1...60).contains($0) } == true, "Retry-After in seconds")
-        #expect(waited < 5, "answered after the lock wait, not the kiosk's time-out")
+        // The kiosk gives up after 10 s (timeouts.centralRequestSeconds): the
+        // answer comes from the 300 ms lock wait, well before, even on a loaded run.
+        #expect(waited < 9, "answered after the lock wait, not the kiosk's time-out")
         // Health never touches the store.
         #expect(try await client.send("GET", "/v1/health").status == 200)
 

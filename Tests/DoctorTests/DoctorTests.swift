@@ -72,8 +72,10 @@ struct Terminal {
         if let queue {
             kiosk = kiosk.replacingOccurrences(of: "queue: bms-demo", with: "queue: \(queue)")
         } else {
-            // No printer: no attestation either.
-            kiosk = kiosk.split(separator: "\n", omittingEmptySubsequences: false)
+            // No printer: no attestation either (the other services print only where a printer is).
+            let services = KioskService.allCases.filter { $0 != .attestation }.map { "  - \($0.rawValue)" }.joined(separator: "\n")
+            kiosk = kiosk.replacingOccurrences(of: "services: all", with: "services:\n" + services)
+                .split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { !$0.hasPrefix("printer:") && !$0.hasPrefix("  queue:") && !$0.hasPrefix("  - attestation") }.joined(separator: "\n")
         }
         try kiosk.write(to: config.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)

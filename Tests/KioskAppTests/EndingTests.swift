@@ -9,7 +9,7 @@ import Testing
 @Suite @MainActor struct EndingTests {
     /// In every service, at its first screen and after its main step: the
     /// card leaves, the session ends at once and nothing of it stays.
-    @Test(arguments: [KioskService.provisionalCode, .carteVitaleLoss, .attestation, .miseAJour])
+    @Test(arguments: [KioskService.provisionalCode, .carteVitaleLoss, .attestation, .miseAJour, .mesInformations])
     func cardRemovedInAFlowWipesEverything(_ service: KioskService) async throws {
         let k = try await FlowKiosk()
         k.c.rightsWriter = FakeCardRightsWriter()
@@ -17,7 +17,7 @@ import Testing
         try await k.signIn()
         await k.tap("service.\(service.rawValue)")
         let first = ["provisionalCode": "sms.send", "carteVitaleLoss": "vitale.person.0", "attestation": "attestation.all",
-                     "miseAJour": "update.start"][service.rawValue]!
+                     "miseAJour": "update.start", "mesInformations": "informations.contact"][service.rawValue]!
         #expect(k.ids.contains("footer.finish"))
         await k.tap(first)
         #expect(k.ids.contains("footer.finish"))
@@ -26,7 +26,7 @@ import Testing
         #expect(k.screenID == "attract")
         #expect(k.c.flow == nil)
         #expect(k.c.session.identity == nil)
-        for personal in ["Jean", "DUPONT", "Claire", "Léa", "••"] { #expect(!k.text.contains(personal)) }
+        for personal in ["Jean", "DUPONT", "Claire", "Léa", "••", "PARIS", "75019"] { #expect(!k.text.contains(personal)) }
     }
 
     /// A request confirmed just before the card leaves is still sent (once),
@@ -96,6 +96,7 @@ import Testing
                         o.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: 15.6, size: size)
                     }
                     let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
+                    defer { withExtendedLifetime(runner) {} }
                     try await insertCard(h, demoCard)
                     for d in "1234" { await h.controller.tap("keypad.\(d)") }
                     await h.controller.tap("keypad.ok")
@@ -121,6 +122,35 @@ import Testing
                         attestation.state.step = s; h.controller.changed(); check("attestation \(s)")
                     }
                     await h.controller.settle()
+                    await h.controller.tap("footer.back")
+                    await h.controller.tap("service.mesInformations")
+                    await h.controller.settle()
+                    let informations = try #require(h.controller.flow as? MachineFlow<MesInformationsMachine>)
+                    let loaded = try #require(informations.state.foyer)
+                    // Every NPAI block said; nothing on file.
+                    var npai = loaded
+                    npai.npai = true
+                    for i in npai.persons.indices {
+                        npai.persons[i].vitaleActions = [VitaleActionView(action: .order, exclusion: .npai)]
+                        npai.persons[i].ceamActions = [CEAMActionView(action: .earlyRenewal, exclusion: .npai),
+                                                       CEAMActionView(action: .declareLossOrTheft, exclusion: .npai)]
+                    }
+                    var none = loaded
+                    none.address = nil
+                    none.maskedMobile = nil
+                    typealias Informations = MesInformationsMachine.State
+                    let states: [(String, Informations)] = [
+                        ("loading", Informations(step: .loading)), ("printing", Informations(step: .printing, foyer: loaded)),
+                        ("unavailable", Informations(step: .unavailable)),
+                        ("persons", Informations(step: .persons, foyer: loaded)), ("persons npai", Informations(step: .persons, foyer: npai)),
+                        ("contact", Informations(step: .contact, foyer: loaded)), ("contact npai", Informations(step: .contact, foyer: npai)),
+                        ("contact none", Informations(step: .contact, foyer: none)),
+                        ("printed", Informations(step: .contact, foyer: loaded, printed: .printed)),
+                        ("printer away", Informations(step: .contact, foyer: npai, printed: .printerUnavailable)),
+                        ("print failed", Informations(step: .contact, foyer: loaded, printed: .failed)),
+                    ]
+                    for (name, s) in states { informations.state = s; h.controller.changed(); check("informations \(name)") }
+                    await h.controller.settle()
                 }
             }
         }
@@ -132,6 +162,7 @@ import Testing
     @Test func theWarningIsSaidAloudWithoutAutomaticSpeech() async throws {
         let runner = try makeRunner("warning-speech")
         let (h, clock, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.renderIfNeeded(force: true)
         #expect(h.controller.settings.autoSpeech == false)
         try await insertCard(h, demoCard)
@@ -161,6 +192,7 @@ import Testing
     @Test func anOutcomeIsSaidWhenItAppears() async throws {
         let runner = try makeRunner("flow-speech")
         let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.controller.settings.autoSpeech = true
         h.renderIfNeeded(force: true)
         try await insertCard(h, demoCard)

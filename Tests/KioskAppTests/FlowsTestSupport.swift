@@ -26,6 +26,13 @@ final class FlowKiosk {
         c.rightsWriter = FakeCardRightsWriter()
     }
 
+    // The test is over: the central store stops, its files and sockets go
+    // (the controller may outlive the test; its services must not hold them).
+    deinit {
+        let services = self.services
+        Task.detached { await services.shutdown() }
+    }
+
     /// Inserted and read (its `"central"` section loaded into the central
     /// store first); the code's tries asked of the central store.
     func insert(_ path: String = demoCard) async throws {

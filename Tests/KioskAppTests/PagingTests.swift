@@ -7,11 +7,13 @@ import Testing
 /// Text ×1.5 on a 15.6" 1280×800 screen: screens longer than the screen
 /// are paged, at the chosen size.
 @Suite @MainActor struct BodyPagingTests {
-    func host() async throws -> KioskHost {
+    /// The host, and its runner: the central store lives as long as the runner.
+    func host() async throws -> (KioskHost, SmokeRunner) {
         let runner = try makeRunner("paging") { o in o.fontScale = 1.5 }
         let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.renderIfNeeded(force: true)
-        return h
+        return (h, runner)
     }
 
     func tap(_ h: KioskHost, _ id: String) async throws {
@@ -31,7 +33,8 @@ import Testing
 
     /// The CEAM explanation: three paragraphs and two buttons, three pages at ×1.5 on 1280×800.
     @Test func pagesTurnSpeakAndStartAgainOnANewStepAndWhenTheCardLeaves() async throws {
-        let h = try await host()
+        let (h, runner) = try await host()
+        defer { withExtendedLifetime(runner) {} }
         h.controller.settings.autoSpeech = true
         try await signIn(h)
         try await tap(h, "service.ceam")
@@ -70,7 +73,8 @@ import Testing
     /// The CEAM list after an order at ×1.5: the long notice and the four
     /// beneficiaries, paged at the chosen size; every row is on a page.
     @Test func theCEAMListAfterAnOrderIsPagedAtItsSize() async throws {
-        let h = try await host()
+        let (h, runner) = try await host()
+        defer { withExtendedLifetime(runner) {} }
         try await insertCard(h, demoCard)
         await h.controller.settle()
         for d in "1234" { try await tap(h, "keypad.\(d)") }

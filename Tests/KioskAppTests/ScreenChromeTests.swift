@@ -14,10 +14,9 @@ import Testing
     @Test func everyStepHasItsWordsAndItsHelp() throws {
         let catalogs = try AssetLocator.catalogs(assets)
         for service in KioskService.allCases {
-            let flow = KioskController.makeFlow(service)
-            let keys = flow.stepKeys
+            let keys = KioskController.machine(service).steps
             // A service of one screen needs no step indicator; every other names each step.
-            #expect(flow.stepCount == max(1, keys.count), "\(service)")
+            #expect(KioskController.stepCount(of: service) == max(1, keys.count), "\(service)")
             for (code, t) in catalogs {
                 for k in keys { #expect(t.has(k), "\(code): \(k)") }
                 #expect(t.has("help.flow.\(service.rawValue)") || (!keys.isEmpty && keys.allSatisfy { t.has("help.\($0)") }), "\(code): help for \(service)")

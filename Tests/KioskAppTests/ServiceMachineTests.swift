@@ -113,10 +113,35 @@ import Testing
         #expect(ProvisionalCodeMachine.reduce(sent.state, .send, before).effects.isEmpty)
     }
 
+    /// One line registers a service (`KioskController.machine`): its machine
+    /// is the service's, and the menu's words exist in every language.
+    @Test func everyServiceHasItsMachine() throws {
+        let catalogs = try AssetLocator.catalogs(assets)
+        for service in KioskService.allCases {
+            #expect(KioskController.machine(service).service == service)
+            for key in ["service.\(service.rawValue)", "service.\(service.rawValue).about"] {
+                for (lang, c) in catalogs { #expect(c.has(key), "\(lang): \(key)") }
+            }
+        }
+    }
+
+    /// The menu offers what the terminal can do: no printer, no attestation;
+    /// no card writer, no mise à jour; the others whatever the terminal has.
+    @Test func theMenuAsksEachMachineWhetherItIsOffered() async throws {
+        let k = try await FlowKiosk()
+        try await k.signIn()
+        #expect(k.c.offered == KioskService.allCases)
+        k.c.printer = NoPrinter()
+        k.c.rightsWriter = nil
+        #expect(!k.c.offered.contains(.attestation) && !k.c.offered.contains(.miseAJour))
+        #expect(k.c.offered.contains(.ceam) && k.c.offered.contains(.carteVitaleLoss))
+    }
+
     @Test func everyServiceDeclaresItsStepsInEveryLanguage() throws {
         let catalogs = try AssetLocator.catalogs(assets)
-        for (name, steps) in [("attestation", AttestationMachine.steps), ("update", UpdateMachine.steps), ("sms", ProvisionalCodeMachine.steps)] {
-            #expect(steps.count >= 2, "\(name)")
+        for service in KioskService.allCases {
+            let steps = KioskController.machine(service).steps
+            #expect(steps.count >= 1, "\(service)")
             for key in steps { for (lang, c) in catalogs { #expect(c.has(key), "\(lang): \(key)") } }
         }
         #expect(UpdateMachine.step(.intro) == 0 && UpdateMachine.step(.writing) == 1 && UpdateMachine.step(.updated) == 2)

@@ -88,6 +88,7 @@ import Testing
     @Test func listenSaysTheAttractInstructionAndABanner() async throws {
         let runner = try makeRunner("listen-flows")
         let (h, _, _) = try await runner.makeHost(speechDirectory: nil)
+        defer { withExtendedLifetime(runner) {} }
         h.renderIfNeeded(force: true)
         h.listen()
         #expect(h.speech.lastUtterance == "Bienvenue. Insérez votre carte Vitale")

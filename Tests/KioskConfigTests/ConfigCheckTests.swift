@@ -39,7 +39,9 @@ import Testing
         #expect(messages("typos") == [
             #"typos/kiosk.yaml:8:1: langauges: unknown key; did you mean "languages"?"#,
             #"typos/kiosk.yaml:5:3: screen.widht: unknown key; did you mean "width"?"#,
-            #"typos/kiosk.yaml:10:12: services[0]: found "ceamm", expected a service: ceam, provisionalCode, carteVitaleLoss, attestation, miseAJour; did you mean "ceam"?"#,
+            // Every service of this version, as `KioskService` lists them.
+            #"typos/kiosk.yaml:10:12: services[0]: found "ceamm", expected a service: "#
+                + KioskService.allCases.map(\.rawValue).joined(separator: ", ") + #"; did you mean "ceam"?"#,
             #"typos/kiosk.yaml:12:3: printer.queu: unknown key; did you mean "queue"?"#,
             #"typos/rules.yaml:3:1: sesion: unknown key; did you mean "session"?"#,
             #"typos/rules.yaml:2:3: codes.maxTry: unknown key; did you mean "maxTries"?"#,
@@ -199,6 +201,29 @@ import Testing
         #expect(c.central.url.absoluteString == "http://127.0.0.1:8080")
         #expect(c.services == KioskService.allCases)
         #expect(!c.trust.issuers.isEmpty && !c.trust.central.isEmpty)
+    }
+
+    /// `services: all` is every service in the standard order; another word
+    /// is an error that says both forms.
+    @Test func servicesAllIsEveryService() throws {
+        // The valid fixture beside its keys, with `services: all` (the attestation among them needs a queue).
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("services-all-\(UUID().uuidString)")
+        let dir = root.appendingPathComponent("cfg")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("keys"), withDestinationURL: Self.fixtures.appendingPathComponent("keys"))
+        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("valid/central.yaml"), to: dir.appendingPathComponent("central.yaml"))
+        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("valid/kiosk.yaml"), encoding: .utf8)
+        func write(_ services: String) throws {
+            try text.replacingOccurrences(of: "services: [ceam, provisionalCode]", with: "services: \(services)\nprinter:\n  queue: kiosk")
+                .write(to: dir.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        }
+        try write("all")
+        let report = KioskConfiguration.check(directory: dir, displayName: "cfg")
+        #expect(report.problems.map(\.description) == [])
+        #expect(report.configuration?.services == KioskService.allCases)
+        try write("everything")
+        let wrong = KioskConfiguration.check(directory: dir, displayName: "cfg").problems.map(\.description)
+        #expect(wrong.count == 1 && wrong.first?.contains("services: found") == true && wrong.first?.hasSuffix(", or all") == true, "\(wrong)")
     }
 
     /// A real terminal's commented example is valid except for the keys it

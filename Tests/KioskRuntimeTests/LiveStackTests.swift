@@ -181,11 +181,25 @@ import VirtualCard
                 _ = try await stack.control?("printer", "ready")
             }
         }
-        // The attestation and the récépissé printed, once each; nothing came
+        // The attestation, « Mes informations », the relevé de remboursements,
+        // the IJ attestation and the récépissé printed, once each; nothing came
         // out of the job given up when the paper ran out.
         let printed = cups.printedFiles(queue: "kiosk")
-        #expect(printed.count == 2, "\(printed.map(\.lastPathComponent))")
+        #expect(printed.count == 5, "\(printed.map(\.lastPathComponent))")
+        #expect(try printed.contains {
+            // Lines wrap anywhere: the text as one line.
+            let t = try PDFText.extract($0).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return t.contains("Attestation de paiement des indemnités journalières") && t.contains("646,80")
+        })
         #expect(try printed.contains { try PDFText.extract($0).contains("Attestation") && PDFText.extract($0).contains("DUPONT") })
+        #expect(try printed.contains {
+            let t = try PDFText.extract($0)
+            return t.contains("Relevé de remboursements") && t.contains("Total payé sur la période") && t.contains("Pharmacie du Marché")
+        })
+        // The address as the central store masked it, never whole.
+        let informations = try printed.map { try PDFText.extract($0) }.filter { $0.contains("Mes informations") }
+        #expect(informations.count == 1)
+        #expect(informations.allSatisfy { $0.contains("1• rue des L•••") && $0.contains("75019 PARIS") && !$0.contains("Lilas") })
         await server.stop()
         cups.stop()
         kannel.stop()

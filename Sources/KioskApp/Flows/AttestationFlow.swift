@@ -51,6 +51,8 @@ enum AttestationMachine: ServiceMachine {
     }
 
     static let service = KioskService.attestation
+    /// Its whole point is the paper: offered only where a printer is.
+    static func isOffered(_ context: FlowContext) -> Bool { context.canPrint }
     static let steps = ["attestation.step.choose", "attestation.step.print"]
     static func step(_ s: State) -> Int {
         switch s.step {

@@ -16,6 +16,8 @@ enum CEAMMachine: ServiceMachine {
     struct Dialog: Equatable {
         var person: Int
         var action: CEAMAction
+        /// What the rules ask for this action (`CEAMRules.form`); nil for « Voir / imprimer ».
+        var form: CEAMForm?
         /// "Votre départ est-il prévu dans les 15 jours ?" nil until answered.
         var departureSoon: Bool?
         var lossKind: LossKind?
@@ -32,13 +34,12 @@ enum CEAMMachine: ServiceMachine {
         var printing = false
         var printNote: String?
 
-        var ready: Bool {
-            switch action {
-            case .order, .earlyRenewal: departureSoon != nil
-            case .declareLossOrTheft: lossKind != nil && departureSoon != nil && sworn
-            case .viewPrint: false
-            }
+        var answers: CEAMForm.Answers {
+            CEAMForm.Answers(departureWithinUrgentDays: departureSoon, lossKind: lossKind, lossDate: lossDate, swornStatement: sworn)
         }
+        /// The request the answers make, once the form has them all.
+        var request: CEAMRequest? { form?.request(answers) }
+        var ready: Bool { request != nil }
         /// Once sent, the answers stay as sent: a retry repeats the same request.
         var locked: Bool { sending || command != nil }
     }
@@ -203,15 +204,12 @@ enum CEAMMachine: ServiceMachine {
             case .next where d.lossKind != nil: d.page = min(3, d.page + 1)
             case .previous where !d.locked: d.page = max(1, d.page - 1)
             case .date(let move) where !d.locked:
-                d.lossDate = Self.move(d.lossDate, move, within: CEAMRules(context.rules.ceam).lossDates(today: today))
+                guard let dates = d.form?.loss?.dates else { return Transition(state: s) }
+                d.lossDate = Self.move(d.lossDate, move, within: dates)
             case .confirm:
-                guard !d.sending, d.ready, let card = context.identity else { return Transition(state: s) }
-                let command = d.command ?? KioskCommand(
-                    id: d.commandID, serial: card.serial, personIndex: d.person,
-                    action: .ceam(CEAMRequest(action: d.action, departureWithinUrgentDays: d.departureSoon ?? false,
-                                              loss: d.action == .declareLossOrTheft
-                                                  ? .init(kind: d.lossKind ?? .perte, date: d.lossDate, swornStatement: d.sworn) : nil)),
-                    confirmedAt: context.now)
+                guard !d.sending, let request = d.request, let card = context.identity else { return Transition(state: s) }
+                let command = d.command ?? KioskCommand(id: d.commandID, serial: card.serial, personIndex: d.person,
+                                                        action: .ceam(request), confirmedAt: context.now)
                 d.command = command
                 d.sending = true
                 d.error = nil
@@ -254,7 +252,8 @@ enum CEAMMachine: ServiceMachine {
             // Only an action the row offers today.
             guard s.step == .list, let p = person(i), allowed(p, s).contains(action) else { break }
             s.notice = nil
-            s.dialog = Dialog(person: i, action: action, lossDate: today, commandID: context.newID())
+            let form = CEAMRules(context.rules.ceam).form(for: action, today: today)
+            s.dialog = Dialog(person: i, action: action, form: form, lossDate: form?.loss?.proposedDate ?? today, commandID: context.newID())
         default:
             return answer(s, event, context)
         }
@@ -354,7 +353,7 @@ enum CEAMMachine: ServiceMachine {
                 s.notice = Notice(kind: .error, text: s.caughtUpSaid.joined(separator: " "))
                 effects.append(.markTold(refused.map(\.id)))
             }
-            for i in issued where i.certificate.validUntil >= today && !s.printedCertificates.contains(i.commandID) {
+            for i in issued where i.certificate.isValid(on: today) && !s.printedCertificates.contains(i.commandID) {
                 guard let p = s.foyer?.persons.first(where: { $0.index == i.personIndex }) else { continue }
                 effects.append(.handOver(i, person: p.person))
             }
@@ -436,14 +435,12 @@ enum CEAMMachine: ServiceMachine {
 
     // MARK: what a row offers
 
-    /// Actions allowed today for the person. While a request waits in the
-    /// outbox, no other request for the foyer (one démarche at a time);
-    /// viewing a valid card stays possible, except for the person whose
-    /// request waits (it may be that card's loss).
+    /// Actions offered to the person: those the central store allows today,
+    /// less what requests waiting in the outbox hold back (one démarche at a
+    /// time, `OneDemarcheAtATime`).
     static func allowed(_ p: PersonView, _ s: State) -> [CEAMAction] {
         let today = CEAMAction.allCases.filter { a in p.ceamActions.contains { $0.action == a && $0.exclusion == nil } }
-        guard !s.queued.isEmpty else { return today }
-        return s.queued[p.index] == nil ? today.filter { $0 == .viewPrint } : []
+        return OneDemarcheAtATime.ceamActions(today, for: p.index, waiting: Set(s.queued.keys))
     }
 
     static func name(_ index: Int, _ s: State) -> String {
@@ -538,9 +535,8 @@ enum CEAMMachine: ServiceMachine {
     /// offered and what to do.
     static func who(_ p: Person, today: CivilDate, _ t: Catalog) -> String {
         let age = p.age(on: today)
-        // "Assurée", "Conjointe": the NIR's first digit says 2 for a woman.
-        let nir = p.ownNIR ?? (p.qualite == .assure ? p.ouvrantDroitNIR : nil)
-        let female = nir?.text.hasPrefix("2") == true && (p.qualite == .assure || p.qualite == .conjoint)
+        // "Assurée", "Conjointe": the only qualités written otherwise for a woman.
+        let female = p.sex == .female && (p.qualite == .assure || p.qualite == .conjoint)
         return t["ceam.qualite.\(p.qualite.rawValue)" + (female ? ".f" : "")] + ", "
             + (age == 0 ? t["ceam.age.baby"] : t.text(age == 1 ? "ceam.age.one" : "ceam.age", ["n": String(age)]))
     }
@@ -553,11 +549,12 @@ enum CEAMMachine: ServiceMachine {
 
     static func detail(_ p: PersonView, _ s: State, _ t: Catalog) -> String {
         var lines = [stateText(p.ceam, t)]
-        if s.queued[p.index] != nil {
+        switch OneDemarcheAtATime.ceamHold(for: p.index, waiting: Set(s.queued.keys)) {
+        case .ownRequestWaits?:
             lines.append(t["ceam.why.queued"])
-        } else if !s.queued.isEmpty {
+        case .anotherRequestWaits?:
             lines.append(t["ceam.why.oneAtATime"])
-        } else {
+        case nil:
             var seen: [String] = []
             for v in p.ceamActions {
                 guard let why = v.exclusion, let r = reason(why, t), !seen.contains(r) else { continue }
@@ -638,9 +635,10 @@ enum CEAMMachine: ServiceMachine {
             let step = StepIndicator(number: d.page, count: 3, title: t[stepKeys[d.page - 1]],
                                      position: t.text("step.position", ["n": String(d.page), "total": "3"]), key: stepKeys[d.page - 1])
             if d.page == 1 {
+                // The answers the rules offer (`CEAMLossForm.kinds`).
+                let kinds = d.form?.loss?.kinds ?? []
                 return Modal(id: "ceam.modal", title: t["ceam.dialog.loss.title"], message: t.text("ceam.dialog.loss.message", ["name": name]),
-                             content: .hstack([toggle(.lossKind(.perte), "ceam.dialog.perte", d.lossKind == .perte),
-                                               toggle(.lossKind(.vol), "ceam.dialog.vol", d.lossKind == .vol)], spacing: .block),
+                             content: .hstack(kinds.map { toggle(.lossKind($0), "ceam.dialog.\($0.rawValue)", d.lossKind == $0) }, spacing: .block),
                              buttons: [cancel, next], step: step)
             }
             if d.page == 2 {

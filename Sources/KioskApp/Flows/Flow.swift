@@ -35,17 +35,29 @@ extension Flow {
 extension KioskController {
     /// How many steps a service declares (the screen audit: a service of
     /// more than one shows « Étape n sur N » on each of its screens).
-    public static func stepCount(of service: KioskService) -> Int { makeFlow(service).stepCount }
+    public static func stepCount(of service: KioskService) -> Int { max(1, machine(service).steps.count) }
 
-    /// The flow of each service.
-    static func makeFlow(_ service: KioskService) -> any Flow {
+    /// The machine of each service: the one place a service is registered
+    /// (the compiler says when one is missing). The menu asks it whether the
+    /// service is offered here (`isOffered`), the session runs it.
+    static func machine(_ service: KioskService) -> any ServiceMachine.Type {
         switch service {
-        case .provisionalCode: MachineFlow<ProvisionalCodeMachine>(state: .init())
-        case .carteVitaleLoss: MachineFlow<VitaleLossMachine>(state: .init())
-        case .attestation: MachineFlow<AttestationMachine>(state: .init())
-        case .miseAJour: MachineFlow<UpdateMachine>(state: .intro)
-        case .ceam: MachineFlow<CEAMMachine>(state: .init())
+        case .ceam: CEAMMachine.self
+        case .provisionalCode: ProvisionalCodeMachine.self
+        case .carteVitaleLoss: VitaleLossMachine.self
+        case .attestation: AttestationMachine.self
+        case .miseAJour: UpdateMachine.self
+        case .mesInformations: MesInformationsMachine.self
+        case .remboursements: PaymentsMachine.self
+        case .attestationIJ: DailyAllowancesMachine.self
+        case .changementAdresse: AddressMachine.self
         }
+    }
+
+    /// The flow of a service, in the state its machine starts from.
+    static func makeFlow(_ service: KioskService, _ context: FlowContext) -> any Flow {
+        func flow<M: ServiceMachine>(_: M.Type) -> any Flow { MachineFlow<M>(state: M.start(context).state) }
+        return flow(machine(service))
     }
 }
 

@@ -19,6 +19,10 @@ protocol ServiceMachine {
     associatedtype Effect
 
     static var service: KioskService { get }
+    /// Whether the menu offers the service on this terminal for this card:
+    /// the menu never offers what the terminal cannot do (a printer, a card
+    /// writer). Offered by default.
+    static func isOffered(_ context: FlowContext) -> Bool
     /// The service's steps, as catalog keys, in order (a step indicator
     /// says « Étape 2 sur 3 » with them).
     static var steps: [String] { get }
@@ -42,6 +46,7 @@ protocol ServiceMachine {
 }
 
 extension ServiceMachine {
+    static func isOffered(_ context: FlowContext) -> Bool { true }
     static func noticeOnRemoval(_ state: State) -> String? { nil }
     static func outlivesSession(_ effect: Effect) -> Bool { false }
 }
@@ -89,6 +94,8 @@ struct FlowContext {
     var listPageStarts: [String: [Int]] = [:]
     /// This kiosk has a card writer (the mise à jour).
     var canWriteRights: Bool
+    /// This kiosk has a printer (it may still be out of paper: the print says so).
+    var canPrint: Bool
     /// The kiosk's clock when the event came (read once, before `reduce`):
     /// a request confirmed now keeps it as its `confirmedAt`; the date
     /// picker's bounds come from `today`. So `reduce` stays pure.
@@ -101,11 +108,12 @@ struct FlowContext {
     var documentCatalog: Catalog
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
-         animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true,
+         animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true, canPrint: Bool = true,
          now: Date = Date(timeIntervalSince1970: 1_795_435_200), newID: @escaping () -> UUID = { UUID() },
          documentCatalog: Catalog? = nil) {
         self.catalog = catalog; self.rules = rules; self.identity = identity; self.isSignedIn = isSignedIn
         self.animationPhase = animationPhase; self.listPageSizes = listPageSizes; self.canWriteRights = canWriteRights
+        self.canPrint = canPrint
         self.now = now; self.today = CivilDay.inParis(now); self.newID = newID; self.documentCatalog = documentCatalog ?? catalog
     }
 
@@ -113,6 +121,7 @@ struct FlowContext {
         catalog = c.catalog; rules = c.rules; identity = c.session.identity; isSignedIn = c.session.isSignedIn
         animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; listPageStarts = c.listPageStarts
         canWriteRights = c.rightsWriter != nil
+        canPrint = !(c.printer is NoPrinter)
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
     }
 

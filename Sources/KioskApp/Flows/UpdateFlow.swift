@@ -65,13 +65,17 @@ enum UpdateMachine: ServiceMachine {
 
     /// The mise à jour needs a card writer and a card that carries EF.RIGHTS
     /// (BMS-VIT; a Vitale 2 is updated elsewhere: pharmacy, caisse). The
-    /// menu offers the service only then (`KioskController.canPerform`).
+    /// menu offers the service only then (`isOffered`).
     static func isPossible(canWriteRights: Bool, card: CardIdentity?) -> Bool {
         canWriteRights && card?.profile == .bmsVit
     }
 
+    static func isOffered(_ context: FlowContext) -> Bool {
+        isPossible(canWriteRights: context.canWriteRights, card: context.identity)
+    }
+
     static func start(_ context: FlowContext) -> Transition<State, Effect> {
-        Transition(state: isPossible(canWriteRights: context.canWriteRights, card: context.identity) ? .intro : .notAvailable)
+        Transition(state: isOffered(context) ? .intro : .notAvailable)
     }
 
     static func reduce(_ s: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {

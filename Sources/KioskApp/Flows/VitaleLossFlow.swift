@@ -69,16 +69,20 @@ enum VitaleLossMachine: ServiceMachine {
 
         func person(_ i: Int) -> PersonView? { foyer?.persons.first { $0.index == i } }
 
-        /// A declaration or an order for this person waiting in the outbox: its
-        /// outcome is not known yet, so nothing more is offered for them (a
-        /// second declaration, or an order before the card is invalidated).
+        /// A declaration or an order for this person waiting in the outbox (what the row says of it).
         func waiting(_ p: PersonView) -> PendingRequest? { pending.last { $0.personIndex == p.index } }
 
-        func canDeclare(_ p: PersonView) -> Bool { waiting(p) == nil && VitaleLossMachine.availability(.declare, p) == .some(nil) }
-        func canOrder(_ p: PersonView) -> Bool { waiting(p) == nil && VitaleLossMachine.availability(.order, p) == .some(nil) }
+        /// What the central store allows today, less what a request waiting
+        /// in the outbox holds back (`OneDemarcheAtATime`).
+        func offered(_ action: VitaleAction, _ p: PersonView) -> Bool {
+            OneDemarcheAtATime.vitaleOffered(to: p.index, waiting: Set(pending.map(\.personIndex)))
+                && VitaleLossMachine.availability(action, p) == .some(nil)
+        }
+        func canDeclare(_ p: PersonView) -> Bool { offered(.declare, p) }
+        func canOrder(_ p: PersonView) -> Bool { offered(.order, p) }
 
-        /// A found card must be sent back, unless it is broken (VitaleRules).
-        var needsCommitment: Bool { reason != nil && reason != .dysfonctionnement }
+        /// A found card must be sent back, unless it is broken (`VitaleDeclarationReason.requiresReturnCommitment`).
+        var needsCommitment: Bool { reason?.requiresReturnCommitment == true }
         var readyToDeclare: Bool { reason != nil && (commits || !needsCommitment) }
 
         /// The order is offered when the refreshed foyer allows it, or when the
