@@ -388,12 +388,24 @@ public struct LayoutEngine {
             return max(target, w.height + 2 * mm(compact ? 1.5 : 2.5))
         }
         if let p = b.pictogram {
+            if pictogramAbove(b, width: width, style: style) {
+                let w = wrap(b.label, style: style, width: width - 2 * mm(3))
+                return max(target, mm(p.heightMM) + mm(1.5) + w.height + 2 * mm(compact ? 1.5 : 2.5))
+            }
             // The pictogram left of the label (a tile): the label keeps the rest of the width.
             let w = wrap(b.label, style: style, width: width - mm(p.widthMM) - 3 * mm(3))
             return max(target, mm(p.heightMM) + 2 * mm(2), w.height + 2 * mm(compact ? 1.5 : 3))
         }
         let w = wrap(b.label, style: style, width: width - 2 * mm(3))
         return max(target, w.height + 2 * mm(compact ? 1.5 : 3))
+    }
+
+    /// A tile too narrow for its pictogram beside the label's longest word
+    /// (portrait, large text): the pictogram goes above, the word stays whole.
+    func pictogramAbove(_ b: Button, width: Int, style: TextStyle) -> Bool {
+        guard let p = b.pictogram else { return false }
+        let longest = b.label.split(separator: " ").map { measurer.width(of: String($0), font: font(style)) }.max() ?? 0
+        return longest > width - mm(p.widthMM) - 3 * mm(3)
     }
 
     /// A checkbox's or radio's box: 9 mm, left of its label.
@@ -485,6 +497,16 @@ public struct LayoutEngine {
             let pw = mm(p.widthMM), ph = mm(p.heightMM)
             var drawing = p
             drawing.id = b.id
+            if pictogramAbove(b, width: frame.width, style: textStyle) {
+                // Above the label, both centred.
+                let lw = frame.width - 2 * mm(3)
+                let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: lw, maxHeight: max(1, frame.height - ph - mm(3)), measurer: measurer)
+                let top = frame.y + (frame.height - ph - mm(1.5) - w.height) / 2
+                drawing.place(in: Rect(x: frame.x + (frame.width - pw) / 2, y: top, width: pw, height: ph), self, into: &list)
+                placeLines(w, in: Rect(x: frame.x + mm(3), y: top + ph + mm(1.5), width: lw, height: w.height),
+                           color: c.text, alignment: .center, id: b.id, role: .text, into: &list)
+                return
+            }
             drawing.place(in: Rect(x: frame.x + mm(3), y: frame.y + (frame.height - ph) / 2, width: pw, height: ph), self, into: &list)
             let lx = frame.x + pw + 2 * mm(3), lw = frame.width - pw - 3 * mm(3)
             let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: lw, maxHeight: frame.height - 2 * mm(1), measurer: measurer)
