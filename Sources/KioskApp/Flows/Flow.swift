@@ -22,13 +22,21 @@ public protocol Flow: AnyObject {
     /// A catalog key the attract screen shows when the card leaves during
     /// this flow (no personal data in it), e.g. a write cut short.
     var noticeOnRemoval: String? { get }
+    /// The service's steps, as catalog keys (one or none: no step indicator).
+    var stepKeys: [String] { get }
 }
 
 extension Flow {
     public var noticeOnRemoval: String? { nil }
+    public var stepKeys: [String] { [] }
+    public var stepCount: Int { max(1, stepKeys.count) }
 }
 
 extension KioskController {
+    /// How many steps a service declares (the screen audit: a service of
+    /// more than one shows « Étape n sur N » on each of its screens).
+    public static func stepCount(of service: KioskService) -> Int { max(1, machine(service).steps.count) }
+
     /// The machine of each service: the one place a service is registered
     /// (the compiler says when one is missing). The menu asks it whether the
     /// service is offered here (`isOffered`), the session runs it.
@@ -85,8 +93,9 @@ enum FlowText {
         return Self.date(date, t)
     }
 
+    /// Ending is harmless: neutral, never the red of an irreversible act.
     static func finish(_ t: Catalog) -> Button {
-        Button(id: "footer.finish", label: t["footer.finish"], style: .danger, width: .natural)
+        Button(id: "footer.finish", label: t["footer.finish"], style: .neutral, width: .natural)
     }
 
     static func back(_ t: Catalog) -> Button {
