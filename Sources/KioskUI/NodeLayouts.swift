@@ -156,6 +156,8 @@ protocol NodeLayout {
     func measure(width: Int, _ e: LayoutEngine) -> Int { e.target }
 
     func place(in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
+        let first = list.items.count
+        defer { list.keepOrder(from: first) }
         let box = e.target, sp = e.mm(4)
         let total = length * box + (length - 1) * sp
         var x = frame.x + (frame.width - total) / 2
@@ -183,6 +185,9 @@ protocol NodeLayout {
     func measure(width: Int, _ e: LayoutEngine) -> Int { 4 * e.keypadKeyHeight + 3 * e.gap }
 
     func place(in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
+        // 1 2 3 from the left in every language, as on a phone.
+        let first = list.items.count
+        defer { list.keepOrder(from: first) }
         let gap = e.gap
         let kw = min((frame.width - 2 * gap) / 3, e.mm(45)), kh = e.keypadKeyHeight
         let x0 = frame.x + (frame.width - (3 * kw + 2 * gap)) / 2
@@ -238,6 +243,9 @@ protocol NodeLayout {
     }
 
     func place(in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
+        // AZERTY as printed on every keyboard, whatever the language.
+        let first = list.items.count
+        defer { list.keepOrder(from: first) }
         let kh = e.target, gap = e.gap, pad = e.pad
         let (columns, kw, rows) = keyRows(width: frame.width, e)
         let rowWidth = columns * kw + (columns - 1) * gap
@@ -760,9 +768,15 @@ protocol NodeLayout {
             case .glyph(let g, let x, let y, let size, let p):
                 let f = FontSpec(pixels: px(size), bold: true)
                 let w = e.measurer.width(of: g, font: f), h = e.measurer.lineHeight(f)
-                list.append(DisplayItem(frame: Rect(x: x0 + px(x) - w / 2, y: y0 + px(y) - h / 2, width: w, height: h),
-                                        kind: .text(g, font: f, color: paint(p, e.theme)), widgetID: id, role: .image))
+                var glyph = DisplayItem(frame: Rect(x: x0 + px(x) - w / 2, y: y0 + px(y) - h / 2, width: w, height: h),
+                                        kind: .text(g, font: f, color: paint(p, e.theme)), widgetID: id, role: .image)
+                // Mirrored with the drawing in a right-to-left screen, an arrow points the other way.
+                glyph.flipsHorizontally = e.measurer.paragraphDirection == .rightToLeft && Drawing.directionalGlyphs.contains(g)
+                list.append(glyph)
             case .modules(let matrix, let x, let y, let side):
+                // A QR code is never mirrored.
+                let first = list.items.count
+                defer { list.keepOrder(from: first) }
                 let (background, dark) = matrix.rects(x0: x0 + px(x), y0: y0 + px(y), side: px(side))
                 list.append(DisplayItem(frame: background, kind: .rect(fill: Color(hex: 0xFFFFFF), border: nil, borderWidth: 0, radius: 0),
                                         widgetID: id, role: .image))

@@ -78,7 +78,16 @@ public final class FontLibrary: TextMeasurer {
     public let regularPath: String
     public let boldPath: String
     private var fonts: [FontSpec: OpaquePointer] = [:]
-    private struct WidthKey: Hashable { var text: String; var font: FontSpec }
+    /// The same faces opened again for right-to-left runs: HarfBuzz shapes
+    /// them right to left as Arabic (joined letters, mirrored brackets).
+    /// Separate handles, so a left-to-right run is shaped exactly as before.
+    private struct RTLKey: Hashable { var font: FontSpec; var script: String }
+    private var rtlFonts: [RTLKey: OpaquePointer] = [:]
+    private struct WidthKey: Hashable { var text: String; var font: FontSpec; var direction: TextDirection }
+    /// The direction of the paragraphs being measured or drawn: the
+    /// screen's (its catalog's). The layout sets it before measuring, the
+    /// renderer before drawing, so both cut a mixed line into the same runs.
+    public var paragraphDirection: TextDirection = .leftToRight
     private var widths: [WidthKey: Int] = [:]
 
     public init(fontsDirectory: URL) throws {
@@ -113,7 +122,7 @@ public final class FontLibrary: TextMeasurer {
     }
 
     isolated deinit {
-        for f in Set(fonts.values) { TTF_CloseFont(f) }
+        for f in Set(fonts.values).union(rtlFonts.values) { TTF_CloseFont(f) }
     }
 
     public func font(_ spec: FontSpec) -> OpaquePointer {
@@ -124,14 +133,68 @@ public final class FontLibrary: TextMeasurer {
         return f
     }
 
-    public func width(of text: String, font spec: FontSpec) -> Int {
-        let key = WidthKey(text: text, font: spec)
-        if let w = widths[key] { return w }
+    /// The face for a run: right-to-left runs get their own handle, set
+    /// to shape right to left in the Arabic script (Hebrew for Hebrew).
+    public func font(_ spec: FontSpec, for run: DirectionalRun) -> OpaquePointer {
+        guard run.direction == .rightToLeft else { return font(spec) }
+        let hebrew = run.text.unicodeScalars.contains { (0x0590...0x05FF).contains($0.value) || (0xFB1D...0xFB4F).contains($0.value) }
+        let key = RTLKey(font: spec, script: hebrew ? "Hebr" : "Arab")
+        if let f = rtlFonts[key] { return f }
+        guard let f = open(bold: spec.bold, pixels: spec.pixels) else { return font(spec) }
+        TTF_SetFontDirection(f, TTF_DIRECTION_RTL)
+        TTF_SetFontScriptName(f, key.script)
+        rtlFonts[key] = f
+        return f
+    }
+
+    /// One run's advance in pixels, shaped in its direction.
+    public func runWidth(_ run: DirectionalRun, font spec: FontSpec) -> Int {
         var w: Int32 = 0, h: Int32 = 0
-        _ = TTF_SizeUTF8(font(spec), text, &w, &h)
-        if widths.count > 50_000 { widths.removeAll(keepingCapacity: true) }
-        widths[key] = Int(w)
+        _ = TTF_SizeUTF8(font(spec, for: run), shaped(run), &w, &h)
         return Int(w)
+    }
+
+    /// The text handed to SDL_ttf for a run: a right-to-left run's brackets
+    /// and guillemets mirrored (UAX #9 L4) unless the shaper does it.
+    public func shaped(_ run: DirectionalRun) -> String {
+        run.direction == .rightToLeft && !shaperMirrors ? Bidi.mirroringBrackets(run.text) : run.text
+    }
+
+    /// Whether HarfBuzz, through this SDL_ttf, draws a right-to-left run's
+    /// « ( » as « ) » by itself: found once by drawing both (Debian's
+    /// SDL_ttf 2.20 does not), so brackets are mirrored exactly once.
+    public private(set) lazy var shaperMirrors: Bool = {
+        let spec = FontSpec(pixels: 40, bold: false)
+        let white = SDL_Color(r: 255, g: 255, b: 255, a: 255)
+        guard let a = TTF_RenderUTF8_Blended(font(spec, for: DirectionalRun("ب(", .rightToLeft)), "(", white),
+              let b = TTF_RenderUTF8_Blended(font(spec), ")", white) else { return false }
+        defer { SDL_FreeSurface(a); SDL_FreeSurface(b) }
+        return Self.sameAlpha(a, b)
+    }()
+
+    static func sameAlpha(_ a: UnsafeMutablePointer<SDL_Surface>, _ b: UnsafeMutablePointer<SDL_Surface>) -> Bool {
+        guard a.pointee.w == b.pointee.w, a.pointee.h == b.pointee.h else { return false }
+        SDL_LockSurface(a); SDL_LockSurface(b)
+        defer { SDL_UnlockSurface(a); SDL_UnlockSurface(b) }
+        let w = Int(a.pointee.w), h = Int(a.pointee.h)
+        let pa = a.pointee.pixels.assumingMemoryBound(to: UInt32.self), pb = b.pointee.pixels.assumingMemoryBound(to: UInt32.self)
+        let sa = Int(a.pointee.pitch) / 4, sb = Int(b.pointee.pitch) / 4
+        for y in 0..<h { for x in 0..<w where (pa[y * sa + x] >> 24) != (pb[y * sb + x] >> 24) { return false } }
+        return true
+    }
+
+    /// The width of one line as drawn: the sum of its runs (a line mixing
+    /// Arabic with a Latin name or a number is shaped run by run, in the
+    /// paragraph's direction; see `Bidi`). A French or English line is one
+    /// run, measured as it always was.
+    public func width(of text: String, font spec: FontSpec) -> Int {
+        let key = WidthKey(text: text, font: spec, direction: paragraphDirection)
+        if let w = widths[key] { return w }
+        let runs = Bidi.visualRuns(text, base: paragraphDirection)
+        let w = runs.reduce(0) { $0 + runWidth($1, font: spec) }
+        if widths.count > 50_000 { widths.removeAll(keepingCapacity: true) }
+        widths[key] = w
+        return w
     }
 
     public func lineHeight(_ spec: FontSpec) -> Int { Int(TTF_FontHeight(font(spec))) }
@@ -193,7 +256,7 @@ public final class SDLRenderer {
     private var window: OpaquePointer?
     private let renderer: OpaquePointer
     private var surface: UnsafeMutablePointer<SDL_Surface>?
-    private struct TextKey: Hashable { var text: String; var font: FontSpec; var color: Color }
+    private struct TextKey: Hashable { var text: String; var font: FontSpec; var color: Color; var direction: TextDirection }
     private struct CachedTexture { var texture: OpaquePointer; var width: Int; var height: Int; var lastUsed: Int }
     private var textCache: [TextKey: CachedTexture] = [:]
     private var circles: [Int: OpaquePointer] = [:]
@@ -257,6 +320,8 @@ public final class SDLRenderer {
 
     public func draw(_ list: DisplayList) {
         frame += 1
+        // Mixed lines are cut into runs in the screen's direction, as the layout measured them.
+        fonts.paragraphDirection = list.direction
         setColor(list.background)
         SDL_RenderClear(renderer)
         for item in list.items { draw(item) }
@@ -284,7 +349,12 @@ public final class SDLRenderer {
         case .text(let s, let font, let color):
             guard !s.isEmpty, let t = textTexture(s, font: font, color: color) else { return }
             var dst = SDL_Rect(x: Int32(f.x), y: Int32(f.y), w: Int32(t.width), h: Int32(t.height))
-            SDL_RenderCopy(renderer, t.texture, nil, &dst)
+            if item.flipsHorizontally {
+                // An arrow that means a direction, in a right-to-left screen.
+                SDL_RenderCopyEx(renderer, t.texture, nil, &dst, 0, nil, SDL_FLIP_HORIZONTAL)
+            } else {
+                SDL_RenderCopy(renderer, t.texture, nil, &dst)
+            }
         case .image(let path):
             guard let tex = image(path) else { return }
             var dst = sdlRect(f)
@@ -365,7 +435,7 @@ public final class SDLRenderer {
     }
 
     private func textTexture(_ s: String, font: FontSpec, color: Color) -> CachedTexture? {
-        let key = TextKey(text: s, font: font, color: color)
+        let key = TextKey(text: s, font: font, color: color, direction: fonts.paragraphDirection)
         if var t = textCache[key] {
             t.lastUsed = frame
             textCache[key] = t
@@ -373,12 +443,42 @@ public final class SDLRenderer {
             return t
         }
         textCacheMisses += 1
-        guard let surf = TTF_RenderUTF8_Blended(fonts.font(font), s, SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)) else { return nil }
+        guard let surf = renderLine(s, font: font, color: color) else { return nil }
         defer { SDL_FreeSurface(surf) }
         guard let tex = SDL_CreateTextureFromSurface(renderer, surf) else { return nil }
         let t = CachedTexture(texture: tex, width: Int(surf.pointee.w), height: Int(surf.pointee.h), lastUsed: frame)
         textCache[key] = t
         return t
+    }
+
+    /// One line of text onto a surface: a single run as SDL_ttf renders it;
+    /// a line of several directions (Arabic with a Latin name, a number)
+    /// run by run, each shaped in its direction, side by side in visual
+    /// order at the offsets the measurer gave (so layout and drawing agree).
+    private func renderLine(_ s: String, font: FontSpec, color: Color) -> UnsafeMutablePointer<SDL_Surface>? {
+        let c = SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)
+        let runs = Bidi.visualRuns(s, base: fonts.paragraphDirection)
+        if runs.count == 1, let run = runs.first {
+            return TTF_RenderUTF8_Blended(fonts.font(font, for: run), fonts.shaped(run), c)
+        }
+        var parts: [(UnsafeMutablePointer<SDL_Surface>, Int)] = []
+        defer { for (p, _) in parts { SDL_FreeSurface(p) } }
+        for run in runs {
+            guard let p = TTF_RenderUTF8_Blended(fonts.font(font, for: run), fonts.shaped(run), c) else { continue }
+            parts.append((p, fonts.runWidth(run, font: font)))
+        }
+        let width = max(1, parts.reduce(0) { $0 + $1.1 }), height = max(1, parts.map { Int($0.0.pointee.h) }.max() ?? fonts.lineHeight(font))
+        guard let line = SDL_CreateRGBSurfaceWithFormat(0, Int32(width), Int32(height), 32, bms_format_argb8888()) else { return nil }
+        SDL_FillRect(line, nil, 0)
+        var x = 0
+        for (p, w) in parts {
+            SDL_SetSurfaceBlendMode(p, SDL_BLENDMODE_NONE)
+            var src = SDL_Rect(x: 0, y: 0, w: min(p.pointee.w, Int32(w)), h: p.pointee.h)
+            var dst = SDL_Rect(x: Int32(x), y: 0, w: src.w, h: p.pointee.h)
+            SDL_UpperBlit(p, &src, line, &dst)
+            x += w
+        }
+        return line
     }
 
     /// Drops text textures unused for 60 frames once the cache is large.

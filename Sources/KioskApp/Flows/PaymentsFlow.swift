@@ -319,7 +319,9 @@ enum PaymentsMachine: ServiceMachine {
 }
 
 /// An amount as the language writes it: « 23,50 € », "€23.50".
-func money(_ m: Money, _ t: Catalog) -> String { t.language == "fr" ? m.french : m.english }
+/// English writes "€23.50"; every other language the kiosk shows keeps the
+/// French « 23,50 € » of the papers it prints (Arabic included).
+func money(_ m: Money, _ t: Catalog) -> String { t.language.hasPrefix("en") ? m.english : m.french }
 
 /// « Attestation de paiement des indemnités journalières » (seed 001 §4): the
 /// IJ paid to the assuré over the last year or a period chosen within the 8
