@@ -257,7 +257,9 @@ public final class SDLRenderer {
     private let renderer: OpaquePointer
     private var surface: UnsafeMutablePointer<SDL_Surface>?
     private struct TextKey: Hashable { var text: String; var font: FontSpec; var color: Color; var direction: TextDirection }
-    private struct CachedTexture { var texture: OpaquePointer; var width: Int; var height: Int; var lastUsed: Int }
+    /// `top`: rows of the texture above the line's box (Arabic marks above
+    /// a tall letter that SDL_ttf drew by growing the surface upwards).
+    private struct CachedTexture { var texture: OpaquePointer; var width: Int; var height: Int; var lastUsed: Int; var top = 0 }
     private var textCache: [TextKey: CachedTexture] = [:]
     private var circles: [Int: OpaquePointer] = [:]
     private var images: [String: OpaquePointer] = [:]
@@ -348,7 +350,7 @@ public final class SDLRenderer {
             }
         case .text(let s, let font, let color):
             guard !s.isEmpty, let t = textTexture(s, font: font, color: color) else { return }
-            var dst = SDL_Rect(x: Int32(f.x), y: Int32(f.y), w: Int32(t.width), h: Int32(t.height))
+            var dst = SDL_Rect(x: Int32(f.x), y: Int32(f.y - t.top), w: Int32(t.width), h: Int32(t.height))
             if item.flipsHorizontally {
                 // An arrow that means a direction, in a right-to-left screen.
                 SDL_RenderCopyEx(renderer, t.texture, nil, &dst, 0, nil, SDL_FLIP_HORIZONTAL)
@@ -443,10 +445,10 @@ public final class SDLRenderer {
             return t
         }
         textCacheMisses += 1
-        guard let surf = renderLine(s, font: font, color: color) else { return nil }
+        guard let (surf, top) = renderLine(s, font: font, color: color) else { return nil }
         defer { SDL_FreeSurface(surf) }
         guard let tex = SDL_CreateTextureFromSurface(renderer, surf) else { return nil }
-        let t = CachedTexture(texture: tex, width: Int(surf.pointee.w), height: Int(surf.pointee.h), lastUsed: frame)
+        let t = CachedTexture(texture: tex, width: Int(surf.pointee.w), height: Int(surf.pointee.h), lastUsed: frame, top: top)
         textCache[key] = t
         return t
     }
@@ -455,30 +457,68 @@ public final class SDLRenderer {
     /// a line of several directions (Arabic with a Latin name, a number)
     /// run by run, each shaped in its direction, side by side in visual
     /// order at the offsets the measurer gave (so layout and drawing agree).
-    private func renderLine(_ s: String, font: FontSpec, color: Color) -> UnsafeMutablePointer<SDL_Surface>? {
+    ///
+    /// Returns the surface and its rows above the line's box: every run
+    /// sits on one baseline (SDL_ttf grows a run's surface upwards for the
+    /// marks above a tall Arabic letter, « طُ »).
+    private func renderLine(_ s: String, font: FontSpec, color: Color) -> (UnsafeMutablePointer<SDL_Surface>, Int)? {
         let c = SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)
         let runs = Bidi.visualRuns(s, base: fonts.paragraphDirection)
         if runs.count == 1, let run = runs.first {
-            return TTF_RenderUTF8_Blended(fonts.font(font, for: run), fonts.shaped(run), c)
+            guard let surf = TTF_RenderUTF8_Blended(fonts.font(font, for: run), fonts.shaped(run), c) else { return nil }
+            return (surf, rowsAbove(surf, run: run, font: font, color: c))
         }
-        var parts: [(UnsafeMutablePointer<SDL_Surface>, Int)] = []
-        defer { for (p, _) in parts { SDL_FreeSurface(p) } }
+        var parts: [(surface: UnsafeMutablePointer<SDL_Surface>, width: Int, top: Int)] = []
+        defer { for p in parts { SDL_FreeSurface(p.surface) } }
         for run in runs {
             guard let p = TTF_RenderUTF8_Blended(fonts.font(font, for: run), fonts.shaped(run), c) else { continue }
-            parts.append((p, fonts.runWidth(run, font: font)))
+            parts.append((p, fonts.runWidth(run, font: font), rowsAbove(p, run: run, font: font, color: c)))
         }
-        let width = max(1, parts.reduce(0) { $0 + $1.1 }), height = max(1, parts.map { Int($0.0.pointee.h) }.max() ?? fonts.lineHeight(font))
+        let top = parts.map(\.top).max() ?? 0
+        let width = max(1, parts.reduce(0) { $0 + $1.width })
+        let height = max(1, parts.map { top - $0.top + Int($0.surface.pointee.h) }.max() ?? fonts.lineHeight(font))
         guard let line = SDL_CreateRGBSurfaceWithFormat(0, Int32(width), Int32(height), 32, bms_format_argb8888()) else { return nil }
         SDL_FillRect(line, nil, 0)
         var x = 0
-        for (p, w) in parts {
-            SDL_SetSurfaceBlendMode(p, SDL_BLENDMODE_NONE)
-            var src = SDL_Rect(x: 0, y: 0, w: min(p.pointee.w, Int32(w)), h: p.pointee.h)
-            var dst = SDL_Rect(x: Int32(x), y: 0, w: src.w, h: p.pointee.h)
-            SDL_UpperBlit(p, &src, line, &dst)
-            x += w
+        for p in parts {
+            SDL_SetSurfaceBlendMode(p.surface, SDL_BLENDMODE_NONE)
+            var src = SDL_Rect(x: 0, y: 0, w: min(p.surface.pointee.w, Int32(p.width)), h: p.surface.pointee.h)
+            var dst = SDL_Rect(x: Int32(x), y: Int32(top - p.top), w: src.w, h: p.surface.pointee.h)
+            SDL_UpperBlit(p.surface, &src, line, &dst)
+            x += p.width
         }
-        return line
+        return (line, top)
+    }
+
+    /// The rows SDL_ttf added above the line's box for a right-to-left run
+    /// taller than the font's line (its marks above a tall letter): found by
+    /// drawing the run again without its marks (never above the box) and
+    /// finding the shift where both inks agree best. 0 for any other run.
+    private func rowsAbove(_ surf: UnsafeMutablePointer<SDL_Surface>, run: DirectionalRun, font: FontSpec, color c: SDL_Color) -> Int {
+        let lineHeight = fonts.lineHeight(font)
+        let extra = Int(surf.pointee.h) - lineHeight
+        guard run.direction == .rightToLeft, extra > 0 else { return 0 }
+        let bareScalars = run.text.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
+        let bare = DirectionalRun(String(String.UnicodeScalarView(bareScalars)), .rightToLeft)
+        guard !bare.text.isEmpty, bare.text != run.text,
+              let b = TTF_RenderUTF8_Blended(fonts.font(font, for: bare), fonts.shaped(bare), c) else { return 0 }
+        defer { SDL_FreeSurface(b) }
+        // Without its marks a run never rises above the line's box (only its
+        // deepest letters may go below): its top row is the box's.
+        SDL_LockSurface(surf); SDL_LockSurface(b)
+        defer { SDL_UnlockSurface(surf); SDL_UnlockSurface(b) }
+        let pa = surf.pointee.pixels.assumingMemoryBound(to: UInt32.self), pb = b.pointee.pixels.assumingMemoryBound(to: UInt32.self)
+        let sa = Int(surf.pointee.pitch) / 4, sb = Int(b.pointee.pitch) / 4
+        let w = min(Int(surf.pointee.w), Int(b.pointee.w))
+        var best = 0, bestScore = -1
+        for shift in 0...extra {
+            var score = 0
+            for y in 0..<min(Int(b.pointee.h), Int(surf.pointee.h) - shift) {
+                for x in 0..<w { score += Int(min(pa[(y + shift) * sa + x] >> 24, pb[y * sb + x] >> 24)) }
+            }
+            if score > bestScore { bestScore = score; best = shift }
+        }
+        return best
     }
 
     /// Drops text textures unused for 60 frames once the cache is large.

@@ -124,6 +124,32 @@ import Testing
         #expect(try draw("(", .rightToLeft) != (try draw("(", .leftToRight)))
     }
 
+    /// A word with a mark above a tall letter (« طُلبت ») sits on the same
+    /// baseline as the same word without it, alone or beside a number: the
+    /// mark goes above the line's box, the letters do not drop.
+    @Test func marksAboveDoNotMoveTheBaseline() throws {
+        let fonts = try makeFonts()
+        let size = Size(width: 400, height: 120)
+        let r = try makeRenderer(size, fonts: fonts)
+        let f = FontSpec(pixels: 30, bold: false)
+        fonts.paragraphDirection = .rightToLeft
+        #expect(fonts.runWidth(DirectionalRun("طُلبت", .rightToLeft), font: f) > 0)
+        func lowestInk(_ s: String) throws -> Int {
+            var l = DisplayList(size: size, background: Color(hex: 0xFFFFFF), screenID: "x", title: "x")
+            l.direction = .rightToLeft
+            l.append(DisplayItem(frame: Rect(x: 20, y: 40, width: fonts.width(of: s, font: f), height: fonts.lineHeight(f)),
+                                 kind: .text(s, font: f, color: Color(hex: 0)), role: .text))
+            r.draw(l)
+            let img = try r.snapshot()
+            var lowest = 0
+            for y in 0..<img.height { for x in 0..<img.width where img.color(x: x, y: y).distance(to: Color(hex: 0xFFFFFF)) > 128 { lowest = max(lowest, y) } }
+            return lowest
+        }
+        #expect(try lowestInk("طُلبت البطاقة") == (try lowestInk("طلبت البطاقة")))
+        let a = try lowestInk("طُلبت البطاقة يوم 16"), b = try lowestInk("طلبت البطاقة يوم 16")
+        #expect(a == b, "\(a) \(b) \(Bidi.visualRuns("طُلبت البطاقة يوم 16", base: .rightToLeft)) \(fonts.lineHeight(f))")
+    }
+
     /// Wrapping an Arabic paragraph: every line fits the width it was cut for, as drawn.
     @Test func anArabicParagraphWrapsWithinItsBox() throws {
         let fonts = try makeFonts()
