@@ -71,6 +71,9 @@ public enum Bidi {
 
     static func kind(_ c: Character) -> Kind {
         guard let s = c.unicodeScalars.first else { return .neutral }
+        // The marks U+200E and U+200F: invisible, strong.
+        if s.value == 0x200E { return .l }
+        if s.value == 0x200F { return .r }
         if isRightToLeft(s.value) { return .r }
         // A masked digit (« 06 •• •• •• 12 ») is a digit of its number.
         if isDigit(s.value) || s.value == 0x2022 { return .number }

@@ -63,6 +63,10 @@ public struct Catalog: Sendable {
 
     public var isFrench: Bool { language.hasPrefix("fr") }
 
+    /// The comma between two parts the code joins (« Assuré, 46 ans »):
+    /// Arabic writes « ، ».
+    public var comma: String { language.hasPrefix("ar") ? "، " : ", " }
+
     /// Languages written right to left when their catalog does not say.
     public static let rightToLeftLanguages: Set<String> = ["ar", "he", "fa", "ur"]
 

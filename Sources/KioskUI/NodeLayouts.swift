@@ -255,7 +255,9 @@ protocol NodeLayout {
         let field = Rect(x: x0, y: frame.y, width: rowWidth - okW - kw - 2 * gap, height: kh)
         list.append(DisplayItem(frame: field, kind: .rect(fill: e.theme.surface, border: e.theme.secondaryBorder, borderWidth: e.border, radius: e.radius),
                                 widgetID: "\(id).field", role: .textField, speech: text.isEmpty ? placeholder : text))
-        let shown = text.isEmpty ? placeholder : text + "|"
+        // The cursor after the typed (Latin) text, also in a right-to-left screen
+        // (a left-to-right mark after it holds it to the text's end).
+        let shown = text.isEmpty ? placeholder : text + "|" + (e.measurer.paragraphDirection == .rightToLeft ? "\u{200E}" : "")
         let fw = TextWrapper.fit(shown, font: e.font(.body), maxWidth: field.width - 2 * pad, maxHeight: kh, measurer: e.measurer)
         e.placeLines(fw, in: Rect(x: field.x + pad, y: field.y + (kh - fw.height) / 2, width: field.width - 2 * pad, height: fw.height),
                      color: text.isEmpty ? e.theme.mutedText : e.theme.text, alignment: .leading, id: "\(id).field", role: .textField, into: &list)

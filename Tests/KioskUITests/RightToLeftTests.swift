@@ -38,6 +38,11 @@ import Testing
         #expect(Bidi.visualRuns("العنوان: 12 bis rue des Lilas", base: .rightToLeft).first == DirectionalRun("12 bis rue des Lilas", .leftToRight))
     }
 
+    @Test func theTypedTextsCursorFollowsIt() {
+        #expect(Bidi.visualRuns("rue de la paix|\u{200E}", base: .rightToLeft) == [DirectionalRun("rue de la paix|\u{200E}", .leftToRight)])
+        #expect(Bidi.visualRuns("rue de la paix|", base: .rightToLeft).first == DirectionalRun("|", .rightToLeft))
+    }
+
     @Test func guillemetsAroundLatinWordsGoWithTheArabic() {
         // Latin words in brackets after a Latin word: one left-to-right run, brackets included (UAX #9 N0).
         let runs = Bidi.visualRuns("حسابك على ameli («\u{00A0}Mes démarches\u{00A0}»)", base: .rightToLeft)
