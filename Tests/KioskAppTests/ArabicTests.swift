@@ -40,7 +40,7 @@ import Testing
         #expect(ar.visibleText.contains("أدخِل بطاقة Vitale"))
         // Mirrored: French is now the rightmost language, the brand on the right, the tools on the left.
         #expect(ar.target(id: "lang.fr")!.frame.minX > ar.target(id: "lang.ar")!.frame.minX)
-        let brand = try #require(ar.texts.first { $0.role == .topBar || ($0.frame.maxY < ar.size.height / 10 && $0.widgetID == nil) })
+        let brand = try #require(ar.texts.first { $0.widgetID == "brand" })
         #expect(brand.frame.maxX > ar.size.width / 2)
         #expect(ar.target(id: "tool.help")!.frame.minX < ar.size.width / 2)
         #expect(ar.problems == [])
