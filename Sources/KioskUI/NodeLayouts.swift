@@ -380,6 +380,10 @@ protocol NodeLayout {
     func badgeFont(_ e: LayoutEngine) -> FontSpec { FontSpec(pixels: e.font(.small).pixels, bold: true) }
     func badgeHeight(_ e: LayoutEngine) -> Int { e.measurer.lineHeight(badgeFont(e)) + 2 * e.mm(0.8) }
     func badgeText(_ b: Badge) -> String { b.tone.symbol + "\u{00A0}" + b.word }
+    /// The same, its arrow (« on its way ») pointing the way the screen reads.
+    func badgeText(_ b: Badge, _ e: LayoutEngine) -> String {
+        e.measurer.paragraphDirection == .rightToLeft && b.tone == .pending ? "⬅\u{00A0}" + b.word : badgeText(b)
+    }
 
     /// The height of badges of `widths` flowing in lines `width` wide.
     func badgesBlock(_ widths: [Int], width: Int, _ e: LayoutEngine) -> Int {
@@ -398,7 +402,7 @@ protocol NodeLayout {
     func textBlock(_ row: ListView.Row, nameWidth: Int, detailWidth: Int, _ e: LayoutEngine) -> TextBlock {
         let t = e.wrap(row.title, style: .button, width: nameWidth)
         // No badge wider than a column (its word shrinks inside).
-        let widths = row.badges.map { min(e.measurer.width(of: badgeText($0), font: badgeFont(e)) + 2 * e.mm(2.5), max(1, min(nameWidth, detailWidth))) }
+        let widths = row.badges.map { min(e.measurer.width(of: badgeText($0, e), font: badgeFont(e)) + 2 * e.mm(2.5), max(1, min(nameWidth, detailWidth))) }
         let bw = widths.reduce(0, +) + e.gap * max(0, widths.count - 1)
         let bh = badgeHeight(e)
         let last = t.lines.last.map { e.measurer.width(of: $0, font: t.font) } ?? 0
@@ -699,7 +703,7 @@ protocol NodeLayout {
         list.append(DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: max(1, e.border * 2 / 3), radius: frame.height / 2),
                                 widgetID: "\(rowID).badge", role: .badge, speech: b.word))
         let f = badgeFont(e)
-        let w = TextWrapper.fit(badgeText(b), font: f, maxWidth: frame.width - 2 * e.mm(2), maxHeight: frame.height, measurer: e.measurer)
+        let w = TextWrapper.fit(badgeText(b, e), font: f, maxWidth: frame.width - 2 * e.mm(2), maxHeight: frame.height, measurer: e.measurer)
         e.placeLines(w, in: Rect(x: frame.x + e.mm(2), y: frame.y + (frame.height - w.height) / 2, width: frame.width - 2 * e.mm(2), height: w.height),
                      color: c.text, alignment: .center, id: "\(rowID).badge", role: .badge, into: &list)
     }

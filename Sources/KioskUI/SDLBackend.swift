@@ -491,32 +491,63 @@ public final class SDLRenderer {
     }
 
     /// The rows SDL_ttf added above the line's box for a right-to-left run
-    /// taller than the font's line (its marks above a tall letter): found by
-    /// drawing the run again without its marks (never above the box) and
-    /// finding the shift where both inks agree best. 0 for any other run.
+    /// taller than the font's line (a mark over a tall letter, « طُ », a
+    /// hamza over an alef in a ligature, « لأ »). Arabic letters join on
+    /// the baseline: the row with the most ink. The shift is where that row
+    /// falls compared with a plain joining stroke (« ـــ ») drawn at the
+    /// line's height. 0 for any other run.
     private func rowsAbove(_ surf: UnsafeMutablePointer<SDL_Surface>, run: DirectionalRun, font: FontSpec, color c: SDL_Color) -> Int {
-        let lineHeight = fonts.lineHeight(font)
-        let extra = Int(surf.pointee.h) - lineHeight
-        guard run.direction == .rightToLeft, extra > 0 else { return 0 }
+        let extra = Int(surf.pointee.h) - fonts.lineHeight(font)
+        guard run.direction == .rightToLeft, extra > 0, let reference = baselineRow(font: font, color: c) else { return 0 }
+        let byInk = min(extra, max(0, Self.inkiestRow(surf) - reference))
+        // With marks (harakat): exactly, against the run drawn without them,
+        // whose own rows above (a hamza's, if any) are found by ink.
         let bareScalars = run.text.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
         let bare = DirectionalRun(String(String.UnicodeScalarView(bareScalars)), .rightToLeft)
         guard !bare.text.isEmpty, bare.text != run.text,
-              let b = TTF_RenderUTF8_Blended(fonts.font(font, for: bare), fonts.shaped(bare), c) else { return 0 }
+              let b = TTF_RenderUTF8_Blended(fonts.font(font, for: bare), fonts.shaped(bare), c) else { return byInk }
         defer { SDL_FreeSurface(b) }
-        // Without its marks a run never rises above the line's box (only its
-        // deepest letters may go below): its top row is the box's.
+        let bareExtra = Int(b.pointee.h) - fonts.lineHeight(font)
+        let bareTop = bareExtra > 0 ? min(bareExtra, max(0, Self.inkiestRow(b) - reference)) : 0
+        guard extra >= bareTop else { return byInk }
         SDL_LockSurface(surf); SDL_LockSurface(b)
         defer { SDL_UnlockSurface(surf); SDL_UnlockSurface(b) }
         let pa = surf.pointee.pixels.assumingMemoryBound(to: UInt32.self), pb = b.pointee.pixels.assumingMemoryBound(to: UInt32.self)
         let sa = Int(surf.pointee.pitch) / 4, sb = Int(b.pointee.pitch) / 4
         let w = min(Int(surf.pointee.w), Int(b.pointee.w))
         var best = 0, bestScore = -1
-        for shift in 0...extra {
+        for shift in 0...(extra - bareTop) {
             var score = 0
             for y in 0..<min(Int(b.pointee.h), Int(surf.pointee.h) - shift) {
                 for x in 0..<w { score += Int(min(pa[(y + shift) * sa + x] >> 24, pb[y * sb + x] >> 24)) }
             }
             if score > bestScore { bestScore = score; best = shift }
+        }
+        return bareTop + best
+    }
+
+    private var baselineRows: [FontSpec: Int] = [:]
+
+    /// The baseline's row in a line-high surface of this face: a joining stroke's inkiest row.
+    private func baselineRow(font: FontSpec, color c: SDL_Color) -> Int? {
+        if let r = baselineRows[font] { return r }
+        let stroke = DirectionalRun("ـــــ", .rightToLeft)
+        guard let s = TTF_RenderUTF8_Blended(fonts.font(font, for: stroke), stroke.text, c) else { return nil }
+        defer { SDL_FreeSurface(s) }
+        let r = Self.inkiestRow(s)
+        baselineRows[font] = r
+        return r
+    }
+
+    static func inkiestRow(_ surf: UnsafeMutablePointer<SDL_Surface>) -> Int {
+        SDL_LockSurface(surf)
+        defer { SDL_UnlockSurface(surf) }
+        let p = surf.pointee.pixels.assumingMemoryBound(to: UInt32.self), pitch = Int(surf.pointee.pitch) / 4
+        var best = 0, bestInk = -1
+        for y in 0..<Int(surf.pointee.h) {
+            var ink = 0
+            for x in 0..<Int(surf.pointee.w) { ink += Int(p[y * pitch + x] >> 24) }
+            if ink > bestInk { bestInk = ink; best = y }
         }
         return best
     }

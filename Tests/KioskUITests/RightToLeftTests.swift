@@ -151,6 +151,8 @@ import Testing
             return lowest
         }
         #expect(try lowestInk("طُلبت البطاقة") == (try lowestInk("طلبت البطاقة")))
+        // A hamza over an alef joined to a lam (« الأوروبية »), beside a Latin word in brackets.
+        #expect(try lowestInk("الأوروبية (CEAM) تسمح") == (try lowestInk("الاوروبية (CEAM) تسمح")))
         let a = try lowestInk("طُلبت البطاقة يوم 16"), b = try lowestInk("طلبت البطاقة يوم 16")
         #expect(a == b, "\(a) \(b) \(Bidi.visualRuns("طُلبت البطاقة يوم 16", base: .rightToLeft)) \(fonts.lineHeight(f))")
     }
