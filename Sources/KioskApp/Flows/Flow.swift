@@ -64,6 +64,15 @@ extension KioskController {
 /// Words shared by the flows.
 @MainActor
 enum FlowText {
+    /// The central store did not answer: what it means here, « Réessayer »
+    /// (the way on), the footer's ways out. One look for every service.
+    static func unavailable(id: String, title: String, what: String, whatID: String, retry: Button, footer: [Button],
+                            _ t: Catalog) -> ScreenModel {
+        ScreenModel(id: id, title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
+                    body: .vstack([.text(Text(what, id: whatID)), .button(retry), .flexible], spacing: .block),
+                    footer: footer, focusID: retry.id)
+    }
+
     /// "mercredi 25 novembre 2026 à 14 h 05" / "Wednesday 25 November 2026 at 14:05", in Paris time.
     static func dateTime(_ date: Date, _ t: Catalog) -> String {
         var cal = Calendar(identifier: .gregorian)

@@ -577,10 +577,8 @@ enum VitaleLossMachine: ServiceMachine {
                                                spacing: .block),
                                  footer: footer)
         case .unavailable:
-            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                                 body: .vstack([.text(Text(t["flow.unavailable.what"], id: "vitale.unavailable.what")),
-                                                .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacing: .block),
-                                 footer: footer, focusID: Event.retry.widgetID)
+            screen = FlowText.unavailable(id: "flow.carteVitaleLoss", title: title, what: t["flow.unavailable.what"], whatID: "vitale.unavailable.what",
+                                          retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         }
         return screen
     }
