@@ -9,7 +9,7 @@ extension KioskController {
         switch overlay {
         case .settings: s = settingsScreen()
         case .gallery: s = galleryScreen()
-        case .none: s = outOfService.map(outOfServiceScreen) ?? sessionScreen()
+        case .none: s = outOfService.map(outOfServiceScreen) ?? (recapOpen && session.state.isInteractive ? recapScreen() : sessionScreen())
         }
         s.brand = t["brand"]
         s.tools = [

@@ -48,8 +48,8 @@ import Testing
     }
 
     @Test func theSMSCodeIsSaidToServeOnceAndToLast48HoursFromItsSending() {
-        #expect(fr["sms.about"].contains("une seule fois"))
-        #expect(en["sms.about"].contains("once"))
+        #expect(fr["summary.consequence.sms"].contains("une seule fois"))
+        #expect(en["summary.consequence.sms"].contains("once"))
         #expect(fr["sms.tooMany.what"].contains("à partir de son envoi"))
         #expect(en["sms.tooMany.what"].contains("from when it was sent"))
     }

@@ -332,7 +332,10 @@ enum AddressMachine: ServiceMachine {
                                                       speech: t["address.edit"] + ", " + t["address.field.\(f.rawValue)"]), .edit(f)))],
                           minChildWidthMM: 90, spacing: .tight)
             }
-            let nodes: [Node] = [.text(Text(t["address.summary.question"], id: "address.summary.question"))] + items + [.flexible]
+            // Irreversible once sent: what, for whom, what follows, before « Confirmer ».
+            let summary = FlowText.summary(what: t["summary.what.address"], who: t["summary.who.address"],
+                                           consequence: t["summary.consequence.address"], t)
+            let nodes: [Node] = [.text(Text(t["address.summary.question"], id: "address.summary.question"))] + items + [summary, .flexible]
             return model(.vstack(nodes, spacing: .related),
                          footer: defaultFooter + [taps.button(Button(id: "", label: t["address.confirm"], style: .primary, width: .natural), .confirm)],
                          focus: .confirm)

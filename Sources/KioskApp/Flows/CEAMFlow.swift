@@ -619,10 +619,13 @@ enum CEAMMachine: ServiceMachine {
         switch d.action {
         case .order, .earlyRenewal:
             let key = d.action == .order ? "order" : "renew"
+            // What will happen, for whom, and what follows, before « Confirmer ».
+            let summary = FlowText.summaryLines(what: t["summary.what.ceam.\(d.action.rawValue)"], who: name,
+                                                consequence: t["summary.consequence.ceam.\(d.action.rawValue)"], t)
             return Modal(id: "ceam.modal", title: t["ceam.dialog.\(key).title"],
-                         message: t.text("ceam.dialog.\(key).message", ["name": name]),
+                         message: t["summary.check"],
                          // After an error, the error takes the note's place: the modal stays on screen at large text.
-                         content: .vstack([departure] + (extra.isEmpty
+                         content: .vstack(summary + [departure] + (extra.isEmpty
                                               ? [.text(Text(t["ceam.dialog.certificate"], style: .small, muted: true, id: "ceam.modal.certificate"))]
                                               : extra), spacing: .related),
                          buttons: [cancel, confirm])
@@ -657,13 +660,16 @@ enum CEAMMachine: ServiceMachine {
                              ], spacing: .grid),
                              buttons: [previous, next], step: step)
             }
-            let what = t.text(d.lossKind == .vol ? "ceam.dialog.summary.vol" : "ceam.dialog.summary.perte", ["date": FlowText.date(d.lossDate, t), "name": name])
+            let what = t.text(d.lossKind == .vol ? "summary.what.ceam.vol" : "summary.what.ceam.perte", ["date": FlowText.date(d.lossDate, t)])
             // Irreversible: the card is cancelled. The button says so, in its own colour.
             var cancelCard = confirm
             cancelCard.style = .destructive
             if d.error == nil, !d.sending { cancelCard.label = t["ceam.dialog.loss.confirm"] }
-            return Modal(id: "ceam.modal", title: t["ceam.dialog.confirm.title"], message: what + " " + t["ceam.dialog.loss.consequence"],
-                         content: .vstack([
+            // The title asks to check; the message is what will happen (a
+            // page of its own at large text otherwise), then whom, the consequence.
+            let summary = FlowText.summaryLines(what: what, who: name, consequence: t["summary.consequence.ceam.loss"], t)
+            return Modal(id: "ceam.modal", title: t["ceam.dialog.confirm.title"], message: t.text("summary.what", ["value": what]),
+                         content: .vstack(Array(summary.dropFirst()) + [
                              departure,
                              locked
                                  ? .text(Text("☑ " + t["ceam.dialog.sworn"], id: "ceam.modal.sworn"))

@@ -107,6 +107,25 @@ enum FlowText {
         Button(id: "footer.finish", label: t["footer.finish"], style: .neutral, width: .natural)
     }
 
+    /// What an irreversible confirmation is about, before its button: what
+    /// will happen, to whom, and the consequence (« Démarche : … », « Pour : … »,
+    /// « Conséquence : … »). Ids `summary.what`, `summary.who`,
+    /// `summary.consequence`: `ScreenChromeTests` walks every irreversible
+    /// action and finds them on the screen or modal of its confirmation.
+    static func summary(what: String, who: String, consequence: String, _ t: Catalog) -> Node {
+        .vstack(summaryLines(what: what, who: who, consequence: consequence, t), spacing: .related)
+    }
+
+    /// The same three lines, to go straight into a modal's content: each
+    /// its own block, so that a modal paged at large text fills its pages.
+    static func summaryLines(what: String, who: String, consequence: String, _ t: Catalog) -> [Node] {
+        [
+            .text(Text(t.text("summary.what", ["value": what]), id: "summary.what")),
+            .text(Text(t.text("summary.who", ["value": who]), id: "summary.who")),
+            .text(Text(t.text("summary.consequence", ["value": consequence]), id: "summary.consequence")),
+        ]
+    }
+
     static func back(_ t: Catalog) -> Button {
         Button(id: "footer.back", label: t["footer.back"], style: .secondary, width: .natural)
     }

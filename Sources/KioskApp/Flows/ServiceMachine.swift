@@ -233,10 +233,11 @@ final class MachineFlow<M: ServiceMachine>: Flow {
         let card = c.session.identity
         for effect in t.effects {
             let confirmed = M.outlivesSession(effect)
+            // The real parts, telling the session's history what they did (SessionRecap.swift).
+            let environment = c.effectEnvironment(card: card)
             c.background { [weak self] in
                 // Nothing starts for an assuré who has left (but a request they confirmed)…
                 guard confirmed || self.map({ c.isCurrent($0) }) == true else { return }
-                let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter, card: card)
                 let answer = await M.run(effect, environment)
                 // …and an answer that comes back after they left is dropped.
                 guard let self, c.isCurrent(self), let answer else { return }

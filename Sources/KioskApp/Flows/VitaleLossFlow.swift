@@ -445,8 +445,8 @@ enum VitaleLossMachine: ServiceMachine {
     /// The confirmation before a request; an irreversible one (the card
     /// deactivated) in its own colour, its button naming the consequence.
     private static func confirmModal(_ title: String, _ message: String, _ t: Catalog, _ taps: TapTable<Event>,
-                                     destructive: String? = nil) -> Modal {
-        Modal(id: "modal", title: title, message: message,
+                                     summary: [Node], destructive: String? = nil) -> Modal {
+        Modal(id: "modal", title: title, message: message, content: .vstack(summary, spacing: .related),
               buttons: [Button(id: taps.id(.cancel), label: t["modal.cancel"], style: .secondary),
                         Button(id: taps.id(.confirm), label: destructive ?? t["modal.confirm"], style: destructive == nil ? .primary : .destructive)])
     }
@@ -502,8 +502,8 @@ enum VitaleLossMachine: ServiceMachine {
                                      .flexible,
                                  ], spacing: .block), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
             if case .orderFor(let i)? = s.confirming {
-                screen.modal = confirmModal(t["vitale.modal.order.title"],
-                                            t.text("vitale.modal.order", ["name": s.person(i)?.person.displayName ?? ""]), t, taps)
+                screen.modal = confirmModal(t["vitale.modal.order.title"], t["vitale.modal.order"], t, taps,
+                                            summary: orderSummary(s.person(i)?.person.displayName ?? "", t))
                 screen.focusID = Event.confirm.widgetID
             }
         case .details(let i):
@@ -528,7 +528,9 @@ enum VitaleLossMachine: ServiceMachine {
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacing: .block), footer: footer,
                                  focusID: s.readyToDeclare ? Event.declare.widgetID : nil)
             if s.confirming == .declare, let reason = s.reason {
-                screen.modal = confirmModal(t["vitale.modal.declare.title"], t.text("vitale.modal.declare.\(reason.rawValue)", ["name": name]), t, taps,
+                screen.modal = confirmModal(t["vitale.modal.declare.title"], t["vitale.modal.declare"], t, taps,
+                                            summary: FlowText.summaryLines(what: t["summary.what.vitale.\(reason.rawValue)"], who: name,
+                                                                      consequence: t["summary.consequence.vitale.declare"], t),
                                             destructive: t["vitale.modal.declare.confirm"])
                 screen.focusID = Event.confirm.widgetID
             }
@@ -555,7 +557,7 @@ enum VitaleLossMachine: ServiceMachine {
                                  banner: Banner(kind: .info, text: t.text("vitale.declared", ["name": name])),
                                  body: .vstack(nodes, spacing: .block), footer: menuFooter, focusID: focus)
             if s.confirming == .order {
-                screen.modal = confirmModal(t["vitale.modal.order.title"], t.text("vitale.modal.order", ["name": name]), t, taps)
+                screen.modal = confirmModal(t["vitale.modal.order.title"], t["vitale.modal.order"], t, taps, summary: orderSummary(name, t))
                 screen.focusID = Event.confirm.widgetID
             }
         case .ordered(let i, let transmitted):
@@ -581,6 +583,11 @@ enum VitaleLossMachine: ServiceMachine {
                                           retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         }
         return screen
+    }
+
+    /// Before « Confirmer » an order: what, for whom, what follows.
+    private static func orderSummary(_ name: String, _ t: Catalog) -> [Node] {
+        FlowText.summaryLines(what: t["summary.what.vitale.order"], who: name, consequence: t["summary.consequence.vitale.order"], t)
     }
 
     /// The récépissé's button: the screen's way on when no order is offered.
