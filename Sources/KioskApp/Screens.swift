@@ -12,6 +12,7 @@ extension KioskController {
         case .none: s = outOfService.map(outOfServiceScreen) ?? (recapOpen && session.state.isInteractive ? recapScreen() : sessionScreen())
         }
         s.brand = t["brand"]
+        s.shortBrand = t["brand.short"]
         s.tools = [
             Button(id: "tool.listen", label: t["tool.listen"], style: .toggle(on: settings.autoSpeech), width: .natural,
                    speech: t["tool.listen.speech"]),

@@ -405,6 +405,9 @@ public struct ScreenModel: Sendable {
     public var title: String
     /// Shown in the top bar, left.
     public var brand: String
+    /// The brand when the whole one does not fit (large text): « Assurance
+    /// Maladie » rather than nothing.
+    public var shortBrand = ""
     /// Tools in the top bar (listen, language, contrast, text size).
     public var tools: [Button]
     public var banner: Banner?
