@@ -131,7 +131,7 @@ let package = Package(
         // MARK: - Runtime: the real parts wired into the kiosk (central services, PC/SC card source, CUPS printer, live smoke).
         .target(name: "KioskRuntime", dependencies: [
             "Domain", "KioskApp", "KioskUI", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
-            "VirtualCard", "Printing", "KioskConfig", "ServiceSupport", crypto, logging,
+            "VirtualCard", "Printing", "KioskConfig", "ServiceSupport", "DocumentCapture", "QRCode", crypto, logging,
         ]),
         .testTarget(name: "KioskRuntimeTests", dependencies: [
             "KioskRuntime", "KioskApp", "KioskAppTesting", "KioskUI", "Domain", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",

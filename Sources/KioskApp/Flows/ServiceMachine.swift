@@ -43,12 +43,19 @@ protocol ServiceMachine {
     /// True for an effect that runs even when the assuré leaves before it
     /// starts: a request they confirmed is sent (once); its answer is dropped.
     static func outlivesSession(_ effect: Effect) -> Bool
+    /// Time passes (a second): what a waiting state does then (nil: nothing).
+    static func tick(_ state: State, _ context: FlowContext) -> Transition<State, Effect>?
+    /// The service is left (menu, card pulled, inactivity): effects that
+    /// close what it opened outside; run once, their answers dropped.
+    static func ended(_ state: State) -> [Effect]
 }
 
 extension ServiceMachine {
     static func isOffered(_ context: FlowContext) -> Bool { true }
     static func noticeOnRemoval(_ state: State) -> String? { nil }
     static func outlivesSession(_ effect: Effect) -> Bool { false }
+    static func tick(_ state: State, _ context: FlowContext) -> Transition<State, Effect>? { nil }
+    static func ended(_ state: State) -> [Effect] { [] }
 }
 
 /// An event of a machine: a tap has the id of its widget; an answer (an
@@ -73,6 +80,8 @@ struct Transition<State, Effect> {
 enum FlowMove: Equatable {
     /// A move of the session (back, confirmed, finish…).
     case session(SessionEvent)
+    /// On to another service, handing it what it needs (the order after a declaration).
+    case handOver(ServiceHandOver, to: KioskService)
     /// A code was accepted for the card in the reader: the menu.
     case signIn
 }
@@ -104,6 +113,10 @@ struct FlowContext {
     /// The words of the documents the kiosk prints: a récépissé is an
     /// Assurance Maladie document, in French whatever the screen's language.
     var documentCatalog: Catalog
+    /// This kiosk has a document scanner (kiosk-config `scanner.device`).
+    var canScan = false
+    /// What the service before handed this one (read when it starts).
+    var handOver: ServiceHandOver?
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
          animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true, canPrint: Bool = true,
@@ -120,6 +133,7 @@ struct FlowContext {
         animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; canWriteRights = c.rightsWriter != nil
         canPrint = !(c.printer is NoPrinter)
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
+        canScan = c.documentDesk.hasScanner; handOver = c.handOver
     }
 
     /// Rows `list` showed in the last frame (`unknown` before it was drawn).
@@ -138,6 +152,8 @@ struct EffectEnvironment: Sendable {
     var rightsWriter: (any CardRightsWriter)?
     /// The card of the session the effect was asked in.
     var card: CardIdentity?
+    /// The order's documents: scanner, previews, QR codes.
+    var documents: any DocumentDesk = NoDocumentDesk()
 }
 
 /// The widgets of one screen and the events they stand for: filled by
@@ -195,6 +211,20 @@ final class MachineFlow<M: ServiceMachine>: Flow {
         M.screen(state, FlowContext(c), TapTable())
     }
 
+    func tick(_ c: KioskController) {
+        guard let t = M.tick(state, FlowContext(c)) else { return }
+        perform(t, c)
+    }
+
+    func end(_ c: KioskController) {
+        let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter, card: nil,
+                                            documents: c.documentDesk)
+        for effect in M.ended(state) {
+            // The flow is gone: the effect runs, its answer goes nowhere.
+            c.background { _ = await M.run(effect, environment) }
+        }
+    }
+
     /// Sends an event as if it came from the machine's own effect (tests).
     func send(_ event: M.Event, _ c: KioskController) {
         perform(M.reduce(state, event, FlowContext(c)), c)
@@ -209,7 +239,8 @@ final class MachineFlow<M: ServiceMachine>: Flow {
             c.background { [weak self] in
                 // Nothing starts for an assuré who has left (but a request they confirmed)…
                 guard confirmed || self.map({ c.isCurrent($0) }) == true else { return }
-                let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter, card: card)
+                let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter, card: card,
+                                                    documents: c.documentDesk)
                 let answer = await M.run(effect, environment)
                 // …and an answer that comes back after they left is dropped.
                 guard let self, c.isCurrent(self), let answer else { return }
@@ -218,6 +249,10 @@ final class MachineFlow<M: ServiceMachine>: Flow {
         }
         switch t.move {
         case .session(let e)?: c.send(e)
+        case .handOver(let h, let service)?:
+            c.handOver = h
+            c.send(.choose(service))
+            c.handOver = nil
         case .signIn?:
             guard let card = c.session.identity else { break }
             c.background { [weak self] in
