@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import KioskApp
+import KioskRuntime
 import KioskUI
 
 /// One step of a smoke scenario (syntax in docs/scenarios.md).
@@ -33,6 +34,8 @@ public enum ScenarioStep: Equatable, Sendable {
     case listen
     /// The out-of-service screen with a technician's reason.
     case outOfService(String)
+    /// The assuré's phone sends this file to the address of the QR code on screen.
+    case phoneSend(String)
 }
 
 public struct Scenario: Sendable {
@@ -142,6 +145,9 @@ public struct Scenario: Sendable {
         case "gallery": return .gallery
         case "out-of-service": return .outOfService(try rest(1))
         case "listen": return .listen
+        case "phone":
+            guard t.count >= 3, t[1] == "send" else { throw StepError(message: "phone send FILE") }
+            return .phoneSend(try rest(2))
         default: throw StepError(message: "unknown step \(t[0])")
         }
     }
@@ -207,6 +213,8 @@ public struct SmokeKit {
     public var cards: any ScenarioCardDriver
     public var printer: (any KioskPrinter)?
     public var rightsWriter: (any CardRightsWriter)?
+    /// The order's documents: no scanner unless a scenario says `set scanner …`; QR codes and previews.
+    public var documentDesk: any DocumentDesk = KioskDocumentDesk(scanner: nil)
     /// The code of the last SMS sent to the assuré (live runs: read at the gateway).
     public var smsCode: (@MainActor () async throws -> String)?
     /// `set KEY VALUE` acted out on the real parts (live runs: the printer
@@ -300,6 +308,7 @@ public final class SmokeRunner {
         let controller = KioskController(clock: clock, services: kit.services, catalogs: catalogs, settings: settings)
         if let p = kit.printer { controller.printer = p }
         if let w = kit.rightsWriter { controller.rightsWriter = w }
+        controller.documentDesk = kit.documentDesk
         let renderer = try SDLRenderer(mode: .headless(options.size), fonts: fonts, assetsDirectory: options.assets)
         let out: SpeechOutput? = speechDirectory.flatMap { try? EspeakSpeech(outputDirectory: $0) }
         let speech = SpeechController(output: out, language: options.language)
@@ -536,6 +545,16 @@ public final class SmokeRunner {
             c.outOfService = reason
         case .listen:
             host.listen()
+        case .phoneSend(let file):
+            guard let services = c.services as? ScenarioServices else {
+                throw StepFailure(description: "phone send: this run's services are not the in-process central store")
+            }
+            let path = resolve(file, scenario: scenario)
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw StepFailure(description: "phone send: no file \(file)") }
+            let status = try await services.phoneSends(Array(bytes), filename: URL(fileURLWithPath: path).lastPathComponent)
+            guard status == 200 || status == 400 || status == 413 || status == 415 else {
+                throw StepFailure(description: "phone send: the phone's page answered \(status)")
+            }
         }
     }
 }

@@ -532,13 +532,18 @@ enum VitaleOrderMachine: ServiceMachine {
 
     static func useCaseText(_ u: VitaleOrderUseCase, _ t: Catalog) -> String { t["order.useCase.\(u.rawValue)"] }
 
+    /// Why a person may not order, as a sentence (the list's rows).
     static func whyText(_ e: VitaleExclusion?, _ t: Catalog) -> String {
         guard let e else { return t["order.why.none"] }
+        return VitaleLossMachine.exclusionText(e, t)
+    }
+
+    /// Why a use case is not open, after its name (« Remplacement après une perte ou un vol : déclarez d'abord… »).
+    static func useCaseWhy(_ e: VitaleExclusion?, _ t: Catalog) -> String {
         switch e {
-        case .noOwnNIR: return t["order.why.noOwnNIR"]
-        case .noVisualChangeOnFile: return t["order.why.noVisualChangeOnFile"]
-        case .declarationRequired: return t["order.why.declarationRequired"]
-        default: return VitaleLossMachine.exclusionText(e, t)
+        case .noVisualChangeOnFile?: t["order.why.noVisualChangeOnFile"]
+        case .declarationRequired?: t["order.why.declarationRequired"]
+        default: whyText(e, t)
         }
     }
 
@@ -615,7 +620,7 @@ enum VitaleOrderMachine: ServiceMachine {
                 .button(Button(id: taps.id(.useCase(o.useCase)), label: useCaseText(o.useCase, t), style: .toggle(on: s.useCase == o.useCase)))
             }, minChildWidthMM: 70, spacing: .block))
             for o in options where o.exclusion != nil {
-                nodes.append(.text(Text(useCaseText(o.useCase, t) + " : " + whyText(o.exclusion, t), style: .small, muted: true,
+                nodes.append(.text(Text(useCaseText(o.useCase, t) + " : " + useCaseWhy(o.exclusion, t), style: .small, muted: true,
                                         id: "order.useCase.why.\(o.useCase.rawValue)")))
             }
             nodes += [.flexible, next(s.useCase != nil)]
@@ -743,13 +748,16 @@ enum VitaleOrderMachine: ServiceMachine {
                           .button(Button(id: taps.id(.scan), label: t["order.retake"], style: .primary))],
                          banner: Banner(kind: .error, text: problemText(p, kind, t)), focus: Event.scan.widgetID)
         case .phone(let slot, let qr):
-            var nodes: [Node] = [.text(Text(t["order.phone.how.\(k)"], id: "order.phone.how"))]
-            if let qr { nodes.append(.drawing(.modules(qr, id: "order.qr", sideMM: 55))) }
-            nodes.append(.text(Text(t.text("order.phone.valid", ["time": FlowText.time(slot.expiresAt, t)]), style: .small, muted: true,
-                                    id: "order.phone.valid")))
-            nodes.append(.progress(Progress(id: "order.phone.wait", message: t["order.phone.waiting"], phase: context.animationPhase)))
-            nodes.append(.button(Button(id: taps.id(.otherWay), label: t["order.otherWay"], style: .secondary)))
-            return model(nodes)
+            // The code beside what to do with it (one under the other on a narrow screen or with large text).
+            var side: [Node] = [
+                .text(Text(t["order.phone.how.\(k)"], id: "order.phone.how")),
+                .text(Text(t.text("order.phone.valid", ["time": FlowText.time(slot.expiresAt, t)]), style: .small, muted: true,
+                           id: "order.phone.valid")),
+                .progress(Progress(id: "order.phone.wait", message: t["order.phone.waiting"], phase: context.animationPhase)),
+            ]
+            side.append(.button(Button(id: taps.id(.otherWay), label: t["order.otherWay"], style: .secondary)))
+            let code: Node = qr.map { .drawing(.modules($0, id: "order.qr", sideMM: 50)) } ?? .text(Text(slot.url, style: .small, id: "order.url"))
+            return model([.adaptive([code, .vstack(side, spacing: .block)], minChildWidthMM: 90, spacing: .block), .flexible])
         case .phoneExpired:
             return model([.text(Text(t["order.phone.expired.what"], id: "order.phone.expired.what")), .flexible,
                           .button(Button(id: taps.id(.newCode), label: t["order.newCode"], style: .primary))],
