@@ -34,8 +34,10 @@ public enum ScenarioStep: Equatable, Sendable {
     case listen
     /// The out-of-service screen with a technician's reason.
     case outOfService(String)
-    /// The assuré's phone sends this file to the address of the QR code on screen.
-    case phoneSend(String)
+    /// The assuré's phone sends this file to the address of the QR code on
+    /// screen; with a status, the phone's page must answer it (410: the
+    /// address is closed).
+    case phoneSend(String, status: Int?)
 }
 
 public struct Scenario: Sendable {
@@ -146,8 +148,10 @@ public struct Scenario: Sendable {
         case "out-of-service": return .outOfService(try rest(1))
         case "listen": return .listen
         case "phone":
-            guard t.count >= 3, t[1] == "send" else { throw StepError(message: "phone send FILE") }
-            return .phoneSend(try rest(2))
+            guard t.count >= 3, t[1] == "send" else { throw StepError(message: "phone send FILE [status N]") }
+            if t.count == 5, t[3] == "status", let n = Int(t[4]) { return .phoneSend(t[2], status: n) }
+            guard t.count == 3 else { throw StepError(message: "phone send FILE [status N]") }
+            return .phoneSend(t[2], status: nil)
         default: throw StepError(message: "unknown step \(t[0])")
         }
     }
@@ -533,10 +537,10 @@ public final class SmokeRunner {
                 guard let v = Double(value), (1...1.5).contains(v) else { throw StepFailure(description: "scale is 1 to 1.5") }
                 c.settings.fontScale = v
             case "speech": c.settings.autoSpeech = value == "on"
-            case "printer", "cardwriter", "sms", "central", "submit":
+            case "printer", "cardwriter", "sms", "central", "submit", "scanner":
                 if let live = setting, try await live(key, value) { break }
                 try await setInProcess(key, value, c)
-            default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit")
+            default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit|scanner")
             }
             c.changed()
         case .gallery:
@@ -545,14 +549,16 @@ public final class SmokeRunner {
             c.outOfService = reason
         case .listen:
             host.listen()
-        case .phoneSend(let file):
+        case .phoneSend(let file, let expected):
             guard let services = c.services as? ScenarioServices else {
                 throw StepFailure(description: "phone send: this run's services are not the in-process central store")
             }
             let path = resolve(file, scenario: scenario)
             guard let bytes = FileManager.default.contents(atPath: path) else { throw StepFailure(description: "phone send: no file \(file)") }
             let status = try await services.phoneSends(Array(bytes), filename: URL(fileURLWithPath: path).lastPathComponent)
-            guard status == 200 || status == 400 || status == 413 || status == 415 else {
+            if let expected {
+                guard status == expected else { throw StepFailure(description: "phone send: the phone's page answered \(status), not \(expected)") }
+            } else if !(status == 200 || status == 400 || status == 413 || status == 415) {
                 throw StepFailure(description: "phone send: the phone's page answered \(status)")
             }
         }

@@ -605,13 +605,15 @@ enum VitaleOrderMachine: ServiceMachine {
             }
             _ = taps.id(.previousPage)
             _ = taps.id(.nextPage)
+            // NPAI bars every order of the foyer: said once, above the list.
+            let npai = s.foyer?.npai == true ? Banner(kind: .error, text: t["why.npai"]) : nil
             return model(.vstack([
                 .text(Text(t["order.choose"], id: "order.choose")),
                 .list(ListView(id: "order.persons", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .text(Text(t["order.notListed"], style: .small, muted: true, id: "order.notListed")),
                 .flexible,
-            ], spacing: .block), focus: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
+            ], spacing: .block), banner: npai, focus: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
         case .useCase:
             let options = s.chosen?.vitaleOrderOptions ?? []
             var nodes: [Node] = [.text(Text(t.text("order.useCase.prompt", ["name": name]), id: "order.useCase.prompt"))]
@@ -726,8 +728,8 @@ enum VitaleOrderMachine: ServiceMachine {
                 ways.append(.button(Button(id: taps.id(.useScanner), label: t["order.way.scanner"], style: .primary)))
             }
             ways.append(.button(Button(id: taps.id(.usePhone), label: t["order.way.phone"], style: context.canScan ? .secondary : .primary)))
-            nodes.append(.adaptive(ways, minChildWidthMM: 70, spacing: .block))
             if context.canScan { nodes.append(.text(Text(t["order.way.scanner.how.\(k)"], style: .small, muted: true, id: "order.way.how"))) }
+            nodes.append(.adaptive(ways, minChildWidthMM: 70, spacing: .block))
             nodes.append(.flexible)
             if s.captured(kind) != nil { nodes.append(.button(Button(id: taps.id(.next), label: t["order.continue"], style: .primary))) }
             return model(nodes, focus: context.canScan ? Event.useScanner.widgetID : Event.usePhone.widgetID)
