@@ -69,6 +69,8 @@ public final class KioskController {
     public var printer: any KioskPrinter = NoPrinter()
     /// Rows each list showed in the last frame, by list id: flows page by what was seen.
     public var listPageSizes: [String: Int] = [:]
+    /// The first row of each page of each list in the last frame.
+    public var listPageStarts: [String: [Int]] = [:]
     /// Writes EF.RIGHTS for the "mise à jour"; nil: not available on this kiosk.
     public var rightsWriter: (any CardRightsWriter)?
     /// The carte Vitale order's documents: the scanner (if any), previews, QR codes.
@@ -80,6 +82,11 @@ public final class KioskController {
     /// (nothing personal); cleared by the next card.
     public var attractNotice: String?
     public private(set) var warningVisible = false
+    /// « Besoin d'aide ? » is open over the screen.
+    public private(set) var helpOpen = false
+    /// A key, or the speech controls, moved the focus this session: the
+    /// ring shows from then on. A finger needs none.
+    public private(set) var focusVisible = false
     /// Set when the kiosk cannot serve (bad configuration…): the reason for
     /// the technician. Cards are ignored meanwhile.
     public var outOfService: String? { didSet { changed() } }
@@ -141,6 +148,7 @@ public final class KioskController {
         if session.state == .readingCard, session.identity != nil { await settle() }
         if session.state.isInteractive, !id.hasPrefix("warning.") { apply(.activity) }
         if id.hasPrefix("tool.") { tool(id); changed(); return }
+        if id == "help.open" || id == "help.close" { helpOpen = id == "help.open"; changed(); return }
         if id.hasPrefix("settings.") || id.hasPrefix("lang.") { settingsTap(id); changed(); return }
         if paging.tap(id) { changed(); return }
         if overlay == .gallery { gallery.tap(id, catalog: catalog); if id == "footer.close" { overlay = .none }; changed(); return }
@@ -182,13 +190,23 @@ public final class KioskController {
 
     public func openGallery() { overlay = .gallery; gallery = GalleryState(); changed() }
 
+    /// A key moved the focus (a keyboard, the speech controls): the focus
+    /// ring shows until the session ends.
+    public func focusMovedByKey() {
+        guard !focusVisible else { return }
+        focusVisible = true
+        changed()
+    }
+
     // MARK: internals
 
     private func tool(_ id: String) {
         switch id {
         case "tool.listen":
             settings.autoSpeech = true
+            focusVisible = true
             onListen?()
+        case "tool.help": helpOpen.toggle()
         case "tool.language": overlay = overlay == .settings ? .none : .settings
         case "tool.contrast": settings.contrast = settings.contrast == .high ? .normal : .high
         case "tool.textsize":
@@ -389,6 +407,8 @@ public final class KioskController {
         if let notice = flow?.noticeOnRemoval { attractNotice = notice }
         dropFlow()
         warningVisible = false
+        helpOpen = false
+        focusVisible = false
         if overlay == .settings { overlay = .none }
         paging = PagingState()
         if resetSettings { settings = defaults }

@@ -83,6 +83,7 @@ public final class KioskHost {
         // Paging moves by the rows the assuré actually saw.
         if controller.overlay == .gallery { controller.gallery.pageSizes.merge(l.paging.listPageSizes) { $1 } }
         controller.listPageSizes.merge(l.paging.listPageSizes) { $1 }
+        controller.listPageStarts.merge(l.paging.listPageStarts) { $1 }
         controller.paging.bodyPageCount = l.paging.bodyPageCount
         controller.paging.modalPageCount = l.paging.modalPageCount
         return l
@@ -134,6 +135,8 @@ public final class KioskHost {
     /// "Écouter": says the title and the focused element; a second tap while
     /// speaking interrupts, the next repeats.
     public func listen() {
+        // The speech controls move the focus: its ring shows from now on.
+        controller.focusMovedByKey()
         let l = list ?? layout()
         if let out = speech.output, out.isSpeaking {
             speech.interrupt()

@@ -19,7 +19,8 @@ public struct PagingState: Sendable, Equatable {
     /// flow's steps share an id), the language and the text size. Ticking
     /// a box on page 2 keeps page 2.
     static func key(_ s: ScreenModel, _ settings: KioskController.Settings) -> String {
-        [s.id, s.title, s.banner?.text ?? "", firstID(s.body) ?? "", settings.language, String(settings.fontScale)].joined(separator: "\u{1}")
+        [s.id, s.title, s.banner?.text ?? "", firstID(s.body) ?? "", s.step?.key ?? "", settings.language,
+         String(settings.fontScale)].joined(separator: "\u{1}")
     }
 
     static func firstID(_ node: Node) -> String? {
@@ -49,7 +50,9 @@ public struct PagingState: Sendable, Equatable {
         if modal != modalKey { modalKey = modal; modalPage = 0 }
         s.bodyPage = bodyPage
         s.modal?.page = modalPage
-        s.pageLabels = PageLabels(previous: t["page.previous"], next: t["page.next"], position: t["page.position"])
+        s.pageLabels = PageLabels(previous: t["page.previous"], next: t["page.next"], position: t["page.position"],
+                                  checked: t["a11y.checked"], notChecked: t["a11y.notChecked"],
+                                  selected: t["a11y.selected"], notSelected: t["a11y.notSelected"])
     }
 
     /// "Suite" / "Précédent" of the body (`page.…`) or the modal

@@ -88,6 +88,7 @@ public final class KioskRunLoop {
         case .redraw: host.renderIfNeeded(force: true)
         case .wake: break
         case .key(let k):
+            if k != "F2", k != "F3", k != "F4" { host.controller.focusMovedByKey() }
             switch k {
             case "escape": if allowEscape { quit = true }
             case "backspace": perform("keypad.erase")

@@ -20,34 +20,74 @@ extension KioskController {
             Button(id: "tool.contrast", label: t["tool.contrast"], style: .toggle(on: settings.contrast == .high), width: .natural),
             Button(id: "tool.textsize", label: t["tool.textsize"], style: .toggle(on: settings.fontScale > 1.01), width: .natural,
                    speech: t["tool.textsize.speech"]),
+            // Help, the same corner of every screen, refusals included.
+            Button(id: "tool.help", label: t["tool.help"], style: .toggle(on: helpOpen), width: .natural, speech: t["help.title"]),
         ]
+        if helpOpen {
+            s.modal = helpModal(for: s)
+            s.focusID = "help.close"
+        }
         if warningVisible, overlay == .none {
             let left = secondsLeft ?? 0
-            var buttons = [Button(id: "warning.finish", label: t["warning.finish"], style: .secondary)]
+            let total = max(1, session.parameters.inactivityWarningSeconds)
+            var buttons = [Button(id: "warning.finish", label: t["warning.finish"], style: session.canExtend ? .neutral : .primary)]
             if session.canExtend { buttons.append(Button(id: "warning.extend", label: t["warning.extend"], style: .primary)) }
+            // A countdown one can see: the seconds, large, and a bar that empties.
+            let width = 110.0, fraction = min(1, Double(left) / Double(total))
             s.modal = Modal(id: "warning", title: t["warning.title"],
                             message: t.text(left == 1 ? "warning.message.one" : "warning.message", ["n": String(left)]),
+                            content: .vstack([
+                                .text(Text(t.text("warning.countdown", ["n": String(left)]), style: .display, alignment: .center, id: "warning.countdown")),
+                                .drawing(Drawing(id: "warning.bar", widthMM: width, heightMM: 5, shapes: [
+                                    .rect(x: 0, y: 0, width: width, height: 5, radius: 2.5, fill: .track, border: nil),
+                                    .rect(x: 0, y: 0, width: max(5, width * fraction), height: 5, radius: 2.5, fill: .primary, border: nil),
+                                ])),
+                            ], spacing: .related),
                             buttons: buttons)
             s.focusID = session.canExtend ? "warning.extend" : "warning.finish"
         }
+        s.showsFocus = focusVisible
         paging.apply(to: &s, settings: settings, catalog: t)
         return s
     }
 
+    /// « Besoin d'aide ? »: what to do on this screen (the step's words,
+    /// else the screen's, else the service's), then who helps: the accueil
+    /// and the 36 46.
+    func helpModal(for s: ScreenModel) -> Modal {
+        let t = catalog
+        let parts = s.id.split(separator: ".").map(String.init)
+        let keys = [s.step.map { "help." + $0.key }] + (1...max(1, parts.count)).reversed().map { "help." + parts.prefix($0).joined(separator: ".") }
+        let what = keys.compactMap { $0 }.first { t.has($0) }.map { t[$0] } ?? t["help.default"]
+        return Modal(id: "help", title: t["help.title"], message: what,
+                     content: .vstack([
+                         .text(Text(t["help.accueil"], id: "help.accueil")),
+                         .text(Text(t["help.phone"], id: "help.phone")),
+                     ], spacing: .related),
+                     buttons: [Button(id: "help.close", label: t["help.close"], style: .primary)])
+    }
+
     func sessionScreen() -> ScreenModel {
         let t = catalog
-        let finish = Button(id: "footer.finish", label: t["footer.finish"], style: .danger, width: .natural)
+        let finish = FlowText.finish(t)
+        // Where there is nothing to do but take the card: help is the way on.
+        let help = Button(id: "help.open", label: t["help.button"], style: .primary, width: .natural, speech: t["help.title"])
         let back = Button(id: "footer.back", label: t["footer.back"], style: .secondary, width: .natural)
         switch session.state {
         case .attract:
+            // The languages offered, each by its own name: chosen before the card goes in.
+            let languageRow: [Node] = languages.count > 1 ? [.hstack(languages.map { code in
+                .button(Button(id: "lang.\(code)", label: catalogs[code]?["_language.name"] ?? code, style: .toggle(on: code == settings.language),
+                               width: .natural))
+            }, spacing: .block, align: .center)] : []
             return ScreenModel(id: "attract", title: t["attract.title"], banner: attractNotice.map { Banner(kind: .error, text: t[$0]) },
                                body: .vstack([
                 .flexible,
-                .drawing(Self.insertCardPictogram),
+                .drawing(Pictograms.named("card.insert", id: "attract.pictogram", decorative: true) ?? Self.insertCardPictogram),
                 .text(Text(t["attract.insert"], style: .display, alignment: .center, id: "attract.insert")),
                 .text(Text(t["attract.services"], style: .body, alignment: .center, muted: true, id: "attract.services")),
                 .flexible,
-            ], spacing: .section), focusID: "attract.insert")
+            ] + languageRow, spacing: .section), focusID: "attract.insert")
         case .readingCard:
             return ScreenModel(id: "reading", title: t["reading.title"], body: .vstack([
                 .flexible,
@@ -59,11 +99,12 @@ extension KioskController {
                                body: .vstack([
                                    .text(Text(t[refusalKey(verdict) + ".what"], id: "refused.what")),
                                    .flexible,
+                                   .drawing(Pictograms.named("card.take", id: "refused.pictogram", decorative: true) ?? Self.insertCardPictogram),
                                    // Not a carte Vitale: « this card » comes out, theirs goes in (one order, never both at once).
                                    .text(Text(t[verdict == .unknownCard ? "refused.unknownCard.takeCard" : "refused.takeCard"],
                                               style: .title, alignment: .center, id: "refused.takeCard")),
                                    .flexible,
-                               ]))
+                               ]), footer: [help])
         case .codeEntry(let left):
             // The error is in the banner; under the field, only the tries left (said once).
             // The central store's count; none said when it did not answer.
@@ -87,14 +128,16 @@ extension KioskController {
             return ScreenModel(id: "locked", title: t["locked.title"], banner: Banner(kind: .error, text: t["locked.banner"]),
                                body: .vstack([
                                    .text(Text(t["locked.what"], id: "locked.what")),
-                                   .button(Button(id: "code.forgot", label: t["locked.sms"], style: .secondary)),
+                                   .button(Button(id: "code.forgot", label: t["locked.sms"], style: .primary)),
                                    .flexible,
                                    .text(Text(t["locked.takeCard"], style: .title, alignment: .center, id: "locked.takeCard")),
                                    .flexible,
                                ]), footer: [finish])
         case .menu:
             let name = session.identity?.holder.prenoms.split(separator: " ").first.map(String.init) ?? ""
-            let buttons = offered.map { Button(id: "service.\($0.rawValue)", label: t["service.\($0.rawValue)"], style: .primary) }
+            // Choices among equals: tiles, none the primary.
+            let buttons = offered.map { Button(id: "service.\($0.rawValue)", label: t["service.\($0.rawValue)"], style: .tile,
+                                               pictogram: Pictograms.named("service.\($0.rawValue)")) }
             // At the usual text size, a grid: as many a row as fit at 90 mm and
             // with every label's longest word (three on a landscape screen, two
             // in portrait), so that the whole menu is on one screen. With large
@@ -136,6 +179,7 @@ extension KioskController {
             return ScreenModel(id: "ended", title: t["ended.title"], body: .vstack([
                 .text(Text(t["ended.\(reason.rawValue)"], id: "ended.reason")),
                 .flexible,
+                .drawing(Pictograms.named("card.take", id: "ended.pictogram", decorative: true) ?? Self.insertCardPictogram),
                 .text(Text(t["ended.takeCard"], style: .display, alignment: .center, id: "ended.takeCard")),
                 .flexible,
             ], spacing: .group))
@@ -177,21 +221,22 @@ extension KioskController {
     func settingsScreen() -> ScreenModel {
         let t = catalog
         let langs = languages.map { code in
-            Button(id: "lang.\(code)", label: catalogs[code]?["_language.name"] ?? code, style: .toggle(on: code == settings.language))
+            Button(id: "lang.\(code)", label: catalogs[code]?["_language.name"] ?? code, style: .radio(selected: code == settings.language))
         }
         let scales = ScreenMetrics.fontScales.map { v in
             Button(id: "settings.scale.\(Int((v * 100).rounded()))", label: t["settings.scale.\(Int((v * 100).rounded()))"],
-                   style: .toggle(on: abs(v - settings.fontScale) < 0.01))
+                   style: .radio(selected: abs(v - settings.fontScale) < 0.01))
         }
         return ScreenModel(id: "settings", title: t["settings.title"], body: .vstack([
             .text(Text(t["settings.language"], style: .small, muted: true, id: "settings.language")),
-            .hstack(langs.map { .button($0) }, spacing: .block),
+            // Side by side while each keeps its words whole, else one under the other.
+            .adaptive(langs.map { .button($0) }, minChildWidthMM: 60, spacing: .block),
             .text(Text(t["settings.textsize"], style: .small, muted: true, id: "settings.textsize")),
-            .hstack(scales.map { .button($0) }, spacing: .block),
-            .hstack([
-                .button(Button(id: "settings.contrast", label: t["settings.contrast"], style: .toggle(on: settings.contrast == .high))),
-                .button(Button(id: "settings.speech", label: t["settings.speech"], style: .toggle(on: settings.autoSpeech))),
-            ], spacing: .block),
+            .adaptive(scales.map { .button($0) }, minChildWidthMM: 60, spacing: .block),
+            .adaptive([
+                .button(Button(id: "settings.contrast", label: t["settings.contrast"], style: .checkbox(checked: settings.contrast == .high))),
+                .button(Button(id: "settings.speech", label: t["settings.speech"], style: .checkbox(checked: settings.autoSpeech))),
+            ], minChildWidthMM: 90, spacing: .block),
             .flexible,
         ], spacing: .related), footer: [Button(id: "settings.done", label: t["settings.done"], style: .primary, width: .natural)],
         focusID: "lang.\(settings.language)")

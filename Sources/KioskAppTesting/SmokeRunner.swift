@@ -270,6 +270,39 @@ public final class SmokeRunner {
 
     public let options: Options
     public private(set) var failures: [Failure] = []
+
+    /// A screenshot's display list, as the screen audit reads it.
+    public struct Shot: Sendable {
+        public var scenario: String
+        public var name: String
+        public var list: DisplayList
+        public var metrics: ScreenMetrics
+        public var contrast: Theme.Contrast
+        /// A key or the speech controls (`listen`, « Écouter ») moved the focus in this session.
+        public var focusMoved: Bool
+    }
+    /// Every screenshot taken, with its display list (kept when `keepShots`).
+    public private(set) var shots: [Shot] = []
+
+    /// The screen audit (`ScreenAudit`) of every screenshot kept, as
+    /// « scenario/shot: screen: rule: detail ». The widget gallery is the
+    /// developers' (smoke and development only), not an assuré's screen:
+    /// its tabs show each widget alone, with no way on; its contrast and
+    /// targets are audited all the same.
+    public func auditFindings() -> [String] {
+        shots.flatMap { shot -> [String] in
+            let parts = shot.list.screenID.split(separator: ".")
+            let service = parts.count >= 2 && (parts[0] == "flow" || parts[0] == "confirmation") ? KioskService(rawValue: String(parts[1])) : nil
+            let context = ScreenAudit.Context(metrics: shot.metrics, contrast: shot.contrast, focusMoved: shot.focusMoved,
+                                              serviceSteps: service.map(KioskController.stepCount(of:)) ?? 0)
+            return ScreenAudit.audit(shot.list, context)
+                .filter { !(shot.list.screenID.hasPrefix("gallery.") && $0.rule == .onePrimary) }
+                .map { redact("\(shot.scenario)/\(shot.name): \($0)") }
+        }
+    }
+    public var keepShots = false
+    /// Seen by the runner itself, not asked of the kiosk: the audit checks the kiosk against it.
+    private var focusMoved = false
     public var log: (String) -> Void = { print($0) }
     /// The services and cards of each scenario, on the scenario's clock
     /// (in process unless replaced; live runs keep the real clock).
@@ -341,6 +374,7 @@ public final class SmokeRunner {
             return false
         }
         let cards = kit.cards
+        focusMoved = false
         defer { smsCode = nil; setting = nil }
         smsCode = kit.smsCode
         setting = kit.setting
@@ -413,6 +447,7 @@ public final class SmokeRunner {
         case .tap(let label):
             var l = current()
             let id = label.hasPrefix("#") ? String(label.dropFirst()) : label
+            if l.findTarget(id)?.widgetID == "tool.listen" { focusMoved = true }
             // On a paged screen, turn the pages as the assuré would ("Suite", then "Précédent") to find it.
             for way in ["next", "previous"] where l.findTarget(id) == nil {
                 let pager = l.paging.modalPageCount > 1 ? "modal.page.\(way)" : "page.\(way)"
@@ -459,8 +494,10 @@ public final class SmokeRunner {
                 host.renderIfNeeded()
             }
         case .cardRemove:
+            focusMoved = false
             for e in try await cards.remove() { c.handle(card: e) }
         case .cardGone:
+            focusMoved = false
             for e in try await cards.waitGone() { c.handle(card: e) }
         case .cardReading:
             c.handle(card: .inserted)
@@ -512,6 +549,10 @@ public final class SmokeRunner {
             let path = options.outputDirectory.appendingPathComponent(name.hasSuffix(".png") ? name : "\(name).png").path
             try host.renderer.savePNG(to: path)
             log("     screenshot \(path)")
+            if keepShots {
+                shots.append(Shot(scenario: scenario.name, name: name, list: l, metrics: host.metrics, contrast: c.settings.contrast,
+                                  focusMoved: focusMoved))
+            }
             guard l.problems.isEmpty else { throw StepFailure(description: "layout: " + l.problems.joined(separator: "; ")) }
         case .compare(let name, let reference, let tolerance):
             _ = current()
@@ -548,6 +589,7 @@ public final class SmokeRunner {
         case .outOfService(let reason):
             c.outOfService = reason
         case .listen:
+            focusMoved = true
             host.listen()
         case .phoneSend(let file, let expected):
             guard let services = c.services as? ScenarioServices else {

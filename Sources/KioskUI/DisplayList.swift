@@ -3,6 +3,25 @@ public enum Role: String, Hashable, Sendable {
     case background, topBar, title, text, button, toggle, key, codeField, listRow, listAction
     case scrollButton, scrollTrack, scrollThumb, modal, scrim, banner, progress, datePart, image
     case textField, divider, focusRing
+    case checkbox, radio, stepIndicator, badge
+}
+
+/// One page of a paged area (a body, a modal, a list) and how full it is:
+/// a page half empty while the next holds more is a page too many.
+public struct PageArea: Hashable, Sendable {
+    public var id: String
+    /// The page's room and what its content takes, in pixels.
+    public var height: Int
+    public var used: Int
+    /// More follows on a next page.
+    public var continues: Bool
+    /// The room the next page's first block needs here (it is kept whole:
+    /// a row with its actions, a label with its value): a page may end
+    /// early only when that block would not have fit in what is left.
+    public var nextBlock: Int?
+    public init(id: String, height: Int, used: Int, continues: Bool, nextBlock: Int? = nil) {
+        self.id = id; self.height = height; self.used = used; self.continues = continues; self.nextBlock = nextBlock
+    }
 }
 
 /// One thing to draw. Colours are already resolved from the theme: the
@@ -30,6 +49,11 @@ public struct DisplayItem: Hashable, Sendable {
     /// hyphen or an apostrophe, or between characters): read on with the
     /// next line, without a space.
     public var continuesWord = false
+    /// A button's meaning (primary, destructive…): the screen audit counts
+    /// the ways on; nil for anything else.
+    public var emphasis: Button.Style?
+    /// The step indicator's step.
+    public var step: StepIndicator?
 
     public init(frame: Rect, kind: Kind, widgetID: String? = nil, role: Role, speech: String? = nil,
                 isTarget: Bool = false, isEnabled: Bool = true, isSelected: Bool = false) {
@@ -47,6 +71,11 @@ public struct DisplayItem: Hashable, Sendable {
 public struct PagingResult: Hashable, Sendable {
     /// Rows shown by each list (by list id): the page size for its buttons.
     public var listPageSizes: [String: Int] = [:]
+    /// The first row of each of a list's pages (pages cut by the rows' real
+    /// heights): « Précédent » goes to the start of the page before.
+    public var listPageStarts: [String: [Int]] = [:]
+    /// Every page of every paged area of the frame, and how full it is.
+    public var areas: [PageArea] = []
     /// The body's page shown and how many it has (1: the body fits).
     public var bodyPage = 0
     public var bodyPageCount = 1
@@ -128,7 +157,7 @@ public struct DisplayList: Hashable, Sendable {
 
     /// The text lines belonging to a widget, joined.
     public func label(of widgetID: String) -> String {
-        items.filter { $0.widgetID == widgetID && $0.text != nil }.readText
+        items.filter { $0.widgetID == widgetID && $0.text != nil && $0.role != .image }.readText
     }
 
     /// A reachable target whose id is `label`, or whose visible label equals

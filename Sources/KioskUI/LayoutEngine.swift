@@ -11,6 +11,11 @@ public struct LayoutEngine {
     private var spacingScale: Double = 1
     /// Short of room: 20 mm keys, less padding above and below button labels.
     private var compact = false
+    /// The words of pagers and of checked/unchecked states (the screen's).
+    var labels = PageLabels.english
+    /// Beside a keypad, the banner heads the first column (no key moves when
+    /// it appears); off when the column would then not fit.
+    private var bannerInColumn = true
     let log = ProblemLog()
 
     public init(metrics: ScreenMetrics, theme: Theme, measurer: TextMeasurer) {
@@ -21,7 +26,8 @@ public struct LayoutEngine {
 
     func mm(_ v: Double) -> Int { metrics.px(mm: v) }
     var target: Int { metrics.minTarget }
-    var gap: Int { mm(2.5) }
+    /// Between two targets: 3 mm at least.
+    var gap: Int { mm(Spacing.tight.mm) }
     var pad: Int { mm(3) }
     var border: Int { max(1, Int((theme.borderWidth * metrics.layoutScale).rounded())) }
     var radius: Int { mm(2) }
@@ -33,9 +39,23 @@ public struct LayoutEngine {
     /// 90 %, and never below the ×1 size (×1 never shrinks).
     public var shrinkFloor: Double { max(0.9, 1 / metrics.fontScale) }
 
-    public func layout(_ screen: ScreenModel) -> DisplayList {
+    public func layout(_ screen0: ScreenModel) -> DisplayList {
         var engine = self
+        var screen = Self.hoistingPrimary(screen0)
+        engine.labels = screen.pageLabels
         var result = engine.attempt(screen, paging: false)
+        // Short of room: pictograms that repeat the words go first.
+        if result.overflow > 0, let lean = Self.withoutDecorations(screen) {
+            screen = lean
+            result = engine.attempt(screen, paging: false)
+        }
+        // A banner that would make the keypad's neighbour column too long goes back across the top.
+        if result.overflow > 0, screen.banner != nil {
+            var across = engine
+            across.bannerInColumn = false
+            let r = across.attempt(screen, paging: false)
+            if r.overflow < result.overflow { engine = across; result = r }
+        }
         // Up to three lines (or a button) too long: tighter spacing, then
         // the type a step smaller (down to the floor), rather than a second
         // page holding a few words.
@@ -60,7 +80,59 @@ public struct LayoutEngine {
         list.brokenWords = engine.log.brokenWords.sorted()
         list.textShrink = engine.shrink
         list.paging.listPageSizes = engine.log.pages
+        list.paging.listPageStarts = engine.log.pageStarts
+        list.paging.areas += engine.log.areas
         return list
+    }
+
+    /// The screen without its decorative drawings, nil when it has none.
+    static func withoutDecorations(_ screen: ScreenModel) -> ScreenModel? {
+        var dropped = false
+        func strip(_ node: Node) -> Node? {
+            switch node {
+            case .drawing(let d) where d.decorative:
+                dropped = true
+                return nil
+            case .stack(var st):
+                st.children = st.children.compactMap(strip)
+                return .stack(st)
+            default:
+                return node
+            }
+        }
+        var s = screen
+        s.body = strip(s.body) ?? .vstack([])
+        return dropped ? s : nil
+    }
+
+    /// The screen's one way on goes to the footer's bottom-right slot, the
+    /// same place on every screen: a primary (or destructive) button of the
+    /// body, outside lists, keypads and modals, is taken out of the body
+    /// (the first one; a second stays, and the screen audit reports it).
+    public static func hoistingPrimary(_ screen: ScreenModel) -> ScreenModel {
+        var s = screen
+        guard s.primary == nil, !s.footer.contains(where: { $0.style.isMain }) else { return s }
+        var found: Button?
+        func strip(_ node: Node) -> Node? {
+            switch node {
+            case .button(let b) where b.style.isMain && found == nil:
+                found = b
+                return nil
+            case .stack(var st):
+                st.children = st.children.compactMap(strip)
+                return .stack(st)
+            default:
+                return node
+            }
+        }
+        let body = strip(s.body) ?? .vstack([])
+        if let b = found {
+            s.body = body
+            var p = b
+            p.width = .natural
+            s.primary = p
+        }
+        return s
     }
 
     /// The screen at the current type size; with `paging`, a body or modal
@@ -69,7 +141,24 @@ public struct LayoutEngine {
         -> (list: DisplayList, overflow: Int, bodyOverflow: Int) {
         log.items = []
         log.brokenWords = []
+        log.areas = []
         var screen = screen0
+        // Side by side (the code's field and its keypad): the banner always
+        // heads the first column, so the keypad never moves when an error
+        // appears (a finger at arm's length would hit the wrong key).
+        if bannerInColumn, let b = screen.banner, case .stack(let s0) = screen.body, case let s = resolved(s0, width: metrics.size.width - 2 * mm(8)),
+           s.axis == .horizontal, !s.children.isEmpty {
+            var children = s.children
+            // Into the column itself, so that its free room (a spacer) still takes the rest of the height.
+            if case .stack(var column) = children[0], column.axis == .vertical {
+                column.children.insert(.banner(b), at: 0)
+                children[0] = .stack(column)
+            } else {
+                children[0] = .vstack([.banner(b), children[0]], spacing: .related)
+            }
+            screen.banner = nil
+            screen.body = .stack(Stack(axis: .horizontal, children: children, spacing: s.spacing, align: s.align))
+        }
         if paging, bodyPaged, let b = screen.banner {
             // The banner is read with the body, paged, rather than take the
             // room: a long one (what was just done, what happens next) on
@@ -94,24 +183,34 @@ public struct LayoutEngine {
         var y = 0
 
         // Top bar: brand left, tools right.
-        let barHeight = target + 2 * mm(2)
+        let barHeight = target + 2 * mm(1.5)
         list.append(DisplayItem(frame: Rect(x: 0, y: 0, width: size.width, height: barHeight),
                                 kind: .rect(fill: theme.topBar, border: nil, borderWidth: 0, radius: 0), role: .topBar))
         var toolX = size.width - mm(3)
         var toolWidths = screen.tools.map { naturalWidth(button: $0, style: .small) }
         let toolsRoom = size.width - mm(6) - gap * max(0, screen.tools.count - 1)
-        if toolWidths.reduce(0, +) > toolsRoom, !toolWidths.isEmpty {
-            // Narrow screen: equal shares; labels wrap or shrink inside.
-            toolWidths = toolWidths.map { _ in max(target, toolsRoom / toolWidths.count) }
+        let natural = toolWidths.reduce(0, +)
+        if natural > toolsRoom, !toolWidths.isEmpty {
+            // Narrow screen: shares in proportion to their labels (no less than a target); labels wrap or shrink inside.
+            toolWidths = toolWidths.map { max(target, $0 * toolsRoom / natural) }
         }
         for (i, tool) in screen.tools.enumerated().reversed() {
             let w = toolWidths[i]
             toolX -= w
-            placeButton(tool, frame: Rect(x: toolX, y: mm(2), width: w, height: target), textStyle: .small, onBar: true, into: &list)
+            placeButton(tool, frame: Rect(x: toolX, y: mm(1.5), width: w, height: target), textStyle: .small, onBar: true, into: &list)
             toolX -= gap
         }
         let brandWidth = toolX - mm(6)
-        if !screen.brand.isEmpty, brandWidth > mm(25) {
+        // In a service, the bar's left says where one is (« Étape 2 sur 4 », the step's title) when it fits there.
+        var stepOnBar = false
+        if let step = screen.step, step.count > 1, brandWidth > mm(30) {
+            stepOnBar = placeStepOnBar(step, in: Rect(x: mm(6), y: 0, width: brandWidth, height: barHeight), into: &list)
+            // Short of room (large text): « Étape 2 sur 4 » and its segments alone on the bar rather than a line of the body's.
+            if !stepOnBar, compact {
+                stepOnBar = placeStepOnBar(step, in: Rect(x: mm(6), y: 0, width: brandWidth, height: barHeight), short: true, into: &list)
+            }
+        }
+        if !stepOnBar, !screen.brand.isEmpty, brandWidth > mm(25) {
             let wrapped = TextWrapper.fit(screen.brand, font: font(.button), maxWidth: brandWidth, maxHeight: target, measurer: measurer)
             if wrapped.wordsFit, wrapped.height <= barHeight {
                 placeLines(wrapped, in: Rect(x: mm(6), y: (barHeight - wrapped.height) / 2, width: brandWidth, height: wrapped.height),
@@ -126,37 +225,41 @@ public struct LayoutEngine {
             y += h
         }
 
-        // Footer.
-        let footerHeight = screen.footer.isEmpty ? 0 : target + 2 * mm(3)
-        let footerY = size.height - footerHeight
-        if !screen.footer.isEmpty {
-            list.append(DisplayItem(frame: Rect(x: 0, y: footerY, width: size.width, height: 1 + border / 2),
-                                    kind: .rect(fill: theme.divider, border: nil, borderWidth: 0, radius: 0), role: .divider))
-            var x = margin
-            var widths = screen.footer.map { naturalWidth(button: $0, style: .button) }
-            let avail = size.width - 2 * margin - gap * (screen.footer.count - 1)
-            if widths.reduce(0, +) > avail { widths = widths.map { _ in avail / screen.footer.count } }
-            for (i, b) in screen.footer.enumerated() {
-                // The first footer action sits left (end session), the others right.
-                if i == 1 { x = size.width - margin - widths[1...].reduce(0, +) - gap * (widths.count - 2) }
-                placeButton(b, frame: Rect(x: x, y: footerY + mm(3), width: widths[i], height: target), textStyle: .button,
-                            onBar: false, into: &list)
-                x += widths[i] + gap
-            }
-        }
+        // Footer: the ways out on the left (Terminer, Retour), the screen's
+        // one way on in the bottom-right slot, on every screen.
+        let footerY = placeFooter(screen, margin: margin, into: &list)
 
-        // Title.
-        y += mm(6)
+        // Step and title.
         let contentWidth = size.width - 2 * margin
+        y += mm(4)
+        // Short of room (large text), the step shortens to « Étape 2 sur 4 » and its segments on the title's line.
+        var stepBesideTitle: Int?
+        if let step = screen.step, step.count > 1, !stepOnBar, compact, !screen.titleHidden {
+            let title = wrap(screen.title, style: .title, width: contentWidth)
+            let w = measurer.width(of: step.position, font: font(.small)) + mm(3) + step.count * mm(6) + (step.count - 1) * mm(1.2)
+            let last = title.lines.last.map { measurer.width(of: $0, font: title.font) } ?? title.width
+            if last + mm(6) + w <= contentWidth { stepBesideTitle = w }
+        }
+        if let step = screen.step, step.count > 1, !stepOnBar, stepBesideTitle == nil {
+            y += placeStep(step, in: Rect(x: margin, y: y, width: contentWidth, height: 0), id: "step", into: &list) + mm(1.5)
+        } else {
+            y += mm(1)
+        }
         if !screen.titleHidden {
             let title = wrap(screen.title, style: .title, width: contentWidth)
+            if let step = screen.step, let w = stepBesideTitle {
+                // On the title's last line, right.
+                placeShortStep(step, in: Rect(x: margin + contentWidth - w, y: y + (title.lines.count - 1) * title.lineHeight, width: w,
+                                              height: title.lineHeight), id: "step", into: &list)
+            }
             placeLines(title, in: Rect(x: margin, y: y, width: contentWidth, height: title.height), color: theme.text,
                        alignment: .leading, id: "title", role: .title, into: &list)
-            y += title.height + mm(5)
+            y += title.height + mm(3.5)
         }
 
         // Body.
-        let bodyFrame = Rect(x: margin, y: y, width: contentWidth, height: footerY - mm(4) - y)
+        // 2 mm above the footer's divider, 2 mm under it: 4 mm between the body's targets and the footer's.
+        let bodyFrame = Rect(x: margin, y: y, width: contentWidth, height: footerY - mm(2) - y)
         let needed = measure(screen.body, width: bodyFrame.width)
         var overflow = max(0, needed - bodyFrame.height)
         let bodyOverflow = overflow
@@ -176,10 +279,14 @@ public struct LayoutEngine {
             let shown = focus.map { f in
                 list.reachableTargets.contains { $0.widgetID == f } || (screen.modal == nil && list.items.contains { $0.widgetID == f && $0.text != nil })
             } ?? false
-            if !shown,
+            // The way on waits in the footer while pages remain: read on first (« Suite »).
+            let wayOn = screen.modal == nil && focus != nil && focus == (screen.primary?.id ?? "")
+            if !shown || wayOn,
                list.target(id: next)?.isEnabled == true { focus = next }
         }
-        if let fid = focus, let t = list.reachableTargets.last(where: { $0.widgetID == fid }) {
+        // Drawn only once a key or the speech controls moved the focus, and
+        // never around a disabled widget.
+        if screen.showsFocus, let fid = focus, let t = list.reachableTargets.last(where: { $0.widgetID == fid }), t.isEnabled {
             let ring = border * 2
             list.append(DisplayItem(frame: t.frame.inset(by: -ring - 2),
                                     kind: .rect(fill: Color(hex: 0, alpha: 0), border: theme.focusRing, borderWidth: ring, radius: radius + ring),
@@ -226,7 +333,8 @@ public struct LayoutEngine {
         let cell = max(mm(minMM), s.children.map(minimalWidth).max() ?? 0)
         let columns = max(1, min(s.children.count, (width + sp) / (cell + sp)))
         if columns == s.children.count { return Stack(axis: .horizontal, children: s.children, spacing: s.spacing) }
-        if columns == 1 { return Stack(axis: .vertical, children: s.children, spacing: s.spacing) }
+        // One under the other: the last (a keypad) at the bottom of the room, where a banner appearing above does not move it.
+        if columns == 1 { return Stack(axis: .vertical, children: s.children.dropLast() + [.flexible] + s.children.suffix(1), spacing: s.spacing) }
         var rows: [Node] = []
         var i = 0
         while i < s.children.count {
@@ -243,6 +351,11 @@ public struct LayoutEngine {
     /// longest word of the label at 75 % of its size, plus padding).
     func minimalWidth(_ node: Node) -> Int {
         guard case .button(let b) = node else { return 0 }
+        if b.style.isChoice {
+            // A checkbox's or radio's label never shrinks: its longest word whole beside the box.
+            let longest = b.label.split(separator: " ").map { measurer.width(of: String($0), font: font(.body)) }.max() ?? 0
+            return max(target, longest + choiceBox + 3 * mm(3) + 2)
+        }
         var f = font(.button)
         f.pixels = f.pixels * 3 / 4
         let longest = b.label.split(separator: " ").map { measurer.width(of: String($0), font: f) }.max() ?? 0
@@ -251,7 +364,8 @@ public struct LayoutEngine {
 
     /// Space between the children of a vertical stack (tightened, before
     /// paging, when a screen is a line or two too long).
-    func verticalSpacing(_ s: Stack) -> Int { mm(s.spacingMM * spacingScale) }
+    /// Never below 3 mm (the least between two targets), unless asked for less.
+    func verticalSpacing(_ s: Stack) -> Int { max(min(mm(s.spacingMM), gap), mm(s.spacingMM * spacingScale)) }
 
     // MARK: nodes (one type per kind: NodeLayouts.swift)
 
@@ -269,9 +383,34 @@ public struct LayoutEngine {
     var keypadKeyHeight: Int { compact ? target : target + mm(2) }
 
     func buttonHeight(_ b: Button, width: Int, style: TextStyle) -> Int {
+        if b.style.isChoice {
+            let w = wrap(b.label, style: .body, width: choiceLabelWidth(width))
+            return max(target, w.height + 2 * mm(compact ? 1.5 : 2.5))
+        }
+        if let p = b.pictogram {
+            if pictogramAbove(b, width: width, style: style) {
+                let w = wrap(b.label, style: style, width: width - 2 * mm(3))
+                return max(target, mm(p.heightMM) + mm(1.5) + w.height + 2 * mm(compact ? 1.5 : 2.5))
+            }
+            // The pictogram left of the label (a tile): the label keeps the rest of the width.
+            let w = wrap(b.label, style: style, width: width - mm(p.widthMM) - 3 * mm(3))
+            return max(target, mm(p.heightMM) + 2 * mm(2), w.height + 2 * mm(compact ? 1.5 : 3))
+        }
         let w = wrap(b.label, style: style, width: width - 2 * mm(3))
         return max(target, w.height + 2 * mm(compact ? 1.5 : 3))
     }
+
+    /// A tile too narrow for its pictogram beside the label's longest word
+    /// (portrait, large text): the pictogram goes above, the word stays whole.
+    func pictogramAbove(_ b: Button, width: Int, style: TextStyle) -> Bool {
+        guard let p = b.pictogram else { return false }
+        let longest = b.label.split(separator: " ").map { measurer.width(of: String($0), font: font(style)) }.max() ?? 0
+        return longest > width - mm(p.widthMM) - 3 * mm(3)
+    }
+
+    /// A checkbox's or radio's box: 9 mm, left of its label.
+    var choiceBox: Int { max(mm(9), font(.body).pixels * 9 / 10) }
+    func choiceLabelWidth(_ width: Int) -> Int { width - choiceBox - 3 * mm(3) }
 
     /// Widths in a row: children with a natural width keep it, the others
     /// share what is left; spacers take their minimum, or share the room
@@ -328,24 +467,243 @@ public struct LayoutEngine {
         switch style {
         case .primary: return (theme.primary, theme.contrast == .high ? theme.primary : nil, theme.onPrimary)
         case .secondary, .plain: return (theme.secondaryFill, theme.secondaryBorder, theme.onSecondary)
-        case .danger: return (theme.danger, nil, theme.onDanger)
+        case .destructive: return (theme.danger, theme.contrast == .high ? theme.danger : nil, theme.onDanger)
+        case .neutral: return (theme.neutralFill, theme.neutralBorder, theme.onNeutral)
+        case .tile: return (theme.surface, theme.secondaryBorder, theme.onSecondary)
+        case .checkbox(let on), .radio(let on):
+            return on ? (theme.choiceSelectedFill, theme.choiceSelectedBorder, theme.text) : (theme.choiceFill, theme.choiceBorder, theme.text)
         case .toggle(let on):
-            return on ? (theme.selectedFill, theme.selectedFill, theme.onSelected) : (theme.secondaryFill, theme.secondaryBorder, theme.onSecondary)
+            // On: the chosen look (a tint and an outline), never the primary's solid fill.
+            return on ? (theme.choiceSelectedFill, theme.choiceSelectedBorder, theme.text) : (theme.secondaryFill, theme.secondaryBorder, theme.onSecondary)
         }
     }
 
-    func placeButton(_ b: Button, frame: Rect, textStyle: TextStyle, onBar: Bool, into list: inout DisplayList) {
+    func placeButton(_ b: Button, frame: Rect, textStyle: TextStyle, onBar: Bool, role roleOverride: Role? = nil,
+                     into list: inout DisplayList) {
+        if b.style.isChoice { placeChoice(b, frame: frame, into: &list); return }
         let c = colors(for: b.style, enabled: b.enabled, onBar: onBar)
-        let role: Role = { if case .toggle = b.style { return .toggle }; return .button }()
+        let role: Role = roleOverride ?? { if case .toggle = b.style { return .toggle }; return .button }()
         var selected = false
         if case .toggle(let on) = b.style { selected = on }
-        list.append(DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: c.border == nil ? 0 : border, radius: radius),
-                                widgetID: b.id, role: role, speech: b.speech ?? b.label, isTarget: true, isEnabled: b.enabled,
-                                isSelected: selected))
+        let thick = !onBar && selected
+        var item = DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: c.border == nil ? 0 : thick ? 2 * border : border,
+                                                         radius: radius),
+                               widgetID: b.id, role: role, speech: b.speech ?? b.label, isTarget: true, isEnabled: b.enabled,
+                               isSelected: selected)
+        item.emphasis = b.style
+        list.append(item)
+        if let p = b.pictogram {
+            // A tile: its pictogram on the left, the label beside it.
+            let pw = mm(p.widthMM), ph = mm(p.heightMM)
+            var drawing = p
+            drawing.id = b.id
+            if pictogramAbove(b, width: frame.width, style: textStyle) {
+                // Above the label, both centred.
+                let lw = frame.width - 2 * mm(3)
+                let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: lw, maxHeight: max(1, frame.height - ph - mm(3)), measurer: measurer)
+                let top = frame.y + (frame.height - ph - mm(1.5) - w.height) / 2
+                drawing.place(in: Rect(x: frame.x + (frame.width - pw) / 2, y: top, width: pw, height: ph), self, into: &list)
+                placeLines(w, in: Rect(x: frame.x + mm(3), y: top + ph + mm(1.5), width: lw, height: w.height),
+                           color: c.text, alignment: .center, id: b.id, role: .text, into: &list)
+                return
+            }
+            drawing.place(in: Rect(x: frame.x + mm(3), y: frame.y + (frame.height - ph) / 2, width: pw, height: ph), self, into: &list)
+            let lx = frame.x + pw + 2 * mm(3), lw = frame.width - pw - 3 * mm(3)
+            let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: lw, maxHeight: frame.height - 2 * mm(1), measurer: measurer)
+            placeLines(w, in: Rect(x: lx, y: frame.y + (frame.height - w.height) / 2, width: lw, height: w.height),
+                       color: c.text, alignment: .leading, id: b.id, role: .text, into: &list)
+            return
+        }
         let w = TextWrapper.fit(b.label, font: font(textStyle), maxWidth: frame.width - 2 * mm(3),
                                 maxHeight: frame.height - 2 * mm(1), measurer: measurer)
         placeLines(w, in: Rect(x: frame.x + mm(3), y: frame.y + (frame.height - w.height) / 2, width: frame.width - 2 * mm(3), height: w.height),
                    color: c.text, alignment: .center, id: b.id, role: .text, into: &list)
+    }
+
+    /// A checkbox or a radio button: the whole row is the target; the box
+    /// (ticked) or the circle (with its dot) on the left, the label beside
+    /// it in the text's colour. Chosen: a light tint and a thick outline,
+    /// never the primary button's solid fill.
+    func placeChoice(_ b: Button, frame: Rect, into list: inout DisplayList) {
+        let on: Bool
+        let isRadio: Bool
+        switch b.style {
+        case .radio(let s): on = s; isRadio = true
+        case .checkbox(let s): on = s; isRadio = false
+        default: return
+        }
+        let c = colors(for: b.style, enabled: true, onBar: false)
+        let words = isRadio ? (on ? labels.selected : labels.notSelected) : (on ? labels.checked : labels.notChecked)
+        var item = DisplayItem(frame: frame, kind: .rect(fill: b.enabled ? c.fill : theme.disabledFill, border: b.enabled ? c.border : theme.disabledText,
+                                                         borderWidth: on ? 2 * border : border, radius: radius),
+                               widgetID: b.id, role: isRadio ? .radio : .checkbox, speech: (b.speech ?? b.label) + ", " + words,
+                               isTarget: true, isEnabled: b.enabled, isSelected: on)
+        item.emphasis = b.style
+        list.append(item)
+        let box = choiceBox
+        let bx = frame.x + mm(3), by = frame.y + (frame.height - box) / 2
+        let boxFrame = Rect(x: bx, y: by, width: box, height: box)
+        let markColor = b.enabled ? theme.choiceMark : theme.disabledText
+        if isRadio {
+            list.append(DisplayItem(frame: boxFrame, kind: .rect(fill: theme.background, border: on ? markColor : (b.enabled ? theme.choiceBorder : theme.disabledText),
+                                                                 borderWidth: border, radius: box / 2),
+                                    widgetID: b.id, role: .radio))
+            if on {
+                let dot = box / 2
+                list.append(DisplayItem(frame: Rect(x: bx + (box - dot) / 2, y: by + (box - dot) / 2, width: dot, height: dot),
+                                        kind: .rect(fill: markColor, border: nil, borderWidth: 0, radius: dot / 2), widgetID: b.id, role: .radio))
+            }
+        } else {
+            list.append(DisplayItem(frame: boxFrame, kind: .rect(fill: on ? markColor : theme.background,
+                                                                 border: on ? markColor : (b.enabled ? theme.choiceBorder : theme.disabledText),
+                                                                 borderWidth: border, radius: mm(1)),
+                                    widgetID: b.id, role: .checkbox))
+            if on {
+                let f = FontSpec(pixels: box * 8 / 10, bold: true)
+                let w = measurer.width(of: "✓", font: f), h = measurer.lineHeight(f)
+                list.append(DisplayItem(frame: Rect(x: bx + (box - w) / 2, y: by + (box - h) / 2, width: w, height: h),
+                                        kind: .text("✓", font: f, color: theme.onChoiceMark), widgetID: b.id, role: .image))
+            }
+        }
+        let lx = bx + box + mm(3)
+        let lw = choiceLabelWidth(frame.width)
+        let w = wrap(b.label, style: .body, width: lw)
+        placeLines(w, in: Rect(x: lx, y: frame.y + (frame.height - w.height) / 2, width: lw, height: w.height),
+                   color: b.enabled ? theme.text : theme.disabledText, alignment: .leading, id: b.id, role: .text, into: &list)
+    }
+
+    /// The footer: the ways out on the left in their order (« Terminer »,
+    /// « Retour »), the screen's one way on (`primary`) in the bottom-right
+    /// slot. When they do not fit one row, the way on takes a row of its
+    /// own above them, still on the right. Returns the footer's top.
+    func placeFooter(_ screen: ScreenModel, margin: Int, into list: inout DisplayList) -> Int {
+        let size = metrics.size
+        var main = screen.primary
+        var left = screen.footer
+        if main == nil, let i = left.firstIndex(where: { $0.style.isMain }) { main = left.remove(at: i) }
+        guard main != nil || !left.isEmpty else { return size.height }
+        let pad = mm(2)
+        let avail = size.width - 2 * margin
+        var widths = left.map { naturalWidth(button: $0, style: .button) }
+        var mainWidth = main.map { min(avail, naturalWidth(button: $0, style: .button)) } ?? 0
+        let leftTotal = widths.reduce(0, +) + gap * max(0, widths.count - 1)
+        var oneRow = main == nil || left.isEmpty || leftTotal + mm(8) + mainWidth <= avail
+        // A long way on (large text) first wraps on two lines beside the ways out, rather than take a row of its own.
+        if !oneRow, let main {
+            let room = avail - leftTotal - mm(8)
+            let w = wrap(main.label, style: .button, width: room - 2 * mm(3))
+            if room >= max(target, avail * 35 / 100), w.lines.count <= 2, w.wordsFit, w.font.pixels >= font(.button).pixels {
+                mainWidth = room
+                oneRow = true
+            }
+        }
+        let rows = oneRow ? 1 : 2
+        let mainHeight = main.map { b in max(target, buttonHeight(b, width: mainWidth, style: .button)) } ?? target
+        let height = (rows == 2 ? mainHeight + gap + target : max(target, main == nil ? target : mainHeight)) + 2 * pad
+        let footerY = size.height - height
+        list.append(DisplayItem(frame: Rect(x: 0, y: footerY, width: size.width, height: 1 + border / 2),
+                                kind: .rect(fill: theme.divider, border: nil, borderWidth: 0, radius: 0), role: .divider))
+        if let main {
+            placeButton(main, frame: Rect(x: size.width - margin - mainWidth, y: rows == 2 ? footerY + pad : size.height - pad - mainHeight,
+                                          width: mainWidth, height: mainHeight),
+                        textStyle: .button, onBar: false, into: &list)
+        }
+        if leftTotal > avail - (oneRow && main != nil ? mainWidth + mm(8) : 0), !widths.isEmpty {
+            let room = avail - (oneRow && main != nil ? mainWidth + mm(8) : 0) - gap * (widths.count - 1)
+            widths = widths.map { _ in max(target, room / widths.count) }
+        }
+        var x = margin
+        let y = size.height - pad - target
+        for (i, b) in left.enumerated() {
+            placeButton(b, frame: Rect(x: x, y: y, width: widths[i], height: target), textStyle: .button, onBar: false, into: &list)
+            x += widths[i] + gap
+        }
+        return footerY
+    }
+
+    /// « Étape 2 sur 4 · Motif » and one segment a step; returns its height.
+    /// The step on the top bar: « Étape 2 sur 4 » and its segments, the
+    /// step's title under them; false when they do not fit there.
+    func placeStepOnBar(_ step: StepIndicator, in frame: Rect, short: Bool = false, into list: inout DisplayList) -> Bool {
+        let f = font(.small), fb = FontSpec(pixels: font(.small).pixels, bold: true)
+        let segment = mm(6), segGap = mm(1.2), segH = mm(2)
+        let barWidth = step.count * segment + (step.count - 1) * segGap
+        let posW = measurer.width(of: step.position, font: fb), titleW = measurer.width(of: step.title, font: f)
+        let lh = measurer.lineHeight(f)
+        let lines = short ? 1 : 2
+        guard posW + mm(3) + barWidth <= frame.width, short || titleW <= frame.width, lines * lh <= frame.height - mm(2) else { return false }
+        let top = frame.y + (frame.height - lines * lh) / 2
+        var item = DisplayItem(frame: Rect(x: frame.x, y: top, width: frame.width, height: lines * lh),
+                               kind: .rect(fill: Color(hex: 0, alpha: 0), border: nil, borderWidth: 0, radius: 0),
+                               widgetID: "step", role: .stepIndicator, speech: step.position + " · " + step.title)
+        item.step = step
+        list.append(item)
+        list.append(DisplayItem(frame: Rect(x: frame.x, y: top, width: posW, height: lh), kind: .text(step.position, font: fb, color: theme.onTopBar),
+                                widgetID: "step", role: .stepIndicator))
+        var x = frame.x + posW + mm(3)
+        for i in 1...step.count {
+            list.append(DisplayItem(frame: Rect(x: x, y: top + (lh - segH) / 2, width: segment, height: segH),
+                                    kind: .rect(fill: i <= step.number ? theme.onTopBar : theme.onTopBar.withAlpha(90), border: nil, borderWidth: 0,
+                                                radius: segH / 2), widgetID: "step", role: .image))
+            x += segment + segGap
+        }
+        if !short {
+            list.append(DisplayItem(frame: Rect(x: frame.x, y: top + lh, width: titleW, height: lh), kind: .text(step.title, font: f, color: theme.onTopBar),
+                                    widgetID: "step", role: .stepIndicator))
+        }
+        return true
+    }
+
+    /// « Étape 2 sur 3 » and the segments in `frame`, centred on its height
+    /// (beside a modal's short title, which is the step's own).
+    func placeShortStep(_ step: StepIndicator, in frame: Rect, id: String, into list: inout DisplayList) {
+        let f = font(.small), lh = measurer.lineHeight(f), segH = mm(2)
+        let top = frame.y + (frame.height - lh) / 2
+        var item = DisplayItem(frame: Rect(x: frame.x, y: top, width: frame.width, height: lh),
+                               kind: .rect(fill: Color(hex: 0, alpha: 0), border: nil, borderWidth: 0, radius: 0),
+                               widgetID: id, role: .stepIndicator, speech: step.position + " · " + step.title)
+        item.step = step
+        list.append(item)
+        let pw = measurer.width(of: step.position, font: f)
+        list.append(DisplayItem(frame: Rect(x: frame.x, y: top, width: pw, height: lh), kind: .text(step.position, font: f, color: theme.mutedText),
+                                widgetID: id, role: .stepIndicator))
+        var x = frame.x + pw + mm(3)
+        for i in 1...step.count {
+            list.append(DisplayItem(frame: Rect(x: x, y: top + (lh - segH) / 2, width: mm(6), height: segH),
+                                    kind: .rect(fill: i <= step.number ? theme.trackFill : theme.track, border: nil, borderWidth: 0, radius: segH / 2),
+                                    widgetID: id, role: .image))
+            x += mm(6) + mm(1.2)
+        }
+    }
+
+    /// The step's words beside its segments, in `width`.
+    func stepLayout(_ step: StepIndicator, width: Int) -> (text: WrappedText, barWidth: Int, height: Int) {
+        let barWidth = step.count * mm(7) + (step.count - 1) * mm(1.5)
+        let w = wrap(step.position + " · " + step.title, style: .small, width: width - barWidth - mm(4))
+        return (w, barWidth, max(w.height, mm(2.2)))
+    }
+
+    func placeStep(_ step: StepIndicator, in frame: Rect, id: String, into list: inout DisplayList) -> Int {
+        let segment = mm(7), segGap = mm(1.5), segH = mm(2.2)
+        let (w, barWidth, h) = stepLayout(step, width: frame.width)
+        let text = step.position + " · " + step.title
+        let textWidth = frame.width - barWidth - mm(4)
+        var item = DisplayItem(frame: Rect(x: frame.x, y: frame.y, width: frame.width, height: h),
+                               kind: .rect(fill: Color(hex: 0, alpha: 0), border: nil, borderWidth: 0, radius: 0),
+                               widgetID: id, role: .stepIndicator, speech: text)
+        item.step = step
+        list.append(item)
+        placeLines(w, in: Rect(x: frame.x, y: frame.y, width: textWidth, height: w.height), color: theme.mutedText, alignment: .leading,
+                   id: id, role: .stepIndicator, into: &list)
+        var x = frame.maxX - barWidth
+        let y = frame.y + (min(h, w.lineHeight) - segH) / 2
+        for i in 1...step.count {
+            list.append(DisplayItem(frame: Rect(x: x, y: y, width: segment, height: segH),
+                                    kind: .rect(fill: i <= step.number ? theme.trackFill : theme.track, border: nil, borderWidth: 0, radius: segH / 2),
+                                    widgetID: id, role: .image))
+            x += segment + segGap
+        }
+        return h
     }
 
     /// Row actions in lines no wider than `width`, in order (at least one per line).
@@ -398,7 +756,16 @@ public struct LayoutEngine {
         }
         var buttons = m.buttons
         var (bw, bh) = buttonRow(buttons)
-        let height = mm(8) + title.height + mm(4) + message.height + (contentH > 0 ? mm(4) + contentH : 0) + mm(6) + bh + mm(8)
+        // A short title: « Étape 2 sur 3 » and the segments on its line, right; else a line of their own above it.
+        let stepShort = m.step.flatMap { step -> Int? in
+            guard step.count > 1, title.lines.count == 1 else { return nil }
+            let w = measurer.width(of: step.position, font: font(.small)) + mm(3) + step.count * mm(6) + (step.count - 1) * mm(1.2)
+            return title.width + mm(6) + w <= inner ? w : nil
+        }
+        let stepH = stepShort != nil ? 0 : m.step.map { $0.count > 1 ? stepLayout($0, width: inner).height + mm(2) : 0 } ?? 0
+        // Short of room (large text): tighter margins above, below and between.
+        let edge = compact ? mm(5) : mm(8), afterTitle = compact ? mm(2.5) : mm(4), beforeButtons = compact ? mm(4) : mm(6)
+        let height = edge + stepH + title.height + afterTitle + message.height + (contentH > 0 ? mm(4) + contentH : 0) + beforeButtons + bh + edge
         let maxHeight = size.height - 2 * mm(4)
         let overflow = max(0, height - maxHeight)
         let paged = overflow > 0 && paging
@@ -408,8 +775,15 @@ public struct LayoutEngine {
         list.append(DisplayItem(frame: frame, kind: .rect(fill: theme.background, border: theme.contrast == .high ? theme.text : theme.primary,
                                                           borderWidth: border, radius: radius * 2),
                                 widgetID: m.id, role: .modal, speech: [m.title, m.message].joined(separator: ". ")))
-        var y = frame.y + mm(8)
+        var y = frame.y + edge
         let x = frame.x + mm(8)
+        if let step = m.step, step.count > 1 {
+            if let w = stepShort {
+                placeShortStep(step, in: Rect(x: x + inner - w, y: y, width: w, height: title.lineHeight), id: "\(m.id).step", into: &list)
+            } else {
+                y += placeStep(step, in: Rect(x: x, y: y, width: inner, height: 0), id: "\(m.id).step", into: &list) + mm(2)
+            }
+        }
         // A title that would take more than a quarter of the modal (one
         // naming a person by the longest names a card carries) is read
         // with the message, paged, rather than leave no room for a page.
@@ -417,14 +791,14 @@ public struct LayoutEngine {
         if !titlePaged {
             placeLines(title, in: Rect(x: x, y: y, width: inner, height: title.height), color: theme.text, alignment: .leading,
                        id: "\(m.id).title", role: .title, into: &list)
-            y += title.height + mm(4)
+            y += title.height + afterTitle
         }
         var stillOver = 0
         if paged {
             // Message and content as one column of blocks, paged.
             let pager = pagerLayout(labels, width: inner)
             let allButtons = buttonRow(m.buttons).height
-            let pageHeight = max(1, frame.maxY - mm(8) - allButtons - mm(6) - pager.height - gap - y)
+            let pageHeight = max(1, frame.maxY - edge - allButtons - beforeButtons - pager.height - gap - y)
             var blocks = titlePaged
                 ? pageBlocks(.text(Text(m.title, style: .title, id: "\(m.id).title")), x: x, width: inner, spacing: 0, pageHeight: pageHeight, open: false)
                 : []
@@ -435,6 +809,11 @@ public struct LayoutEngine {
             let n = min(max(0, m.page), pages.count - 1)
             list.paging.modalPage = n
             list.paging.modalPageCount = pages.count
+            for (i, page) in pages.enumerated() where pages.count > 1 {
+                let next = i + 1 < pages.count ? pages[i + 1].first.map { $0.block.spacing + $0.height + $0.keptWith } : nil
+                log.areas.append(PageArea(id: "\(m.id) page \(i + 1)", height: pageHeight, used: used(page), continues: i < pages.count - 1,
+                                          nextBlock: next))
+            }
             if pages.count > 1 { list.paging.pagedText = pagedText(pages, frame: Rect(x: x, y: y, width: inner, height: pageHeight)) }
             let start = list.items.count
             stillOver = max(pages.map { used($0) - pageHeight }.max() ?? 0, placePage(pages[n], top: y, height: pageHeight, into: &list))
@@ -445,10 +824,10 @@ public struct LayoutEngine {
                        in: Rect(x: x, y: y + pageHeight + gap, width: inner, height: pager.height), into: &list)
             // Before the last page, only the ways back (Annuler, Précédent): "Suite" leads on.
             if n < pages.count - 1 {
-                buttons = m.buttons.filter { b in b.style != .primary && b.style != .danger }
+                buttons = m.buttons.filter { b in !b.style.isMain }
                 (bw, bh) = buttonRow(buttons)
             }
-            y = frame.maxY - mm(8) - bh
+            y = frame.maxY - edge - bh
         } else {
             placeLines(message, in: Rect(x: x, y: y, width: inner, height: message.height), color: theme.text, alignment: .leading,
                        id: "\(m.id).message", role: .text, into: &list)
@@ -458,7 +837,7 @@ public struct LayoutEngine {
                 place(c, in: Rect(x: x, y: y, width: inner, height: contentH), into: &list)
                 y += contentH
             }
-            y += mm(6)
+            y += beforeButtons
         }
         for (i, b) in buttons.enumerated() {
             placeButton(b, frame: Rect(x: x + i * (bw + gap), y: y, width: bw, height: bh), textStyle: .button, onBar: false, into: &list)
@@ -475,4 +854,8 @@ final class ProblemLog {
     var brokenWords: Set<String> = []
     /// Rows each list could show, so that paging moves by what was seen.
     var pages: [String: Int] = [:]
+    /// The first row of each page of each list.
+    var pageStarts: [String: [Int]] = [:]
+    /// Paged areas and how full each page is (the screen audit).
+    var areas: [PageArea] = []
 }

@@ -303,113 +303,395 @@ protocol NodeLayout {
 // MARK: - Lists
 
 @MainActor extension ListView: NodeLayout {
-    struct Geometry {
-        var rows: [(row: ListView.Row, height: Int, actionsBelow: Bool, textWidth: Int, title: WrappedText, detail: WrappedText?,
-                    actionLines: [[Button]])]
-        var height: Int
-        var scrollBarWidth: Int
-    }
-
-    /// Rows from `firstVisible`, as many as `visibleRows` and as fit in
-    /// `maxHeight` (at least one); the pager when rows are hidden.
-    func geometry(width: Int, maxHeight: Int?, _ e: LayoutEngine) -> Geometry {
-        let gap = e.gap, pad = e.pad
-        let bar = rows.count > 1 ? e.mm(5) : 0
-        let rowWidth = width - (bar > 0 ? bar + gap : 0)
-        var laid: [(ListView.Row, Int, Bool, Int, WrappedText, WrappedText?, [[Button]])] = []
-        var total = 0
-        let visible = rows.dropFirst(firstVisible).prefix(visibleRows)
-        let pagerHeight = e.target + gap
-        for row in visible {
-            let actionsWidth = row.actions.map { e.naturalWidth(button: $0, style: .button) }.reduce(0, +) + gap * max(0, row.actions.count - 1)
-            var below = actionsWidth > rowWidth * 55 / 100
-            var textWidth = below ? rowWidth - 2 * pad : rowWidth - 3 * pad - actionsWidth
-            var t = e.wrap(row.title, style: .button, width: textWidth)
-            var d = row.detail.map { e.wrap($0, style: .small, width: textWidth) }
-            // A word (a long name) that would step down or break between
-            // characters beside the actions: the text takes the row's
-            // width, the actions go under it.
-            func cramped(_ w: WrappedText, _ style: TextStyle) -> Bool { w.font.pixels < e.font(style).pixels || w.brokenBetweenCharacters }
-            if !below, !row.actions.isEmpty, cramped(t, .button) || d.map({ cramped($0, .small) }) == true {
-                below = true
-                textWidth = rowWidth - 2 * pad
-                t = e.wrap(row.title, style: .button, width: textWidth)
-                d = row.detail.map { e.wrap($0, style: .small, width: textWidth) }
-            }
-            let textH = t.height + (d?.height ?? 0)
-            // Below the text, actions wider than the row go on several lines (large text, portrait).
-            let lines = below ? e.actionLines(row.actions, width: rowWidth - 2 * pad) : [row.actions]
-            let actionsH = lines.count * e.target + max(0, lines.count - 1) * gap
-            // A row to read only (no action, not to choose) needs no touch height.
-            let readOnly = row.actions.isEmpty && !rowsSelectable
-            let h = below ? textH + gap + actionsH + 2 * pad : readOnly ? textH + 2 * pad : max(e.target + 2 * pad, textH + 2 * pad)
-            if let maxH = maxHeight, !laid.isEmpty, total + h + gap + pagerHeight > maxH { break }
-            laid.append((row, h, below, textWidth, t, d, lines))
-            total += h + gap
+    /// One row for a width: its name (with its badges), its detail, its
+    /// actions, arranged the shortest way, and its height.
+    struct RowLayout {
+        enum Arrangement {
+            /// The text's column, the actions beside it on the right.
+            case beside
+            /// The name beside the actions; the detail under both, the whole width.
+            case detailUnder
+            /// The name the whole width; the detail beside the actions under it.
+            case nameAbove
+            /// Name and detail the whole width, the actions under them (large text, long names).
+            case actionsBelow
         }
-        let paged = firstVisible > 0 || firstVisible + laid.count < rows.count
-        return Geometry(rows: laid, height: total + (paged ? pagerHeight : 0), scrollBarWidth: paged ? bar : 0)
+        var row: ListView.Row
+        var arrangement: Arrangement
+        var height: Int
+        var text: TextBlock
+        /// The band of the actions (and what sits beside them).
+        var band: Int
+        var actionLines: [[Button]]
     }
 
-    /// The minimum: a list gives up rows (and pages) rather than overflow.
-    func measure(width: Int, _ e: LayoutEngine) -> Int { geometry(width: width, maxHeight: 0, e).height }
+    /// The name (bold), its badges and the detail. The badges go after the
+    /// name's last line when they fit there (the state next to the name),
+    /// else before the detail's first line, else on a line of their own.
+    struct TextBlock {
+        enum Badges { case none, afterName, beforeDetail, ownLine }
+        var title: WrappedText
+        var nameWidth: Int
+        var badgeWidths: [Int]
+        var badges: Badges
+        /// The name with its badges when they go with it.
+        var nameHeight: Int
+        var detail: WrappedText?
+        var detailWidth: Int
+        /// The detail's offset right of badges before it, and down to be level with them.
+        var detailInset: Int
+        var detailDrop: Int
+        /// The detail with the badges before it.
+        var detailHeight: Int
+        var between: Int
+        var height: Int { nameHeight + between + detailHeight }
+    }
+
+    struct Geometry {
+        /// The rows of the page shown.
+        var rows: [RowLayout]
+        var height: Int
+        /// The rows' width: the list's, less the pager beside them or the scroll bar.
+        var rowWidth: Int
+        /// Paged with its pager beside the rows (a wide list): its width.
+        var side: Int?
+        var scrollBarWidth: Int
+        /// The first row of each page; the page shown.
+        var pageStarts: [Int]
+        var page: Int
+        var pagerHeight: Int
+        /// Each page's rows' height, and the room a page has.
+        var pageUsed: [Int]
+        var room: Int
+        /// Every row's height.
+        var heights: [Int]
+    }
+
+    func badgeFont(_ e: LayoutEngine) -> FontSpec { FontSpec(pixels: e.font(.small).pixels, bold: true) }
+    func badgeHeight(_ e: LayoutEngine) -> Int { e.measurer.lineHeight(badgeFont(e)) + 2 * e.mm(0.8) }
+    func badgeText(_ b: Badge) -> String { b.tone.symbol + "\u{00A0}" + b.word }
+
+    /// The height of badges of `widths` flowing in lines `width` wide.
+    func badgesBlock(_ widths: [Int], width: Int, _ e: LayoutEngine) -> Int {
+        guard !widths.isEmpty else { return 0 }
+        var lines = 1, used = 0
+        for w in widths {
+            if used > 0, used + e.gap + w > width { lines += 1; used = w } else { used += (used > 0 ? e.gap : 0) + w }
+        }
+        return lines * badgeHeight(e) + (lines - 1) * e.mm(1)
+    }
+
+    /// Between two rows: 2 mm (their actions sit 1 mm at least inside
+    /// them: 4 mm apart); 3 mm between rows one taps.
+    func rowGap(_ e: LayoutEngine) -> Int { rowsSelectable ? e.gap : e.mm(2) }
+
+    func textBlock(_ row: ListView.Row, nameWidth: Int, detailWidth: Int, _ e: LayoutEngine) -> TextBlock {
+        let t = e.wrap(row.title, style: .button, width: nameWidth)
+        // No badge wider than a column (its word shrinks inside).
+        let widths = row.badges.map { min(e.measurer.width(of: badgeText($0), font: badgeFont(e)) + 2 * e.mm(2.5), max(1, min(nameWidth, detailWidth))) }
+        let bw = widths.reduce(0, +) + e.gap * max(0, widths.count - 1)
+        let bh = badgeHeight(e)
+        let last = t.lines.last.map { e.measurer.width(of: $0, font: t.font) } ?? 0
+        let mode: TextBlock.Badges = widths.isEmpty ? .none
+            : last + 2 * e.gap + bw <= nameWidth ? .afterName
+            : row.detail != nil && detailWidth - bw - e.gap >= detailWidth * 45 / 100 ? .beforeDetail : .ownLine
+        let nameHeight = t.height + (mode == .afterName ? max(0, bh - t.lineHeight) : mode == .ownLine ? e.mm(1) + badgesBlock(widths, width: nameWidth, e) : 0)
+        let inset = mode == .beforeDetail ? bw + e.gap : 0
+        let d = row.detail.map { e.wrap($0, style: .small, width: detailWidth - inset) }
+        let drop = mode == .beforeDetail ? max(0, (bh - (d?.lineHeight ?? 0)) / 2) : 0
+        let dh = mode == .beforeDetail ? max(bh, drop + (d?.height ?? 0)) : d?.height ?? 0
+        return TextBlock(title: t, nameWidth: nameWidth, badgeWidths: widths, badges: mode, nameHeight: nameHeight, detail: d, detailWidth: detailWidth,
+                         detailInset: inset, detailDrop: drop, detailHeight: dh, between: d == nil ? 0 : e.mm(mode == .beforeDetail ? 1 : 0.5))
+    }
+
+    func rowLayout(_ row: ListView.Row, rowWidth: Int, _ e: LayoutEngine) -> RowLayout {
+        let gap = e.gap, pad = e.pad, vpad = e.mm(1.5), full = rowWidth - 2 * pad
+        let actionsWidth = row.actions.map { e.naturalWidth(button: $0, style: .button) }.reduce(0, +) + gap * max(0, row.actions.count - 1)
+        let column = rowWidth - 3 * pad - actionsWidth
+        // A row to read only (no action, not to choose) needs no touch height.
+        let readOnly = row.actions.isEmpty && !rowsSelectable
+        // A word (a long name) that would step down or break between characters: not this way.
+        func cramped(_ b: TextBlock) -> Bool {
+            [b.title, b.detail].compactMap { $0 }.contains { $0.font.pixels < e.font($0 == b.title ? .button : .small).pixels || $0.brokenBetweenCharacters }
+        }
+        if row.actions.isEmpty || readOnly {
+            let tb = textBlock(row, nameWidth: full, detailWidth: full, e)
+            return RowLayout(row: row, arrangement: .beside, height: readOnly ? tb.height + 2 * vpad : max(e.target + 2 * e.mm(1), tb.height + 2 * vpad),
+                             text: tb, band: tb.height, actionLines: [row.actions])
+        }
+        var options: [RowLayout] = []
+        if actionsWidth <= rowWidth * 55 / 100 {
+            // Beside: the text's column, the actions on the right.
+            let beside = textBlock(row, nameWidth: column, detailWidth: column, e)
+            if !cramped(beside) {
+                options.append(RowLayout(row: row, arrangement: .beside, height: max(e.target + 2 * e.mm(1), beside.height + 2 * vpad), text: beside,
+                                         band: beside.height, actionLines: [row.actions]))
+            }
+            // The name beside the actions, the detail under both, the whole width.
+            let under = textBlock(row, nameWidth: column, detailWidth: full, e)
+            if row.detail != nil, !cramped(under) {
+                let band = max(e.target, under.nameHeight)
+                options.append(RowLayout(row: row, arrangement: .detailUnder, height: band + e.mm(1) + under.detailHeight + 2 * vpad, text: under,
+                                         band: band, actionLines: [row.actions]))
+            }
+            // The name the whole width, the detail beside the actions under it.
+            let above = textBlock(row, nameWidth: full, detailWidth: column, e)
+            if !cramped(above) {
+                let band = max(e.target, above.detailHeight)
+                options.append(RowLayout(row: row, arrangement: .nameAbove, height: above.nameHeight + e.mm(1) + band + 2 * vpad, text: above,
+                                         band: band, actionLines: [row.actions]))
+            }
+        }
+        if let best = options.min(by: { $0.height < $1.height }) { return best }
+        // Below the text, actions wider than the row go on several lines (large text, portrait).
+        let tb = textBlock(row, nameWidth: full, detailWidth: full, e)
+        let lines = e.actionLines(row.actions, width: full)
+        let actionsH = lines.count * e.target + max(0, lines.count - 1) * gap
+        return RowLayout(row: row, arrangement: .actionsBelow, height: tb.height + gap + actionsH + 2 * vpad, text: tb, band: actionsH, actionLines: lines)
+    }
+
+    /// A wide list pages with its pager beside the rows (« ▲ » above,
+    /// « Page 2 sur 4 », « ▼ » below): the rows keep the whole height. Its
+    /// width, or nil when the rows would keep less than 200 mm.
+    func sidePager(width: Int, _ e: LayoutEngine) -> Int? {
+        guard rows.count > 1 else { return nil }
+        let words = e.labels.position(88, of: 88).split(separator: " ").map { e.measurer.width(of: String($0), font: e.font(.small)) }
+        let pairs = stride(from: 0, to: words.count, by: 2).map { i in words[i] + (i + 1 < words.count ? e.measurer.width(of: " ", font: e.font(.small)) + words[i + 1] : 0) }
+        let w = max(e.target + e.mm(4), (pairs.max() ?? 0) + 2 * e.mm(2))
+        return width - w - e.gap >= e.mm(200) ? w : nil
+    }
+
+    /// The side pager's least height: its two arrows and the position between.
+    func sidePagerHeight(_ w: Int, _ e: LayoutEngine) -> Int {
+        2 * e.target + 2 * e.gap + e.wrap(e.labels.position(88, of: 88), style: .small, width: w - 2 * e.mm(1)).height
+    }
+
+    /// The rows cut into pages by their real heights from the first row
+    /// (at most `visibleRows` a page), in `maxHeight` (nil: all on one
+    /// page); the page that holds `firstVisible` is the one shown.
+    func geometry(width: Int, maxHeight: Int?, _ e: LayoutEngine) -> Geometry {
+        let gap = rowGap(e)
+        let cap = visibleRows ?? Int.max
+        // All on one page, the whole width, when they fit.
+        let whole = rows.map { rowLayout($0, rowWidth: width, e) }
+        let natural = whole.reduce(0) { $0 + $1.height + gap } - (whole.isEmpty ? 0 : gap)
+        if rows.count <= 1 || (maxHeight.map { natural <= $0 } ?? true) && cap >= rows.count {
+            return Geometry(rows: whole, height: max(0, natural), rowWidth: width, side: nil, scrollBarWidth: 0, pageStarts: [0], page: 0,
+                            pagerHeight: 0, pageUsed: [natural], room: maxHeight ?? natural, heights: whole.map(\.height))
+        }
+        let side = sidePager(width: width, e)
+        let bar = e.mm(5)
+        let rowWidth = side.map { width - $0 - e.gap } ?? width - bar - e.gap
+        let all = rows.map { rowLayout($0, rowWidth: rowWidth, e) }
+        let pager = e.pagerLayout(pageLabels(e), width: width)
+        let allNatural = all.reduce(0) { $0 + $1.height + gap }
+        let room = side != nil ? (maxHeight ?? allNatural) : max(0, (maxHeight ?? allNatural) - pager.height - e.gap)
+        var starts = [0]
+        var used: [Int] = []
+        var y = 0, count = 0
+        for (i, r) in all.enumerated() {
+            if count > 0, y + r.height > room || count >= cap {
+                starts.append(i)
+                used.append(y - gap)
+                y = 0; count = 0
+            }
+            y += r.height + gap
+            count += 1
+        }
+        used.append(y - gap)
+        let page = max(0, (starts.lastIndex { $0 <= firstVisible } ?? 0))
+        let from = starts[page], to = page + 1 < starts.count ? starts[page + 1] : all.count
+        let shown = Array(all[from..<to])
+        let rowsHeight = shown.reduce(0) { $0 + $1.height + gap } - gap
+        let height = side.map { max(rowsHeight, sidePagerHeight($0, e)) } ?? rowsHeight + e.gap + pager.height
+        return Geometry(rows: shown, height: height, rowWidth: rowWidth, side: side, scrollBarWidth: side == nil ? bar : 0, pageStarts: starts,
+                        page: page, pagerHeight: side == nil ? pager.height : 0, pageUsed: used, room: room, heights: all.map(\.height))
+    }
+
+    /// The list's pager words: its own « Précédent » / « Suivant », the screen's « Page n sur N ».
+    func pageLabels(_ e: LayoutEngine) -> PageLabels {
+        var l = e.labels
+        l.previous = previousLabel
+        l.next = nextLabel
+        return l
+    }
+
+    /// The least: its tallest row and the pager (a list gives up rows, and
+    /// pages, rather than overflow).
+    func measure(width: Int, _ e: LayoutEngine) -> Int {
+        guard !rows.isEmpty else { return 0 }
+        guard rows.count > 1 else { return rowLayout(rows[0], rowWidth: width, e).height }
+        if let side = sidePager(width: width, e) {
+            let tallest = rows.map { rowLayout($0, rowWidth: width - side - e.gap, e).height }.max() ?? 0
+            return max(tallest, sidePagerHeight(side, e))
+        }
+        let tallest = rows.map { rowLayout($0, rowWidth: width - e.mm(5) - e.gap, e).height }.max() ?? 0
+        return tallest + e.gap + e.pagerLayout(pageLabels(e), width: width).height
+    }
     func naturalHeight(width: Int, _ e: LayoutEngine) -> Int { geometry(width: width, maxHeight: nil, e).height }
     var containsList: Bool { true }
 
     func place(in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
-        let gap = e.gap, pad = e.pad, target = e.target, theme = e.theme
+        let gap = e.gap, pad = e.pad, target = e.target, theme = e.theme, vpad = e.mm(1.5), rowGap = rowGap(e)
         let g = geometry(width: frame.width, maxHeight: frame.height, e)
         e.log.pages[id] = g.rows.count
-        let rowWidth = frame.width - (g.scrollBarWidth > 0 ? g.scrollBarWidth + gap : 0)
+        e.log.pageStarts[id] = g.pageStarts
+        if g.pageStarts.count > 1 {
+            for (i, u) in g.pageUsed.enumerated() {
+                let next = i + 1 < g.pageStarts.count ? g.heights[g.pageStarts[i + 1]] + rowGap : nil
+                e.log.areas.append(PageArea(id: "\(id) page \(i + 1)", height: g.room, used: u, continues: i < g.pageUsed.count - 1, nextBlock: next))
+            }
+        }
+        let rowWidth = g.rowWidth
         var y = frame.y
         for r in g.rows {
             let rf = Rect(x: frame.x, y: y, width: rowWidth, height: r.height)
-            list.append(DisplayItem(frame: rf, kind: .rect(fill: r.row.selected ? theme.selectedFill : theme.surface, border: theme.divider,
-                                                           borderWidth: 1, radius: e.radius),
-                                    widgetID: r.row.id, role: .listRow,
-                                    speech: [r.row.title, r.row.detail].compactMap { $0 }.joined(separator: ". "),
+            let fill = r.row.selected ? theme.selectedFill : r.row.highlighted ? theme.highlightFill : theme.surface
+            let borderColor = r.row.highlighted ? theme.highlightBorder : theme.divider
+            let speech = [r.row.title] + r.row.badges.map(\.word) + [r.row.detail].compactMap { $0 }
+            list.append(DisplayItem(frame: rf, kind: .rect(fill: fill, border: borderColor, borderWidth: r.row.highlighted ? 2 * e.border : 1,
+                                                           radius: e.radius),
+                                    widgetID: r.row.id, role: .listRow, speech: speech.joined(separator: ". "),
                                     isTarget: rowsSelectable, isSelected: r.row.selected))
             let textColor = r.row.selected ? theme.onSelected : theme.text
-            let textH = r.title.height + (r.detail?.height ?? 0)
-            let ty = r.actionsBelow ? y + pad : y + (r.height - textH) / 2
-            e.placeLines(r.title, in: Rect(x: rf.x + pad, y: ty, width: r.textWidth, height: r.title.height), color: textColor,
-                         alignment: .leading, id: r.row.id, role: .text, into: &list)
-            if let d = r.detail {
-                e.placeLines(d, in: Rect(x: rf.x + pad, y: ty + r.title.height, width: r.textWidth, height: d.height),
-                             color: r.row.selected ? theme.onSelected : theme.mutedText, alignment: .leading, id: r.row.id, role: .text, into: &list)
+            let x = rf.x + pad
+            let top = y + vpad
+            // Where the name, the detail and the actions go, by the row's arrangement.
+            let nameY: Int, detailY: Int, actionsY: Int
+            let tb = r.text
+            switch r.arrangement {
+            case .beside:
+                nameY = y + (r.height - tb.height) / 2
+                detailY = nameY + tb.nameHeight + tb.between
+                actionsY = y + (r.height - target) / 2
+            case .detailUnder:
+                nameY = top + (r.band - tb.nameHeight) / 2
+                detailY = top + r.band + e.mm(1)
+                actionsY = top + (r.band - target) / 2
+            case .nameAbove:
+                nameY = top
+                detailY = top + tb.nameHeight + e.mm(1) + (r.band - tb.detailHeight) / 2
+                actionsY = top + tb.nameHeight + e.mm(1) + (r.band - target) / 2
+            case .actionsBelow:
+                nameY = top
+                detailY = top + tb.nameHeight + tb.between
+                actionsY = top + tb.height + gap
             }
-            var ay = r.actionsBelow ? y + pad + textH + gap : y + (r.height - target) / 2
+            placeText(tb, row: r.row, x: x, nameY: nameY, detailY: detailY, color: textColor, e, into: &list)
+            var ay = actionsY
             for line in r.actionLines {
                 var ax = rf.maxX - pad
                 for a in line.reversed() {
                     let w = min(e.naturalWidth(button: a, style: .button), rowWidth - 2 * pad)
                     ax -= w
-                    e.placeButton(a, frame: Rect(x: ax, y: ay, width: w, height: target), textStyle: .button, onBar: false, into: &list)
+                    e.placeButton(a, frame: Rect(x: ax, y: ay, width: w, height: target), textStyle: .button, onBar: false, role: .listAction,
+                                  into: &list)
                     ax -= gap
                 }
                 ay += target + gap
             }
-            y += r.height + gap
+            y += r.height + rowGap
+        }
+        if let side = g.side {
+            placeSidePager(g, width: side, in: frame, e, into: &list)
+            return
         }
         guard g.scrollBarWidth > 0 else { return }
-        // Scroll affordance: a track with a thumb, and two large buttons.
-        let trackH = y - gap - frame.y
+        // Scroll affordance: a track with a thumb, and the pager: « ▲ Précédent », « Page 2 sur 4 », « Suivant ▼ »,
+        // at the bottom of the list's room, the same place on every page (« Suivant » again and again).
+        let pagerY = max(y - rowGap + gap, frame.maxY - g.pagerHeight)
+        let trackH = pagerY - gap - frame.y
         let track = Rect(x: frame.maxX - g.scrollBarWidth, y: frame.y, width: g.scrollBarWidth, height: trackH)
         list.append(DisplayItem(frame: track, kind: .rect(fill: theme.track, border: nil, borderWidth: 0, radius: g.scrollBarWidth / 2),
                                 widgetID: "\(id).track", role: .scrollTrack))
         let n = max(1, rows.count)
+        let first = g.pageStarts[g.page]
         let shown = g.rows.count
         let thumbH = max(e.mm(8), trackH * shown / n)
         let maxFirst = max(1, rows.count - shown)
-        let thumbY = track.y + (trackH - thumbH) * firstVisible / maxFirst
+        let thumbY = track.y + (trackH - thumbH) * min(first, maxFirst) / maxFirst
         list.append(DisplayItem(frame: Rect(x: track.x, y: thumbY, width: track.width, height: thumbH),
                                 kind: .rect(fill: theme.trackFill, border: nil, borderWidth: 0, radius: g.scrollBarWidth / 2),
                                 widgetID: "\(id).thumb", role: .scrollThumb))
-        let bw = (frame.width - gap) / 2
-        e.placeButton(Button(id: "\(id).previous", label: "▲ " + previousLabel, style: .secondary, enabled: firstVisible > 0),
-                      frame: Rect(x: frame.x, y: y, width: bw, height: target), textStyle: .button, onBar: false, into: &list)
-        e.placeButton(Button(id: "\(id).next", label: "▼ " + nextLabel, style: .secondary, enabled: firstVisible + shown < rows.count),
-                      frame: Rect(x: frame.x + bw + gap, y: y, width: bw, height: target), textStyle: .button, onBar: false, into: &list)
+        // At the bottom of the list's room, the same place on every page: « Suivant » again and again.
+        e.placePager(pageLabels(e), page: g.page, count: g.pageStarts.count, prefix: id,
+                     in: Rect(x: frame.x, y: pagerY, width: frame.width, height: g.pagerHeight), into: &list)
+    }
+
+    /// « ▲ » at the top of the column beside the rows, « ▼ » at its
+    /// bottom (the same places on every page), the position between, and
+    /// a scroll track when there is room.
+    func placeSidePager(_ g: Geometry, width w: Int, in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
+        let x = frame.maxX - w, target = e.target, gap = e.gap, theme = e.theme
+        let count = g.pageStarts.count
+        e.placeButton(Button(id: "\(id).previous", label: "▲", style: .secondary, enabled: g.page > 0, speech: previousLabel),
+                      frame: Rect(x: x, y: frame.y, width: w, height: target), textStyle: .key, onBar: false, into: &list)
+        let bottom = frame.y + max(g.height, frame.height)
+        e.placeButton(Button(id: "\(id).next", label: "▼", style: .secondary, enabled: g.page < count - 1, speech: nextLabel),
+                      frame: Rect(x: x, y: bottom - target, width: w, height: target), textStyle: .key, onBar: false, into: &list)
+        let text = e.wrap(e.labels.position(g.page + 1, of: count), style: .small, width: w - 2 * e.mm(1))
+        let top = frame.y + target + gap
+        e.placeLines(text, in: Rect(x: x + e.mm(1), y: top, width: w - 2 * e.mm(1), height: text.height), color: theme.text,
+                     alignment: .center, id: "\(id).position", role: .text, into: &list)
+        // The track: where this page is among the rows.
+        let trackTop = top + text.height + gap, trackBottom = bottom - target - gap
+        guard trackBottom - trackTop >= e.mm(6) else { return }
+        let tw = e.mm(3)
+        let track = Rect(x: x + (w - tw) / 2, y: trackTop, width: tw, height: trackBottom - trackTop)
+        list.append(DisplayItem(frame: track, kind: .rect(fill: theme.track, border: nil, borderWidth: 0, radius: tw / 2),
+                                widgetID: "\(id).track", role: .scrollTrack))
+        let first = g.pageStarts[g.page], shown = g.rows.count, n = max(1, rows.count)
+        let thumbH = min(track.height, max(e.mm(4), track.height * shown / n))
+        let maxFirst = max(1, rows.count - shown)
+        let thumbY = track.y + (track.height - thumbH) * min(first, maxFirst) / maxFirst
+        list.append(DisplayItem(frame: Rect(x: track.x, y: thumbY, width: tw, height: thumbH),
+                                kind: .rect(fill: theme.trackFill, border: nil, borderWidth: 0, radius: tw / 2),
+                                widgetID: "\(id).thumb", role: .scrollThumb))
+    }
+
+    /// The name, its badges and the detail, from `x`.
+    func placeText(_ tb: TextBlock, row: ListView.Row, x: Int, nameY: Int, detailY: Int, color: Color, _ e: LayoutEngine,
+                   into list: inout DisplayList) {
+        let lh = tb.title.lineHeight, bh = badgeHeight(e)
+        // Badges taller than the name's line: the name centred on them.
+        let lift = tb.badges == .afterName ? max(0, bh - lh) : 0
+        e.placeLines(tb.title, in: Rect(x: x, y: nameY + lift / 2, width: tb.nameWidth, height: tb.title.height), color: color,
+                     alignment: .leading, id: row.id, role: .text, into: &list)
+        var bx = x, by = nameY + tb.title.height + e.mm(1), lineWidth = tb.nameWidth
+        switch tb.badges {
+        case .none: break
+        case .afterName:
+            bx += e.measurer.width(of: tb.title.lines.last ?? "", font: tb.title.font) + 2 * e.gap
+            by = nameY + lift / 2 + (tb.title.lines.count - 1) * lh + (lh - bh) / 2
+        case .beforeDetail:
+            by = detailY
+            lineWidth = tb.detailWidth
+        case .ownLine: break
+        }
+        for (b, w) in zip(row.badges, tb.badgeWidths) {
+            // Too many for the line: the next line.
+            if tb.badges == .ownLine, bx > x, bx + w > x + lineWidth {
+                bx = x
+                by += bh + e.mm(1)
+            }
+            placeBadge(b, frame: Rect(x: bx, y: by, width: w, height: bh), rowID: row.id, e, into: &list)
+            bx += w + e.gap
+        }
+        if let d = tb.detail {
+            e.placeLines(d, in: Rect(x: x + tb.detailInset, y: detailY + tb.detailDrop, width: tb.detailWidth - tb.detailInset, height: d.height),
+                         color: row.selected ? e.theme.onSelected : e.theme.mutedText, alignment: .leading, id: row.id, role: .text, into: &list)
+        }
+    }
+
+    /// A state badge: pictogram, word, colour, all three.
+    func placeBadge(_ b: Badge, frame: Rect, rowID: String, _ e: LayoutEngine, into list: inout DisplayList) {
+        let c = e.theme.badge(b.tone)
+        list.append(DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: max(1, e.border * 2 / 3), radius: frame.height / 2),
+                                widgetID: "\(rowID).badge", role: .badge, speech: b.word))
+        let f = badgeFont(e)
+        let w = TextWrapper.fit(badgeText(b), font: f, maxWidth: frame.width - 2 * e.mm(2), maxHeight: frame.height, measurer: e.measurer)
+        e.placeLines(w, in: Rect(x: frame.x + e.mm(2), y: frame.y + (frame.height - w.height) / 2, width: frame.width - 2 * e.mm(2), height: w.height),
+                     color: c.text, alignment: .center, id: "\(rowID).badge", role: .badge, into: &list)
     }
 }
 
@@ -461,6 +743,7 @@ protocol NodeLayout {
         case .accent: theme.focusRing
         case .background: theme.background
         case .track: theme.track
+        case .danger: theme.danger
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Layout as data: screens describe what is on them with these values, and
 /// `LayoutEngine` turns them into a `DisplayList`. No screen calls SDL.
 public indirect enum Node: Sendable {
@@ -59,7 +61,40 @@ public struct Text: Sendable {
 }
 
 public struct Button: Sendable {
-    public enum Style: Sendable, Equatable { case primary, secondary, danger, toggle(on: Bool), plain }
+    /// What a button means, never a colour: the theme draws each its own way.
+    public enum Style: Sendable, Hashable {
+        /// The screen's one way on: solid, in the footer's bottom-right slot.
+        case primary
+        /// Another way on: outlined.
+        case secondary
+        /// Irreversible (deactivate a carte Vitale, cancel a CEAM): its own
+        /// colour; its confirmation names the consequence.
+        case destructive
+        /// Harmless housekeeping (« Terminer »): a quiet outline.
+        case neutral
+        /// A tool of the top bar, on or off.
+        case toggle(on: Bool)
+        /// A box to tick (a commitment, a sworn statement): the whole row is the target.
+        case checkbox(checked: Bool)
+        /// One answer among several (oui / non, perte / vol).
+        case radio(selected: Bool)
+        /// A choice among equals (the menu's services).
+        case tile
+        case plain
+
+        @available(*, deprecated, renamed: "destructive")
+        public static var danger: Style { .destructive }
+
+        /// The screen's way on: the primary, or the destructive that stands in for it.
+        public var isMain: Bool { self == .primary || self == .destructive }
+        /// A checkbox or a radio button.
+        public var isChoice: Bool {
+            switch self {
+            case .checkbox, .radio: true
+            default: false
+            }
+        }
+    }
     public enum Width: Sendable, Equatable { case fill, natural, mm(Double) }
     public var id: String
     public var label: String
@@ -68,8 +103,58 @@ public struct Button: Sendable {
     public var enabled: Bool
     /// Spoken when focused; the label when nil.
     public var speech: String?
-    public init(id: String, label: String, style: Style = .primary, width: Width = .fill, enabled: Bool = true, speech: String? = nil) {
+    /// A pictogram drawn above the label (menu tiles).
+    public var pictogram: Drawing?
+    public init(id: String, label: String, style: Style = .primary, width: Width = .fill, enabled: Bool = true, speech: String? = nil,
+                pictogram: Drawing? = nil) {
         self.id = id; self.label = label; self.style = style; self.width = width; self.enabled = enabled; self.speech = speech
+        self.pictogram = pictogram
+    }
+}
+
+/// A state at a glance: a pictogram, a colour and a word, together (never
+/// the colour alone), readable in both themes and said by speech.
+public struct Badge: Sendable, Hashable {
+    public enum Tone: String, Sendable, Hashable, CaseIterable {
+        /// In order: a valid card, a card in service.
+        case ok
+        /// On its way: ordered, renewal asked, a request waiting to be sent.
+        case pending
+        /// Lost, stolen, deactivated.
+        case alert
+        /// Nothing yet: no card.
+        case inactive
+        /// Nothing can be done here for this person (the row says why).
+        case blocked
+
+        /// The pictogram that goes with the tone.
+        public var symbol: String {
+            switch self {
+            case .ok: "✓"
+            case .pending: "➜"
+            case .alert: "⚠"
+            case .inactive: "○"
+            case .blocked: "⊘"
+            }
+        }
+    }
+    public var tone: Tone
+    public var word: String
+    public init(_ tone: Tone, _ word: String) { self.tone = tone; self.word = word }
+}
+
+/// « Étape 2 sur 4 » and the step's title, above the screen's title.
+public struct StepIndicator: Sendable, Hashable {
+    /// 1-based.
+    public var number: Int
+    public var count: Int
+    public var title: String
+    /// « Étape {n} sur {total} », already in the screen's language.
+    public var position: String
+    /// The catalog key of the step (tests, the screen audit).
+    public var key: String
+    public init(number: Int, count: Int, title: String, position: String, key: String = "") {
+        self.number = number; self.count = count; self.title = title; self.position = position; self.key = key
     }
 }
 
@@ -151,27 +236,34 @@ public struct ListView: Sendable {
         public var detail: String?
         public var actions: [Button]
         public var selected: Bool
-        public init(id: String, title: String, detail: String? = nil, actions: [Button] = [], selected: Bool = false) {
+        /// The state at a glance, before the detail.
+        public var badges: [Badge]
+        /// The row that just changed (after an action): marked until the next one.
+        public var highlighted: Bool
+        public init(id: String, title: String, detail: String? = nil, actions: [Button] = [], selected: Bool = false,
+                    badges: [Badge] = [], highlighted: Bool = false) {
             self.id = id; self.title = title; self.detail = detail; self.actions = actions; self.selected = selected
+            self.badges = badges; self.highlighted = highlighted
         }
     }
     public var id: String
     public var rows: [Row]
-    /// Index of the first visible row.
+    /// Index of a row of the page to show: the page that holds it is shown
+    /// (pages are cut from the first row by the rows' real heights).
     public var firstVisible: Int
-    public var visibleRows: Int
+    /// At most this many rows a page; nil: as many as fit the room.
+    public var visibleRows: Int?
     /// Row ids become targets when true (a list to choose from).
     public var rowsSelectable: Bool
     public var previousLabel: String
     public var nextLabel: String
-    public init(id: String, rows: [Row], firstVisible: Int = 0, visibleRows: Int = 4, rowsSelectable: Bool = false,
+    public init(id: String, rows: [Row], firstVisible: Int = 0, visibleRows: Int? = nil, rowsSelectable: Bool = false,
                 previousLabel: String, nextLabel: String) {
         self.id = id; self.rows = rows; self.firstVisible = max(0, min(firstVisible, rows.count - 1))
-        self.visibleRows = max(1, visibleRows); self.rowsSelectable = rowsSelectable
+        self.visibleRows = visibleRows.map { max(1, $0) }; self.rowsSelectable = rowsSelectable
         self.previousLabel = previousLabel; self.nextLabel = nextLabel
     }
     public var canScrollUp: Bool { firstVisible > 0 }
-    public var canScrollDown: Bool { firstVisible + visibleRows < rows.count }
 }
 
 /// A wait indicator: a bar, determinate or not. No animation in smoke
@@ -210,7 +302,7 @@ public struct Image: Sendable {
 /// from the drawing's top-left, coloured by theme role, so high contrast
 /// recolours them too.
 public struct Drawing: Sendable {
-    public enum Paint: Sendable { case primary, surface, text, muted, accent, background, track }
+    public enum Paint: String, Sendable, Decodable { case primary, surface, text, muted, accent, background, track, danger }
     public enum Shape: Sendable {
         case rect(x: Double, y: Double, width: Double, height: Double, radius: Double, fill: Paint, border: Paint?)
         /// One glyph (e.g. an arrow), centred on (x, y), `size` mm high.
@@ -224,8 +316,47 @@ public struct Drawing: Sendable {
     public var widthMM: Double
     public var heightMM: Double
     public var shapes: [Shape]
+    /// It says again what the words say (« Reprenez votre carte »): left out
+    /// when the screen is short of room, before the words are paged.
+    public var decorative = false
     public init(id: String, widthMM: Double, heightMM: Double, shapes: [Shape]) {
         self.id = id; self.widthMM = widthMM; self.heightMM = heightMM; self.shapes = shapes
+    }
+
+    /// A pictogram asset (`Assets/pictograms/<name>.json`): `width` and
+    /// `height` in millimetres, then its shapes, each
+    /// `{"rect": [x, y, w, h], "radius": r, "fill": "surface", "border": "primary"}`
+    /// or `{"glyph": "▼", "at": [x, y], "size": 9, "paint": "primary"}`;
+    /// paints are theme roles (primary, surface, text, muted, accent,
+    /// background, track, danger).
+    public init(id: String, json data: Data) throws {
+        struct File: Decodable {
+            struct Shape: Decodable {
+                var rect: [Double]?
+                var radius: Double?
+                var fill: Paint?
+                var border: Paint?
+                var glyph: String?
+                var at: [Double]?
+                var size: Double?
+                var paint: Paint?
+            }
+            var width: Double
+            var height: Double
+            var shapes: [Shape]
+        }
+        let f = try JSONDecoder().decode(File.self, from: data)
+        let shapes = try f.shapes.enumerated().map { i, s -> Shape in
+            if let r = s.rect, r.count == 4 {
+                return .rect(x: r[0], y: r[1], width: r[2], height: r[3], radius: s.radius ?? 0, fill: s.fill ?? .surface, border: s.border)
+            }
+            if let g = s.glyph, let at = s.at, at.count == 2, let size = s.size {
+                return .glyph(g, x: at[0], y: at[1], size: size, paint: s.paint ?? .text)
+            }
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
+                "\(id): shape \(i + 1) is neither {\"rect\": [x, y, w, h], …} nor {\"glyph\": …, \"at\": [x, y], \"size\": …}"))
+        }
+        self.init(id: id, widthMM: f.width, heightMM: f.height, shapes: shapes)
     }
 }
 
@@ -240,8 +371,10 @@ public struct Modal: Sendable {
     /// The page shown when the message and content do not fit the screen
     /// (0-based; the controller holds it, the layout clamps it).
     public var page = 0
-    public init(id: String, title: String, message: String, content: Node? = nil, buttons: [Button]) {
-        self.id = id; self.title = title; self.message = message; self.content = content; self.buttons = buttons
+    /// A wizard in a modal (the CEAM loss): its step, above the title.
+    public var step: StepIndicator?
+    public init(id: String, title: String, message: String, content: Node? = nil, buttons: [Button], step: StepIndicator? = nil) {
+        self.id = id; self.title = title; self.message = message; self.content = content; self.buttons = buttons; self.step = step
     }
 }
 
@@ -251,8 +384,15 @@ public struct PageLabels: Sendable, Equatable {
     public var previous: String
     public var next: String
     public var position: String
-    public init(previous: String, next: String, position: String) {
+    /// Said after a checkbox's or a radio's label.
+    public var checked: String
+    public var notChecked: String
+    public var selected: String
+    public var notSelected: String
+    public init(previous: String, next: String, position: String, checked: String = "checked", notChecked: String = "not checked",
+                selected: String = "selected", notSelected: String = "not selected") {
         self.previous = previous; self.next = next; self.position = position
+        self.checked = checked; self.notChecked = notChecked; self.selected = selected; self.notSelected = notSelected
     }
     public static let english = PageLabels(previous: "Previous", next: "Next", position: "Page {n} of {total}")
 
@@ -282,6 +422,16 @@ public struct ScreenModel: Sendable {
     /// controller holds it, the layout clamps it).
     public var bodyPage = 0
     public var pageLabels = PageLabels.english
+    /// The screen's one way on, drawn in the footer's bottom-right slot, the
+    /// same place on every screen. A body's own primary button (outside
+    /// lists and keypads) goes there too (`LayoutEngine`).
+    public var primary: Button?
+    /// The step of a multi-step service, shown above the title.
+    public var step: StepIndicator?
+    /// The focus ring shows only once a key or the speech controls moved
+    /// the focus: a finger needs none, and a ring on an unanswered « Oui »
+    /// reads as an answer given. The focus is still spoken.
+    public var showsFocus = false
 
     public init(id: String, title: String, brand: String = "", tools: [Button] = [], banner: Banner? = nil,
                 body: Node, footer: [Button] = [], modal: Modal? = nil, focusID: String? = nil) {

@@ -27,6 +27,11 @@ extension LayoutEngine {
         var lines: Range<Int>?
         var height: Int
         var spacing: Int
+        /// A short text moved to this page with the block after it (kept
+        /// together): that block's room, which the page before lacked too.
+        var keptWith = 0
+        /// The room this piece (and what it is kept with) needs at the end of the page before.
+        var needs: Int { spacing + height + keptWith }
     }
 
     /// The blocks of `node`, top to bottom. Vertical stacks are opened (a
@@ -35,7 +40,8 @@ extension LayoutEngine {
     func pageBlocks(_ node: Node, x: Int, width: Int, spacing: Int, pageHeight: Int, open: Bool) -> [PageBlock] {
         if case .stack(let s0) = node {
             let s = resolved(s0, width: width)
-            if s.axis == .vertical, open || measure(node, width: width) > pageHeight {
+            // A group holding a list is opened too: its rows go to the body's pages (one way to page, not two).
+            if s.axis == .vertical, open || containsList(node) || measure(node, width: width) > pageHeight {
                 var out: [PageBlock] = []
                 let sp = verticalSpacing(s)
                 for child in s.children {
@@ -54,9 +60,9 @@ extension LayoutEngine {
         }
         switch node {
         case .spacer: return []
-        case .list(let l) where l.rows.count > 1:
+        case .list(let l) where !l.rows.isEmpty:
             // Every row, each a block: the body's pages replace the list's own
-            // (one way to page on a screen, not two).
+            // (one way to page on a screen, not two); a row taller than a page is split below.
             return l.rows.enumerated().flatMap { i, row -> [PageBlock] in
                 let (one, h) = singleRow(l, row, width: width)
                 let sp = i == 0 ? spacing : gap
@@ -100,7 +106,7 @@ extension LayoutEngine {
     func singleRow(_ l: ListView, _ r: ListView.Row, width: Int) -> (Node, Int) {
         let one = Node.list(ListView(id: l.id, rows: [r], visibleRows: 1, rowsSelectable: l.rowsSelectable,
                                      previousLabel: l.previousLabel, nextLabel: l.nextLabel))
-        return (one, measure(one, width: width) - gap)
+        return (one, measure(one, width: width))
     }
 
     /// Blocks into pages `height` high, in order. A paragraph continues on
@@ -115,6 +121,7 @@ extension LayoutEngine {
         for (i, b) in blocks.enumerated() {
             var first = 0
             let count = b.wrapped?.lines.count ?? 0
+            var keptWith = 0
             while true {
                 let sp = pages[pages.count - 1].isEmpty ? 0 : b.spacing
                 let room = height - y - sp - b.chrome
@@ -122,16 +129,19 @@ extension LayoutEngine {
                     let left = count - first
                     let lh = max(1, w.lineHeight)
                     if left * lh <= room {
-                        // Keep a short text with the block after it when that one starts the next page.
+                        // Keep a short text with the block after it when that one starts the next page
+                        // (a label with its value, a question with its answers).
                         if i + 1 < blocks.count, left <= 3, first == 0, y > 0, b.chrome == 0 {
                             let next = blocks[i + 1]
                             let after = room - left * lh - next.spacing
-                            if next.wrapped == nil, next.height > after, left * lh + next.spacing + next.height <= height {
+                            let nextWhole = next.wrapped.map { $0.lines.count <= 3 } ?? true
+                            if nextWhole, next.height > after, left * lh + next.spacing + next.height <= height {
+                                keptWith = next.spacing + next.height
                                 newPage()
                                 continue
                             }
                         }
-                        add(PagePiece(block: b, lines: first..<count, height: left * lh + b.chrome, spacing: sp))
+                        add(PagePiece(block: b, lines: first..<count, height: left * lh + b.chrome, spacing: sp, keptWith: keptWith))
                         break
                     }
                     let fit = room / lh
@@ -224,7 +234,8 @@ extension LayoutEngine {
         let more = page < count - 1
         placeButton(Button(id: "\(prefix).previous", label: "▲ " + labels.previous, style: .secondary, enabled: page > 0, speech: labels.previous),
                     frame: Rect(x: frame.x, y: buttonsY, width: l.buttonWidth, height: target), textStyle: .button, onBar: false, into: &list)
-        placeButton(Button(id: "\(prefix).next", label: labels.next + " ▼", style: more ? .primary : .secondary, enabled: more, speech: labels.next),
+        // Never styled as the screen's way on: it only turns the page.
+        placeButton(Button(id: "\(prefix).next", label: labels.next + " ▼", style: .secondary, enabled: more, speech: labels.next),
                     frame: Rect(x: frame.maxX - l.buttonWidth, y: buttonsY, width: l.buttonWidth, height: target), textStyle: .button,
                     onBar: false, into: &list)
         let text = wrap(labels.position(page + 1, of: count), style: .body, width: l.inline ? frame.width - 2 * l.buttonWidth : frame.width)
@@ -282,6 +293,13 @@ extension LayoutEngine {
         let start = list.items.count
         // Every page is checked, not only the one shown.
         var overflow = 0
+        for (k, c) in columns.enumerated() where c.pages.count > 1 {
+            for (i, page) in c.pages.enumerated() {
+                let next = i + 1 < c.pages.count ? c.pages[i + 1].first.map { $0.block.spacing + $0.height + $0.keptWith } : nil
+                log.areas.append(PageArea(id: "body\(columns.count > 1 ? " column \(k + 1)" : "") page \(i + 1)", height: c.height,
+                                          used: used(page), continues: i < c.pages.count - 1, nextBlock: next))
+            }
+        }
         for c in columns {
             for (i, page) in c.pages.enumerated() where used(page) > c.height {
                 overflow = max(overflow, used(page) - c.height)

@@ -109,6 +109,8 @@ public final class SpeechController {
     /// body: its position and the page shown, before).
     public static func utterance(for list: DisplayList) -> String {
         var parts = [list.title.normalizedSpaces]
+        // Where one is in a service: « Étape 2 sur 4 · Motif » (a modal's own step when it has one).
+        if let step = list.items.last(where: { $0.role == .stepIndicator && $0.step != nil })?.speech { parts.append(step.normalizedSpaces) }
         // What went wrong or right is in the banner: said before the focus.
         if let b = list.items.first(where: { $0.role == .banner && $0.speech != nil }), let s = b.speech { parts.append(s.normalizedSpaces) }
         // A paged body: where one is, and what the page shown says.

@@ -13,10 +13,31 @@ public struct Theme: Hashable, Sendable {
     public var secondaryFill: Color
     public var secondaryBorder: Color
     public var onSecondary: Color
+    /// Irreversible actions (`Button.Style.destructive`).
     public var danger: Color
     public var onDanger: Color
+    /// « Terminer »: white (black) with a grey (white) outline.
+    public var neutralFill: Color
+    public var neutralBorder: Color
+    public var onNeutral: Color
     public var selectedFill: Color
     public var onSelected: Color
+    /// A ticked box or a chosen answer: a light tint, a thick outline and
+    /// the mark, never the primary button's solid fill.
+    public var choiceFill: Color
+    public var choiceSelectedFill: Color
+    public var choiceBorder: Color
+    public var choiceSelectedBorder: Color
+    /// The box's tick, the radio's dot (and the box's fill behind the tick).
+    public var choiceMark: Color
+    public var onChoiceMark: Color
+    /// The row that just changed.
+    public var highlightFill: Color
+    public var highlightBorder: Color
+    /// State badges: fill, outline and text per tone.
+    public var badgeFill: [Badge.Tone: Color]
+    public var badgeBorder: [Badge.Tone: Color]
+    public var onBadge: [Badge.Tone: Color]
     public var disabledFill: Color
     public var disabledText: Color
     public var focusRing: Color
@@ -41,7 +62,18 @@ public struct Theme: Hashable, Sendable {
         primary: Color(hex: 0x0C419A), onPrimary: Color(hex: 0xFFFFFF),
         secondaryFill: Color(hex: 0xFFFFFF), secondaryBorder: Color(hex: 0x0C419A), onSecondary: Color(hex: 0x0C419A),
         danger: Color(hex: 0xA3001B), onDanger: Color(hex: 0xFFFFFF),
+        neutralFill: Color(hex: 0xFFFFFF), neutralBorder: Color(hex: 0x5A6472), onNeutral: Color(hex: 0x1A1A1A),
         selectedFill: Color(hex: 0x0C419A), onSelected: Color(hex: 0xFFFFFF),
+        choiceFill: Color(hex: 0xFFFFFF), choiceSelectedFill: Color(hex: 0xE6EEF9),
+        choiceBorder: Color(hex: 0x5A6472), choiceSelectedBorder: Color(hex: 0x0C419A),
+        choiceMark: Color(hex: 0x0C419A), onChoiceMark: Color(hex: 0xFFFFFF),
+        highlightFill: Color(hex: 0xFFF6D5), highlightBorder: Color(hex: 0xB07A00),
+        badgeFill: [.ok: Color(hex: 0xE3F4E8), .pending: Color(hex: 0xE5EEFB), .alert: Color(hex: 0xFBE9EB),
+                    .inactive: Color(hex: 0xEEF0F3), .blocked: Color(hex: 0xFFF1D6)],
+        badgeBorder: [.ok: Color(hex: 0x0A4F1A), .pending: Color(hex: 0x0A2A66), .alert: Color(hex: 0x7A0015),
+                      .inactive: Color(hex: 0x5A6472), .blocked: Color(hex: 0x5C3600)],
+        onBadge: [.ok: Color(hex: 0x0A4F1A), .pending: Color(hex: 0x0A2A66), .alert: Color(hex: 0x7A0015),
+                  .inactive: Color(hex: 0x2B313B), .blocked: Color(hex: 0x5C3600)],
         disabledFill: Color(hex: 0xE2E5EA), disabledText: Color(hex: 0x4D5561),
         focusRing: Color(hex: 0xF2A900),
         scrim: Color(hex: 0x0A1A33, alpha: 170),
@@ -58,9 +90,20 @@ public struct Theme: Hashable, Sendable {
         background: Color(hex: 0x000000), surface: Color(hex: 0x000000),
         text: Color(hex: 0xFFFFFF), mutedText: Color(hex: 0xFFFFFF),
         primary: Color(hex: 0xFFE000), onPrimary: Color(hex: 0x000000),
-        secondaryFill: Color(hex: 0x000000), secondaryBorder: Color(hex: 0xFFFFFF), onSecondary: Color(hex: 0xFFFFFF),
-        danger: Color(hex: 0xFFFFFF), onDanger: Color(hex: 0x000000),
+        secondaryFill: Color(hex: 0x000000), secondaryBorder: Color(hex: 0xFFE000), onSecondary: Color(hex: 0xFFE000),
+        danger: Color(hex: 0xFF9E9E), onDanger: Color(hex: 0x000000),
+        neutralFill: Color(hex: 0x000000), neutralBorder: Color(hex: 0xFFFFFF), onNeutral: Color(hex: 0xFFFFFF),
         selectedFill: Color(hex: 0x00FFFF), onSelected: Color(hex: 0x000000),
+        choiceFill: Color(hex: 0x000000), choiceSelectedFill: Color(hex: 0x000000),
+        choiceBorder: Color(hex: 0xFFFFFF), choiceSelectedBorder: Color(hex: 0x00FFFF),
+        choiceMark: Color(hex: 0x00FFFF), onChoiceMark: Color(hex: 0x000000),
+        highlightFill: Color(hex: 0x000000), highlightBorder: Color(hex: 0xFFE000),
+        badgeFill: [.ok: Color(hex: 0x000000), .pending: Color(hex: 0x000000), .alert: Color(hex: 0x000000),
+                    .inactive: Color(hex: 0x000000), .blocked: Color(hex: 0x000000)],
+        badgeBorder: [.ok: Color(hex: 0x7CFC9A), .pending: Color(hex: 0x00FFFF), .alert: Color(hex: 0xFF9E9E),
+                      .inactive: Color(hex: 0xFFFFFF), .blocked: Color(hex: 0xFFE000)],
+        onBadge: [.ok: Color(hex: 0x7CFC9A), .pending: Color(hex: 0x00FFFF), .alert: Color(hex: 0xFF9E9E),
+                  .inactive: Color(hex: 0xFFFFFF), .blocked: Color(hex: 0xFFE000)],
         disabledFill: Color(hex: 0x000000), disabledText: Color(hex: 0xB0B0B0),
         focusRing: Color(hex: 0x00FFFF),
         scrim: Color(hex: 0x000000, alpha: 215),
@@ -78,9 +121,17 @@ public struct Theme: Hashable, Sendable {
         [("text", text, background), ("text on surface", text, surface), ("muted", mutedText, background),
          ("muted on surface", mutedText, surface),
          ("primary", onPrimary, primary), ("secondary", onSecondary, secondaryFill),
-         ("danger", onDanger, danger), ("selected", onSelected, selectedFill),
+         ("danger", onDanger, danger), ("neutral", onNeutral, neutralFill), ("selected", onSelected, selectedFill),
+         ("choice", text, choiceFill), ("choice chosen", text, choiceSelectedFill), ("muted chosen", mutedText, choiceSelectedFill),
+         ("mark", onChoiceMark, choiceMark), ("highlighted row", text, highlightFill), ("muted highlighted", mutedText, highlightFill),
          ("banner error", onBannerError, bannerError), ("banner info", onBannerInfo, bannerInfo),
          ("top bar", onTopBar, topBar)]
+            + Badge.Tone.allCases.map { ("badge \($0)", onBadge[$0] ?? text, badgeFill[$0] ?? background) }
+    }
+
+    /// A badge's colours (text on fill, outline).
+    public func badge(_ tone: Badge.Tone) -> (fill: Color, border: Color, text: Color) {
+        (badgeFill[tone] ?? surface, badgeBorder[tone] ?? divider, onBadge[tone] ?? text)
     }
 }
 
@@ -90,7 +141,8 @@ public struct Theme: Hashable, Sendable {
 public enum Spacing: String, Hashable, Sendable, CaseIterable {
     /// A label and the value under it: one item.
     case label
-    /// The buttons of one row, a label and the actions under it.
+    /// The buttons of one row, a label and the actions under it: 3 mm,
+    /// the least between two targets.
     case tight
     /// Tiles of a grid (the gallery's).
     case grid
@@ -108,7 +160,7 @@ public enum Spacing: String, Hashable, Sendable, CaseIterable {
     public var mm: Double {
         switch self {
         case .label: 1
-        case .tight: 2.5
+        case .tight: 3
         case .grid: 3
         case .related: 4
         case .block: 5

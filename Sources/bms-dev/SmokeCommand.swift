@@ -29,6 +29,8 @@ struct Smoke: AsyncParsableCommand {
     @Option(help: "Language at start.") var lang = "fr"
     @Option(help: "normal or high.") var contrast = "normal"
     @Option(help: "Text scale, 1 to 1.5.") var scale = 1.0
+    @Flag(help: "Audit every screenshot (one primary action, steps, full pages, focus, contrast, targets); fail on a finding.")
+    var audit = false
     @Flag(help: "Against the real central store, pcscd + vpcd, CUPS (see the discussion).") var live = false
     @Option(help: "Live: a kiosk configuration folder (central store, key, trusted keys, printer queue).") var config: String?
     @Option(help: "Live: the central store's URL.") var central: String?
@@ -55,7 +57,7 @@ struct Smoke: AsyncParsableCommand {
         if live { StructuredLogHandler.bootstrap(level: .warning) }
         let setup = live ? try liveSetup() : nil
         let ok = try await SmokeMain.run(scenarios: scenarios, out: out, size: Size(parsing: size)!, diagonal: diagonal, lang: lang,
-                                         contrast: contrast == "high" ? .high : .normal, scale: scale, live: setup)
+                                         contrast: contrast == "high" ? .high : .normal, scale: scale, live: setup, audit: audit)
         if !ok { throw ExitCode(1) }
     }
 
@@ -94,7 +96,7 @@ struct Smoke: AsyncParsableCommand {
 @MainActor
 enum SmokeMain {
     static func run(scenarios: [String], out: String, size: Size, diagonal: Double, lang: String, contrast: Theme.Contrast,
-                    scale: Double, live: LiveSmokeSetup? = nil) async throws -> Bool {
+                    scale: Double, live: LiveSmokeSetup? = nil, audit: Bool = false) async throws -> Bool {
         var options = SmokeRunner.Options(outputDirectory: URL(fileURLWithPath: out), assets: try AssetLocator.require())
         options.size = size
         options.physicalWidthMM = ScreenMetrics.physicalWidth(diagonalInches: diagonal, size: size)
@@ -102,15 +104,19 @@ enum SmokeMain {
         options.contrast = contrast
         options.fontScale = scale
         let runner = try SmokeRunner(options: options)
+        runner.keepShots = audit
         if let live { runner.makeKit = { scenario, _ in try await live.makeKit(for: scenario) } }
         for path in scenarios {
             let s = try Scenario.load(path)
             await runner.run(s)
         }
-        if runner.failures.isEmpty {
-            print("smoke: \(scenarios.count) scenario(s) passed")
+        let findings = audit ? runner.auditFindings() : []
+        for f in findings { print("audit: \(f)") }
+        if runner.failures.isEmpty, findings.isEmpty {
+            print("smoke: \(scenarios.count) scenario(s) passed" + (audit ? ", every screenshot audited" : ""))
             return true
         }
+        if !findings.isEmpty { FileHandle.standardError.write(Data("smoke: \(findings.count) audit finding(s)\n".utf8)) }
         for f in runner.failures { FileHandle.standardError.write(Data("smoke: \(f)\n".utf8)) }
         return false
     }

@@ -44,7 +44,8 @@ import Testing
         let body = try #require(l.texts.first { $0.widgetID == "ceam.intro.what" })
         guard case .text(_, let font, _) = body.kind else { Issue.record("not text"); return }
         #expect(font.pixels == h.metrics.fontPixels(.body))
-        #expect(l.target(id: "ceam.continue") == nil)
+        // « Continuer » waits in the footer's bottom-right slot; speech goes to « Suite » first.
+        #expect(l.target(id: "ceam.continue") != nil && l.focusID == "page.next")
         #expect(h.speech.lastUtterance?.contains("Page 1 sur \(l.paging.bodyPageCount)") == true)
         try await tap(h, "page.next")
         l = try #require(h.list)
@@ -52,9 +53,9 @@ import Testing
         #expect(h.speech.lastUtterance?.contains("Page 2 sur \(l.paging.bodyPageCount)") == true)
         try await tap(h, "page.previous")
         #expect(h.list?.paging.bodyPage == 0)
-        // On to the last page: the buttons are there.
+        // On to the last page: the body's button is there.
         for _ in 1..<l.paging.bodyPageCount { try await tap(h, "page.next") }
-        #expect(h.list?.target(id: "ceam.continue") != nil)
+        #expect(h.list?.target(id: "ceam.countries") != nil && h.list?.focusID == "ceam.continue")
         // Another screen starts at its first page, and so does the explanation again.
         try await tap(h, "ceam.countries")
         #expect(h.list?.screenID == "flow.ceam.countries" && h.list?.paging.bodyPage == 0)
@@ -79,9 +80,7 @@ import Testing
         for d in "1234" { try await tap(h, "keypad.\(d)") }
         try await tap(h, "keypad.ok")
         try await tap(h, "service.ceam")
-        // The explanation is paged too: « Continuer » is on its last page.
-        #expect(h.list?.target(id: "ceam.continue") == nil)
-        while h.list?.target(id: "ceam.continue") == nil, h.list?.target(id: "page.next")?.isEnabled == true { try await tap(h, "page.next") }
+        // The explanation is paged too; « Continuer » is in the footer on every page.
         try await tap(h, "ceam.continue")
         await h.controller.tap("ceam.2.order")
         await h.controller.tap("ceam.modal.departure.yes")

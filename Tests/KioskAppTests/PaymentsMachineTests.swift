@@ -44,8 +44,14 @@ import Testing
         // A person only from the « Pour qui ? » modal, and only one of the card.
         #expect(M.reduce(s, .person(3), context).effects.isEmpty)
         let open = M.reduce(s, .changePerson, context).state
-        #expect(M.reduce(open, .person(12), context).effects.isEmpty)
-        #expect(M.reduce(open, .person(3), context).effects == [.load(period: nil, person: 3)])
+        #expect(M.reduce(open, .person(12), context).state.pickedPerson == nil)
+        // Ticking is not choosing: « Valider » asks the central store, « Annuler » keeps what was shown.
+        let ticked = M.reduce(open, .person(3), context)
+        #expect(ticked.effects.isEmpty && ticked.state.pickedPerson == 3 && ticked.state.choosingPerson)
+        #expect(M.reduce(ticked.state, .personConfirm, context).effects == [.load(period: nil, person: 3)])
+        let cancelled = M.reduce(ticked.state, .personCancel, context).state
+        #expect(cancelled.person == nil && !cancelled.choosingPerson)
+        #expect(M.reduce(M.reduce(cancelled, .changePerson, context).state, .personConfirm, context).effects.isEmpty)
         // The period: « Du », then « Au »; « Valider » only for a period the rules accept.
         var p = M.reduce(s, .changePeriod, context).state
         #expect(p.choosing == PeriodChoice(from: day(2026, 5, 23), to: day(2026, 11, 23), firstDay: day(2024, 11, 23)))

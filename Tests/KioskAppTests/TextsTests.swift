@@ -25,6 +25,17 @@ import Testing
         #expect(FlowText.dateTime(first, fr).contains("1er\(nbsp)décembre"), "\(FlowText.dateTime(first, fr))")
     }
 
+    /// Amounts as each language writes them, from its catalog (a language
+    /// added later brings its own words, no code): never rounded.
+    @Test func amountsAreWrittenAsTheLanguageWritesThem() {
+        let m = Money(cents: 123_456)
+        #expect(money(m, fr) == m.french && money(m, fr) == "1\u{202F}234,56\u{00A0}€")
+        #expect(money(m, en) == "€1,234.56")
+        for (code, t) in catalogs {
+            #expect(money(Money(cents: 5), t).contains("05"), "\(code): \(money(Money(cents: 5), t))")
+        }
+    }
+
     @Test func aNumberNeverEndsALineApartFromWhatItCounts() {
         let nbsp = "\u{00A0}"
         #expect(fr.text("code.tries", ["n": "3"]).contains("3\(nbsp)essais"))

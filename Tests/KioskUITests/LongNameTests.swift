@@ -158,7 +158,7 @@ enum LongNames {
         return ScreenModel(id: "flow.ceam.list", title: "Carte européenne d’assurance maladie", body: .vstack([
             .list(ListView(id: "ceam.list", rows: [row], visibleRows: 4, previousLabel: "Précédent", nextLabel: "Suivant")),
             .flexible,
-        ], spacing: .grid), footer: [Button(id: "finish", label: "Terminer", style: .danger, width: .natural)])
+        ], spacing: .grid), footer: [Button(id: "finish", label: "Terminer", style: .neutral, width: .natural)])
     }
 
     /// The issue: « FRANCESCHINI-SANTUCCI » in a beneficiary row at

@@ -1,16 +1,16 @@
 import Testing
 @testable import KioskUI
 
-/// A body much longer than a screen: five paragraphs, then the action.
+/// A body much longer than a screen: seven paragraphs, then the action.
 func denseScreen(page: Int = 0) -> ScreenModel {
-    let paragraphs = (1...5).map { i in
+    let paragraphs = (1...7).map { i in
         "Paragraphe \(i) : après la déclaration, cette carte Vitale sera désactivée et ne pourra plus être utilisée, "
             + "même si vous la retrouvez ; une nouvelle carte vous sera envoyée à l’adresse connue de votre caisse."
     }
     var s = ScreenModel(id: "dense", title: "Carte Vitale perdue, volée ou qui ne fonctionne plus", brand: "Assurance Maladie",
                         body: .vstack(paragraphs.enumerated().map { i, p in .text(Text(p, id: "para.\(i)")) }
                                       + [.flexible, .button(Button(id: "go", label: "Déclarer", style: .primary))], spacing: .block),
-                        footer: [Button(id: "finish", label: "Terminer", style: .danger, width: .natural)], focusID: "go")
+                        footer: [Button(id: "finish", label: "Terminer", style: .neutral, width: .natural)], focusID: "go")
     s.bodyPage = page
     s.pageLabels = PageLabels(previous: "Précédent", next: "Suite", position: "Page {n} sur {total}")
     return s
@@ -55,8 +55,12 @@ func swornModal(page: Int = 0) -> Modal {
         #expect(l.visibleText.contains("Page 1 sur \(l.paging.bodyPageCount)"))
         // By label, as a scenario taps it.
         #expect(l.findTarget("Suite")?.widgetID == "page.next")
-        // The action is on the last page; until then the focus goes to "Suite".
-        #expect(l.target(id: "go") == nil)
+        // The action is in the footer's bottom-right slot on every page (the
+        // same place on every screen); until the last page the focus, and
+        // speech, go to "Suite": read on first.
+        let go = try #require(l.target(id: "go"))
+        let divider = try #require(l.items.first { $0.role == .divider }).frame
+        #expect(go.frame.minY > divider.maxY && go.frame.maxX > e.metrics.size.width * 3 / 4)
         #expect(l.focusID == "page.next")
         // Title and action bar stay.
         #expect(l.texts.contains { $0.widgetID == "title" })
@@ -86,7 +90,7 @@ func swornModal(page: Int = 0) -> Modal {
         #expect(lines.joined(separator: " ").normalizedSpaces == source.joined(separator: " ").normalizedSpaces)
         #expect(all.last?.target(id: "go")?.isEnabled == true)
         // What the other pages hold is known from any page.
-        #expect(all[0].screenText.contains("Paragraphe 5"))
+        #expect(all[0].screenText.contains("Paragraphe 7"))
     }
 
     @Test func aPageBeyondTheLastShowsTheLast() throws {
@@ -103,11 +107,11 @@ func swornModal(page: Int = 0) -> Modal {
         let first = SpeechController.utterance(for: e.layout(denseScreen()))
         #expect(first.hasPrefix("Carte Vitale perdue, volée ou qui ne fonctionne plus. Page 1 sur"))
         #expect(first.contains("Paragraphe 1"))
-        #expect(!first.contains("Paragraphe 5"))
+        #expect(!first.contains("Paragraphe 7"))
         #expect(first.hasSuffix("Suite"))
         let n = e.layout(denseScreen()).paging.bodyPageCount
         let last = SpeechController.utterance(for: e.layout(denseScreen(page: n - 1)))
-        #expect(last.contains("Page \(n) sur \(n)") && last.contains("Paragraphe 5") && last.hasSuffix("Déclarer"))
+        #expect(last.contains("Page \(n) sur \(n)") && last.contains("Paragraphe 7") && last.hasSuffix("Déclarer"))
     }
 
     @Test func aModalTooLongIsReadToTheEndBeforeItsConfirmation() throws {

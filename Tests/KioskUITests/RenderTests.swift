@@ -16,7 +16,7 @@ func sampleScreen(toggleOn: Bool = false, modal: Bool = false) -> ScreenModel {
             .text(Text("Choisissez une action pour chaque bénéficiaire\u{202F}:", id: "intro")),
             .list(ListView(id: "benef", rows: rows, visibleRows: 3, previousLabel: "Précédent", nextLabel: "Suivant")),
         ]),
-        footer: [Button(id: "finish", label: "Terminer", style: .danger, width: .natural),
+        footer: [Button(id: "finish", label: "Terminer", style: .neutral, width: .natural),
                  Button(id: "back", label: "Retour", style: .secondary, width: .natural)],
         modal: modal ? Modal(id: "m", title: "Confirmer\u{202F}?", message: "Commander une carte pour Léa\u{202F}?",
                              buttons: [Button(id: "m.no", label: "Annuler", style: .secondary), Button(id: "m.yes", label: "Confirmer")]) : nil)
@@ -94,7 +94,11 @@ func sampleScreen(toggleOn: Bool = false, modal: Bool = false) -> ScreenModel {
     @Test func scrollingListShowsItsAffordance() throws {
         let fonts = try makeFonts()
         let list = LayoutEngine(metrics: .development, theme: .normal, measurer: fonts).layout(sampleScreen())
-        #expect(list.items.contains { $0.role == .scrollThumb })
+        // « Page 1 sur 2 » between the arrows (beside the rows: the list is wide).
+        #expect(list.label(of: "benef.position").normalizedSpaces == "Page 1 of 2")
+        let previous = try #require(list.target(id: "benef.previous")), next = try #require(list.target(id: "benef.next"))
+        #expect(previous.frame.minX > list.items.filter { $0.role == .listRow }.map(\.frame.maxX).max()!)
+        #expect(previous.frame.maxY < next.frame.minY && previous.speech == "Précédent" && next.speech == "Suivant")
         #expect(list.target(id: "benef.previous")?.isEnabled == false)
         #expect(list.target(id: "benef.next")?.isEnabled == true)
         let shown = list.items.filter { $0.role == .listRow }.count

@@ -75,9 +75,9 @@ enum AttestationMachine: ServiceMachine {
             s.attestation = a
             s.step = a == nil ? .unavailable : .choose
         case .previousPage:
-            s.firstRow = max(0, s.firstRow - context.pageSize(list))
+            s.firstRow = context.previousPage(list, from: s.firstRow)
         case .nextPage:
-            s.firstRow = min(max(0, (s.attestation?.entries.count ?? 1) - 1), s.firstRow + context.pageSize(list))
+            s.firstRow = context.nextPage(list, from: s.firstRow, count: s.attestation?.entries.count ?? 1)
         case .retry:
             guard s.step == .unavailable else { break }
             s.step = .loading
@@ -136,16 +136,17 @@ enum AttestationMachine: ServiceMachine {
         case .printing:
             return ScreenModel(id: "flow.attestation", title: title, body: context.wait("attestation.wait", t["attestation.printing"]), footer: footer)
         case .unavailable:
-            return ScreenModel(id: "flow.attestation", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                               body: .vstack([.text(Text(t["attestation.unavailable.what"], id: "attestation.unavailable.what")),
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacing: .block),
-                               footer: footer, focusID: Event.retry.widgetID)
+            return FlowText.unavailable(id: "flow.attestation", title: title, what: t["attestation.unavailable.what"],
+                                        whatID: "attestation.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         case .done(let printed, let unavailable):
             let banner = printed ? Banner(kind: .info, text: t["attestation.printed"])
                 : Banner(kind: .error, text: t[unavailable ? "attestation.printerUnavailable" : "attestation.printFailed"])
             return ScreenModel(id: "flow.attestation", title: title, banner: banner,
-                               body: .vstack([.text(Text(t[printed ? "attestation.printed.what" : "attestation.notPrinted.what"], id: "attestation.done.what")),
-                                              .flexible], spacing: .block),
+                               body: .vstack([.text(Text(t[printed ? "attestation.printed.what" : "attestation.notPrinted.what"], id: "attestation.done.what"))]
+                                             // The paper out of the printer, pointed at.
+                                             + (printed ? Pictograms.named("paper.take", id: "attestation.pictogram", decorative: true).map { [.drawing($0)] } ?? [] : [])
+                                             + [.flexible], spacing: .block),
                                footer: footer)
         case .choose:
             let entries = s.attestation?.entries ?? []
@@ -162,7 +163,7 @@ enum AttestationMachine: ServiceMachine {
             // The list's own pager: its ids are the list's (`<id>.previous`, `<id>.next`).
             _ = taps.id(.previousPage)
             _ = taps.id(.nextPage)
-            nodes.append(.list(ListView(id: "attestation.persons", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
+            nodes.append(.list(ListView(id: "attestation.persons", rows: rows, firstVisible: s.firstRow,
                                         previousLabel: t["list.previous"], nextLabel: t["list.next"])))
             nodes.append(.flexible)
             return ScreenModel(id: "flow.attestation", title: title, body: .vstack(nodes, spacing: .block), footer: footer,

@@ -47,6 +47,8 @@ enum CEAMMachine: ServiceMachine {
     struct Notice: Equatable {
         var kind: Banner.Kind
         var text: String
+        /// The beneficiary whose row just changed (highlighted in the list).
+        var person: Int? = nil
     }
 
     struct State: Equatable {
@@ -239,13 +241,13 @@ enum CEAMMachine: ServiceMachine {
             guard s.countries.isEmpty else { s.firstCountry = 0; s.step = .countries; break }
             return Transition(state: s, effects: [.loadCountries])
         case .countriesClose: s.step = .intro
-        case .countriesNext: s.firstCountry = min(max(0, s.countries.count - 1), s.firstCountry + context.pageSize("ceam.countries", unknown: 3))
-        case .countriesPrevious: s.firstCountry = max(0, s.firstCountry - context.pageSize("ceam.countries", unknown: 3))
+        case .countriesNext: s.firstCountry = context.nextPage("ceam.countries", from: s.firstCountry, count: s.countries.count, unknown: 3)
+        case .countriesPrevious: s.firstCountry = context.previousPage("ceam.countries", from: s.firstCountry, unknown: 3)
         case .proceed, .retry:
             s.step = .loading
             return fetch()
-        case .listNext: s.firstRow = min(max(0, (s.foyer?.persons.count ?? 1) - 1), s.firstRow + context.pageSize("ceam.list", unknown: 3))
-        case .listPrevious: s.firstRow = max(0, s.firstRow - context.pageSize("ceam.list", unknown: 3))
+        case .listNext: s.firstRow = context.nextPage("ceam.list", from: s.firstRow, count: s.foyer?.persons.count ?? 1, unknown: 3)
+        case .listPrevious: s.firstRow = context.previousPage("ceam.list", from: s.firstRow, unknown: 3)
         case .action(let i, let action):
             // Only an action the row offers today.
             guard s.step == .list, let p = person(i), allowed(p, s).contains(action) else { break }
@@ -284,12 +286,12 @@ enum CEAMMachine: ServiceMachine {
                 var text = t.text("ceam.done.queued", ["name": name(person)])
                 // The certificate comes with the central store's answer: not now. Say when and where instead.
                 if request.departureWithinUrgentDays { text += " " + t["ceam.done.queued.certificate"] }
-                s.notice = Notice(kind: .info, text: text)
+                s.notice = Notice(kind: .info, text: text, person: person)
                 s.firstRow = rowFirst(person)
                 return Transition(state: s, effects: [reload])
             case .acknowledged(let r)? where r.status == .refused:
                 s.dialog = nil
-                s.notice = Notice(kind: .error, text: t["ceam.done.refused"])
+                s.notice = Notice(kind: .error, text: t["ceam.done.refused"], person: person)
                 // Said now: not again at the next visit.
                 return Transition(state: s, effects: [.markTold([command.id]), reload])
             case .acknowledged(let r)?:
@@ -302,7 +304,7 @@ enum CEAMMachine: ServiceMachine {
                     }
                     text += " " + t.text("ceam.print.done", ["date": FlowText.date(cert.validUntil, t)])
                 }
-                s.notice = Notice(kind: .info, text: text)
+                s.notice = Notice(kind: .info, text: text, person: person)
                 // The row with the new state first on screen.
                 s.firstRow = rowFirst(person)
                 return Transition(state: s, effects: [reload])
@@ -318,7 +320,7 @@ enum CEAMMachine: ServiceMachine {
             case .printerUnavailable, .failed:
                 text += t.text("ceam.print.unavailable", ["date": date])
             }
-            s.notice = Notice(kind: .info, text: text)
+            s.notice = Notice(kind: .info, text: text, person: command.personIndex)
             s.firstRow = rowFirst(command.personIndex)
             return Transition(state: s, effects: [reload])
         case .reloaded(let pending, let foyer, let seen, let fetch):
@@ -327,7 +329,7 @@ enum CEAMMachine: ServiceMachine {
                 if s.foyer == nil { s.step = .unavailable; break }
                 // Keep what was just said (the request went through), and add that the list may be behind.
                 let stale = t["ceam.list.stale"]
-                s.notice = Notice(kind: .error, text: s.notice.map { $0.text + " " + stale } ?? stale)
+                s.notice = Notice(kind: .error, text: s.notice.map { $0.text + " " + stale } ?? stale, person: s.notice?.person)
                 break
             }
             s.foyer = f
@@ -472,7 +474,7 @@ enum CEAMMachine: ServiceMachine {
             _ = taps.id(.countriesNext)
             return ScreenModel(id: "flow.ceam.countries", title: t["ceam.countries.title"], body: .vstack([
                 .text(Text(t["ceam.countries.about"], id: "ceam.countries.about")),
-                .list(ListView(id: "ceam.countries", rows: rows, firstVisible: s.firstCountry, visibleRows: 8,
+                .list(ListView(id: "ceam.countries", rows: rows, firstVisible: s.firstCountry,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
                 .button(Button(id: taps.id(.countriesClose), label: t["ceam.countries.close"], style: .primary)),
@@ -494,17 +496,20 @@ enum CEAMMachine: ServiceMachine {
             let rows = persons.map { p in
                 ListView.Row(id: "ceam.person.\(p.index)", title: p.person.displayName + " · " + who(p.person, today: today, t),
                              detail: detail(p, s, t),
+                             // A row's actions are choices among equals: none is the screen's primary.
                              actions: allowed(p, s).map { a in
                                  Button(id: rowTaps.id(.action(person: p.index, a)), label: t["ceam.do.\(a.rawValue)"],
-                                        style: a == .order || a == .earlyRenewal ? .primary : .secondary, width: .natural,
+                                        style: .secondary, width: .natural,
                                         speech: t["ceam.do.\(a.rawValue)"] + ", " + p.person.displayName)
-                             })
+                             },
+                             badges: StateBadges.ceam(p.ceam, waiting: s.queued[p.index] != nil, blocked: blocked(p, s, t), t),
+                             highlighted: s.notice?.person == p.index)
             }
             _ = rowTaps.id(.listPrevious)
             _ = rowTaps.id(.listNext)
             let banner = s.notice.map { Banner(kind: $0.kind, text: $0.text) }
             return ScreenModel(id: "flow.ceam.list", title: t["ceam.list.title"], banner: banner, body: .vstack([
-                .list(ListView(id: "ceam.list", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
+                .list(ListView(id: "ceam.list", rows: rows, firstVisible: s.firstRow,
                                previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                 .flexible,
             ], spacing: .grid), footer: footer, modal: s.dialog.map { modal($0, s, t, taps) }, focusID: s.dialog.map(focus))
@@ -534,6 +539,12 @@ enum CEAMMachine: ServiceMachine {
         let female = p.sex == .female && (p.qualite == .assure || p.qualite == .conjoint)
         return t["ceam.qualite.\(p.qualite.rawValue)" + (female ? ".f" : "")] + ", "
             + (age == 0 ? t["ceam.age.baby"] : t.text(age == 1 ? "ceam.age.one" : "ceam.age", ["n": String(age)]))
+    }
+
+    /// Nothing can be done here for this person, for a reason the row says.
+    static func blocked(_ p: PersonView, _ s: State, _ t: Catalog) -> Bool {
+        guard allowed(p, s).isEmpty, s.queued[p.index] == nil else { return false }
+        return !s.queued.isEmpty || p.ceamActions.contains { $0.exclusion.flatMap { reason($0, t) } != nil }
     }
 
     static func detail(_ p: PersonView, _ s: State, _ t: Catalog) -> String {
@@ -593,7 +604,7 @@ enum CEAMMachine: ServiceMachine {
         let confirm = Button(id: taps.id(.confirm), label: d.sending ? t["ceam.dialog.sending"] : confirmLabel, style: .primary,
                              enabled: d.ready && !d.sending)
         func toggle(_ event: Event, _ key: String, _ on: Bool) -> Node {
-            .button(Button(id: taps.id(event), label: t[key], style: .toggle(on: on), enabled: !locked))
+            .button(Button(id: taps.id(event), label: t[key], style: .radio(selected: on), enabled: !locked))
         }
         // Once sent, the answer is said, not offered again (a retry repeats it).
         let departure: Node = locked
@@ -616,23 +627,27 @@ enum CEAMMachine: ServiceMachine {
                                               : extra), spacing: .related),
                          buttons: [cancel, confirm])
         case .declareLossOrTheft:
-            let title = t["ceam.dialog.loss.title"]
             let next = Button(id: taps.id(.next), label: t["ceam.dialog.next"], style: .primary, enabled: d.lossKind != nil)
             let previous = Button(id: taps.id(.previous), label: t["ceam.dialog.previous"], style: .secondary)
+            // A wizard of three pages, each its title and its step.
+            let kind = (d.lossKind ?? .perte).rawValue
+            let stepKeys = ["ceam.loss.step.what", "ceam.loss.step.date", "ceam.loss.step.confirm"]
+            let step = StepIndicator(number: d.page, count: 3, title: t[stepKeys[d.page - 1]],
+                                     position: t.text("step.position", ["n": String(d.page), "total": "3"]), key: stepKeys[d.page - 1])
             if d.page == 1 {
                 // The answers the rules offer (`CEAMLossForm.kinds`).
                 let kinds = d.form?.loss?.kinds ?? []
-                return Modal(id: "ceam.modal", title: title, message: t.text("ceam.dialog.loss.message", ["name": name]),
+                return Modal(id: "ceam.modal", title: t["ceam.dialog.loss.title"], message: t.text("ceam.dialog.loss.message", ["name": name]),
                              content: .hstack(kinds.map { toggle(.lossKind($0), "ceam.dialog.\($0.rawValue)", d.lossKind == $0) }, spacing: .block),
-                             buttons: [cancel, next])
+                             buttons: [cancel, next], step: step)
             }
             if d.page == 2 {
                 // Short month names: the picker's three columns fit a portrait modal at large text.
                 let months = (1...12).map { t["ceam.month.\($0)"] }
                 // The picker's arrows are the machine's events.
                 for m in DateMove.allCases { _ = taps.id(.date(m)) }
-                // The question says which date: of the loss, or of the theft.
-                return Modal(id: "ceam.modal", title: title, message: t["ceam.dialog.date.\((d.lossKind ?? .perte).rawValue)"],
+                // The title and the question say which date: of the loss, or of the theft.
+                return Modal(id: "ceam.modal", title: t["ceam.dialog.date.title.\(kind)"], message: t["ceam.dialog.date.\(kind)"],
                              content: .vstack([
                                  .datePicker(DatePicker(id: "ceam.modal.date",
                                      day: .init(label: t["date.day"], value: String(d.lossDate.day), upSpeech: t["date.day.up"], downSpeech: t["date.day.down"]),
@@ -640,25 +655,28 @@ enum CEAMMachine: ServiceMachine {
                                      year: .init(label: t["date.year"], value: String(d.lossDate.year), upSpeech: t["date.year.up"], downSpeech: t["date.year.down"]))),
                                  .text(Text(t.text("ceam.dialog.chosen", ["date": FlowText.date(d.lossDate, t)]), id: "ceam.modal.date.chosen")),
                              ], spacing: .grid),
-                             buttons: [previous, next])
+                             buttons: [previous, next], step: step)
             }
             let what = t.text(d.lossKind == .vol ? "ceam.dialog.summary.vol" : "ceam.dialog.summary.perte", ["date": FlowText.date(d.lossDate, t), "name": name])
-            return Modal(id: "ceam.modal", title: title, message: what,
+            // Irreversible: the card is cancelled. The button says so, in its own colour.
+            var cancelCard = confirm
+            cancelCard.style = .destructive
+            if d.error == nil, !d.sending { cancelCard.label = t["ceam.dialog.loss.confirm"] }
+            return Modal(id: "ceam.modal", title: t["ceam.dialog.confirm.title"], message: what + " " + t["ceam.dialog.loss.consequence"],
                          content: .vstack([
                              departure,
                              locked
                                  ? .text(Text("☑ " + t["ceam.dialog.sworn"], id: "ceam.modal.sworn"))
-                                 : .button(Button(id: taps.id(.sworn), label: (d.sworn ? "☑ " : "☐ ") + t["ceam.dialog.sworn"],
-                                                  style: .toggle(on: d.sworn))),
+                                 : .button(Button(id: taps.id(.sworn), label: t["ceam.dialog.sworn"], style: .checkbox(checked: d.sworn))),
                          ] + extra, spacing: .related),
-                         buttons: [locked ? cancel : previous, confirm])
+                         buttons: [locked ? cancel : previous, cancelCard], step: step)
         case .viewPrint:
             let printed = d.printNote != nil
             return Modal(id: "ceam.modal", title: t.text("ceam.dialog.view.title", ["name": name]), message: viewText(d.person, s, t),
                          content: d.printNote.map { .text(Text($0, style: .small, id: "ceam.modal.printNote")) },
                          buttons: [Button(id: taps.id(.close), label: t["ceam.dialog.close"], style: printed ? .primary : .secondary),
                                    Button(id: taps.id(.printCopy), label: d.printing ? t["ceam.view.printing"] : t["ceam.view.print"],
-                                          style: .primary, enabled: !d.printing && !printed)])
+                                          style: printed ? .secondary : .primary, enabled: !d.printing && !printed)])
         }
     }
 

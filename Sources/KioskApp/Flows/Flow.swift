@@ -23,6 +23,8 @@ public protocol Flow: AnyObject {
     /// A catalog key the attract screen shows when the card leaves during
     /// this flow (no personal data in it), e.g. a write cut short.
     var noticeOnRemoval: String? { get }
+    /// The service's steps, as catalog keys (one or none: no step indicator).
+    var stepKeys: [String] { get }
     /// Time passes (every second while a session runs).
     func tick(_ c: KioskController)
     /// The flow is dropped (back to the menu, card pulled, inactivity):
@@ -32,6 +34,8 @@ public protocol Flow: AnyObject {
 
 extension Flow {
     public var noticeOnRemoval: String? { nil }
+    public var stepKeys: [String] { [] }
+    public var stepCount: Int { max(1, stepKeys.count) }
     public func tick(_ c: KioskController) {}
     public func end(_ c: KioskController) {}
 }
@@ -45,6 +49,10 @@ enum ServiceHandOver: Equatable {
 }
 
 extension KioskController {
+    /// How many steps a service declares (the screen audit: a service of
+    /// more than one shows « Étape n sur N » on each of its screens).
+    public static func stepCount(of service: KioskService) -> Int { max(1, machine(service).steps.count) }
+
     /// The machine of each service: the one place a service is registered
     /// (the compiler says when one is missing). The menu asks it whether the
     /// service is offered here (`isOffered`), the session runs it.
@@ -74,6 +82,15 @@ extension KioskController {
 /// Words shared by the flows.
 @MainActor
 enum FlowText {
+    /// The central store did not answer: what it means here, « Réessayer »
+    /// (the way on), the footer's ways out. One look for every service.
+    static func unavailable(id: String, title: String, what: String, whatID: String, retry: Button, footer: [Button],
+                            _ t: Catalog) -> ScreenModel {
+        ScreenModel(id: id, title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
+                    body: .vstack([.text(Text(what, id: whatID)), .button(retry), .flexible], spacing: .block),
+                    footer: footer, focusID: retry.id)
+    }
+
     /// "mercredi 25 novembre 2026 à 14 h 05" / "Wednesday 25 November 2026 at 14:05", in Paris time.
     static func dateTime(_ date: Date, _ t: Catalog) -> String {
         var cal = Calendar(identifier: .gregorian)
@@ -111,8 +128,9 @@ enum FlowText {
         return t.text("time", ["hour": String(c.hour ?? 0), "minute": String(format: "%02d", c.minute ?? 0)])
     }
 
+    /// Ending is harmless: neutral, never the red of an irreversible act.
     static func finish(_ t: Catalog) -> Button {
-        Button(id: "footer.finish", label: t["footer.finish"], style: .danger, width: .natural)
+        Button(id: "footer.finish", label: t["footer.finish"], style: .neutral, width: .natural)
     }
 
     static func back(_ t: Catalog) -> Button {

@@ -104,6 +104,8 @@ enum PaymentsMachine: ServiceMachine {
         var choosing: PeriodChoice?
         /// The « Pour qui ? » modal, open.
         var choosingPerson = false
+        /// The answer ticked in it (nil: the whole foyer), applied by « Valider ».
+        var pickedPerson: Int?
         var firstRow = 0
         var printed: PrintOutcome?
         /// One print job per answer shown: a double tap never prints twice.
@@ -111,7 +113,7 @@ enum PaymentsMachine: ServiceMachine {
     }
 
     enum Event: MachineEvent {
-        case changePerson, person(Int?), personCancel
+        case changePerson, person(Int?), personConfirm, personCancel
         case changePeriod, period(PeriodChoice.Event)
         case print, retry, listNext, listPrevious, back
         /// Answers.
@@ -122,6 +124,7 @@ enum PaymentsMachine: ServiceMachine {
             switch self {
             case .changePerson: "payments.whom"
             case .person(let i): i.map { "payments.person.\($0)" } ?? "payments.person.all"
+            case .personConfirm: "payments.whom.confirm"
             case .personCancel: "payments.whom.cancel"
             case .changePeriod: "payments.period"
             case .period(let e): e.widgetID("payments.modal")
@@ -166,14 +169,19 @@ enum PaymentsMachine: ServiceMachine {
         case .changePerson:
             guard s.step == .list, s.choosing == nil, (context.identity?.foyer.persons.count ?? 0) > 1 else { break }
             s.choosingPerson = true
+            s.pickedPerson = s.person
         case .personCancel:
             s.choosingPerson = false
         case .person(let p):
+            // A radio: ticks the answer; « Valider » applies it.
             guard s.step == .list, s.choosingPerson else { break }
             if let p, !(context.identity?.foyer.persons.indices.contains(p) ?? false) { break }
+            s.pickedPerson = p
+        case .personConfirm:
+            guard s.step == .list, s.choosingPerson else { break }
             s.choosingPerson = false
-            guard p != s.person else { break }
-            s.person = p
+            guard s.pickedPerson != s.person else { break }
+            s.person = s.pickedPerson
             return reload()
         case .changePeriod:
             guard s.step == .list, !s.choosingPerson, let a = s.answer else { break }
@@ -229,17 +237,17 @@ enum PaymentsMachine: ServiceMachine {
         case .printing:
             return ScreenModel(id: "flow.payments", title: title, body: context.wait("payments.wait", t["payments.printing"]), footer: footer)
         case .unavailable:
-            return ScreenModel(id: "flow.payments", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                               body: .vstack([.text(Text(t["payments.unavailable.what"], id: "payments.unavailable.what")),
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible]),
-                               footer: footer, focusID: Event.retry.widgetID)
+            return FlowText.unavailable(id: "flow.payments", title: title, what: t["payments.unavailable.what"], whatID: "payments.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         case .list:
             guard let a = s.answer else { return ScreenModel(id: "flow.payments", title: title, body: .flexible, footer: footer) }
             let whom = a.person.flatMap { persons.indices.contains($0) ? persons[$0].displayName : nil } ?? t["payments.wholeFoyer.inSentence"]
             // What is shown (the period, for whom), each with the way to change it.
             var nodes: [Node] = [
                 .adaptive([.text(Text(t.text("payments.period", ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t)]), id: "payments.what")),
-                           .button(taps.button(Button(id: "", label: t["payments.changePeriod"], style: .secondary, width: .natural), .changePeriod))],
+                           // Nothing to print: choosing another period is the main action.
+                           .button(taps.button(Button(id: "", label: t["payments.changePeriod"], style: a.payments.isEmpty ? .primary : .secondary,
+                                                      width: .natural), .changePeriod))],
                           minChildWidthMM: 110, spacing: .block),
             ]
             if persons.count > 1 {
@@ -275,13 +283,15 @@ enum PaymentsMachine: ServiceMachine {
             if let c = s.choosing { screen.modal = periodModal(c, context, taps) }
             if s.choosingPerson {
                 // Whose payments: the foyer or one beneficiary, the one shown ticked.
-                let choices = [taps.button(Button(id: "", label: t["payments.wholeFoyer"], style: .toggle(on: s.person == nil)), .person(nil))]
+                // Radios, then « Valider »: one primary action, in its place.
+                let choices = [taps.button(Button(id: "", label: t["payments.wholeFoyer"], style: .radio(selected: s.pickedPerson == nil)), .person(nil))]
                     + persons.indices.map { i in
-                        taps.button(Button(id: "", label: persons[i].displayName, style: .toggle(on: s.person == i)), .person(i))
+                        taps.button(Button(id: "", label: persons[i].displayName, style: .radio(selected: s.pickedPerson == i)), .person(i))
                     }
                 screen.modal = Modal(id: "payments.whom.modal", title: t["payments.whom.title"], message: t["payments.whom.question"],
                                      content: .adaptive(choices.map { .button($0) }, minChildWidthMM: 70, spacing: .tight),
-                                     buttons: [taps.button(Button(id: "", label: t["modal.cancel"], style: .secondary), .personCancel)])
+                                     buttons: [taps.button(Button(id: "", label: t["modal.cancel"], style: .secondary), .personCancel),
+                                               taps.button(Button(id: "", label: t["modal.validate"], style: .primary), .personConfirm)])
             }
             return screen
         }
@@ -307,7 +317,14 @@ enum PaymentsMachine: ServiceMachine {
 }
 
 /// An amount as the language writes it: « 23,50 € », "€23.50".
-func money(_ m: Money, _ t: Catalog) -> String { t.language == "fr" ? m.french : m.english }
+/// An amount as the screen's language writes it: its catalog's
+/// `money.grouping`, `money.decimal` and `money.pattern` (a language
+/// added later needs no code); French when a catalog lacks them.
+func money(_ m: Money, _ t: Catalog) -> String {
+    guard t.has("money.pattern") else { return m.french }
+    return m.formatted(grouping: t.has("money.grouping") ? t["money.grouping"] : "\u{202F}",
+                       decimal: t.has("money.decimal") ? t["money.decimal"] : ",", pattern: t["money.pattern"])
+}
 
 /// « Attestation de paiement des indemnités journalières » (seed 001 §4): the
 /// IJ paid to the assuré over the last year or a period chosen within the 8
@@ -412,10 +429,8 @@ enum DailyAllowancesMachine: ServiceMachine {
         case .printing:
             return ScreenModel(id: "flow.ij", title: title, body: context.wait("ij.wait", t["ij.printing"]), footer: footer)
         case .unavailable:
-            return ScreenModel(id: "flow.ij", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                               body: .vstack([.text(Text(t["ij.unavailable.what"], id: "ij.unavailable.what")),
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible]),
-                               footer: footer, focusID: Event.retry.widgetID)
+            return FlowText.unavailable(id: "flow.ij", title: title, what: t["ij.unavailable.what"], whatID: "ij.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         case .shown:
             guard let a = s.answer else { return ScreenModel(id: "flow.ij", title: title, body: .flexible, footer: footer) }
             let period = ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t)]
@@ -427,8 +442,10 @@ enum DailyAllowancesMachine: ServiceMachine {
                 nodes.append(.text(Text(t["ij.none.what"], id: "ij.none.what")))
                 nodes.append(change)
             } else {
-                // The period and the way to change it on one line; the list last, with the room left.
-                nodes.append(.adaptive([.text(Text(t.text("ij.period", period), id: "ij.what")), change], minChildWidthMM: 110, spacing: .block))
+                // The period, the way to change it under it (two nodes: with large
+                // text a page may end between them rather than not fit); the list last.
+                nodes.append(.text(Text(t.text("ij.period", period), id: "ij.what")))
+                nodes.append(change)
                 nodes.append(.text(Text(t.text("payments.total", ["total": money(a.total, t)]), style: .title, id: "ij.total")))
                 let rows = a.allowances.map { x in
                     ListView.Row(id: "ij.row.\(x.id)",

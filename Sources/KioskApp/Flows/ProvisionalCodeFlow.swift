@@ -155,9 +155,12 @@ enum ProvisionalCodeMachine: ServiceMachine {
         case .confirm(let masked):
             return ScreenModel(id: "flow.provisionalCode", title: title, body: .vstack([
                 .text(Text(t["sms.about"], id: "sms.about")),
-                .text(Text(t["sms.to"], style: .small, muted: true, id: "sms.to")),
-                .text(Text(masked, style: .display, alignment: .center, id: "sms.mobile")),
-                .text(Text(t["sms.notYours"], style: .small, muted: true, id: "sms.notYours")),
+                // The label, the number and what to do if it is not theirs: one block, never split over two pages.
+                .vstack([
+                    .text(Text(t["sms.to"], style: .small, muted: true, id: "sms.to")),
+                    .text(Text(masked, style: .display, alignment: .center, id: "sms.mobile")),
+                    .text(Text(t["sms.notYours"], style: .small, muted: true, id: "sms.notYours")),
+                ], spacing: .related),
                 .flexible,
                 .button(Button(id: taps.id(.send), label: t["sms.send"], style: .primary)),
             ], spacing: .block), footer: footer, focusID: Event.send.widgetID)
@@ -175,7 +178,8 @@ enum ProvisionalCodeMachine: ServiceMachine {
             return message("unavailable", Banner(kind: .error, text: t["sms.unavailable"]), [t["sms.unavailable.what"]],
                            button: Button(id: taps.id(.retry), label: t["sms.retry"], style: .primary))
         case .sent(let masked, let until):
-            let sentTo = masked.map { t.text("sms.sent", ["mobile": $0]) } ?? t["sms.sent.noNumber"]
+            // A number is never cut across two lines.
+            let sentTo = masked.map { t.text("sms.sent", ["mobile": $0.replacingOccurrences(of: " ", with: "\u{00A0}")]) } ?? t["sms.sent.noNumber"]
             let valid = until.map { t.text("sms.validUntil", ["when": FlowText.dateTime($0, t)]) } ?? t["sms.valid48"]
             if context.isSignedIn {
                 return message("sent", Banner(kind: .info, text: sentTo), [valid, t["sms.sent.use"]])

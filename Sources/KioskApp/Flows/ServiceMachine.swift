@@ -99,6 +99,8 @@ struct FlowContext {
     var animationPhase: Double
     /// Rows each list showed in the last frame, by list id.
     var listPageSizes: [String: Int]
+    /// The first row of each page of each list in the last frame.
+    var listPageStarts: [String: [Int]] = [:]
     /// This kiosk has a card writer (the mise à jour).
     var canWriteRights: Bool
     /// This kiosk has a printer (it may still be out of paper: the print says so).
@@ -130,7 +132,8 @@ struct FlowContext {
 
     init(_ c: KioskController) {
         catalog = c.catalog; rules = c.rules; identity = c.session.identity; isSignedIn = c.session.isSignedIn
-        animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; canWriteRights = c.rightsWriter != nil
+        animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; listPageStarts = c.listPageStarts
+        canWriteRights = c.rightsWriter != nil
         canPrint = !(c.printer is NoPrinter)
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
         canScan = c.documentDesk.hasScanner; handOver = c.handOver
@@ -138,6 +141,21 @@ struct FlowContext {
 
     /// Rows `list` showed in the last frame (`unknown` before it was drawn).
     func pageSize(_ list: String, unknown: Int = 1) -> Int { max(1, listPageSizes[list] ?? unknown) }
+
+    /// The first row of the page after the one holding `row` (pages are cut
+    /// by the rows' real heights: they need not hold as many rows each).
+    func nextPage(_ list: String, from row: Int, count: Int, unknown: Int = 1) -> Int {
+        let last = max(0, count - 1)
+        guard let starts = listPageStarts[list], !starts.isEmpty else { return min(last, row + pageSize(list, unknown: unknown)) }
+        return min(last, starts.first { $0 > row } ?? row)
+    }
+
+    /// The first row of the page before the one holding `row`.
+    func previousPage(_ list: String, from row: Int, unknown: Int = 1) -> Int {
+        guard let starts = listPageStarts[list], !starts.isEmpty else { return max(0, row - pageSize(list, unknown: unknown)) }
+        let current = starts.lastIndex { $0 <= row } ?? 0
+        return starts[max(0, current - 1)]
+    }
 
     /// A wait on screen: the indicator and the message.
     func wait(_ id: String, _ message: String) -> Node {
@@ -189,6 +207,7 @@ final class MachineFlow<M: ServiceMachine>: Flow {
     init(state: M.State) { self.state = state }
 
     var isWaiting: Bool { M.isWaiting(state) }
+    var stepKeys: [String] { M.steps }
     var noticeOnRemoval: String? { M.noticeOnRemoval(state) }
 
     func start(_ c: KioskController) {
@@ -208,7 +227,15 @@ final class MachineFlow<M: ServiceMachine>: Flow {
     }
 
     func screen(_ c: KioskController) -> ScreenModel {
-        M.screen(state, FlowContext(c), TapTable())
+        var s = M.screen(state, FlowContext(c), TapTable())
+        // The chrome: « Étape 2 sur 4 » and the step's title, on every screen of a multi-step service.
+        if M.steps.count > 1 {
+            let t = c.catalog
+            let i = min(max(0, M.step(state)), M.steps.count - 1)
+            s.step = StepIndicator(number: i + 1, count: M.steps.count, title: t[M.steps[i]],
+                                   position: t.text("step.position", ["n": String(i + 1), "total": String(M.steps.count)]), key: M.steps[i])
+        }
+        return s
     }
 
     func tick(_ c: KioskController) {

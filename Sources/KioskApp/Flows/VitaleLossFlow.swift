@@ -199,9 +199,9 @@ enum VitaleLossMachine: ServiceMachine {
         switch event {
         // A page is what the last frame showed (large text shows fewer rows).
         case .previousPage:
-            s.firstRow = max(0, s.firstRow - context.pageSize("vitale.persons"))
+            s.firstRow = context.previousPage("vitale.persons", from: s.firstRow)
         case .nextPage:
-            s.firstRow = min(max(0, (s.foyer?.persons.count ?? 1) - 1), s.firstRow + context.pageSize("vitale.persons"))
+            s.firstRow = context.nextPage("vitale.persons", from: s.firstRow, count: s.foyer?.persons.count ?? 1)
         case .choose(let i):
             guard s.step == .choosePerson, let p = s.person(i), s.canDeclare(p) else { break }
             s.reason = nil
@@ -422,10 +422,13 @@ enum VitaleLossMachine: ServiceMachine {
         }
     }
 
-    private static func confirmModal(_ title: String, _ message: String, _ t: Catalog, _ taps: TapTable<Event>) -> Modal {
+    /// The confirmation before a request; an irreversible one (the card
+    /// deactivated) in its own colour, its button naming the consequence.
+    private static func confirmModal(_ title: String, _ message: String, _ t: Catalog, _ taps: TapTable<Event>,
+                                     destructive: String? = nil) -> Modal {
         Modal(id: "modal", title: title, message: message,
               buttons: [Button(id: taps.id(.cancel), label: t["modal.cancel"], style: .secondary),
-                        Button(id: taps.id(.confirm), label: t["modal.confirm"], style: .primary)])
+                        Button(id: taps.id(.confirm), label: destructive ?? t["modal.confirm"], style: destructive == nil ? .primary : .destructive)])
     }
 
     static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
@@ -454,14 +457,17 @@ enum VitaleLossMachine: ServiceMachine {
                     return t["vitale.why.queued.declare"]
                 }
                     ?? (orderWhy ?? availability(.declare, p).flatMap { $0 }).map { exclusionText($0, t) }
+                // A row's action is a choice among equals: none is the screen's primary.
                 let action: Button? = declarable
-                    ? Button(id: taps.id(.choose(person: p.index)), label: t["vitale.person.choose"], style: .primary, width: .natural,
+                    ? Button(id: taps.id(.choose(person: p.index)), label: t["vitale.person.choose"], style: .secondary, width: .natural,
                              speech: t["vitale.person.choose"] + ", " + p.person.displayName)
-                    : orderable ? Button(id: taps.id(.orderFor(person: p.index)), label: t["vitale.person.order"], style: .primary, width: .natural,
+                    : orderable ? Button(id: taps.id(.orderFor(person: p.index)), label: t["vitale.person.order"], style: .secondary, width: .natural,
                                          speech: t["vitale.person.order"] + ", " + p.person.displayName) : nil
+                let blocked = action == nil && s.waiting(p) == nil && why != nil && orderWhy != nil
                 return ListView.Row(id: "vitale.row.\(p.index)", title: p.person.displayName,
                                     detail: declarable ? t["vitale.person.hasCard"] : orderable ? t["vitale.person.canOrder"] : why,
-                                    actions: action.map { [$0] } ?? [])
+                                    actions: action.map { [$0] } ?? [],
+                                    badges: StateBadges.vitale(p.vitale, waiting: s.waiting(p) != nil, blocked: blocked, t))
             }
             // A request of an earlier visit that did not go through: said once, above the list.
             let later = s.later.map { r in
@@ -474,21 +480,21 @@ enum VitaleLossMachine: ServiceMachine {
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
                                  banner: later.isEmpty ? nil : Banner(kind: .error, text: later.joined(separator: " ")), body: .vstack([
                                      .text(Text(t["vitale.choose"], id: "vitale.choose")),
-                                     .list(ListView(id: "vitale.persons", rows: rows, firstVisible: s.firstRow, visibleRows: 4,
+                                     .list(ListView(id: "vitale.persons", rows: rows, firstVisible: s.firstRow,
                                                     previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                                      .flexible,
                                  ], spacing: .block), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
         case .details(let i):
             let name = s.person(i)?.person.displayName ?? ""
             let reasons = VitaleDeclarationReason.allCases.map { r in
-                Node.button(Button(id: taps.id(.reason(r)), label: t["vitale.reason.\(r.rawValue)"], style: .toggle(on: s.reason == r)))
+                Node.button(Button(id: taps.id(.reason(r)), label: t["vitale.reason.\(r.rawValue)"], style: .radio(selected: s.reason == r)))
             }
             var nodes: [Node] = [
                 .text(Text(t.text("vitale.reason.prompt", ["name": name]), id: "vitale.reason.prompt")),
                 .adaptive(reasons, minChildWidthMM: 55, spacing: .block),
             ]
             if s.needsCommitment {
-                nodes.append(.button(Button(id: taps.id(.commit), label: (s.commits ? "☑ " : "☐ ") + t["vitale.commit"], style: .toggle(on: s.commits))))
+                nodes.append(.button(Button(id: taps.id(.commit), label: t["vitale.commit"], style: .checkbox(checked: s.commits))))
             }
             nodes.append(.text(Text(t["vitale.invalidated.warning"], style: .small, muted: true, id: "vitale.warning")))
             // Why "Déclarer" is not yet possible, in words.
@@ -500,7 +506,8 @@ enum VitaleLossMachine: ServiceMachine {
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacing: .block), footer: footer,
                                  focusID: s.readyToDeclare ? Event.declare.widgetID : nil)
             if s.confirming == .declare, let reason = s.reason {
-                screen.modal = confirmModal(t["vitale.modal.declare.title"], t.text("vitale.modal.declare.\(reason.rawValue)", ["name": name]), t, taps)
+                screen.modal = confirmModal(t["vitale.modal.declare.title"], t.text("vitale.modal.declare.\(reason.rawValue)", ["name": name]), t, taps,
+                                            destructive: t["vitale.modal.declare.confirm"])
                 screen.focusID = Event.confirm.widgetID
             }
         case .declared(let i, let transmitted):
@@ -521,7 +528,7 @@ enum VitaleLossMachine: ServiceMachine {
                 let why = availability(.order, p).flatMap { $0 }.map { exclusionText($0, t) }
                 nodes.append(.text(Text([why, t["vitale.order.elsewhere"]].compactMap { $0 }.joined(separator: " "), id: "vitale.order.why")))
             }
-            nodes += [.flexible, printRow(s, t, taps)]
+            nodes += [.flexible, printRow(s, t, taps, main: focus == Event.print.widgetID)]
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
                                  banner: Banner(kind: .info, text: t.text("vitale.declared", ["name": name])),
                                  body: .vstack(nodes, spacing: .block), footer: menuFooter, focusID: focus)
@@ -536,16 +543,15 @@ enum VitaleLossMachine: ServiceMachine {
                                                spacing: .block),
                                  footer: footer)
         case .unavailable:
-            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                                 body: .vstack([.text(Text(t["flow.unavailable.what"], id: "vitale.unavailable.what")),
-                                                .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacing: .block),
-                                 footer: footer, focusID: Event.retry.widgetID)
+            screen = FlowText.unavailable(id: "flow.carteVitaleLoss", title: title, what: t["flow.unavailable.what"], whatID: "vitale.unavailable.what",
+                                          retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         }
         return screen
     }
 
-    private static func printRow(_ s: State, _ t: Catalog, _ taps: TapTable<Event>) -> Node {
-        var row: [Node] = [.button(Button(id: taps.id(.print), label: t["vitale.print"], style: .secondary))]
+    /// The récépissé's button: the screen's way on when no order is offered.
+    private static func printRow(_ s: State, _ t: Catalog, _ taps: TapTable<Event>, main: Bool) -> Node {
+        var row: [Node] = [.button(Button(id: taps.id(.print), label: t["vitale.print"], style: main ? .primary : .secondary))]
         if let outcome = s.printed {
             let message = switch outcome {
             case .printed: t["print.done"]

@@ -1,0 +1,33 @@
+import Foundation
+import KioskUI
+
+/// The pictograms of `Assets/pictograms/` (vector data drawn for the
+/// project, licence beside them): the services' tiles, the card into and
+/// out of the reader, the paper out of the printer. Read once; a missing
+/// or broken file leaves the screen with its words only (and is logged by
+/// the tests, which read every file).
+@MainActor
+public enum Pictograms {
+    /// Where they are (set by tests or a runtime with its own assets).
+    public static var directory: URL? = AssetLocator.find()?.appendingPathComponent("pictograms")
+    private static var cache: [String: Drawing?] = [:]
+
+    /// `decorative`: it says again what the words say, and gives way first when room is short.
+    public static func named(_ name: String, id: String? = nil, decorative: Bool = false) -> Drawing? {
+        let d: Drawing?
+        if let c = cache[name] { d = c } else {
+            d = directory.flatMap { try? Drawing(id: name, json: Data(contentsOf: $0.appendingPathComponent("\(name).json"))) }
+            cache[name] = d
+        }
+        guard var drawing = d else { return nil }
+        if let id { drawing.id = id }
+        drawing.decorative = decorative
+        return drawing
+    }
+
+    /// Every pictogram file's name (tests).
+    public static var names: [String] {
+        guard let dir = directory else { return [] }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+}
