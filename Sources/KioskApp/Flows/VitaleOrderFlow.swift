@@ -750,16 +750,20 @@ enum VitaleOrderMachine: ServiceMachine {
                           .button(Button(id: taps.id(.scan), label: t["order.retake"], style: .primary))],
                          banner: Banner(kind: .error, text: problemText(p, kind, t)), focus: Event.scan.widgetID)
         case .phone(let slot, let qr):
-            // The code beside what to do with it (one under the other on a narrow screen or with large text).
-            var side: [Node] = [
-                .text(Text(t["order.phone.how.\(k)"], id: "order.phone.how")),
+            // The code beside the wait (one under the other on a narrow screen or with large text); the
+            // blocks are the body's own, so a page may end between them.
+            let code: Node = qr.map { .drawing(.modules($0, id: "order.qr", sideMM: 50)) } ?? .text(Text(slot.url, style: .small, id: "order.url"))
+            let wait: Node = .vstack([
                 .text(Text(t.text("order.phone.valid", ["time": FlowText.time(slot.expiresAt, t)]), style: .small, muted: true,
                            id: "order.phone.valid")),
                 .progress(Progress(id: "order.phone.wait", message: t["order.phone.waiting"], phase: context.animationPhase)),
-            ]
-            side.append(.button(Button(id: taps.id(.otherWay), label: t["order.otherWay"], style: .secondary)))
-            let code: Node = qr.map { .drawing(.modules($0, id: "order.qr", sideMM: 50)) } ?? .text(Text(slot.url, style: .small, id: "order.url"))
-            return model([.adaptive([code, .vstack(side, spacing: .block)], minChildWidthMM: 90, spacing: .block), .flexible])
+            ], spacing: .block)
+            return model([
+                .text(Text(t["order.phone.how.\(k)"], id: "order.phone.how")),
+                .adaptive([code, wait], minChildWidthMM: 90, spacing: .block),
+                .button(Button(id: taps.id(.otherWay), label: t["order.otherWay"], style: .secondary)),
+                .flexible,
+            ])
         case .phoneExpired:
             return model([.text(Text(t["order.phone.expired.what"], id: "order.phone.expired.what")), .flexible,
                           .button(Button(id: taps.id(.newCode), label: t["order.newCode"], style: .primary))],
