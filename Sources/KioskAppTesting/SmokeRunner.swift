@@ -326,9 +326,10 @@ public final class SmokeRunner {
     /// services (insert cards with `ScenarioServices.insert(cardFile:into:)`,
     /// which loads the card file's `"central"` section first). Its central
     /// store stops when the host goes (or at `ScenarioServices.shutdown()`).
-    public func makeHost(speechDirectory: URL?) async throws -> (KioskHost, TestClock, ScenarioServices) {
+    public func makeHost(speechDirectory: URL?, offered: [KioskService] = KioskService.allCases) async throws
+        -> (KioskHost, TestClock, ScenarioServices) {
         let clock = Self.scenarioClock()
-        let kit = try await SmokeKit.inProcess(clock: clock)
+        let kit = try await SmokeKit.inProcess(clock: clock, offered: offered)
         let host = try makeHost(speechDirectory: speechDirectory, kit: kit, clock: clock)
         let services = kit.services as! ScenarioServices
         // The host is what a test holds: its central store stops when it goes.

@@ -102,7 +102,9 @@ import Testing
         #expect(k.text.contains("Déclaration enregistrée"))
     }
 
-    @Test func aQueuedDeclarationStillOffersTheOrderChainedAfterIt() async throws {
+    /// Queued, the declaration has not reached the central store: the order
+    /// (whose documents the central store must take with it) waits for it.
+    @Test func aQueuedDeclarationDefersTheOrder() async throws {
         let k = try await FlowKiosk()
         try await open(k)
         await k.tap("vitale.person.0")
@@ -115,9 +117,9 @@ import Testing
         // Not deactivated yet: the screen says it will be, not that it is.
         #expect(k.text.contains("La carte sera alors désactivée"))
         #expect(!k.text.contains("est désactivée"))
-        await k.tap("vitale.order")
-        await k.tap("modal.confirm")
-        #expect(k.services.submitted.last?.after == k.services.submitted.first?.id)
+        #expect(!k.ids.contains("vitale.order"))
+        #expect(k.text.contains("La commande d’une nouvelle carte sera possible une fois la déclaration transmise."))
+        #expect(k.services.submitted.count == 1)
     }
 
     /// Back in the service, the outbox says what waits: no second

@@ -524,6 +524,9 @@ enum VitaleLossMachine: ServiceMachine {
                 nodes.append(.text(Text(t.text("vitale.order.offer", ["name": name]), id: "vitale.order.offer")))
                 nodes.append(.button(Button(id: taps.id(.order), label: t["vitale.order"], style: .primary)))
                 focus = Event.order.widgetID
+            } else if !transmitted {
+                // The order's documents go with an order the central store can take: once the declaration reached it.
+                nodes.append(.text(Text(t["vitale.why.queued.declare"], id: "vitale.order.why")))
             } else if let p {
                 let why = availability(.order, p).flatMap { $0 }.map { exclusionText($0, t) }
                 nodes.append(.text(Text([why, t["vitale.order.elsewhere"]].compactMap { $0 }.joined(separator: " "), id: "vitale.order.why")))

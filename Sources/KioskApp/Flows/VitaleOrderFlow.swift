@@ -598,7 +598,8 @@ enum VitaleOrderMachine: ServiceMachine {
                     detail = whyText(why, t)
                 } else {
                     detail = s.allowed(p).map { useCaseText($0, t) }.joined(separator: " ; ")
-                    actions = [Button(id: taps.id(.choose(person: p.index)), label: t["order.person.choose"], style: .primary, width: .natural,
+                    // A row's action is a choice among equals: none is the screen's primary.
+                    actions = [Button(id: taps.id(.choose(person: p.index)), label: t["order.person.choose"], style: .secondary, width: .natural,
                                       speech: t["order.person.choose"] + ", " + p.person.displayName)]
                 }
                 return ListView.Row(id: "order.row.\(p.index)", title: p.person.displayName, detail: detail, actions: actions)
@@ -619,7 +620,7 @@ enum VitaleOrderMachine: ServiceMachine {
             var nodes: [Node] = [.text(Text(t.text("order.useCase.prompt", ["name": name]), id: "order.useCase.prompt"))]
             let allowed = options.filter { $0.exclusion == nil }
             nodes.append(.adaptive(allowed.map { o in
-                .button(Button(id: taps.id(.useCase(o.useCase)), label: useCaseText(o.useCase, t), style: .toggle(on: s.useCase == o.useCase)))
+                .button(Button(id: taps.id(.useCase(o.useCase)), label: useCaseText(o.useCase, t), style: .radio(selected: s.useCase == o.useCase)))
             }, minChildWidthMM: 70, spacing: .block))
             for o in options where o.exclusion != nil {
                 nodes.append(.text(Text(useCaseText(o.useCase, t) + " : " + useCaseWhy(o.exclusion, t), style: .small, muted: true,
@@ -646,7 +647,7 @@ enum VitaleOrderMachine: ServiceMachine {
             return documentScreen(kind, s, context, taps, footer)
         case .sworn:
             let nodes: [Node] = [
-                .button(Button(id: taps.id(.tickSworn), label: (s.sworn ? "☑ " : "☐ ") + t["order.sworn"], style: .toggle(on: s.sworn))),
+                .button(Button(id: taps.id(.tickSworn), label: t["order.sworn"], style: .checkbox(checked: s.sworn))),
                 .text(Text(t["order.sworn.rejected"], style: .small, id: "order.sworn.rejected")),
                 .text(Text(t["order.fraud"], style: .small, muted: true, id: "order.fraud")),
                 .text(Text(t["order.fraud.same"], style: .small, muted: true, id: "order.fraud.same")),
@@ -776,7 +777,8 @@ enum VitaleOrderMachine: ServiceMachine {
     }
 
     private static func printRow(_ s: State, _ t: Catalog, _ taps: TapTable<Event>) -> Node {
-        var row: [Node] = [.button(Button(id: taps.id(.print), label: t["order.print"], style: .secondary))]
+        // Once transmitted, the récapitulatif is the screen's way on (the menu and « Terminer » are the footer's).
+        var row: [Node] = [.button(Button(id: taps.id(.print), label: t["order.print"], style: .primary))]
         if let outcome = s.printed {
             let message = switch outcome {
             case .printed: t["print.done"]
