@@ -107,7 +107,8 @@ import Testing
             }
         }
         #expect(VitaleOrderMachine.problemText(.tooDark, .photo, fr).replacingOccurrences(of: "’", with: "'")
-                    .replacingOccurrences(of: "\u{202F}", with: " ").hasPrefix("Reprenez la photo : l'image est trop sombre"))
+                    .replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
+                    .hasPrefix("Reprenez la photo : l'image est trop sombre"))
     }
 
     @Test func englishEndsTheSessionWithOneLabelAndFullStops() {
