@@ -192,3 +192,34 @@ struct VitaleOrderCentralTests {
         try await service.store.close()
     }
 }
+
+/// `bms-central order list | advance`: what the production centre does, from the command line.
+@Suite("bms-central order: list and advance")
+struct OrderCommandTests {
+    @Test(arguments: Engine.selected)
+    func theProductionCentreMovesAnOrderAlong(engine: Engine) async throws {
+        let location = try await OperatorCommandTests.location(engine)
+        let store = try SQLCentralStore.open(location: location)
+        try await store.migrate()
+        let service = try await makeService(engine, store: store, clock: TestClock(Date()))
+        let request = try await orderRequest(service, useCase: .ayantDroit)
+        let order = KioskCommand(serial: holderSerial, personIndex: 2, action: .vitaleOrder(order: request), confirmedAt: Date())
+        guard case .receipt(let r) = try await service.apply(order, kiosk: "k1"), r.status == .applied else {
+            Issue.record("not applied"); return
+        }
+        try await store.close()
+        let id = order.id.uuidString.lowercased()
+        let list = try OperatorCommandTests.run(["order", "list", "--store", location])
+        #expect(list.status == 0 && list.output.contains("\(id)\ttransmitted") && list.output.contains("ayantDroit"), "\(list.output)")
+        // No personal data: no name, no NIR.
+        #expect(!list.output.contains("DUPONT") && !list.output.contains("1800575056123"))
+        #expect(try OperatorCommandTests.run(["order", "advance", id, "--store", location]).output.contains("is now inProduction"))
+        let sent = try OperatorCommandTests.run(["order", "advance", id, "--store", location])
+        #expect(sent.status == 0 && sent.output.contains("is now sent (its documents are deleted)"), "\(sent.output)")
+        let again = try OperatorCommandTests.run(["order", "advance", id, "--store", location])
+        #expect(again.status == 1 && again.output.contains("already sent"), "\(again.output)")
+        let unknown = try OperatorCommandTests.run(["order", "advance", UUID().uuidString, "--to", "rejected", "--store", location])
+        #expect(unknown.status == 1 && unknown.output.contains("no carte Vitale order with this id"))
+        #expect(try OperatorCommandTests.run(["order", "advance", id, "--to", "shipped", "--store", location]).status != 0)
+    }
+}
