@@ -138,6 +138,9 @@ public final class KioskController {
     /// Time passes: inactivity warning and end; a flow that waits for
     /// something outside (the phone's document) looks again.
     public func tick() {
+        // The assuré on their phone (the QR code's page) touches nothing here: that is not inactivity.
+        // The address lasts 10 minutes; then the screen offers a new code and the countdown runs again.
+        if flow?.keepsSessionAwake == true, session.state.isInteractive, !warningVisible { apply(.activity) }
         apply(.tick)
         flow?.tick(self)
     }

@@ -27,6 +27,8 @@ public protocol Flow: AnyObject {
     var stepKeys: [String] { get }
     /// Time passes (every second while a session runs).
     func tick(_ c: KioskController)
+    /// The assuré is busy on another device for this screen: no inactivity countdown meanwhile.
+    var keepsSessionAwake: Bool { get }
     /// The flow is dropped (back to the menu, card pulled, inactivity):
     /// close what it opened outside the kiosk. Its answers are not awaited.
     func end(_ c: KioskController)
@@ -37,6 +39,7 @@ extension Flow {
     public var stepKeys: [String] { [] }
     public var stepCount: Int { max(1, stepKeys.count) }
     public func tick(_ c: KioskController) {}
+    public var keepsSessionAwake: Bool { false }
     public func end(_ c: KioskController) {}
 }
 

@@ -48,6 +48,9 @@ protocol ServiceMachine {
     /// The service is left (menu, card pulled, inactivity): effects that
     /// close what it opened outside; run once, their answers dropped.
     static func ended(_ state: State) -> [Effect]
+    /// The assuré is busy elsewhere for this screen (on their phone, with
+    /// the QR code's page): the inactivity countdown waits meanwhile.
+    static func keepsSessionAwake(_ state: State) -> Bool
 }
 
 extension ServiceMachine {
@@ -56,6 +59,7 @@ extension ServiceMachine {
     static func outlivesSession(_ effect: Effect) -> Bool { false }
     static func tick(_ state: State, _ context: FlowContext) -> Transition<State, Effect>? { nil }
     static func ended(_ state: State) -> [Effect] { [] }
+    static func keepsSessionAwake(_ state: State) -> Bool { false }
 }
 
 /// An event of a machine: a tap has the id of its widget; an answer (an
@@ -207,6 +211,7 @@ final class MachineFlow<M: ServiceMachine>: Flow {
     init(state: M.State) { self.state = state }
 
     var isWaiting: Bool { M.isWaiting(state) }
+    var keepsSessionAwake: Bool { M.keepsSessionAwake(state) }
     var stepKeys: [String] { M.steps }
     var noticeOnRemoval: String? { M.noticeOnRemoval(state) }
 

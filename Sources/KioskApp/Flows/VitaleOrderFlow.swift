@@ -190,7 +190,7 @@ enum VitaleOrderMachine: ServiceMachine {
     static func isWaiting(_ s: State) -> Bool {
         switch (s.step, s.capture) {
         case (.loading, _), (.submitting, _): true
-        case (.document, .scanning), (.document, .storing): true
+        case (.document, .scanning), (.document, .storing), (.document, .phone): true
         default: false
         }
     }
@@ -221,6 +221,12 @@ enum VitaleOrderMachine: ServiceMachine {
             return Transition(state: s)
         }
         return Transition(state: s, effects: [.load])
+    }
+
+    /// The QR code on screen: the assuré is on their phone, the kiosk waits (up to the address's 10 minutes).
+    static func keepsSessionAwake(_ s: State) -> Bool {
+        if case .document = s.step, case .phone = s.capture { return true }
+        return false
     }
 
     static func ended(_ s: State) -> [Effect] {
