@@ -35,6 +35,10 @@ extension SmokeRunner {
         case ("scanner", "none"):
             // A kiosk without a scanner: the phone is the only way in.
             c.documentDesk = KioskDocumentDesk(scanner: nil)
+        case ("scanner", "unplugged"):
+            // A scanner configured but not there (cable, power): SANE finds no such device.
+            _ = SANETestBackend.scanner()
+            c.documentDesk = KioskDocumentDesk(scanner: SANEScanner(device: "test:9"))
         case ("scanner", _):
             // SANE's own test backend through the real library: its picture stands for what is on the glass
             // (« Color pattern » passes, « Solid black » is too dark, « Solid white » too light).

@@ -50,6 +50,7 @@ import Testing
             ("phone no qr", with(.document(.identityDocument), .phone(slot: slot, qr: nil))),
             ("phone expired", with(.document(.photo), .phoneExpired)), ("received", with(.document(.photo), .received(photo))),
             ("received pdf", with(.document(.identityDocument), .received(pdf))), ("capture failed", with(.document(.photo), .failed)),
+            ("scanner failed", with(.document(.identityDocument), .scannerFailed)),
             ("sworn", with(.sworn)), ("summary", done), ("submitting", with(.submitting)), ("transmitted", transmitted),
             ("queued, printer away", queued), ("refused", with(.refused(reason: "document_missing.photo"))),
             ("refused other", with(.refused(reason: nil))), ("unavailable", with(.unavailable)), ("card no longer valid", with(.cardNoLongerValid)),

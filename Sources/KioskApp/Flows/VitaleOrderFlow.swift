@@ -43,6 +43,8 @@ enum VitaleOrderMachine: ServiceMachine {
         case received(Captured)
         /// The central store did not answer: nothing kept, try again.
         case failed
+        /// The kiosk's scanner did not answer (jammed, unplugged): the phone, or again.
+        case scannerFailed
     }
 
     enum Step: Equatable {
@@ -280,7 +282,7 @@ enum VitaleOrderMachine: ServiceMachine {
         case .useScanner, .scan:
             guard case .document(let kind) = s.step, context.canScan else { break }
             switch s.capture {
-            case .instructions, .problem, .scanned, .failed, .phoneExpired:
+            case .instructions, .problem, .scanned, .failed, .phoneExpired, .scannerFailed:
                 s.capture = .scanning
                 return Transition(state: s, effects: [.scan(kind)])
             default: break
@@ -288,7 +290,7 @@ enum VitaleOrderMachine: ServiceMachine {
         case .usePhone:
             guard case .document(let kind) = s.step else { break }
             switch s.capture {
-            case .instructions, .problem, .scanned, .failed, .phoneExpired:
+            case .instructions, .problem, .scanned, .failed, .phoneExpired, .scannerFailed:
                 return openPhone(kind, s)
             default: break
             }
@@ -368,7 +370,7 @@ enum VitaleOrderMachine: ServiceMachine {
             switch outcome {
             case .scanned(let jpeg, let preview): s.capture = .scanned(jpeg: jpeg, preview: preview)
             case .problem(let p): s.capture = .problem(p)
-            case .failed: s.capture = .failed
+            case .failed: s.capture = .scannerFailed
             }
         case .stored(let kind, let captured):
             guard s.step == .document(kind), s.capture == .storing else { break }
@@ -775,6 +777,12 @@ enum VitaleOrderMachine: ServiceMachine {
             return model([.text(Text(t["order.phone.expired.what"], id: "order.phone.expired.what")), .flexible,
                           .button(Button(id: taps.id(.newCode), label: t["order.newCode"], style: .primary))],
                          banner: Banner(kind: .error, text: t["order.phone.expired"]), focus: Event.newCode.widgetID)
+        case .scannerFailed:
+            return model([.text(Text(t["order.scanner.failed.what"], id: "order.scanner.failed.what")), .flexible,
+                          .adaptive([.button(Button(id: taps.id(.useScanner), label: t["order.scanner.again"], style: .secondary)),
+                                     .button(Button(id: taps.id(.usePhone), label: t["order.way.phone"], style: .primary))],
+                                    minChildWidthMM: 60, spacing: .block)],
+                         banner: Banner(kind: .error, text: t["order.scanner.failed"]), focus: Event.usePhone.widgetID)
         case .failed:
             return model([.text(Text(t["flow.unavailable.what"], id: "order.failed.what")), .flexible,
                           .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary))],
