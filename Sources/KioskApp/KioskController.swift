@@ -73,6 +73,11 @@ public final class KioskController {
     public var listPageStarts: [String: [Int]] = [:]
     /// Writes EF.RIGHTS for the "mise à jour"; nil: not available on this kiosk.
     public var rightsWriter: (any CardRightsWriter)?
+    /// The carte Vitale order's documents: the scanner (if any), previews, QR codes.
+    public var documentDesk: any DocumentDesk = NoDocumentDesk()
+    /// What a service hands the next one it leads to (the loss declaration's
+    /// « Commander » to the order): read once when that service starts.
+    var handOver: ServiceHandOver?
     /// A catalog key the attract screen shows after a card left too early
     /// (nothing personal); cleared by the next card.
     public var attractNotice: String?
@@ -141,8 +146,15 @@ public final class KioskController {
         }
     }
 
-    /// Time passes: inactivity warning and end.
-    public func tick() { apply(.tick) }
+    /// Time passes: inactivity warning and end; a flow that waits for
+    /// something outside (the phone's document) looks again.
+    public func tick() {
+        // The assuré on their phone (the QR code's page) touches nothing here: that is not inactivity.
+        // The address lasts 10 minutes; then the screen offers a new code and the countdown runs again.
+        if flow?.keepsSessionAwake == true, session.state.isInteractive, !warningVisible { apply(.activity) }
+        apply(.tick)
+        flow?.tick(self)
+    }
 
     /// A tap on the widget `id` (from hit testing or a scenario).
     public func tap(_ id: String) async {
@@ -367,12 +379,21 @@ public final class KioskController {
             if flow?.service != s {
                 // The menu's notice was read: the service says its own.
                 menuNotice = nil
+                dropFlow()
                 flow = Self.makeFlow(s, FlowContext(self))
                 flow?.start(self)
             }
         default:
-            flow = nil
+            dropFlow()
         }
+    }
+
+    /// The flow goes (back to the menu, card pulled, inactivity): what it
+    /// left open outside the kiosk is closed (an upload address).
+    private func dropFlow() {
+        guard let f = flow else { return }
+        flow = nil
+        f.end(self)
     }
 
     func apply(_ event: SessionEvent) {
@@ -400,7 +421,7 @@ public final class KioskController {
         enabled = []
         menuNotice = nil
         if let notice = flow?.noticeOnRemoval { attractNotice = notice }
-        flow = nil
+        dropFlow()
         warningVisible = false
         helpOpen = false
         focusVisible = false

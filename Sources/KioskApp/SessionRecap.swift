@@ -124,6 +124,13 @@ struct RecordingServices: KioskServices {
     func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { await base.issuedCertificates(card: card) }
     func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] { await base.unsuccessfulRequests(card: card) }
     func markTold(_ ids: [UUID]) async { await base.markTold(ids) }
+    // The order's documents and its tracking: forwarded (the order itself is a `submit`).
+    func openUpload(session: UUID, kind: DocumentKind) async throws -> UploadSlotResponse { try await base.openUpload(session: session, kind: kind) }
+    func uploadState(id: UUID) async throws -> UploadStateResponse { try await base.uploadState(id: id) }
+    func takeUpload(id: UUID) async throws -> ReceivedDocument { try await base.takeUpload(id: id) }
+    func putDocument(id: UUID, jpeg: Data) async throws { try await base.putDocument(id: id, jpeg: jpeg) }
+    func closeUpload(id: UUID) async { await base.closeUpload(id: id) }
+    func vitaleOrders(card: CardIdentity) async throws -> VitaleOrdersResponse { try await base.vitaleOrders(card: card) }
 }
 
 /// The kiosk's printer, telling the controller what came out.
@@ -162,7 +169,7 @@ extension KioskController {
         return EffectEnvironment(services: RecordingServices(base: services, record: record),
                                  printer: RecordingPrinter(base: printer, record: record),
                                  rightsWriter: rightsWriter.map { RecordingRightsWriter(base: $0, record: record) },
-                                 card: card)
+                                 card: card, documents: documentDesk)
     }
 
     func record(_ h: Happening, token: Int) {

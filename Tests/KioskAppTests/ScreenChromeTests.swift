@@ -30,7 +30,7 @@ import Testing
         try await k.signIn()
         await k.tap("service.carteVitaleLoss")
         var step = try #require(k.screen.step)
-        #expect(step.number == 1 && step.count == 4 && step.title == "Choix de la personne" && step.position.normalizedSpaces == "Étape 1 sur 4")
+        #expect(step.number == 1 && step.count == 3 && step.title == "Choix de la personne" && step.position.normalizedSpaces == "Étape 1 sur 3")
         await k.tap("vitale.person.0")
         step = try #require(k.screen.step)
         #expect(step.number == 2 && step.title == "Motif")

@@ -84,13 +84,31 @@ import Testing
         #expect(fr["why.npai"].contains("caisse"))
     }
 
-    /// What the ordered screen and the récépissé say is true today: the kiosk
-    /// takes no photo or identity document, the accueil does; never « rien
-    /// d'autre à faire » for an order that still needs them.
-    @Test func theOrderedScreenSaysWhatIsLeftToDo() {
-        #expect(fr["vitale.ordered.next"].contains("accueil"))
-        #expect(!fr["vitale.ordered.next"].contains("Mes démarches"))
+    /// The order's words are the seed's (000): « transmise à l'Assurance
+    /// Maladie », the sworn statement and the fraud warning whole, the delay
+    /// « environ deux semaines »; never « rien d'autre à faire ».
+    @Test func theOrderSaysTheSeedsWords() {
+        func plain(_ s: String) -> String { s.replacingOccurrences(of: "’", with: "'") }
+        #expect(plain(fr["order.done"]).hasPrefix("Votre commande de carte Vitale a bien été transmise à l'Assurance Maladie"))
+        #expect(plain(fr["order.sworn"]) == "J'atteste sur l'honneur que les informations fournies sont exactes et conformes aux exigences.")
+        #expect(fr["order.fraud"].contains("L. 114-13") && fr["order.fraud.same"].contains("déclaration mensongère"))
+        #expect(fr["order.delay"].contains("environ deux semaines"))
         for (key, text) in fr.strings { #expect(!text.contains("rien d'autre à faire") && !text.contains("rien d’autre à faire"), "\(key)") }
+    }
+
+    /// Domain says a document's problem as a case; the catalogs word every one, in each language, what then what to do.
+    @Test func everyDocumentProblemIsWorded() {
+        for p in DocumentProblem.allCases {
+            for kind in DocumentKind.allCases {
+                for c in [fr, en] {
+                    let text = VitaleOrderMachine.problemText(p, kind, c)
+                    #expect(c.has("document.problem.\(p.rawValue)") && !text.contains("{retake}") && text.contains(":"), "\(p) \(kind)")
+                }
+            }
+        }
+        #expect(VitaleOrderMachine.problemText(.tooDark, .photo, fr).replacingOccurrences(of: "’", with: "'")
+                    .replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
+                    .hasPrefix("Reprenez la photo : l'image est trop sombre"))
     }
 
     @Test func englishEndsTheSessionWithOneLabelAndFullStops() {

@@ -1,3 +1,4 @@
+import CentralAPI
 import Domain
 import Foundation
 import KioskUI
@@ -24,12 +25,30 @@ public protocol Flow: AnyObject {
     var noticeOnRemoval: String? { get }
     /// The service's steps, as catalog keys (one or none: no step indicator).
     var stepKeys: [String] { get }
+    /// Time passes (every second while a session runs).
+    func tick(_ c: KioskController)
+    /// The assuré is busy on another device for this screen: no inactivity countdown meanwhile.
+    var keepsSessionAwake: Bool { get }
+    /// The flow is dropped (back to the menu, card pulled, inactivity):
+    /// close what it opened outside the kiosk. Its answers are not awaited.
+    func end(_ c: KioskController)
 }
 
 extension Flow {
     public var noticeOnRemoval: String? { nil }
     public var stepKeys: [String] { [] }
     public var stepCount: Int { max(1, stepKeys.count) }
+    public func tick(_ c: KioskController) {}
+    public var keepsSessionAwake: Bool { false }
+    public func end(_ c: KioskController) {}
+}
+
+/// What one service hands the next it leads to.
+enum ServiceHandOver: Equatable {
+    /// « Commander une nouvelle carte Vitale » after a declaration (or from
+    /// the loss service's list): the foyer as it was read, the person as
+    /// the declaration's receipt left them, the declaration to follow.
+    case vitaleOrder(foyer: FoyerResponse?, person: PersonView, after: UUID?)
 }
 
 extension KioskController {
@@ -51,6 +70,8 @@ extension KioskController {
         case .remboursements: PaymentsMachine.self
         case .attestationIJ: DailyAllowancesMachine.self
         case .changementAdresse: AddressMachine.self
+        case .commandeCarteVitale: VitaleOrderMachine.self
+        case .suiviCarteVitale: VitaleTrackingMachine.self
         }
     }
 
@@ -100,6 +121,14 @@ enum FlowText {
         guard let m = b.month else { return String(b.year) }
         guard let d = b.day, let date = CivilDate(year: b.year, month: m, day: d) else { return "\(t["month.\(m)"])\u{00A0}\(b.year)" }
         return Self.date(date, t)
+    }
+
+    /// "14 h 05" / "14:05", in Paris time.
+    static func time(_ date: Date, _ t: Catalog) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let c = cal.dateComponents([.hour, .minute], from: date)
+        return t.text("time", ["hour": String(c.hour ?? 0), "minute": String(format: "%02d", c.minute ?? 0)])
     }
 
     /// Ending is harmless: neutral, never the red of an irreversible act.
