@@ -131,7 +131,7 @@ let package = Package(
         // MARK: - Runtime: the real parts wired into the kiosk (central services, PC/SC card source, CUPS printer, live smoke).
         .target(name: "KioskRuntime", dependencies: [
             "Domain", "KioskApp", "KioskUI", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
-            "VirtualCard", "Printing", "KioskConfig", "ServiceSupport", crypto, logging,
+            "VirtualCard", "Printing", "KioskConfig", "ServiceSupport", "DocumentCapture", "QRCode", crypto, logging,
         ]),
         .testTarget(name: "KioskRuntimeTests", dependencies: [
             "KioskRuntime", "KioskApp", "KioskAppTesting", "KioskUI", "Domain", "CentralAPI", "SyncClient", "KioskStore", "CardProfile", "CardReader",
@@ -144,13 +144,13 @@ let package = Package(
         // MARK: - The kiosk executable: every part above, through KioskRuntime; doctor asks pcscd and the central store directly.
         .executableTarget(name: "bms-kiosk", dependencies: [
             "Domain", "CardProfile", "CardReader", "VirtualCard", "KioskApp", "KioskUI", "KioskStore", "SyncClient", "CentralAPI",
-            "KioskConfig", "ServiceSupport", "CPCSCLite", "Printing", "KioskRuntime", argumentParser, logging, crypto, httpClient,
+            "KioskConfig", "ServiceSupport", "CPCSCLite", "Printing", "KioskRuntime", "DocumentCapture", argumentParser, logging, crypto, httpClient,
         ]),
 
         // MARK: - Developer tools, never installed on a kiosk: smoke scenarios (in process or live), benchmarks, kiosk-sim.
         .target(name: "KioskAppTesting", dependencies: [
             "KioskApp", "KioskUI", "KioskRuntime", "Domain", "CentralAPI", "Central", "CentralTesting", "SyncClient", "KioskStore",
-            "CardReader", "VirtualCard", "Printing",
+            "CardReader", "VirtualCard", "Printing", "DocumentCapture",
         ]),
         .executableTarget(name: "bms-dev", dependencies: [
             "KioskAppTesting", "KioskApp", "KioskUI", "KioskRuntime", "KioskConfig", "Domain", "CentralAPI", "Central", "CentralTesting",

@@ -122,7 +122,10 @@ struct KioskAuthMiddleware: RouterMiddleware {
         let source = context.sourceAddress
         try await service.refuseIfTooManyFailures(source: source)
         var request = request
-        let body = try await request.collectBody(upTo: maxBodyBytes)
+        // A document from the kiosk's scanner (PUT /v1/uploads/{id}/document) is up to 2 MiB: signed like the rest.
+        let limit = request.method == .put && path.hasPrefix("\(APIVersion.prefix)/uploads/") && path.hasSuffix("/document")
+            ? max(maxBodyBytes, DocumentParameters.standard.maxBytes + 1) : maxBodyBytes
+        let body = try await request.collectBody(upTo: limit)
         let h = request.headers
         let headers: SignedRequestHeaders
         do {
@@ -240,6 +243,9 @@ public func buildCentralRouter(service: CentralService, configuration: CentralSe
     }
     v1.get("reference") { _, _ in jsonResponse(try await service.reference()) }
     addUploadRoutes(router, v1: v1, service: service, configuration: configuration)
+    v1.get("cards/:serial/vitale-orders") { _, context in
+        jsonResponse(try await service.vitaleOrders(serial: try serialParameter(context), kiosk: context.kioskID!))
+    }
     // Kannel's dlr-url callback: not a kiosk, so a token instead of a signature.
     v1.get("sms/delivery-report") { request, _ in
         let q = request.uri.queryParameters

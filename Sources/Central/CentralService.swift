@@ -197,7 +197,7 @@ public final class CentralService: Sendable {
         let p = file.persons[i]
         return PersonView(index: i, person: p.person, ceam: p.ceam, vitale: p.vitale, situation: file.situation,
                           rightsSufficient: p.rightsSufficient, rights: p.rights, ceamRules: ceamRules, vitaleRules: vitaleRules,
-                          now: now, today: today)
+                          visualOutdated: p.cardVisualOutdated ?? false, now: now, today: today)
     }
 
     // MARK: code personnel
@@ -389,6 +389,8 @@ public final class CentralService: Sendable {
         }
         let rules = commandRules
         let subjects = try await subjectHasher()
+        // The documents an order names, as the store holds them: the rules decide whether they will do.
+        let documents = try await orderDocuments(command, kiosk: kiosk)
         let audit: @Sendable (String?, CommandApplication) -> AuditEntry = { nir, result in
             let outcome: String = switch result {
             case .dependencyPending: "dependency_pending"
@@ -404,7 +406,9 @@ public final class CentralService: Sendable {
             func refuse(_ why: RefusalReason) -> CommandReceipt { CommandReceipt(id: command.id, status: .refused, reason: why.rawValue) }
             guard var f = file else { return refuse(.unknownCard) }
             // What the command does is Domain's answer: stored and served as it is.
-            switch rules.apply(command, to: f.ruleState, after: predecessor, now: now, today: today) {
+            var state = f.ruleState
+            state.documents = documents
+            switch rules.apply(command, to: state, after: predecessor, now: now, today: today) {
             case .refused(let why):
                 return refuse(RefusalReason(why))
             case .applied(let applied):

@@ -9,14 +9,18 @@ public struct PersonFile: Codable, Sendable, Hashable {
     public var vitale: VitaleCardState
     public var rights: PersonRights?
     public var rightsSufficient: Bool
+    /// The caisse recorded a new name or NIR since this person's card was
+    /// made (seed 000: « changement de visuel carte »); nil in files of before.
+    public var cardVisualOutdated: Bool?
 
     public init(person: Person, ceam: CEAMRecord = .init(), vitale: VitaleCardState = .none, rights: PersonRights? = nil,
-                rightsSufficient: Bool = true) {
+                rightsSufficient: Bool = true, cardVisualOutdated: Bool? = nil) {
         self.person = person
         self.ceam = ceam
         self.vitale = vitale
         self.rights = rights
         self.rightsSufficient = rightsSufficient
+        self.cardVisualOutdated = cardVisualOutdated
     }
 }
 
@@ -80,6 +84,12 @@ public struct FoyerFile: Codable, Sendable, Hashable {
     public var persons: [PersonFile]
     public var codes: CodeFile
     public var cards: [CardRecord]
+    /// Carte Vitale orders an applied command placed, not yet in the store:
+    /// the store writes them (`vitale_orders`) in the command's transaction.
+    /// Never read back into a file (tracking reads the orders themselves).
+    public var placedOrders: [VitaleOrderRecord] = []
+
+    enum CodingKeys: String, CodingKey { case nir, mobile, address, situation, persons, codes, cards }
 
     public init(nir: String, mobile: MobileNumber?, address: PostalAddress? = nil, situation: AssureSituation = .init(),
                 persons: [PersonFile], codes: CodeFile = .init(), cards: [CardRecord]) {

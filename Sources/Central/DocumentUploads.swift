@@ -21,10 +21,14 @@ public struct UploadSlot: Sendable, Hashable {
     public var byteCount: Int?
     /// The EXIF orientation (1–8) the phone wrote, kept when the EXIF itself is dropped.
     public var orientation: Int?
+    /// The store holds the sealed file (received and neither closed nor purged).
+    public var hasDocument: Bool = false
+    /// The carte Vitale order that holds the document: kept until the order is handled.
+    public var orderID: UUID?
 
     public func state(at now: Date) -> UploadState {
-        if takenAt != nil { return receivedAt == nil ? .closed : .taken }
-        if receivedAt != nil { return .received }
+        if takenAt != nil { return hasDocument ? .taken : .closed }
+        if receivedAt != nil { return hasDocument ? .received : .closed }
         return now >= expiresAt ? .expired : .waiting
     }
 }
@@ -54,7 +58,8 @@ public enum UploadPolicy {
 
 extension SQLCentralStore {
     static let uploadColumns = """
-        id, token_hash, kiosk_id, session_id, kind, created_at, expires_at, received_at, taken_at, media_type, byte_count, orientation
+        id, token_hash, kiosk_id, session_id, kind, created_at, expires_at, received_at, taken_at, media_type, byte_count, orientation,
+        CASE WHEN sealed IS NULL THEN 0 ELSE 1 END, order_id
         """
 
     static func uploadSlot(_ r: SQLRow) throws -> UploadSlot {
@@ -64,7 +69,8 @@ extension SQLCentralStore {
         return UploadSlot(id: id, tokenHash: try r.text(1), kioskID: try r.text(2), session: session, kind: kind,
                           createdAt: try date(5)!, expiresAt: try date(6)!, receivedAt: try date(7), takenAt: try date(8),
                           mediaType: try r.optionalText(9), byteCount: try r.optionalInt(10).map(Int.init),
-                          orientation: try r.optionalInt(11).map(Int.init))
+                          orientation: try r.optionalInt(11).map(Int.init), hasDocument: try r.int(12) != 0,
+                          orderID: try r.optionalText(13).flatMap(UUID.init(uuidString:)))
     }
 
     public func createUpload(_ s: UploadSlot) async throws {
@@ -105,32 +111,49 @@ extension SQLCentralStore {
         }
     }
 
+    /// The file for the kiosk that opened the address. The store keeps its
+    /// sealed copy: the order sends it on (purged with the order once
+    /// handled, or after 30 days when no order holds it).
     public func takeUpload(id: UUID, kioskID: String, at: Date) async throws -> (slot: UploadSlot, sealed: Data)? {
         try await database.transaction { c in
             guard let row = try c.query("""
                 SELECT \(Self.uploadColumns), sealed FROM document_uploads
-                WHERE id = $1 AND kiosk_id = $2 AND received_at IS NOT NULL AND taken_at IS NULL {FOR_UPDATE}
+                WHERE id = $1 AND kiosk_id = $2 AND received_at IS NOT NULL AND sealed IS NOT NULL {FOR_UPDATE}
                 """, .text(id.uuidString), .text(kioskID)).first else { return nil }
-            let sealed = try row.blob(12)
-            // Taken: the central store keeps no copy.
-            try c.query("UPDATE document_uploads SET taken_at = $2, sealed = NULL WHERE id = $1", .text(id.uuidString), SQLValue(seconds: at))
+            let sealed = try row.blob(14)
+            try c.query("UPDATE document_uploads SET taken_at = $2 WHERE id = $1 AND taken_at IS NULL", .text(id.uuidString), SQLValue(seconds: at))
             return (try Self.uploadSlot(row), sealed)
         }
+    }
+
+    /// The kiosk's scanner put its JPEG at its own open address: received
+    /// and taken at once (the kiosk has it). False when the address is not
+    /// this kiosk's or not open.
+    public func putUpload(id: UUID, kioskID: String, sealed: Data, mediaType: String, byteCount: Int, at: Date) async throws -> Bool {
+        !(try await database.statement("""
+            UPDATE document_uploads SET received_at = $3, taken_at = $3, sealed = $4, media_type = $5, byte_count = $6
+            WHERE id = $1 AND kiosk_id = $2 AND received_at IS NULL AND taken_at IS NULL AND expires_at > $3 RETURNING id
+            """, [.text(id.uuidString), .text(kioskID), SQLValue(seconds: at), SQLValue(sealed), .text(mediaType), SQLValue(byteCount)],
+            readOnly: false).isEmpty)
     }
 
     /// The kiosk closes its address (the card was pulled, the order
     /// abandoned): a file there is dropped, none can arrive after. False
     /// when there is no such open address of this kiosk.
     public func closeUpload(id: UUID, kioskID: String, at: Date) async throws -> Bool {
+        // A document an order holds goes with the order, not with the session.
         !(try await database.statement("""
-            UPDATE document_uploads SET taken_at = $3, sealed = NULL WHERE id = $1 AND kiosk_id = $2 AND taken_at IS NULL RETURNING id
+            UPDATE document_uploads SET taken_at = COALESCE(taken_at, $3), sealed = NULL
+            WHERE id = $1 AND kiosk_id = $2 AND order_id IS NULL AND (taken_at IS NULL OR sealed IS NOT NULL) RETURNING id
             """, [.text(id.uuidString), .text(kioskID), SQLValue(seconds: at)], readOnly: false).isEmpty)
     }
 
+    /// Addresses past their 30 days that no order holds (an order's
+    /// documents are purged when it is handled).
     @discardableResult
     public func purgeUploads(createdBefore: Date) async throws -> Int {
-        try await database.statement("DELETE FROM document_uploads WHERE created_at < $1 RETURNING id", [SQLValue(seconds: createdBefore)],
-                                     readOnly: false).count
+        try await database.statement("DELETE FROM document_uploads WHERE created_at < $1 AND order_id IS NULL RETURNING id",
+                                     [SQLValue(seconds: createdBefore)], readOnly: false).count
     }
 
     /// The sealed bytes as stored (tests: what a copy of the database would show).
@@ -200,11 +223,11 @@ extension CentralService {
             throw APIFailure(404, "unknown_upload", "no upload address with this id for this kiosk: ask for a new one")
         }
         let state = slot.state(at: clock.now)
-        guard state == .received else { return UploadStateResponse(id: id, state: state) }
+        guard state == .received || state == .taken else { return UploadStateResponse(id: id, state: state) }
         return UploadStateResponse(id: id, state: state, mediaType: slot.mediaType, byteCount: slot.byteCount, orientation: slot.orientation)
     }
 
-    /// The file, opened, and the central store's copy gone.
+    /// The file, opened (the store keeps its sealed copy for the order).
     public func takeUpload(id: UUID, kiosk: String) async throws -> (format: DocumentFormat, bytes: Data) {
         guard let taken = try await uploadStore().takeUpload(id: id, kioskID: kiosk, at: clock.now),
               let format = taken.slot.mediaType.flatMap(DocumentFormat.init(mediaType:)) else {
@@ -214,6 +237,37 @@ extension CentralService {
         let bytes = try AES.GCM.open(box, using: try await documentKey(), authenticating: Data(id.uuidString.utf8))
         await audit(kiosk, "upload.take", nir: nil, "ok")
         return (format, bytes)
+    }
+
+    /// The kiosk's scanner's file at the kiosk's own open address: checked,
+    /// stripped and sealed as a phone's, so that both ways end with an
+    /// upload the order names.
+    public func putUpload(id: UUID, kiosk: String, file: [UInt8]) async throws -> UploadStateResponse {
+        let sql = try uploadStore()
+        guard let slot = try await sql.upload(id: id), slot.kioskID == kiosk else {
+            throw APIFailure(404, "unknown_upload", "no upload address with this id for this kiosk: ask for a new one")
+        }
+        guard slot.state(at: clock.now) == .waiting else {
+            throw APIFailure(409, "upload_not_open", "this address is no longer open (a file came, it expired or was closed): ask for a new one")
+        }
+        let format: DocumentFormat
+        switch DocumentRules(.standard).check(file: file) {
+        case .failure(let problem):
+            throw APIFailure(problem == .fileTooLarge ? 413 : problem == .unsupportedFormat ? 415 : 400, "document_refused.\(problem.rawValue)",
+                             "the document cannot be kept: \(problem.rawValue)")
+        case .success(let f): format = f
+        }
+        guard let clean = DocumentMetadata.strip(file, format: format) else {
+            throw APIFailure(400, "document_refused.unreadable", "the document's structure is broken")
+        }
+        let sealed = try AES.GCM.seal(Data(clean), using: try await documentKey(), authenticating: Data(id.uuidString.utf8))
+        guard let combined = sealed.combined else { throw APIFailure(500, "internal", "sealing failed") }
+        guard try await sql.putUpload(id: id, kioskID: kiosk, sealed: combined, mediaType: format.mediaType, byteCount: clean.count,
+                                      at: clock.now) else {
+            throw APIFailure(409, "upload_not_open", "this address is no longer open: ask for a new one")
+        }
+        await audit(kiosk, "upload.put", nir: nil, "ok")
+        return UploadStateResponse(id: id, state: .taken, mediaType: format.mediaType, byteCount: clean.count)
     }
 
     /// Closes the kiosk's address and drops what arrived there (idempotent).
@@ -271,6 +325,23 @@ public protocol UploadStoreProvider {
 // MARK: - The phone's page: plain HTML, no script, French, large text
 
 enum UploadPage {
+    /// What the phone's page says of a refused file, in French (the kiosk's
+    /// screens word the same cases from their catalogs).
+    static func text(_ problem: DocumentProblem, _ kind: DocumentKind) -> String {
+        let retake = kind == .photo ? "Reprenez la photo" : "Numérisez à nouveau la pièce d’identité"
+        return switch problem {
+        case .tooDark: "\(retake) : l’image est trop sombre. Posez le document face contre la vitre et fermez le capot."
+        case .tooLight: "\(retake) : l’image est trop claire. Vérifiez que le document est bien posé sur la vitre."
+        case .blank: "\(retake) : l’image est vide. Posez le document face contre la vitre."
+        case .tooSmall: "\(retake) : le document est trop petit sur l’image. Posez l’original, pas une copie réduite."
+        case .notPortrait: "\(retake) : la photo doit être en hauteur. Tournez-la d’un quart de tour sur la vitre."
+        case .fileTooSmall: "Ce fichier fait moins de 50 Ko : envoyez une photo de meilleure qualité."
+        case .fileTooLarge: "Ce fichier fait plus de 2 Mo : envoyez une photo moins lourde (réduisez-la ou choisissez-en une autre)."
+        case .unsupportedFormat: "Ce fichier n’est pas une image JPEG ou PNG, ni un PDF : choisissez une photo ou un PDF."
+        case .unreadable: "Ce fichier est abîmé ou incomplet : choisissez-le à nouveau ou prenez une nouvelle photo."
+        }
+    }
+
     static func html(title: String, body: String, status: Int = 200) -> Response {
         // French typography, as on the kiosk's screen: a narrow no-break
         // space before a colon, no break inside "50 Ko" or "2 Mo".
@@ -416,6 +487,15 @@ func addUploadRoutes(_ router: Router<CentralRequestContext>, v1: RouterGroup<Ce
         try await service.closeUpload(id: id, kiosk: context.kioskID!)
         return Response(status: .noContent)
     }
+    v1.put("uploads/:id/document") { request, context in
+        guard let id = context.uploadID else { throw APIFailure(400, "bad_request", "an upload id is a UUID") }
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: DocumentParameters.standard.maxBytes + 1) } catch is NIOTooManyBytesError {
+            throw APIFailure(413, "document_refused.fileTooLarge", "the document is over 2 MiB")
+        }
+        return jsonResponse(try await service.putUpload(id: id, kiosk: context.kioskID!, file: Array(body.readableBytesView)))
+    }
     v1.get("uploads/:id/document") { _, context in
         guard let id = context.uploadID else { throw APIFailure(400, "bad_request", "an upload id is a UUID") }
         let (format, bytes) = try await service.takeUpload(id: id, kiosk: context.kioskID!)
@@ -444,12 +524,12 @@ func addUploadRoutes(_ router: Router<CentralRequestContext>, v1: RouterGroup<Ce
         let limit = DocumentParameters.standard.maxBytes + UploadPolicy.envelopeBytes
         // A declared length over the bound is refused before a byte is read.
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            return UploadPage.form(token: token, kind: slot.kind, error: DocumentProblem.fileTooLarge.message(for: slot.kind), status: 413)
+            return UploadPage.form(token: token, kind: slot.kind, error: UploadPage.text(.fileTooLarge, slot.kind), status: 413)
         }
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: limit) } catch is NIOTooManyBytesError {
-            return UploadPage.form(token: token, kind: slot.kind, error: DocumentProblem.fileTooLarge.message(for: slot.kind), status: 413)
+            return UploadPage.form(token: token, kind: slot.kind, error: UploadPage.text(.fileTooLarge, slot.kind), status: 413)
         }
         guard let boundary = Multipart.boundary(request.headers[.contentType]),
               let file = Multipart.file(named: "document", in: Array(body.readableBytesView), boundary: boundary), !file.isEmpty else {
@@ -460,7 +540,7 @@ func addUploadRoutes(_ router: Router<CentralRequestContext>, v1: RouterGroup<Ce
             let arrival = try await service.receiveUpload(token: token, file: file)
             return arrival == .stored ? UploadPage.received() : UploadPage.closed(arrival)
         } catch let refusal as UploadRefusal {
-            return UploadPage.form(token: token, kind: slot.kind, error: refusal.problem.message(for: slot.kind), status: refusal.status)
+            return UploadPage.form(token: token, kind: slot.kind, error: UploadPage.text(refusal.problem, slot.kind), status: refusal.status)
         }
     }
 }

@@ -9,7 +9,8 @@ extension FoyerFile {
     var ruleState: FoyerState {
         FoyerState(situation: situation, address: address,
                    beneficiaries: persons.map {
-                       FoyerState.Beneficiary(person: $0.person, ceam: $0.ceam, vitale: $0.vitale, rightsSufficient: $0.rightsSufficient)
+                       FoyerState.Beneficiary(person: $0.person, ceam: $0.ceam, vitale: $0.vitale, rightsSufficient: $0.rightsSufficient,
+                                              cardVisualOutdated: $0.cardVisualOutdated ?? false)
                    },
                    // The first record of a serial, as `card(_:)` reads it.
                    cards: Dictionary(cards.map { ($0.serial, $0.status) }, uniquingKeysWith: { first, _ in first }))
@@ -23,6 +24,7 @@ extension FoyerFile {
             persons[i].ceam = b.ceam
             persons[i].vitale = b.vitale
         }
+        if let order = applied.vitaleOrder { placedOrders.append(order) }
         for change in applied.cardStatusChanges {
             guard let k = cards.firstIndex(where: { $0.serial == change.serial }) else { continue }
             cards[k].status = change.status

@@ -194,6 +194,28 @@ enum Migrations {
             """,
             "CREATE INDEX document_uploads_created ON document_uploads (created_at)",
         ]),
+        Migration(version: 6, name: "carte Vitale orders", statements: [
+            // One row per order placed (issue 13, seed 000): its stage for
+            // tracking; the record (use case, documents, the card before)
+            // as JSON. The documents it names stay in document_uploads
+            // (order_id) until the order is handled, then are deleted.
+            """
+            CREATE TABLE vitale_orders (
+                id TEXT PRIMARY KEY,
+                assure_nir TEXT NOT NULL REFERENCES assures(nir),
+                person_index INTEGER NOT NULL,
+                kiosk_id TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                placed_at BIGINT NOT NULL,
+                stage_changed_at BIGINT NOT NULL,
+                handled_at BIGINT,
+                record_json TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX vitale_orders_assure ON vitale_orders (assure_nir, placed_at)",
+            "ALTER TABLE document_uploads ADD COLUMN order_id TEXT",
+            "CREATE INDEX document_uploads_order ON document_uploads (order_id)",
+        ]),
     ]
 
     static var latest: Int { all.last!.version }

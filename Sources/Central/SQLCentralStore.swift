@@ -152,6 +152,8 @@ public final class SQLCentralStore: CentralStore {
                     try Self.writeFoyer(c, file, before: before, at: at)
                     // The card this command made inactive: what a command chained to it may follow.
                     invalidated = file.cards.first { $0.status != .active && before.card($0.serial)?.status == .active }?.serial
+                    // An order placed: kept for tracking, with its documents (VitaleOrders.swift).
+                    for order in file.placedOrders { try Self.insertVitaleOrder(c, order, nir: file.nir, kioskID: kioskID, at: at) }
                 }
                 try c.query("""
                     INSERT INTO applied_commands (id, kiosk_id, received_at, receipt_json, body_hash, status, invalidated_card)

@@ -26,6 +26,8 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
     case declarationRequired = "not_allowed.declaration_required"
     case orderPaused = "not_allowed.order_paused"
     case noActiveCard = "not_allowed.no_active_card"
+    case noOwnNIR = "not_allowed.no_own_nir"
+    case noVisualChangeOnFile = "not_allowed.no_visual_change_on_file"
     // The request itself (CEAMRequestError, VitaleRequestError).
     case notApplicable = "not_applicable"
     case lossDetailsMissing = "loss_details_missing"
@@ -33,6 +35,14 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
     case lossDateTooOld = "loss_date_too_old"
     case swornStatementNotTicked = "sworn_statement_not_ticked"
     case returnCommitmentMissing = "return_commitment_missing"
+    /// A carte Vitale order whose use case does not fit the person's file.
+    case useCaseNotApplicable = "use_case_not_applicable"
+    /// A carte Vitale order without its photo d'identité or pièce d'identité
+    /// (never sent, of another kind, or held by another order).
+    case photoMissing = "document_missing.photo"
+    case identityDocumentMissing = "document_missing.identity_document"
+    /// The attestation sur l'honneur of a carte Vitale order was not ticked.
+    case swornStatementMissing = "sworn_statement_missing"
     /// A new postal address the caisse cannot keep (`PostalAddressProblem`).
     case addressNotValid = "address_not_valid"
     /// A refusal this version does not name (a newer domain refusal); kept
@@ -64,6 +74,8 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
         case .orderInProgress: self = .orderInProgress
         case .noActiveCard: self = .noActiveCard
         case .demarcheEnCours: self = .demarcheEnCours
+        case .noOwnNIR: self = .noOwnNIR
+        case .noVisualChangeOnFile: self = .noVisualChangeOnFile
         }
     }
 
@@ -86,6 +98,10 @@ public enum RefusalReason: String, Codable, Sendable, Hashable, CaseIterable {
             switch e {
             case .notAllowed(_, let why): self.init(why)
             case .returnCommitmentMissing: self = .returnCommitmentMissing
+            case .useCaseNotApplicable: self = .useCaseNotApplicable
+            case .documentMissing(.photo): self = .photoMissing
+            case .documentMissing(.identityDocument): self = .identityDocumentMissing
+            case .swornStatementMissing: self = .swornStatementMissing
             }
         case .address: self = .addressNotValid
         case .demarcheEnCours: self = .demarcheEnCours

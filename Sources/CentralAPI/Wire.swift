@@ -99,9 +99,13 @@ public struct PersonView: Codable, Sendable, Hashable {
     public var vitale: VitaleCardState
     public var vitaleActions: [VitaleActionView]
     public var rights: PersonRights?
+    /// The carte Vitale order's use cases that concern this person, each
+    /// allowed or why not (`VitaleRules.orderOptions`). Nil from a central
+    /// store that predates the order at the kiosk.
+    public var vitaleOrderOptions: [VitaleOrderOption]?
 
     public init(index: Int, person: Person, ceam: CEAMState, ceamActions: [CEAMActionView], vitale: VitaleCardState,
-                vitaleActions: [VitaleActionView], rights: PersonRights?) {
+                vitaleActions: [VitaleActionView], rights: PersonRights?, vitaleOrderOptions: [VitaleOrderOption]? = nil) {
         self.index = index
         self.person = person
         self.ceam = ceam
@@ -109,6 +113,7 @@ public struct PersonView: Codable, Sendable, Hashable {
         self.vitale = vitale
         self.vitaleActions = vitaleActions
         self.rights = rights
+        self.vitaleOrderOptions = vitaleOrderOptions
     }
 }
 
@@ -118,7 +123,7 @@ extension PersonView {
     /// answers with it; the kiosk's fake services build theirs the same way.
     public init(index: Int, person: Person, ceam record: CEAMRecord, vitale: VitaleCardState, situation: AssureSituation,
                 rightsSufficient: Bool, rights: PersonRights?, ceamRules: CEAMRules, vitaleRules: VitaleRules,
-                now: Date, today: CivilDate) {
+                visualOutdated: Bool = false, now: Date, today: CivilDate) {
         let options = ceamRules.options(record: record, situation: situation, rightsSufficient: rightsSufficient, today: today)
         let ceamActions = CEAMAction.allCases.compactMap { a -> CEAMActionView? in
             guard let availability = options.actions[a] else { return nil }
@@ -126,12 +131,15 @@ extension PersonView {
             return CEAMActionView(action: a, exclusion: nil)
         }
         let vitaleActions = VitaleAction.allCases.map { a -> VitaleActionView in
-            let availability = vitaleRules.availability(a, person: person, card: vitale, situation: situation, now: now, today: today)
+            let availability = vitaleRules.availability(a, person: person, card: vitale, situation: situation, visualOutdated: visualOutdated,
+                                                        now: now, today: today)
             if case .excluded(let why) = availability { return VitaleActionView(action: a, exclusion: why) }
             return VitaleActionView(action: a, exclusion: nil)
         }
+        let orderOptions = vitaleRules.orderOptions(person: person, card: vitale, situation: situation, visualOutdated: visualOutdated,
+                                                    now: now, today: today)
         self.init(index: index, person: person, ceam: options.state, ceamActions: ceamActions, vitale: vitale,
-                  vitaleActions: vitaleActions, rights: rights)
+                  vitaleActions: vitaleActions, rights: rights, vitaleOrderOptions: orderOptions)
     }
 }
 
@@ -378,5 +386,54 @@ public struct DailyAllowancesResponse: Codable, Sendable, Hashable {
                 total: Money, firstDay: CivilDate) {
         self.serial = serial; self.today = today; self.from = from; self.to = to; self.assure = assure
         self.allowances = allowances; self.total = total; self.firstDay = firstDay
+    }
+}
+
+// MARK: - Carte Vitale orders (tracking)
+
+/// One order as « Suivre ma commande de carte Vitale » shows it: its stage
+/// and the days the rules computed (`VitaleOrderTracking`).
+public struct VitaleOrderView: Codable, Sendable, Hashable {
+    public var id: UUID
+    /// The person, in EF.BENEF order.
+    public var personIndex: Int
+    public var useCase: VitaleOrderUseCase
+    public var placedAt: Date
+    public var stage: VitaleOrderStage
+    public var stageChangedAt: Date
+    /// The day the card should arrive (nil once rejected).
+    public var expectedBy: CivilDate?
+    /// From when the detailed follow-up is given (seed 000: « dès 1 à 2 jour(s) »).
+    public var followUpFrom: CivilDate
+
+    public init(id: UUID, personIndex: Int, useCase: VitaleOrderUseCase, placedAt: Date, stage: VitaleOrderStage, stageChangedAt: Date,
+                expectedBy: CivilDate?, followUpFrom: CivilDate) {
+        self.id = id
+        self.personIndex = personIndex
+        self.useCase = useCase
+        self.placedAt = placedAt
+        self.stage = stage
+        self.stageChangedAt = stageChangedAt
+        self.expectedBy = expectedBy
+        self.followUpFrom = followUpFrom
+    }
+
+    public init(_ order: VitaleOrderRecord, tracking: VitaleOrderTracking) {
+        self.init(id: order.id, personIndex: order.personIndex, useCase: order.useCase, placedAt: order.placedAt, stage: order.stage,
+                  stageChangedAt: order.stageChangedAt, expectedBy: order.stage == .rejected ? nil : tracking.expectedBy(order),
+                  followUpFrom: tracking.followUpFrom(placedAt: order.placedAt))
+    }
+}
+
+/// `GET /v1/cards/{serial}/vitale-orders`: the foyer's orders, newest first.
+public struct VitaleOrdersResponse: Codable, Sendable, Hashable {
+    public var serial: String
+    public var today: CivilDate
+    public var orders: [VitaleOrderView]
+
+    public init(serial: String, today: CivilDate, orders: [VitaleOrderView]) {
+        self.serial = serial
+        self.today = today
+        self.orders = orders
     }
 }

@@ -43,6 +43,11 @@ public enum VitaleExclusion: Hashable, Sendable, Codable {
     /// Nothing to declare: no card in use.
     case noActiveCard
     case demarcheEnCours
+    /// An ayant droit without a NIR of their own: the caisse first gives
+    /// them one (seed 000: « contactez votre caisse »).
+    case noOwnNIR
+    /// A new card for a new name or NIR, when the caisse has none on file.
+    case noVisualChangeOnFile
 }
 
 public enum VitaleAvailability: Hashable, Sendable {
@@ -55,6 +60,13 @@ public enum VitaleRequestError: Error, Hashable, Sendable {
     case notAllowed(VitaleAction, VitaleExclusion)
     /// The assuré must commit to send back a card that is found.
     case returnCommitmentMissing
+    /// An order's use case that does not fit the person's file.
+    case useCaseNotApplicable(VitaleOrderUseCase)
+    /// An order without this document (none, not received, of another
+    /// kind, or already held by another order).
+    case documentMissing(DocumentKind)
+    /// The attestation sur l'honneur was not ticked.
+    case swornStatementMissing
 }
 
 public struct VitaleRules: Sendable {
@@ -80,26 +92,19 @@ public struct VitaleRules: Sendable {
         return .reopened
     }
 
-    public func availability(_ action: VitaleAction, person: Person, card: VitaleCardState,
-                             situation: AssureSituation, now: Date, today: CivilDate) -> VitaleAvailability {
+    public func availability(_ action: VitaleAction, person: Person, card: VitaleCardState, situation: AssureSituation,
+                             visualOutdated: Bool = false, now: Date, today: CivilDate) -> VitaleAvailability {
         if person.age(on: today) < parameters.minimumAge { return .excluded(.tooYoung(minimumAge: parameters.minimumAge)) }
-        if situation.demarcheEnCours { return .excluded(.demarcheEnCours) }
         switch action {
         case .declare:
+            if situation.demarcheEnCours { return .excluded(.demarcheEnCours) }
             if case .active = card { return .allowed }
             return .excluded(.noActiveCard)
         case .order:
-            if situation.npai { return .excluded(.npai) }
-            if situation.vitaleOrderNotAuthorised { return .excluded(.notAuthorised) }
-            if situation.regimeChanging { return .excluded(.regimeChanging) }
-            switch card {
-            case .none: return .allowed
-            case .active: return .excluded(.declarationRequired)
-            case .ordered: return .excluded(.orderInProgress)
-            case .invalidated(_, _, let at):
-                if case .paused(let until) = orderWindow(declaredAt: at, now: now) { return .excluded(.orderPausedUntil(until)) }
-                return .allowed
-            }
+            // Allowed when one use case is (VitaleOrder.swift); else the first one's reason.
+            let options = orderOptions(person: person, card: card, situation: situation, visualOutdated: visualOutdated, now: now, today: today)
+            if options.contains(where: { $0.exclusion == nil }) { return .allowed }
+            return .excluded(options.first?.exclusion ?? .declarationRequired)
         }
     }
 
@@ -114,13 +119,6 @@ public struct VitaleRules: Sendable {
         return .invalidated(serial: serial, reason: reason, declaredAt: now)
     }
 
-    public func order(person: Person, card: VitaleCardState, situation: AssureSituation,
-                      now: Date, today: CivilDate) throws(VitaleRequestError) -> VitaleCardState {
-        if case .excluded(let why) = availability(.order, person: person, card: card, situation: situation, now: now, today: today) {
-            throw .notAllowed(.order, why)
-        }
-        return .ordered(at: now)
-    }
 }
 
 extension VitaleDeclarationReason {

@@ -11,12 +11,17 @@ public struct FoyerState: Hashable, Sendable {
         public var vitale: VitaleCardState
         /// Rights sufficient in the caisse's records (seed 003: « droits insuffisants en BDO »).
         public var rightsSufficient: Bool
+        /// The caisse recorded a new name or NIR since the card was made
+        /// (seed 000: « changement de visuel carte »).
+        public var cardVisualOutdated: Bool
 
-        public init(person: Person, ceam: CEAMRecord = .init(), vitale: VitaleCardState = .none, rightsSufficient: Bool = true) {
+        public init(person: Person, ceam: CEAMRecord = .init(), vitale: VitaleCardState = .none, rightsSufficient: Bool = true,
+                    cardVisualOutdated: Bool = false) {
             self.person = person
             self.ceam = ceam
             self.vitale = vitale
             self.rightsSufficient = rightsSufficient
+            self.cardVisualOutdated = cardVisualOutdated
         }
     }
 
@@ -27,13 +32,18 @@ public struct FoyerState: Hashable, Sendable {
     public var beneficiaries: [Beneficiary]
     /// The foyer's carte Vitale serials and what the file says of each.
     public var cards: [String: CardSerialStatus]
+    /// The documents the kiosk put in the central store for this command
+    /// (a carte Vitale order's photo and pièce d'identité), by upload id:
+    /// those that hold a file and that no other order holds.
+    public var documents: [UUID: DocumentKind]
 
     public init(situation: AssureSituation = .init(), address: PostalAddress? = nil, beneficiaries: [Beneficiary],
-                cards: [String: CardSerialStatus]) {
+                cards: [String: CardSerialStatus], documents: [UUID: DocumentKind] = [:]) {
         self.situation = situation
         self.address = address
         self.beneficiaries = beneficiaries
         self.cards = cards
+        self.documents = documents
     }
 }
 
@@ -61,6 +71,8 @@ public struct AppliedCommand: Hashable, Sendable {
     /// Every card status the command changed (a declared carte Vitale is
     /// refused from now on), also in `foyer.cards`.
     public var cardStatusChanges: [CardStatusChange]
+    /// A carte Vitale order placed: the central store keeps it for tracking, with its documents.
+    public var vitaleOrder: VitaleOrderRecord? = nil
 }
 
 /// Why the rules refused a command. Final: the same command is refused again.
@@ -114,6 +126,7 @@ public struct CommandRules: Sendable {
         var b = foyer.beneficiaries[i]
         var certificate: ProvisionalCertificate?
         var changes: [CardStatusChange] = []
+        var placed: VitaleOrderRecord?
         switch command.action {
         case .ceam(let request):
             do throws(CEAMRequestError) {
@@ -133,10 +146,16 @@ public struct CommandRules: Sendable {
                 next.cards[serial] = change.status
                 changes.append(change)
             }
-        case .vitaleOrder:
+        case .vitaleOrder(let request):
             do throws(VitaleRequestError) {
-                b.vitale = try vitale.order(person: b.person, card: b.vitale, situation: foyer.situation, now: now, today: today)
+                b.vitale = try vitale.order(request, person: b.person, card: b.vitale, situation: foyer.situation,
+                                            visualOutdated: b.cardVisualOutdated, documents: foyer.documents, now: now, today: today)
             } catch { return .refused(.vitale(error)) }
+            if let request {
+                placed = VitaleOrderRecord(id: command.id, personIndex: i, useCase: request.useCase, photo: request.photo,
+                                           identityDocument: request.identityDocument, placedAt: now,
+                                           previousCard: foyer.beneficiaries[i].vitale)
+            }
         case .addressChange(let typed):
             guard !foyer.situation.demarcheEnCours else { return .refused(.demarcheEnCours) }
             do throws(PostalAddressProblem) {
@@ -147,7 +166,8 @@ public struct CommandRules: Sendable {
             next.situation.npai = false
         }
         next.beneficiaries[i] = b
-        return .applied(AppliedCommand(foyer: next, personIndex: i, provisionalCertificate: certificate, cardStatusChanges: changes))
+        return .applied(AppliedCommand(foyer: next, personIndex: i, provisionalCertificate: certificate, cardStatusChanges: changes,
+                                       vitaleOrder: placed))
     }
 }
 

@@ -8,14 +8,6 @@
 public enum DocumentKind: String, Hashable, Sendable, Codable, CaseIterable {
     case photo
     case identityDocument
-
-    /// How the assuré is told to try again (« Reprenez la photo »).
-    var retake: String {
-        switch self {
-        case .photo: "Reprenez la photo"
-        case .identityDocument: "Numérisez à nouveau la pièce d’identité"
-        }
-    }
 }
 
 /// The thresholds, named. Luminance is 0 (black) to 255 (white), measured
@@ -68,26 +60,15 @@ public struct ImageMeasures: Hashable, Sendable {
     public var heightMM: Double { Double(heightPixels) / Double(max(dotsPerInch, 1)) * 25.4 }
 }
 
-/// Why a document cannot be used as it is, and what to do.
+/// Why a document cannot be used as it is: each case tells the assuré
+/// what to do (the kiosk's catalogs and the phone's page word it).
 public enum DocumentProblem: String, Error, Hashable, Sendable, Codable, CaseIterable {
     case tooDark, tooLight, blank, tooSmall, notPortrait
     /// A file: outside the web service's bounds, or not a JPEG, PNG or PDF.
     case fileTooSmall, fileTooLarge, unsupportedFormat, unreadable
 
-    /// For the screen and the phone's page, in French: what went wrong and what to do.
-    public func message(for kind: DocumentKind) -> String {
-        switch self {
-        case .tooDark: "\(kind.retake) : l’image est trop sombre. Posez le document face contre la vitre et fermez le capot."
-        case .tooLight: "\(kind.retake) : l’image est trop claire. Vérifiez que le document est bien posé sur la vitre."
-        case .blank: "\(kind.retake) : l’image est vide. Posez le document face contre la vitre."
-        case .tooSmall: "\(kind.retake) : le document est trop petit sur l’image. Posez l’original, pas une copie réduite."
-        case .notPortrait: "\(kind.retake) : la photo doit être en hauteur. Tournez-la d’un quart de tour sur la vitre."
-        case .fileTooSmall: "Ce fichier fait moins de 50 Ko : envoyez une photo de meilleure qualité."
-        case .fileTooLarge: "Ce fichier fait plus de 2 Mo : envoyez une photo moins lourde (réduisez-la ou choisissez-en une autre)."
-        case .unsupportedFormat: "Ce fichier n’est pas une image JPEG ou PNG, ni un PDF : choisissez une photo ou un PDF."
-        case .unreadable: "Ce fichier est abîmé ou incomplet : choisissez-le à nouveau ou prenez une nouvelle photo."
-        }
-    }
+    // The words are the kiosk's catalogs' (`document.problem.<case>`, with
+    // `document.retake.<kind>`) and the phone page's (Central): here, the case.
 }
 
 /// The formats the web service takes (seed 000: « JPEG, JPG, PNG ou PDF »),

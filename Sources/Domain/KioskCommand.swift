@@ -7,7 +7,10 @@ public struct KioskCommand: Codable, Sendable, Hashable, Identifiable {
     public enum Action: Codable, Sendable, Hashable {
         case ceam(CEAMRequest)
         case vitaleDeclaration(reason: VitaleDeclarationReason, commitsToReturnFoundCard: Bool)
-        case vitaleOrder
+        /// A new carte Vitale (seed 000): the use case, the documents, the
+        /// sworn statement. Nil only in an order of a kiosk from before the
+        /// documents: refused (`documentMissing`).
+        case vitaleOrder(order: VitaleOrderRequest?)
         /// The foyer's new postal address (seed 001 §5 « Déclarer un
         /// changement d'adresse »: « pour vous et vos ayants droit »).
         case addressChange(PostalAddress)

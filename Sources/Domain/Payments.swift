@@ -29,12 +29,18 @@ public struct Money: Hashable, Sendable, Codable, Comparable, CustomStringConver
 
     /// French: « 1 234,50 € » — a narrow no-break space between thousands, a
     /// decimal comma, always two decimals, a no-break space before the sign.
-    public var french: String {
-        (cents < 0 ? "−" : "") + euros(grouping: "\u{202F}") + "," + centsPart + "\u{00A0}€"
-    }
+    public var french: String { formatted(grouping: "\u{202F}", decimal: ",", pattern: "{amount}\u{00A0}€") }
 
     /// English: « €1,234.50 ».
-    public var english: String { (cents < 0 ? "−" : "") + "€" + euros(grouping: ",") + "." + centsPart }
+    public var english: String { formatted(grouping: ",", decimal: ".", pattern: "€{amount}") }
+
+    /// As a language writes it (its catalog says how): thousands apart by
+    /// `grouping`, `decimal` before the two decimals, the amount put into
+    /// `pattern` at `{amount}`; never rounded.
+    public func formatted(grouping: String, decimal: String, pattern: String) -> String {
+        let amount = euros(grouping: grouping) + decimal + centsPart
+        return (cents < 0 ? "−" : "") + pattern.replacingOccurrences(of: "{amount}", with: amount)
+    }
 
     /// Whole euros, thousands apart.
     private func euros(grouping separator: String) -> String {

@@ -75,8 +75,28 @@ public struct CarteVitaleParameters: Hashable, Sendable, Codable {
     /// Then ordering is refused during this many days (paper form being sent),
     /// and possible again afterwards.
     public var orderBlackoutDays: Int = 1
+    /// Seed 000: « Un délai raccourci : 2 semaines pour recevoir sa carte
+    /// vitale commandée en ligne » (« environ deux semaines »).
+    public var deliveryDays: Int = 14
+    /// Once the card is sent, the post's days until the letter box.
+    public var postalDays: Int = 3
+    /// Seed 000: the follow-up « dès 1 à 2 jour(s) après sa demande ».
+    public var followUpAfterDays: Int = 2
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case minimumAge, orderWindowDays, orderBlackoutDays, deliveryDays, postalDays, followUpAfterDays }
+
+    /// The delays came later: a central store or a kiosk of before sends none (the standard values).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minimumAge = try c.decode(Int.self, forKey: .minimumAge)
+        orderWindowDays = try c.decode(Int.self, forKey: .orderWindowDays)
+        orderBlackoutDays = try c.decode(Int.self, forKey: .orderBlackoutDays)
+        deliveryDays = try c.decodeIfPresent(Int.self, forKey: .deliveryDays) ?? 14
+        postalDays = try c.decodeIfPresent(Int.self, forKey: .postalDays) ?? 3
+        followUpAfterDays = try c.decodeIfPresent(Int.self, forKey: .followUpAfterDays) ?? 2
+    }
 }
 
 public struct CodeParameters: Hashable, Sendable, Codable {

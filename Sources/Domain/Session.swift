@@ -15,6 +15,10 @@ public enum KioskService: String, Hashable, Sendable, Codable, CaseIterable {
     case attestationIJ
     /// Changement d'adresse (seed 001 §5), for the whole foyer.
     case changementAdresse
+    /// Commande de carte Vitale (seed 000): photo, pièce d'identité, attestation sur l'honneur.
+    case commandeCarteVitale
+    /// « Suivre ma commande de carte Vitale » (seed 000).
+    case suiviCarteVitale
 }
 
 /// Why a session ended.
@@ -195,6 +199,10 @@ public struct KioskSession: Sendable {
             touch(now)
         case (.flow, .back), (.confirmation, .back):
             state = .menu
+            touch(now)
+        case (.flow(.carteVitaleLoss), .choose(.commandeCarteVitale)), (.confirmation(.carteVitaleLoss), .choose(.commandeCarteVitale)):
+            // Seed 000: « de la déclaration de perte de CV à la commande de sa nouvelle CV ».
+            state = .flow(.commandeCarteVitale)
             touch(now)
         case (.confirmation(let service), .choose(let next)) where next == service:
             // Another request in the same service (e.g. the next beneficiary).

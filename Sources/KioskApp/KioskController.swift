@@ -73,12 +73,28 @@ public final class KioskController {
     public var listPageStarts: [String: [Int]] = [:]
     /// Writes EF.RIGHTS for the "mise à jour"; nil: not available on this kiosk.
     public var rightsWriter: (any CardRightsWriter)?
+    /// The carte Vitale order's documents: the scanner (if any), previews, QR codes.
+    public var documentDesk: any DocumentDesk = NoDocumentDesk()
+    /// What a service hands the next one it leads to (the loss declaration's
+    /// « Commander » to the order): read once when that service starts.
+    var handOver: ServiceHandOver?
     /// A catalog key the attract screen shows after a card left too early
     /// (nothing personal); cleared by the next card.
     public var attractNotice: String?
-    public private(set) var warningVisible = false
+    public internal(set) var warningVisible = false
     /// « Besoin d'aide ? » is open over the screen.
-    public private(set) var helpOpen = false
+    public internal(set) var helpOpen = false
+    /// What this session did (SessionRecap.swift): recorded from the
+    /// effects' own answers, shown on « Terminer », gone with the session.
+    public internal(set) var history = SessionHistory()
+    /// The recap is on screen (« Terminer » was tapped after something was done).
+    public internal(set) var recapOpen = false
+    /// The recap list's page, and the recap's own print.
+    var recapFirstRow = 0
+    public internal(set) var recapPrint: RecapPrint?
+    /// Bumped when a session is wiped: what an effect of an earlier session
+    /// tells afterwards is not this one's.
+    public private(set) var sessionToken = 0
     /// A key, or the speech controls, moved the focus this session: the
     /// ring shows from then on. A finger needs none.
     public private(set) var focusVisible = false
@@ -130,8 +146,15 @@ public final class KioskController {
         }
     }
 
-    /// Time passes: inactivity warning and end.
-    public func tick() { apply(.tick) }
+    /// Time passes: inactivity warning and end; a flow that waits for
+    /// something outside (the phone's document) looks again.
+    public func tick() {
+        // The assuré on their phone (the QR code's page) touches nothing here: that is not inactivity.
+        // The address lasts 10 minutes; then the screen offers a new code and the countdown runs again.
+        if flow?.keepsSessionAwake == true, session.state.isInteractive, !warningVisible { apply(.activity) }
+        apply(.tick)
+        flow?.tick(self)
+    }
 
     /// A tap on the widget `id` (from hit testing or a scenario).
     public func tap(_ id: String) async {
@@ -143,10 +166,12 @@ public final class KioskController {
         if id.hasPrefix("settings.") || id.hasPrefix("lang.") { settingsTap(id); changed(); return }
         if paging.tap(id) { changed(); return }
         if overlay == .gallery { gallery.tap(id, catalog: catalog); if id == "footer.close" { overlay = .none }; changed(); return }
+        // The recap covers the service it was opened from: its taps only (and the warning's).
+        if recapOpen, id == "warning.finish" || !id.hasPrefix("warning.") { _ = recapTap(id); changed(); return }
         if let f = flow, !id.hasPrefix("warning."), await f.tap(id, self) { changed(); return }
         switch id {
         case "warning.extend": apply(.extend)
-        case "warning.finish", "footer.finish": apply(.finish)
+        case "warning.finish", "footer.finish": finish()
         case "footer.back": apply(.back)
         case "code.forgot": apply(.forgotCode)
         case _ where id.hasPrefix("keypad."):
@@ -284,7 +309,7 @@ public final class KioskController {
                 guard self.session.state.isInteractive, self.session.identity?.serial == card.serial,
                       card.foyer.persons.indices.contains(i.personIndex) else { return }
                 let person = card.foyer.persons[i.personIndex]
-                let told = await CEAMMachine.handOver(i, to: person, on: self.printer)
+                let told = await CEAMMachine.handOver(i, to: person, on: self.effectEnvironment(card: card).printer)
                 guard self.session.identity?.serial == card.serial else { return }
                 // Said on the menu only: an assuré already in a service
                 // finds the paper in the tray; the CEAM flow says its own.
@@ -354,15 +379,24 @@ public final class KioskController {
             if flow?.service != s {
                 // The menu's notice was read: the service says its own.
                 menuNotice = nil
+                dropFlow()
                 flow = Self.makeFlow(s, FlowContext(self))
                 flow?.start(self)
             }
         default:
-            flow = nil
+            dropFlow()
         }
     }
 
-    private func apply(_ event: SessionEvent) {
+    /// The flow goes (back to the menu, card pulled, inactivity): what it
+    /// left open outside the kiosk is closed (an upload address).
+    private func dropFlow() {
+        guard let f = flow else { return }
+        flow = nil
+        f.end(self)
+    }
+
+    func apply(_ event: SessionEvent) {
         let effects = session.handle(event, now: clock.now)
         for e in effects {
             switch e {
@@ -387,12 +421,17 @@ public final class KioskController {
         enabled = []
         menuNotice = nil
         if let notice = flow?.noticeOnRemoval { attractNotice = notice }
-        flow = nil
+        dropFlow()
         warningVisible = false
         helpOpen = false
         focusVisible = false
         if overlay == .settings { overlay = .none }
         paging = PagingState()
+        history = SessionHistory()
+        recapOpen = false
+        recapFirstRow = 0
+        recapPrint = nil
+        sessionToken &+= 1
         if resetSettings { settings = defaults }
         changed()
     }

@@ -9,9 +9,10 @@ extension KioskController {
         switch overlay {
         case .settings: s = settingsScreen()
         case .gallery: s = galleryScreen()
-        case .none: s = outOfService.map(outOfServiceScreen) ?? sessionScreen()
+        case .none: s = outOfService.map(outOfServiceScreen) ?? (recapOpen && session.state.isInteractive ? recapScreen() : sessionScreen())
         }
         s.brand = t["brand"]
+        s.shortBrand = t["brand.short"]
         s.tools = [
             Button(id: "tool.listen", label: t["tool.listen"], style: .toggle(on: settings.autoSpeech), width: .natural,
                    speech: t["tool.listen.speech"]),

@@ -54,6 +54,27 @@ public protocol KioskServices: Sendable {
     func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest]
     /// These were said on screen: not said again.
     func markTold(_ ids: [UUID]) async
+
+    // The carte Vitale order's documents (issue 13) and its tracking.
+    /// A one-time address for one document of this session: the phone's
+    /// QR code, or where the scanner puts its image.
+    func openUpload(session: UUID, kind: DocumentKind) async throws -> UploadSlotResponse
+    func uploadState(id: UUID) async throws -> UploadStateResponse
+    /// The document that arrived (the central store keeps its sealed copy for the order).
+    func takeUpload(id: UUID) async throws -> ReceivedDocument
+    /// The scanner's JPEG at the session's own address.
+    func putDocument(id: UUID, jpeg: Data) async throws
+    /// Card pulled, order abandoned: the address is closed, what arrived is dropped. Never throws.
+    func closeUpload(id: UUID) async
+    /// « Suivre ma commande de carte Vitale ».
+    func vitaleOrders(card: CardIdentity) async throws -> VitaleOrdersResponse
+}
+
+/// A document as the central store gave it back: its format by its bytes.
+public struct ReceivedDocument: Sendable, Hashable {
+    public var format: DocumentFormat
+    public var bytes: Data
+    public init(format: DocumentFormat, bytes: Data) { self.format = format; self.bytes = bytes }
 }
 
 /// A confirmed request waiting in the kiosk's outbox: what the screen needs
@@ -218,4 +239,10 @@ public struct OutOfServiceKioskServices: KioskServices {
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { [] }
     public func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] { [] }
     public func markTold(_ ids: [UUID]) async {}
+    public func openUpload(session: UUID, kind: DocumentKind) async throws -> UploadSlotResponse { throw Self.failure }
+    public func uploadState(id: UUID) async throws -> UploadStateResponse { throw Self.failure }
+    public func takeUpload(id: UUID) async throws -> ReceivedDocument { throw Self.failure }
+    public func putDocument(id: UUID, jpeg: Data) async throws { throw Self.failure }
+    public func closeUpload(id: UUID) async {}
+    public func vitaleOrders(card: CardIdentity) async throws -> VitaleOrdersResponse { throw Self.failure }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// then throws what a failing database throws. `CentralService` answers
 /// those as it does in production (503 with Retry-After), and the kiosk's
 /// real client and outbox act on that. It decides no rule.
-public final class FaultInjectingCentralStore: CentralStore, @unchecked Sendable {
+public final class FaultInjectingCentralStore: CentralStore, UploadStoreProvider, @unchecked Sendable {
     public struct Faults: Sendable, Hashable {
         /// The database cannot be reached: every call fails (503).
         public var away = false
@@ -37,6 +37,13 @@ public final class FaultInjectingCentralStore: CentralStore, @unchecked Sendable
         if f.away { throw StoreError.unavailable("scenario: the central store's database is away") }
         if command, f.commandsBusy { throw StoreError.busy("scenario: commands cannot be written now") }
         if foyerRead, f.foyerReadsAway { throw StoreError.unavailable("scenario: foyers cannot be read now") }
+    }
+
+    /// The documents and carte Vitale orders (`/v1/uploads`, `vitale-orders`):
+    /// the SQL store this one wraps, nil while the database is away (the
+    /// service then answers 503, as for every other call).
+    public var uploadStore: SQLCentralStore? {
+        faults.away ? nil : wrapped as? SQLCentralStore
     }
 
     public var dialect: SQLDialect { wrapped.dialect }

@@ -3,6 +3,9 @@ import CentralAPI
 import CentralTesting
 import Domain
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import KioskApp
 import KioskRuntime
 import KioskStore
@@ -302,4 +305,50 @@ public final class ScenarioServices: KioskServices, @unchecked Sendable {
     public func issuedCertificates(card: CardIdentity) async -> [IssuedCertificate] { await kiosk.issuedCertificates(card: card) }
     public func unsuccessfulRequests(card: CardIdentity) async -> [UnsuccessfulRequest] { await kiosk.unsuccessfulRequests(card: card) }
     public func markTold(_ ids: [UUID]) async { await kiosk.markTold(ids) }
+
+    // The order's documents: the kiosk's real client; the addresses the
+    // kiosk opened and closed are kept, so a scenario's phone can use them.
+    public func openUpload(session: UUID, kind: DocumentKind) async throws -> UploadSlotResponse {
+        let slot = try await kiosk.openUpload(session: session, kind: kind)
+        lock.withLock { _openedUploads.append(slot) }
+        return slot
+    }
+    public func uploadState(id: UUID) async throws -> UploadStateResponse { try await kiosk.uploadState(id: id) }
+    public func takeUpload(id: UUID) async throws -> ReceivedDocument { try await kiosk.takeUpload(id: id) }
+    public func putDocument(id: UUID, jpeg: Data) async throws { try await kiosk.putDocument(id: id, jpeg: jpeg) }
+    public func closeUpload(id: UUID) async {
+        lock.withLock { _closedUploads.append(id) }
+        await kiosk.closeUpload(id: id)
+    }
+    public func vitaleOrders(card: CardIdentity) async throws -> VitaleOrdersResponse { try await kiosk.vitaleOrders(card: card) }
+
+    private var _openedUploads: [UploadSlotResponse] = []
+    private var _closedUploads: [UUID] = []
+    /// Every upload address the kiosk opened, in order.
+    public var openedUploads: [UploadSlotResponse] { lock.withLock { _openedUploads } }
+    /// Every upload address the kiosk closed (card pulled, order abandoned).
+    public var closedUploads: [UUID] { lock.withLock { _closedUploads } }
+
+    /// The assuré's phone: sends `file` to the last address the kiosk showed,
+    /// as the phone's page's form does (multipart, over HTTP). The page's status.
+    @discardableResult
+    public func phoneSends(_ file: [UInt8], filename: String = "photo.jpg") async throws -> Int {
+        guard let slot = openedUploads.last, let url = URL(string: slot.url) else { throw ScenarioPhoneError.noAddress }
+        // The QR code's host is the one phones reach; here, the in-process server on loopback.
+        let target = server.baseURL.appendingPathComponent(url.path)
+        let boundary = "scenario-\(UUID().uuidString)"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"document\"; filename=\"\(filename)\"\r\n".utf8)
+        body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + Data(file) + Data("\r\n--\(boundary)--\r\n".utf8)
+        var request = URLRequest(url: target)
+        request.httpMethod = "POST"
+        request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+}
+
+public enum ScenarioPhoneError: Error, CustomStringConvertible {
+    case noAddress
+    public var description: String { "the kiosk showed no upload address (no QR code) for the phone to use" }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import KioskApp
+import KioskRuntime
+import DocumentCapture
 
 /// `set` steps acted out on the in-process parts: the printer out of paper,
 /// a card pulled mid-write, the SMS gateway down, the central store's
@@ -30,11 +32,22 @@ extension SmokeRunner {
             // The relay's pass once the central store answers: the outbox in
             // order; `refuse`: the situation changed meanwhile (see deliverQueued).
             try await need().deliverQueued(refusing: value == "refuse")
+        case ("scanner", "none"):
+            // A kiosk without a scanner: the phone is the only way in.
+            c.documentDesk = KioskDocumentDesk(scanner: nil)
+        case ("scanner", "unplugged"):
+            // A scanner configured but not there (cable, power): SANE finds no such device.
+            _ = SANETestBackend.scanner()
+            c.documentDesk = KioskDocumentDesk(scanner: SANEScanner(device: "test:9"))
+        case ("scanner", _):
+            // SANE's own test backend through the real library: its picture stands for what is on the glass
+            // (« Color pattern » passes, « Solid black » is too dark, « Solid white » too light).
+            c.documentDesk = KioskDocumentDesk(scanner: SANETestBackend.scanner(), options: ["test-picture": value])
         case ("submit", "queue"), ("submit", "apply"), ("submit", "fail"):
             // queue: the central store cannot write commands (busy); fail: the kiosk's outbox cannot be written.
             try need().submitMode = value == "queue" ? .queue : value == "fail" ? .fail : .apply
         default:
-            throw StepFailure(description: "set \(key) \(value): printer away|ready, cardwriter none|update|pull|fail|otherCard, sms down|up, central away|up, submit queue|apply|fail|deliver|refuse")
+            throw StepFailure(description: "set \(key) \(value): printer away|ready, cardwriter none|update|pull|fail|otherCard, sms down|up, central away|up, submit queue|apply|fail|deliver|refuse, scanner none|\"Color pattern\"|\"Solid black\"…")
         }
     }
 }
@@ -55,5 +68,22 @@ extension ScenarioServices {
         try await seed(cardFile: path)
         for e in try CardFile.load(path).insertionEvents(path: path) { controller.handle(card: e) }
         await controller.settle()
+    }
+}
+
+/// SANE's `test` backend, and nothing else: a private config folder whose
+/// dll.conf names it, set for this process before its first SANE call
+/// (libsane reads SANE_CONFIG_DIR once). Scenarios and tests scan through it.
+public enum SANETestBackend {
+    static let prepared: Void = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sane-scenarios-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try? "test\n".write(to: dir.appendingPathComponent("dll.conf"), atomically: true, encoding: .utf8)
+        setenv("SANE_CONFIG_DIR", dir.path, 1)
+    }()
+
+    public static func scanner() -> SANEScanner {
+        _ = prepared
+        return SANEScanner(device: "test:0")
     }
 }

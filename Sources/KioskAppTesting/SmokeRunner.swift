@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import KioskApp
+import KioskRuntime
 import KioskUI
 
 /// One step of a smoke scenario (syntax in docs/scenarios.md).
@@ -33,6 +34,10 @@ public enum ScenarioStep: Equatable, Sendable {
     case listen
     /// The out-of-service screen with a technician's reason.
     case outOfService(String)
+    /// The assuré's phone sends this file to the address of the QR code on
+    /// screen; with a status, the phone's page must answer it (410: the
+    /// address is closed).
+    case phoneSend(String, status: Int?)
 }
 
 public struct Scenario: Sendable {
@@ -142,6 +147,11 @@ public struct Scenario: Sendable {
         case "gallery": return .gallery
         case "out-of-service": return .outOfService(try rest(1))
         case "listen": return .listen
+        case "phone":
+            guard t.count >= 3, t[1] == "send" else { throw StepError(message: "phone send FILE [status N]") }
+            if t.count == 5, t[3] == "status", let n = Int(t[4]) { return .phoneSend(t[2], status: n) }
+            guard t.count == 3 else { throw StepError(message: "phone send FILE [status N]") }
+            return .phoneSend(t[2], status: nil)
         default: throw StepError(message: "unknown step \(t[0])")
         }
     }
@@ -207,6 +217,8 @@ public struct SmokeKit {
     public var cards: any ScenarioCardDriver
     public var printer: (any KioskPrinter)?
     public var rightsWriter: (any CardRightsWriter)?
+    /// The order's documents: no scanner unless a scenario says `set scanner …`; QR codes and previews.
+    public var documentDesk: any DocumentDesk = KioskDocumentDesk(scanner: nil)
     /// The code of the last SMS sent to the assuré (live runs: read at the gateway).
     public var smsCode: (@MainActor () async throws -> String)?
     /// `set KEY VALUE` acted out on the real parts (live runs: the printer
@@ -314,9 +326,10 @@ public final class SmokeRunner {
     /// services (insert cards with `ScenarioServices.insert(cardFile:into:)`,
     /// which loads the card file's `"central"` section first). Its central
     /// store stops when the host goes (or at `ScenarioServices.shutdown()`).
-    public func makeHost(speechDirectory: URL?) async throws -> (KioskHost, TestClock, ScenarioServices) {
+    public func makeHost(speechDirectory: URL?, offered: [KioskService] = KioskService.allCases) async throws
+        -> (KioskHost, TestClock, ScenarioServices) {
         let clock = Self.scenarioClock()
-        let kit = try await SmokeKit.inProcess(clock: clock)
+        let kit = try await SmokeKit.inProcess(clock: clock, offered: offered)
         let host = try makeHost(speechDirectory: speechDirectory, kit: kit, clock: clock)
         let services = kit.services as! ScenarioServices
         // The host is what a test holds: its central store stops when it goes.
@@ -333,6 +346,7 @@ public final class SmokeRunner {
         let controller = KioskController(clock: clock, services: kit.services, catalogs: catalogs, settings: settings)
         if let p = kit.printer { controller.printer = p }
         if let w = kit.rightsWriter { controller.rightsWriter = w }
+        controller.documentDesk = kit.documentDesk
         let renderer = try SDLRenderer(mode: .headless(options.size), fonts: fonts, assetsDirectory: options.assets)
         let out: SpeechOutput? = speechDirectory.flatMap { try? EspeakSpeech(outputDirectory: $0) }
         let speech = SpeechController(output: out, language: options.language)
@@ -565,10 +579,10 @@ public final class SmokeRunner {
                 guard let v = Double(value), (1...1.5).contains(v) else { throw StepFailure(description: "scale is 1 to 1.5") }
                 c.settings.fontScale = v
             case "speech": c.settings.autoSpeech = value == "on"
-            case "printer", "cardwriter", "sms", "central", "submit":
+            case "printer", "cardwriter", "sms", "central", "submit", "scanner":
                 if let live = setting, try await live(key, value) { break }
                 try await setInProcess(key, value, c)
-            default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit")
+            default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit|scanner")
             }
             c.changed()
         case .gallery:
@@ -578,6 +592,18 @@ public final class SmokeRunner {
         case .listen:
             focusMoved = true
             host.listen()
+        case .phoneSend(let file, let expected):
+            guard let services = c.services as? ScenarioServices else {
+                throw StepFailure(description: "phone send: this run's services are not the in-process central store")
+            }
+            let path = resolve(file, scenario: scenario)
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw StepFailure(description: "phone send: no file \(file)") }
+            let status = try await services.phoneSends(Array(bytes), filename: URL(fileURLWithPath: path).lastPathComponent)
+            if let expected {
+                guard status == expected else { throw StepFailure(description: "phone send: the phone's page answered \(status), not \(expected)") }
+            } else if !(status == 200 || status == 400 || status == 413 || status == 415) {
+                throw StepFailure(description: "phone send: the phone's page answered \(status)")
+            }
         }
     }
 }

@@ -78,7 +78,7 @@ extension KioskConfiguration {
         if !problems.contains(where: { !$0.isWarning }), let k = kioskPart, let c = centralPart, let parameters {
             configuration = KioskConfiguration(
                 terminal: k.terminal, screen: k.screen, languages: k.languages, services: k.services,
-                timeouts: k.timeouts, speech: k.speech, printer: k.printer, reader: k.reader, logging: k.logging,
+                timeouts: k.timeouts, speech: k.speech, printer: k.printer, scanner: k.scanner, reader: k.reader, logging: k.logging,
                 central: c.central, trust: k.trust, rules: parameters, directory: directory)
         }
         return ConfigReport(configuration: configuration, problems: problems, files: files)
@@ -103,6 +103,7 @@ struct KioskFileReader {
         var timeouts: KioskConfiguration.Timeouts
         var speech: KioskConfiguration.Speech
         var printer: KioskConfiguration.Printer
+        var scanner: KioskConfiguration.Scanner
         var reader: KioskConfiguration.ReaderChoice
         var logging: KioskConfiguration.LogSettings
         var trust: TrustedKeys
@@ -113,7 +114,7 @@ struct KioskFileReader {
     func read(_ root: Node) -> (part: Part?, terminalID: String?) {
         let before = checker.errors.filter { !$0.isWarning }.count
         let top = Section(root, path: "", allowed: ["terminal", "screen", "languages", "services", "timeouts",
-                                                    "speech", "printer", "reader", "logging", "trust"], checker: checker)
+                                                    "speech", "printer", "scanner", "reader", "logging", "trust"], checker: checker)
         // terminal
         let t = top.requiredSection("terminal", allowed: ["id", "site"], expected: "a mapping with id and site")
         var id: String?
@@ -251,6 +252,19 @@ struct KioskFileReader {
                            expected: "a CUPS queue: the service attestation prints (or remove attestation from services)")
         }
 
+        // scanner (optional: without one, the order's documents come from the phone)
+        let scan = top.section("scanner", allowed: ["device"])
+        var scannerDevice: String?
+        if let (d, m) = scan.string("device", expected: "a SANE device name (scanimage -L lists them)", required: top.has("scanner")) {
+            // SANE names: backend:rest, printable, no space, at most 127 bytes.
+            if d.utf8.count <= 127, d.contains(":"), d.allSatisfy({ !$0.isWhitespace && $0.asciiValue.map { $0 >= 0x21 && $0 < 0x7F } ?? false }) {
+                scannerDevice = d
+            } else {
+                checker.report(.invalidValue, at: m, key: "scanner.device", found: "\"\(visible(d))\"",
+                               expected: "a SANE device name such as \"genesys:libusb:001:004\" (backend:device, no space; scanimage -L lists them)")
+            }
+        }
+
         // reader
         let rd = top.section("reader", allowed: ["name"])
         var reader = KioskConfiguration.ReaderChoice.any
@@ -302,7 +316,7 @@ struct KioskFileReader {
             terminal: .init(id: id, site: site),
             screen: .init(width: width, height: height, physicalWidthMM: mm, orientation: orientation, fullscreen: fullscreen),
             languages: .init(offered: offered, default: defaultLanguage),
-            services: services, timeouts: timeouts, speech: speech, printer: .init(queue: queue), reader: reader,
+            services: services, timeouts: timeouts, speech: speech, printer: .init(queue: queue), scanner: .init(device: scannerDevice), reader: reader,
             logging: .init(level: level, redactionKey: redactionKey),
             trust: TrustedKeys(issuers: issuers, central: centralKeys)), id)
     }

@@ -18,6 +18,8 @@ public struct KioskConfiguration: Sendable {
     public var timeouts: Timeouts
     public var speech: Speech
     public var printer: Printer
+    /// The document scanner of the carte Vitale order (optional).
+    public var scanner: Scanner = Scanner(device: nil)
     public var reader: ReaderChoice
     public var logging: LogSettings
     public var central: Central
@@ -72,6 +74,14 @@ public struct KioskConfiguration: Sendable {
     public struct Printer: Sendable, Hashable {
         /// The CUPS queue for attestations; nil: the kiosk has no printer.
         public var queue: String?
+    }
+
+    public struct Scanner: Sendable, Hashable {
+        /// The SANE device name (`scanimage -L` lists them, e.g.
+        /// "genesys:libusb:001:004"; "test:0" is SANE's test backend); nil:
+        /// the kiosk has no scanner, documents come from the assuré's phone.
+        public var device: String?
+        public init(device: String?) { self.device = device }
     }
 
     public enum ReaderChoice: Sendable, Hashable {

@@ -172,6 +172,36 @@ public final class CentralKioskServices: KioskServices, @unchecked Sendable {
         }
     }
 
+    // MARK: the carte Vitale order's documents, its tracking
+
+    public func openUpload(session: UUID, kind: DocumentKind) async throws -> UploadSlotResponse {
+        try await call { try await self.client.openUpload(session: session, kind: kind) }
+    }
+
+    public func uploadState(id: UUID) async throws -> UploadStateResponse {
+        try await call { try await self.client.uploadState(id: id) }
+    }
+
+    public func takeUpload(id: UUID) async throws -> ReceivedDocument {
+        let (format, bytes) = try await call { try await self.client.takeUpload(id: id) }
+        return ReceivedDocument(format: format, bytes: bytes)
+    }
+
+    public func putDocument(id: UUID, jpeg: Data) async throws {
+        _ = try await call { try await self.client.putUpload(id: id, document: jpeg) }
+    }
+
+    public func closeUpload(id: UUID) async {
+        do { try await client.closeUpload(id: id) } catch {
+            // Unclosed, it still expires after 10 minutes and is purged after 30 days.
+            logger.warning("upload address not closed", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
+    public func vitaleOrders(card: CardIdentity) async throws -> VitaleOrdersResponse {
+        try await call { try await self.client.vitaleOrders(serial: card.serial) }
+    }
+
     // MARK: errors
 
     /// Runs a central call; its failure becomes a `ServiceFailure` of the right kind.

@@ -1,4 +1,5 @@
 import CardReader
+import DocumentCapture
 import CentralAPI
 import Crypto
 import Domain
@@ -19,6 +20,8 @@ public final class KioskRuntimeParts: @unchecked Sendable {
     public let services: CentralKioskServices
     public let cards: PCSCCardSource
     public let printer: any KioskPrinter
+    /// The order's documents: the configured scanner (if any), previews, QR codes.
+    public let documentDesk: KioskDocumentDesk
     let logger: Logger
 
     public struct BuildError: Error, CustomStringConvertible {
@@ -59,6 +62,7 @@ public final class KioskRuntimeParts: @unchecked Sendable {
         } else {
             printer = NoPrinter()
         }
+        documentDesk = KioskDocumentDesk(scanner: c.scanner.device.map { SANEScanner(device: $0) })
     }
 
     /// Reference data now, then the outbox relay and periodic refreshes in

@@ -213,11 +213,16 @@ public struct LayoutEngine {
                 stepOnBar = placeStepOnBar(step, in: Rect(x: mm(6), y: 0, width: brandWidth, height: barHeight), short: true, into: &list)
             }
         }
-        if !stepOnBar, !screen.brand.isEmpty, brandWidth > mm(25) {
-            let wrapped = TextWrapper.fit(screen.brand, font: font(.button), maxWidth: brandWidth, maxHeight: target, measurer: measurer)
-            if wrapped.wordsFit, wrapped.height <= barHeight {
+        if !stepOnBar, brandWidth > mm(25) {
+            // The whole brand, else the short one, else none: never cut,
+            // never smaller than 90 % of its ×1 size.
+            let least = Int(Double(metrics.fontPixels(.button, shrink: 1)) * 0.9 / metrics.fontScale)
+            for brand in [screen.brand, screen.shortBrand] where !brand.isEmpty {
+                let wrapped = TextWrapper.fit(brand, font: font(.button), maxWidth: brandWidth, maxHeight: target, measurer: measurer)
+                guard wrapped.wordsFit, wrapped.height <= barHeight, wrapped.font.pixels >= least else { continue }
                 placeLines(wrapped, in: Rect(x: mm(6), y: (barHeight - wrapped.height) / 2, width: brandWidth, height: wrapped.height),
                            color: theme.onTopBar, alignment: .leading, id: "brand", role: .text, into: &list)
+                break
             }
         }
         y = barHeight

@@ -790,6 +790,10 @@ protocol NodeLayout {
                     list.append(DisplayItem(frame: r, kind: .rect(fill: Color(hex: 0x000000), border: nil, borderWidth: 0, radius: 0),
                                             widgetID: id, role: .image))
                 }
+            case .raster(let raster, let x, let y, let w, let h):
+                for (r, c) in raster.rects(x0: x0 + px(x), y0: y0 + px(y), w: px(w), h: px(h)) {
+                    list.append(DisplayItem(frame: r, kind: .rect(fill: c, border: nil, borderWidth: 0, radius: 0), widgetID: id, role: .image))
+                }
             }
         }
     }

@@ -313,6 +313,8 @@ public struct Drawing: Sendable {
         case glyph(String, x: Double, y: Double, size: Double, paint: Paint)
         /// A code's modules (a QR code) in a square `side` mm wide, quiet zone included; dark on white.
         case modules(ModuleMatrix, x: Double, y: Double, side: Double)
+        /// A picture's cells (a document's preview) in a box `width` × `height` mm.
+        case raster(Raster, x: Double, y: Double, width: Double, height: Double)
     }
     public var id: String
     public var widthMM: Double
@@ -409,6 +411,9 @@ public struct ScreenModel: Sendable {
     public var title: String
     /// Shown in the top bar, left.
     public var brand: String
+    /// The brand when the whole one does not fit (large text): « Assurance
+    /// Maladie » rather than nothing.
+    public var shortBrand = ""
     /// Tools in the top bar (listen, language, contrast, text size).
     public var tools: [Button]
     public var banner: Banner?

@@ -29,4 +29,15 @@ extension CentralClient {
         }
         return (format, data)
     }
+
+    /// The kiosk's scanner's document at the kiosk's own open address (the
+    /// phone's way and the scanner's both end with an upload the order names).
+    public func putUpload(id: UUID, document: Data) async throws(CentralClientError) -> UploadStateResponse {
+        try await call("PUT", "/v1/uploads/\(id.uuidString)/document", body: document, as: UploadStateResponse.self)
+    }
+
+    /// « Suivre ma commande de carte Vitale »: the foyer's orders, newest first.
+    public func vitaleOrders(serial: String) async throws(CentralClientError) -> VitaleOrdersResponse {
+        try await call("GET", "/v1/cards/\(serial)/vitale-orders", as: VitaleOrdersResponse.self)
+    }
 }

@@ -9,6 +9,6 @@ struct BMSCentral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bms-central",
         abstract: "The BMS kiosks' central store: HTTP API v1 over SQLite or PostgreSQL.",
-        subcommands: [Serve.self, Migrate.self, KioskCommandGroup.self, DemoCommandGroup.self]
+        subcommands: [Serve.self, Migrate.self, KioskCommandGroup.self, DemoCommandGroup.self, OrderCommandGroup.self]
     )
 }

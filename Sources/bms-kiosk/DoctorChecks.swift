@@ -3,6 +3,7 @@ import CardReader
 import CentralAPI
 import CPCSCLite
 import Domain
+import DocumentCapture
 import Foundation
 import KioskConfig
 import KioskStore
@@ -46,8 +47,9 @@ struct DoctorChecks: Sendable {
             lines.append(await readerLine(configuration))
             lines.append(contentsOf: await centralLines(configuration))
             lines.append(await printerLine(configuration))
+            lines.append(await scannerLine(configuration))
         } else {
-            for check in ["trusted keys", "reader", "central store", "printer"] {
+            for check in ["trusted keys", "reader", "central store", "printer", "scanner"] {
                 lines.append(DoctorLine(check: check, status: .fail, message: "not checked: fix the configuration first"))
             }
         }
@@ -207,6 +209,24 @@ struct DoctorChecks: Sendable {
         f.timeZone = TimeZone(identifier: "GMT")
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return f.date(from: text)
+    }
+
+    // MARK: scanner
+
+    /// The carte Vitale order's scanner: optional (the phone is the other way in).
+    func scannerLine(_ c: KioskConfiguration) async -> DoctorLine {
+        guard let device = c.scanner.device else {
+            return DoctorLine(check: "scanner", status: .ok, message: "none configured (the order's documents come from the assuré's phone)")
+        }
+        do {
+            let devices = try await SANEScanner.devices()
+            if devices.contains(device) { return DoctorLine(check: "scanner", status: .ok, message: "\(device) ready") }
+            let seen = devices.isEmpty ? "SANE sees no scanner" : "SANE sees \(devices.joined(separator: ", "))"
+            return DoctorLine(check: "scanner", status: .fail,
+                              message: "no scanner \"\(device)\" (\(seen)): check its USB cable and power, or fix scanner.device in kiosk.yaml (`scanimage -L` lists the devices)")
+        } catch {
+            return DoctorLine(check: "scanner", status: .fail, message: "SANE cannot list the scanners: \(error)")
+        }
     }
 
     // MARK: printer

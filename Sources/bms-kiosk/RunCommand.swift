@@ -174,6 +174,7 @@ enum KioskMain {
         controller.animates = true
         if let parts = o.runtime {
             controller.printer = parts.printer
+            controller.documentDesk = parts.documentDesk
             controller.rightsWriter = parts.cards
         }
         let speaker = SpeechController(output: try? EspeakSpeech(wordsPerMinute: o.wordsPerMinute), enabled: o.speech, language: o.lang)

@@ -21,7 +21,10 @@ actor EventLog {
     }
 
     /// Waits for an event matching `match` after index `from`; returns its index.
-    func wait(from: Int = 0, timeout: Duration = .seconds(8), _ match: @Sendable (ReaderEvent) -> Bool) async -> Int? {
+    /// Returns as soon as the event came: the time-out only bounds a failure,
+    /// generous because a loaded test run (every suite at once on 2 cores)
+    /// can keep pcscd's polling thread waiting for seconds.
+    func wait(from: Int = 0, timeout: Duration = .seconds(30), _ match: @Sendable (ReaderEvent) -> Bool) async -> Int? {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
             if let i = events.indices.dropFirst(from).first(where: { match(events[$0]) }) { return i }

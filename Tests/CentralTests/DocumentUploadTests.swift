@@ -57,9 +57,15 @@ struct DocumentUploadTests {
         #expect(taken.format == .jpeg)
         #expect(Array(taken.bytes) == DocumentMetadata.strip(file, format: .jpeg))
         #expect(!DocumentMetadata.jpegHasAPP1(Array(taken.bytes)))
+        // Taken for the preview: the store keeps its sealed copy for the order (phase 2); the kiosk may read it again.
+        #expect(try await service.uploadState(id: slot.id, kiosk: "kiosk-a").state == .taken)
+        #expect(try await (service.store as! SQLCentralStore).sealedUpload(id: slot.id) == sealed)
+        #expect(try await service.takeUpload(id: slot.id, kiosk: "kiosk-a").bytes == taken.bytes)
+        // Not an order's: closing it drops it.
+        try await service.closeUpload(id: slot.id, kiosk: "kiosk-a")
+        #expect(try await service.uploadState(id: slot.id, kiosk: "kiosk-a").state == .closed)
         let again = await #expect(throws: APIFailure.self) { try await service.takeUpload(id: slot.id, kiosk: "kiosk-a") }
         #expect(again?.status == 404)
-        #expect(try await service.uploadState(id: slot.id, kiosk: "kiosk-a").state == .taken)
         #expect(try await (service.store as! SQLCentralStore).sealedUpload(id: slot.id) == nil)
         // The audit says what happened, with no file, name or token.
         let audit = try await service.store.auditLog(limit: 10).map(\.action)
@@ -112,7 +118,7 @@ struct DocumentUploadTests {
         #expect(try await service.receiveUpload(token: Self.token(arrived), file: Self.jpeg()) == .stored)
         try await service.closeUpload(id: arrived.id, kiosk: "kiosk-a")
         #expect(try await sql.sealedUpload(id: arrived.id) == nil)
-        #expect(try await service.uploadState(id: arrived.id, kiosk: "kiosk-a").state == .taken)
+        #expect(try await service.uploadState(id: arrived.id, kiosk: "kiosk-a").state == .closed)
         let none = await #expect(throws: APIFailure.self) { try await service.takeUpload(id: arrived.id, kiosk: "kiosk-a") }
         #expect(none?.status == 404)
 
@@ -175,6 +181,9 @@ struct DocumentUploadTests {
         let document = try await client.send("GET", "/v1/uploads/\(slot.id)/document")
         #expect(document.status == 200)
         #expect(Array(document.body) == DocumentMetadata.strip(Self.jpeg(), format: .jpeg))
+        // Kept (sealed) for the order until the kiosk closes it: then gone.
+        #expect(try await client.send("GET", "/v1/uploads/\(slot.id)").decode(UploadStateResponse.self).state == .taken)
+        #expect(try await client.send("DELETE", "/v1/uploads/\(slot.id)").status == 204)
         #expect(try await client.send("GET", "/v1/uploads/\(slot.id)/document").status == 404)
 
         // Closed by the kiosk: the phone is told the link is no longer valid.
@@ -195,7 +204,7 @@ struct DocumentUploadTests {
         let url = demoSeedURL.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/central-openapi.yaml")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for path in ["/v1/uploads", "/v1/uploads/{id}", "/v1/uploads/{id}/document", "/upload/{token}"] {
+        for path in ["/v1/uploads", "/v1/uploads/{id}", "/v1/uploads/{id}/document", "/upload/{token}", "/v1/cards/{serial}/vitale-orders"] {
             #expect(lines.contains("  \(path):"), "\(path) is not in the OpenAPI document")
         }
         func properties(_ schema: String) throws -> Set<String> {
@@ -211,5 +220,9 @@ struct DocumentUploadTests {
                 == properties("UploadStateResponse"))
         #expect(try keys(UploadSlotResponse(id: id, url: "u", expiresAt: Date())) == properties("UploadSlotResponse"))
         #expect(try keys(UploadSlotRequest(session: id, kind: .photo)) == properties("UploadSlotRequest"))
+        let order = VitaleOrderView(id: id, personIndex: 2, useCase: .ayantDroit, placedAt: Date(), stage: .sent, stageChangedAt: Date(),
+                                    expectedBy: demoDay, followUpFrom: demoDay)
+        #expect(try keys(order) == properties("VitaleOrderView"))
+        #expect(try keys(VitaleOrdersResponse(serial: "1", today: demoDay, orders: [])) == properties("VitaleOrdersResponse"))
     }
 }

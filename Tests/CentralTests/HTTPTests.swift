@@ -95,7 +95,18 @@ struct HTTPTests {
         let (server, client) = try await start()
         let declaration = KioskCommand(serial: sophieSerial, personIndex: 0,
                                        action: .vitaleDeclaration(reason: .vol, commitsToReturnFoundCard: true), confirmedAt: Date())
-        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder, confirmedAt: Date(), after: declaration.id)
+        // The documents through the kiosk's scanner's way in (signed PUT): the order names them.
+        var ids: [UUID] = []
+        for kind in [DocumentKind.photo, .identityDocument] {
+            let slot = try await client.send("POST", "/v1/uploads", body: try client.json(UploadSlotRequest(session: UUID(), kind: kind)))
+                .decode(UploadSlotResponse.self)
+            let put = try await client.send("PUT", "/v1/uploads/\(slot.id.uuidString)/document", body: Data(scannedJPEG()))
+            #expect(put.status == 200 && (try? put.decode(UploadStateResponse.self).state) == .taken, "\(put.status) \(put.error?.code ?? "")")
+            ids.append(slot.id)
+        }
+        let request = VitaleOrderRequest(useCase: .lossOrTheft, photo: ids[0], identityDocument: ids[1], swornStatement: true)
+        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder(order: request), confirmedAt: Date(),
+                                 after: declaration.id)
         let early = try await client.send("POST", "/v1/commands", body: try client.json(order))
         #expect(early.status == 409 && early.error?.code == "dependency_pending")
         let first = try await client.send("POST", "/v1/commands", body: try client.json(declaration)).decode(CommandReceipt.self)

@@ -91,7 +91,7 @@ struct SecurityTests {
             return r
         }
         // A refused command of another card (Hugo is too young for a carte Vitale).
-        let refusedElsewhere = KioskCommand(serial: holderSerial, personIndex: 3, action: .vitaleOrder, confirmedAt: now)
+        let refusedElsewhere = KioskCommand(serial: holderSerial, personIndex: 3, action: .vitaleOrder(order: nil), confirmedAt: now)
         #expect(try await receipt(refusedElsewhere, "k2").status == .refused)
         // An applied command of another card.
         let appliedElsewhere = KioskCommand(serial: holderSerial, personIndex: 0, action: .ceam(CEAMRequest(action: .viewPrint)), confirmedAt: now)
@@ -109,7 +109,8 @@ struct SecurityTests {
         let plain = KioskCommand(serial: sophieSerial, personIndex: 0, action: .ceam(CEAMRequest(action: .order)), confirmedAt: now)
         #expect(try await receipt(plain).reason == "card_inactive")
         // The declaration explains it: the order of a new card follows.
-        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder, confirmedAt: now, after: declaration.id)
+        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder(order: try await orderRequest(service)),
+                                 confirmedAt: now, after: declaration.id)
         #expect(try await receipt(order).status == .applied)
         let file = try #require(try await service.store.loadFoyer(serial: sophieSerial))
         #expect(file.persons[0].ceam.state == .none)
@@ -180,10 +181,10 @@ struct SecurityTests {
         _ = try await service.apply(order(), kiosk: "k1")
         guard case .receipt(let refused) = try await service.apply(order(), kiosk: "k1") else { Issue.record("pending"); return }
         #expect(refused.status == .refused && refused.reason == "not_allowed.order_in_progress", "\(refused.reason ?? "nil")")
-        let young = KioskCommand(serial: holderSerial, personIndex: 3, action: .vitaleOrder, confirmedAt: now)
+        let young = KioskCommand(serial: holderSerial, personIndex: 3, action: .vitaleOrder(order: nil), confirmedAt: now)
         guard case .receipt(let r) = try await service.apply(young, kiosk: "k1") else { Issue.record("pending"); return }
         #expect(r.reason == "not_allowed.too_young")
-        let unknown = KioskCommand(serial: "99990000000001", personIndex: 0, action: .vitaleOrder, confirmedAt: now)
+        let unknown = KioskCommand(serial: "99990000000001", personIndex: 0, action: .vitaleOrder(order: nil), confirmedAt: now)
         guard case .receipt(let u) = try await service.apply(unknown, kiosk: "k1") else { Issue.record("pending"); return }
         #expect(u.reason == "unknown_card")
         try await service.store.close()

@@ -245,7 +245,8 @@ struct ServiceTests {
         let service = try await makeService(engine, clock: clock)
         let declaration = KioskCommand(serial: sophieSerial, personIndex: 0,
                                        action: .vitaleDeclaration(reason: .perte, commitsToReturnFoundCard: true), confirmedAt: clock.now)
-        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder, confirmedAt: clock.now, after: declaration.id)
+        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder(order: try await orderRequest(service)),
+                                 confirmedAt: clock.now, after: declaration.id)
         guard case .dependencyPending = try await service.apply(order, kiosk: "k1") else { Issue.record("order applied first"); return }
         guard case .receipt(let d) = try await service.apply(declaration, kiosk: "k1"), d.status == .applied else { Issue.record("declaration"); return }
         // The receipt says what may follow, as the foyer can no longer be read with this card.

@@ -53,6 +53,26 @@ func makeService(_ engine: Engine, store givenStore: SQLCentralStore? = nil, sms
                           smsRetry: RetryPolicy(attempts: 3, firstDelay: .milliseconds(10)))
 }
 
+/// A JPEG the rules take (60 kB), as a kiosk's scanner makes one.
+func scannedJPEG(size: Int = 60_000) -> [UInt8] {
+    let head: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF\0".utf8) + [1, 1, 0, 0, 1, 0, 1, 0, 0]
+        + [0xFF, 0xDA, 0x00, 0x04, 0x01, 0x02]
+    return head + [UInt8](repeating: 0x5A, count: size - head.count - 2) + [0xFF, 0xD9]
+}
+
+/// A carte Vitale order's documents put in the store as `kiosk`'s scanner
+/// puts them (`PUT /v1/uploads/{id}/document`), and the request naming them.
+func orderRequest(_ service: CentralService, kiosk: String = "k1", useCase: VitaleOrderUseCase = .lossOrTheft,
+                  sworn: Bool = true) async throws -> VitaleOrderRequest {
+    var ids: [UUID] = []
+    for kind in [DocumentKind.photo, .identityDocument] {
+        let slot = try await service.createUpload(UploadSlotRequest(session: UUID(), kind: kind), kiosk: kiosk, base: "http://127.0.0.1")
+        _ = try await service.putUpload(id: slot.id, kiosk: kiosk, file: scannedJPEG())
+        ids.append(slot.id)
+    }
+    return VitaleOrderRequest(useCase: useCase, photo: ids[0], identityDocument: ids[1], swornStatement: sworn)
+}
+
 /// Reads codes the dev gateway wrote.
 func codesSent(_ gateway: LogFileSMSGatewayForDevelopment) -> [String] {
     guard let text = try? String(contentsOfFile: gateway.path, encoding: .utf8) else { return [] }

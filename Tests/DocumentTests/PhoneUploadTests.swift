@@ -73,11 +73,15 @@ import Testing
             #expect(Array(taken.bytes) == DocumentMetadata.strip(photo, format: .jpeg))
             #expect(try JPEG.decode(Array(taken.bytes)).width == 480)
 
-            // Taken: the central store has no copy, and the address is spent.
-            #expect(try await store.sealedUpload(id: slot.id) == nil)
+            // Taken: the address is spent; the central store keeps its sealed copy for the order
+            // (deleted when the order is handled, or 30 days on when no order holds it), dropped when the kiosk closes it.
+            #expect(try await store.sealedUpload(id: slot.id) == sealed)
             #expect(try await kiosk.uploadState(id: slot.id).state == .taken)
             try await browser.open(read)
             #expect(try await browser.pageSource().contains("déjà été envoyé"))
+            try await kiosk.closeUpload(id: slot.id)
+            #expect(try await store.sealedUpload(id: slot.id) == nil)
+            #expect(try await kiosk.uploadState(id: slot.id).state == .closed)
         } catch {
             await browser.stop()
             await server.stop()

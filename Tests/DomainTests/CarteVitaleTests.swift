@@ -6,7 +6,14 @@ import Testing
 struct CarteVitaleTests {
     let rules = VitaleRules()
     let clock = TestClock(day: day(2026, 11, 23))
-    let lea = Demo.person(.enfant, born: BirthDate(day(2014, 11, 23)), prenoms: "Léa")
+    let lea = Demo.withOwnNIR(Demo.person(.enfant, born: BirthDate(day(2014, 11, 23)), prenoms: "Léa"))
+
+    static let photo = UUID(uuidString: "00000000-0000-4000-8000-00000000f070")!
+    static let identity = UUID(uuidString: "00000000-0000-4000-8000-0000000001d0")!
+    let documents: [UUID: DocumentKind] = [photo: .photo, identity: .identityDocument]
+    func request(_ useCase: VitaleOrderUseCase, sworn: Bool = true) -> VitaleOrderRequest {
+        VitaleOrderRequest(useCase: useCase, photo: Self.photo, identityDocument: Self.identity, swornStatement: sworn)
+    }
 
     func availability(_ action: VitaleAction, _ person: Person, _ card: VitaleCardState,
                       _ situation: AssureSituation = .init()) -> VitaleAvailability {
@@ -17,7 +24,7 @@ struct CarteVitaleTests {
     func ageBoundary() {
         let card = VitaleCardState.none
         let before = Demo.person(.enfant, born: BirthDate(day(2014, 11, 24)))
-        let after = Demo.person(.enfant, born: BirthDate(day(2014, 11, 22)))
+        let after = Demo.withOwnNIR(Demo.person(.enfant, born: BirthDate(day(2014, 11, 22))))
         #expect(availability(.order, before, card) == .excluded(.tooYoung(minimumAge: 12)))
         #expect(availability(.order, lea, card) == .allowed)
         #expect(availability(.order, after, card) == .allowed)
@@ -77,13 +84,15 @@ struct CarteVitaleTests {
         let card = VitaleCardState.invalidated(serial: "1", reason: .perte, declaredAt: clock.now)
         #expect(availability(.order, Demo.holder, card, situation) == .excluded(reason))
         #expect(throws: VitaleRequestError.notAllowed(.order, reason)) {
-            try rules.order(person: Demo.holder, card: card, situation: situation, now: clock.now, today: clock.today)
+            try rules.order(request(.lossOrTheft), person: Demo.holder, card: card, situation: situation, documents: documents,
+                            now: clock.now, today: clock.today)
         }
     }
 
     @Test("an order in progress blocks another")
     func ordered() throws {
-        let card = try rules.order(person: lea, card: .none, situation: .init(), now: clock.now, today: clock.today)
+        let card = try rules.order(request(.ayantDroit), person: lea, card: .none, situation: .init(), documents: documents,
+                                   now: clock.now, today: clock.today)
         #expect(card == .ordered(at: clock.now))
         #expect(availability(.order, lea, card) == .excluded(.orderInProgress))
     }

@@ -15,8 +15,14 @@ struct CommandRulesTests {
     let holderCard = "25010000000001"
     let leaCard = "25010000000002"
 
-    static let lea = Demo.person(.enfant, born: BirthDate(day(2012, 3, 1)), prenoms: "Léa")
+    static let lea = Demo.withOwnNIR(Demo.person(.enfant, born: BirthDate(day(2012, 3, 1)), prenoms: "Léa"))
     static let hugo = Demo.person(.enfant, born: BirthDate(day(2018, 7, 9)), prenoms: "Hugo")
+    /// The photo and the pièce d'identité the kiosk put in the central store.
+    static let photo = UUID(uuidString: "00000000-0000-4000-8000-00000000f070")!
+    static let identity = UUID(uuidString: "00000000-0000-4000-8000-0000000001d0")!
+    /// A new card after a loss or theft, with both documents and the sworn statement.
+    static let order = KioskCommand.Action.vitaleOrder(order: VitaleOrderRequest(useCase: .lossOrTheft, photo: photo,
+                                                                                 identityDocument: identity, swornStatement: true))
 
     /// The assuré (card in use, CEAM valid), Léa, 14 (her own card), Hugo, 8 (none).
     func foyer(holderCEAM: CEAMRecord = CEAMRecord(state: .valid(until: day(2027, 6, 1))),
@@ -25,7 +31,7 @@ struct CommandRulesTests {
             .init(person: Demo.holder, ceam: holderCEAM, vitale: .active(serial: holderCard)),
             .init(person: Self.lea, vitale: .active(serial: leaCard)),
             .init(person: Self.hugo),
-        ], cards: cards ?? [holderCard: .active, leaCard: .active])
+        ], cards: cards ?? [holderCard: .active, leaCard: .active], documents: [Self.photo: .photo, Self.identity: .identityDocument])
     }
 
     func command(_ action: KioskCommand.Action, person: Int = 0, serial: String? = nil) -> KioskCommand {
@@ -184,14 +190,14 @@ struct CommandRulesTests {
         // Seed 000: « de la déclaration de perte de CV à la commande de sa nouvelle CV ».
         let declaration = command(.vitaleDeclaration(reason: .perte, commitsToReturnFoundCard: true))
         let declared = try applied(rules.apply(declaration, to: foyer(), after: nil, now: now, today: today))
-        var order = command(.vitaleOrder)
+        var order = command(Self.order)
         order.after = declaration.id
         let chained = CommandPredecessor(applied: true, invalidatedCard: holderCard)
         let a = try applied(rules.apply(order, to: declared.foyer, after: chained, now: now.addingTimeInterval(60), today: today))
         #expect(a.foyer.beneficiaries[0].vitale == .ordered(at: now.addingTimeInterval(60)))
         #expect(a.cardStatusChanges.isEmpty && a.foyer.cards[holderCard] == .lost)
         // The same order on the lost card, not after its declaration: refused.
-        #expect(rules.apply(command(.vitaleOrder), to: declared.foyer, after: nil, now: now, today: today) == .refused(.cardInactive))
+        #expect(rules.apply(command(Self.order), to: declared.foyer, after: nil, now: now, today: today) == .refused(.cardInactive))
         #expect(rules.apply(order, to: declared.foyer, after: CommandPredecessor(applied: false, invalidatedCard: nil),
                             now: now, today: today) == .refused(.cardInactive))
         // Any other request with it, too (a CEAM order for Hugo).
@@ -207,7 +213,7 @@ struct CommandRulesTests {
         let declaredAt = instant("2026-11-23T11:00:00Z")
         var f = foyer(cards: [holderCard: .active, leaCard: .stolen])
         f.beneficiaries[1].vitale = .invalidated(serial: leaCard, reason: .vol, declaredAt: declaredAt)
-        let order = command(.vitaleOrder, person: 1)
+        let order = command(Self.order, person: 1)
         func at(_ text: String) -> CommandOutcome {
             let t = instant(text)
             return rules.apply(order, to: f, after: nil, now: t, today: CivilDay.inParis(t))
@@ -222,14 +228,14 @@ struct CommandRulesTests {
     @Test("carte Vitale order while the card is in use: declare it first")
     func vitaleOrderNeedsDeclaration() {
         // Seed 000: « Assuré qui n'a pas d'abord fait une déclaration de perte / vol ou dysfonctionnement quand nécessaire ».
-        #expect(rules.apply(command(.vitaleOrder), to: foyer(), after: nil, now: now, today: today)
+        #expect(rules.apply(command(Self.order), to: foyer(), after: nil, now: now, today: today)
                 == .refused(.vitale(.notAllowed(.order, .declarationRequired))))
     }
 
     @Test("carte Vitale for a child under 12: neither declared nor ordered")
     func vitaleTooYoung() {
         // Seed 000: « Bénéficiaire ayant droit de 12 ans et plus ».
-        #expect(rules.apply(command(.vitaleOrder, person: 2), to: foyer(), after: nil, now: now, today: today)
+        #expect(rules.apply(command(Self.order, person: 2), to: foyer(), after: nil, now: now, today: today)
                 == .refused(.vitale(.notAllowed(.order, .tooYoung(minimumAge: 12)))))
         #expect(rules.apply(command(.vitaleDeclaration(reason: .perte, commitsToReturnFoundCard: true), person: 2),
                             to: foyer(), after: nil, now: now, today: today)
@@ -240,7 +246,7 @@ struct CommandRulesTests {
 
     @Test("refused: an unknown card, a person not in the foyer, NPAI, a démarche en cours")
     func refusals() {
-        #expect(rules.apply(command(.vitaleOrder, serial: "25019999999999"), to: foyer(), after: nil, now: now, today: today)
+        #expect(rules.apply(command(Self.order, serial: "25019999999999"), to: foyer(), after: nil, now: now, today: today)
                 == .refused(.unknownCard))
         #expect(rules.apply(command(.ceam(CEAMRequest(action: .order)), person: 3), to: foyer(), after: nil, now: now, today: today)
                 == .refused(.noSuchPerson))

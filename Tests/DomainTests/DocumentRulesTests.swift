@@ -43,14 +43,6 @@ import Testing
         #expect(rules.problems(.identityDocument, photo(width: 531, height: 413)).isEmpty)
     }
 
-    @Test func messagesSayWhatToDo() {
-        #expect(DocumentProblem.tooDark.message(for: .photo).hasPrefix("Reprenez la photo : l’image est trop sombre"))
-        #expect(DocumentProblem.tooLight.message(for: .identityDocument).hasPrefix("Numérisez à nouveau la pièce d’identité"))
-        for p in DocumentProblem.allCases {
-            for k in DocumentKind.allCases { #expect(p.message(for: k).contains(":"), "\(p) says what is wrong, then what to do") }
-        }
-    }
-
     @Test func filesByTheirBytesWithinFiftyKoAndTwoMo() {
         let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0]
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

@@ -13,4 +13,11 @@ enum Demo {
     }
 
     static let holder = person(.assure, born: BirthDate(day(1980, 5, 14)))
+
+    /// An ayant droit with a NIR of their own (what a carte Vitale of their own needs).
+    static func withOwnNIR(_ p: Person) -> Person {
+        var p = p
+        p.ownNIR = try! NIR("212033306301160")
+        return p
+    }
 }

@@ -14,6 +14,9 @@ import Testing
         #expect(Money(cents: 100_000_000).french == "1\u{202F}000\u{202F}000,00\u{00A0}€")
         #expect(Money(cents: 123_456).english == "€1,234.56")
         #expect(Money(cents: -700).french == "−7,00\u{00A0}€")
+        // Another language's way, from its catalog's words: the same digits, never rounded.
+        #expect(Money(cents: 123_456).formatted(grouping: "٬", decimal: "٫", pattern: "{amount} €") == "1٬234٫56 €")
+        #expect(Money(cents: -1).formatted(grouping: ",", decimal: ".", pattern: "€{amount}") == "−€0.01")
     }
 
     @Test func amountsReadBackExactlyAndAThirdDecimalIsRefused() {

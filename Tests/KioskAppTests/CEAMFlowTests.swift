@@ -280,12 +280,14 @@ import KioskUI
         await k.tap("service.ceam")
         await k.tap("ceam.countries")
         #expect(k.screenID == "flow.ceam.countries")
-        guard case .stack(let st) = k.screen.body, let list = st.children.compactMap({ n -> ListView? in
-            if case .list(let l) = n { return l } else { return nil }
-        }).first else { Issue.record("no list"); return }
-        #expect(list.rows.count == 31)
-        #expect(list.rows.first?.title == "Austria")
-        #expect(list.rows.contains { $0.title == "Switzerland" } && list.rows.contains { $0.title == "United Kingdom" })
+        // A grid of names: information, none of them a target.
+        guard case .stack(let st) = k.screen.body, let grid = st.children.compactMap({ n -> [String]? in
+            guard case .stack(let g) = n, case .adaptive = g.axis else { return nil }
+            return g.children.compactMap { if case .text(let x) = $0 { x.string } else { nil } }
+        }).first else { Issue.record("no grid"); return }
+        #expect(grid.count == 31)
+        #expect(grid.first == "Austria" && grid == grid.sorted())
+        #expect(grid.contains("Switzerland") && grid.contains("United Kingdom"))
         await k.tap("footer.back")
         #expect(k.screenID == "flow.ceam")
     }

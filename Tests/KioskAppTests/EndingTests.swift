@@ -151,6 +151,18 @@ import Testing
                     ]
                     for (name, s) in states { informations.state = s; h.controller.changed(); check("informations \(name)") }
                     await h.controller.settle()
+                    // The carte Vitale order: every step and capture, the waits and the rare answers.
+                    h.controller.send(.back)
+                    await h.controller.tap("service.commandeCarteVitale")
+                    await h.controller.settle()
+                    let order = try #require(h.controller.flow as? MachineFlow<VitaleOrderMachine>)
+                    for (name, s) in OrderStates.all(order.state) { order.state = s; h.controller.changed(); check("order \(name)") }
+                    h.controller.send(.back)
+                    await h.controller.tap("service.suiviCarteVitale")
+                    await h.controller.settle()
+                    let tracking = try #require(h.controller.flow as? MachineFlow<VitaleTrackingMachine>)
+                    for (name, s) in OrderStates.tracking(tracking.state) { tracking.state = s; h.controller.changed(); check("tracking \(name)") }
+                    await h.controller.settle()
                 }
             }
         }

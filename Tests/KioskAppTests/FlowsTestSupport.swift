@@ -88,6 +88,24 @@ enum ScreenText {
         }
     }
 
+    /// The texts of a node, with their ids.
+    static func texts(_ n: Node) -> [Text] {
+        switch n {
+        case .stack(let st): return st.children.flatMap(texts)
+        case .text(let t): return [t]
+        default: return []
+        }
+    }
+
+    /// The buttons of a node (not a list's rows).
+    static func buttons(_ n: Node) -> [Button] {
+        switch n {
+        case .stack(let st): return st.children.flatMap(buttons)
+        case .button(let b): return [b]
+        default: return []
+        }
+    }
+
     static func ids(_ s: ScreenModel) -> Set<String> {
         var out = Set(s.footer.map(\.id))
         func walk(_ n: Node) {

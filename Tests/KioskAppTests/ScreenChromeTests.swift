@@ -30,7 +30,7 @@ import Testing
         try await k.signIn()
         await k.tap("service.carteVitaleLoss")
         var step = try #require(k.screen.step)
-        #expect(step.number == 1 && step.count == 4 && step.title == "Choix de la personne" && step.position.normalizedSpaces == "Étape 1 sur 4")
+        #expect(step.number == 1 && step.count == 3 && step.title == "Choix de la personne" && step.position.normalizedSpaces == "Étape 1 sur 3")
         await k.tap("vitale.person.0")
         step = try #require(k.screen.step)
         #expect(step.number == 2 && step.title == "Motif")
@@ -64,9 +64,9 @@ import Testing
         // Irreversible: its own style, and the button says what happens.
         let confirm = try #require(m.buttons.last)
         #expect(confirm.style == .destructive && confirm.label == "Déclarer et annuler la carte")
-        #expect(m.message.contains("ne pourra plus servir"))
+        #expect(k.text.contains("ne pourra plus servir"))
         // The answers are radio buttons and the sworn statement a checkbox, not toggles drawn like the primary.
-        guard case .stack(let content)? = m.content, case .stack(let departure) = content.children[0] else { Issue.record("no content"); return }
+        guard case .stack(let content)? = m.content, case .stack(let departure) = content.children[2] else { Issue.record("no content"); return }
         #expect(departure.children.contains { if case .stack(let s) = $0 { return s.children.contains { if case .button(let b) = $0 { return b.style == .radio(selected: false) }; return false } }; return false })
         #expect(content.children.contains { if case .button(let b) = $0 { return b.style == .checkbox(checked: false) }; return false })
     }
@@ -82,7 +82,7 @@ import Testing
         await k.tap("vitale.declare")
         let confirm = try #require(k.screen.modal?.buttons.last)
         #expect(confirm.style == .destructive && confirm.label == "Désactiver la carte" && confirm.id == "modal.confirm")
-        #expect(k.screen.modal?.message.contains("Elle sera désactivée") == true)
+        #expect(k.text.contains("Conséquence : la carte sera désactivée"))
         // « Terminer » is neutral everywhere.
         #expect(k.screen.footer.first { $0.id == "footer.finish" }?.style == .neutral)
     }
@@ -221,5 +221,103 @@ import Testing
         }
         #expect(tiles.count == k.c.offered.count)
         #expect(tiles.allSatisfy { $0.style == .tile && $0.pictogram != nil })
+    }
+
+    /// Every action that cannot be undone, in every service: the screen or
+    /// modal that holds its confirmation says first what will happen, to
+    /// whom, and the consequence (`FlowText.summary`); confirming it then
+    /// does it (a request sent, an SMS asked). A new irreversible action
+    /// adds its walk here.
+    @Test(arguments: IrreversibleAction.allCases)
+    func everyIrreversibleActionIsSummedUpBeforeItsConfirmation(_ action: IrreversibleAction) async throws {
+        let k = try await FlowKiosk()
+        let cards = assets.appendingPathComponent("demo/cards")
+        try await k.signIn(cards.appendingPathComponent(action.card).path)
+        for id in action.steps {
+            await k.tap(id)
+        }
+        let s = k.screen
+        // The confirmation is on screen (in the modal when there is one, else the screen's primary).
+        let buttons = s.modal.map(\.buttons) ?? (s.footer + ScreenText.buttons(s.body))
+        let confirm = try #require(buttons.first { $0.id == action.confirm }, "\(action): no \(action.confirm) in \(buttons.map(\.id))")
+        #expect(confirm.enabled, "\(action)")
+        // What, to whom, the consequence: beside it, before it is tapped.
+        let texts = s.modal.map { m in m.content.map(ScreenText.texts) ?? [] } ?? ScreenText.texts(s.body)
+        for id in ["summary.what", "summary.who", "summary.consequence"] {
+            // What will happen may be the modal's message itself.
+            let message = s.modal.map(\.message).flatMap { $0.hasPrefix("Démarche") ? $0 : nil }
+            let line = texts.first { $0.id == id }?.string ?? (id == "summary.what" ? message : nil) ?? ""
+            #expect(line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces).count > 3 } == true,
+                    "\(action): \(id) missing or empty: «\(line)»")
+        }
+        #expect(texts.first { $0.id == "summary.who" }?.string.contains(action.who) == true, "\(action): who")
+        // And it is the irreversible act: confirming it sends it.
+        let before = k.services.submitted.count
+        await k.tap(action.confirm)
+        if action == .sms {
+            #expect(k.text.contains("Un SMS a été envoyé") || k.c.history.entries.count == 1, "\(action): \(k.text.prefix(200))")
+        } else {
+            #expect(k.services.submitted.count == before + 1, "\(action)")
+        }
+    }
+}
+
+/// The kiosk's actions that cannot be undone, each walked to its confirmation.
+enum IrreversibleAction: String, CaseIterable, CustomStringConvertible {
+    case ceamOrder, ceamRenewal, ceamLoss, vitaleDeclaration, vitaleOrderAfterDeclaration, vitaleOrderFromList, sms, addressChange
+
+    var description: String { rawValue }
+
+    var card: String {
+        switch self {
+        case .ceamRenewal: "ceam-renouvellement.json"
+        case .ceamLoss: "ceam-famille.json"
+        case .vitaleOrderFromList: "flows-vitale-declared.json"
+        case .addressChange: "ceam-npai.json"
+        default: "dupont-jean.json"
+        }
+    }
+
+    /// The name (or number) the summary says it is for.
+    var who: String {
+        switch self {
+        case .ceamOrder: "Léa DUPONT"
+        case .ceamRenewal: "Camille"
+        case .ceamLoss: "Paul"
+        case .vitaleOrderFromList: "Claire DUPONT"
+        case .sms: "••"
+        case .addressChange: "ayants droit"
+        default: "Jean DUPONT"
+        }
+    }
+
+    var confirm: String {
+        switch self {
+        case .ceamOrder, .ceamRenewal, .ceamLoss: "ceam.modal.confirm"
+        case .vitaleDeclaration, .vitaleOrderAfterDeclaration, .vitaleOrderFromList: "modal.confirm"
+        case .sms: "sms.send"
+        case .addressChange: "address.confirm"
+        }
+    }
+
+    var steps: [String] {
+        let declare = ["service.carteVitaleLoss", "vitale.person.0", "vitale.reason.perte", "vitale.commit", "vitale.declare"]
+        switch self {
+        case .ceamOrder: return ["service.ceam", "ceam.continue", "ceam.2.order", "ceam.modal.departure.no"]
+        case .ceamRenewal: return ["service.ceam", "ceam.continue", "ceam.0.earlyRenewal", "ceam.modal.departure.no"]
+        case .ceamLoss:
+            return ["service.ceam", "ceam.continue", "ceam.0.declareLossOrTheft", "ceam.modal.loss.perte", "ceam.modal.next", "ceam.modal.next",
+                    "ceam.modal.departure.no", "ceam.modal.sworn"]
+        case .vitaleDeclaration: return declare
+        case .vitaleOrderAfterDeclaration: return declare + ["modal.confirm", "vitale.order"]
+        case .vitaleOrderFromList: return ["service.carteVitaleLoss", "vitale.orderFor.1"]
+        case .sms: return ["service.provisionalCode"]
+        case .addressChange:
+            return ["service.changementAdresse", "address.change"] + ["6", "9", "0", "0", "3", "ok"].map { "address.input.\($0)" }
+                + ["l", "y", "o", "n"].map { "address.input.key.\($0)" } + ["address.input.ok"]
+                + ["1", "2", "ok"].map { "address.input.\($0)" }
+                + ["r", "u", "e"].map { "address.input.key.\($0)" } + ["address.input.space"] + ["p", "a", "i", "x"].map { "address.input.key.\($0)" }
+                + ["address.input.ok", "address.skip"]
+        }
     }
 }

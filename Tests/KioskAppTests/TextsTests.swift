@@ -25,6 +25,17 @@ import Testing
         #expect(FlowText.dateTime(first, fr).contains("1er\(nbsp)décembre"), "\(FlowText.dateTime(first, fr))")
     }
 
+    /// Amounts as each language writes them, from its catalog (a language
+    /// added later brings its own words, no code): never rounded.
+    @Test func amountsAreWrittenAsTheLanguageWritesThem() {
+        let m = Money(cents: 123_456)
+        #expect(money(m, fr) == m.french && money(m, fr) == "1\u{202F}234,56\u{00A0}€")
+        #expect(money(m, en) == "€1,234.56")
+        for (code, t) in catalogs {
+            #expect(money(Money(cents: 5), t).contains("05"), "\(code): \(money(Money(cents: 5), t))")
+        }
+    }
+
     @Test func aNumberNeverEndsALineApartFromWhatItCounts() {
         let nbsp = "\u{00A0}"
         #expect(fr.text("code.tries", ["n": "3"]).contains("3\(nbsp)essais"))
@@ -37,8 +48,8 @@ import Testing
     }
 
     @Test func theSMSCodeIsSaidToServeOnceAndToLast48HoursFromItsSending() {
-        #expect(fr["sms.about"].contains("une seule fois"))
-        #expect(en["sms.about"].contains("once"))
+        #expect(fr["summary.consequence.sms"].contains("une seule fois"))
+        #expect(en["summary.consequence.sms"].contains("once"))
         #expect(fr["sms.tooMany.what"].contains("à partir de son envoi"))
         #expect(en["sms.tooMany.what"].contains("from when it was sent"))
     }
@@ -73,13 +84,31 @@ import Testing
         #expect(fr["why.npai"].contains("caisse"))
     }
 
-    /// What the ordered screen and the récépissé say is true today: the kiosk
-    /// takes no photo or identity document, the accueil does; never « rien
-    /// d'autre à faire » for an order that still needs them.
-    @Test func theOrderedScreenSaysWhatIsLeftToDo() {
-        #expect(fr["vitale.ordered.next"].contains("accueil"))
-        #expect(!fr["vitale.ordered.next"].contains("Mes démarches"))
+    /// The order's words are the seed's (000): « transmise à l'Assurance
+    /// Maladie », the sworn statement and the fraud warning whole, the delay
+    /// « environ deux semaines »; never « rien d'autre à faire ».
+    @Test func theOrderSaysTheSeedsWords() {
+        func plain(_ s: String) -> String { s.replacingOccurrences(of: "’", with: "'") }
+        #expect(plain(fr["order.done"]).hasPrefix("Votre commande de carte Vitale a bien été transmise à l'Assurance Maladie"))
+        #expect(plain(fr["order.sworn"]) == "J'atteste sur l'honneur que les informations fournies sont exactes et conformes aux exigences.")
+        #expect(fr["order.fraud"].contains("L. 114-13") && fr["order.fraud.same"].contains("déclaration mensongère"))
+        #expect(fr["order.delay"].contains("environ deux semaines"))
         for (key, text) in fr.strings { #expect(!text.contains("rien d'autre à faire") && !text.contains("rien d’autre à faire"), "\(key)") }
+    }
+
+    /// Domain says a document's problem as a case; the catalogs word every one, in each language, what then what to do.
+    @Test func everyDocumentProblemIsWorded() {
+        for p in DocumentProblem.allCases {
+            for kind in DocumentKind.allCases {
+                for c in [fr, en] {
+                    let text = VitaleOrderMachine.problemText(p, kind, c)
+                    #expect(c.has("document.problem.\(p.rawValue)") && !text.contains("{retake}") && text.contains(":"), "\(p) \(kind)")
+                }
+            }
+        }
+        #expect(VitaleOrderMachine.problemText(.tooDark, .photo, fr).replacingOccurrences(of: "’", with: "'")
+                    .replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
+                    .hasPrefix("Reprenez la photo : l'image est trop sombre"))
     }
 
     @Test func englishEndsTheSessionWithOneLabelAndFullStops() {

@@ -37,22 +37,13 @@ import Testing
         #expect(!k.ids.contains("vitale.orderFor.2"))
         // Declared on 18 November at 13 h 00 (Paris): paused until the 23rd at 13 h 00.
         #expect(k.text.contains("après le lundi 23 novembre 2026 à 13 h 00"), "\(k.text)")
+        // The order service takes over for Claire (documents, sworn statement), with no declaration to follow.
         await k.tap("vitale.orderFor.1")
-        #expect(k.screen.modal != nil)
-        await k.tap("modal.confirm")
-        let order = try #require(k.services.submitted.last)
-        #expect(order.action == .vitaleOrder)
-        #expect(order.personIndex == 1)
-        #expect(order.after == nil)
-        #expect(k.text.contains("Nouvelle carte Vitale commandée pour Claire DUPONT."))
-        // What is left to do is true today: the photo and the identity document, at the accueil (not on this kiosk).
-        #expect(k.text.contains("que cette borne ne peut pas recevoir : présentez-les à l’accueil de votre caisse."), "\(k.text)")
-        // The récépissé says it too.
-        let printer = FakeKioskPrinter()
-        k.c.printer = printer
-        await k.tap("vitale.print")
-        guard case .receipt(_, _, _, _, let next) = try #require(printer.jobs.first).document else { Issue.record("not a receipt"); return }
-        #expect(next?.contains("pièce d’identité") == true, "\(next ?? "none")")
+        #expect(k.screenID == "flow.commandeCarteVitale")
+        let order = try #require(k.c.flow as? MachineFlow<VitaleOrderMachine>)
+        #expect(order.state.person == 1 && order.state.after == nil && order.state.step == .useCase)
+        #expect(k.text.contains("Claire DUPONT"))
+        #expect(k.services.submitted.isEmpty)
     }
 
     @Test func declareLossThenOrderAfterIt() async throws {
@@ -76,15 +67,12 @@ import Testing
         #expect(k.text.contains("ne peut plus être utilisée"))
         // Within the 4 days: the order is offered, and follows the declaration.
         #expect(k.ids.contains("vitale.order"))
+        // « Commander »: the order service, chained after the declaration, the use case already said.
         await k.tap("vitale.order")
-        await k.tap("modal.confirm")
-        #expect(k.services.submitted.count == 2)
-        let order = try #require(k.services.submitted.last)
-        #expect(order.action == .vitaleOrder)
-        #expect(order.after == declaration.id)
-        #expect(order.id != declaration.id)
-        #expect(k.text.contains("Nouvelle carte Vitale commandée pour Jean DUPONT."))
-        #expect(k.text.contains("photo d’identité"))
+        #expect(k.screenID == "flow.commandeCarteVitale")
+        let order = try #require(k.c.flow as? MachineFlow<VitaleOrderMachine>)
+        #expect(order.state.person == 0 && order.state.after == declaration.id && order.state.useCase == .lossOrTheft)
+        #expect(k.services.submitted.count == 1)
     }
 
     @Test func aBrokenCardNeedsNoCommitment() async throws {
@@ -114,7 +102,9 @@ import Testing
         #expect(k.text.contains("Déclaration enregistrée"))
     }
 
-    @Test func aQueuedDeclarationStillOffersTheOrderChainedAfterIt() async throws {
+    /// Queued, the declaration has not reached the central store: the order
+    /// (whose documents the central store must take with it) waits for it.
+    @Test func aQueuedDeclarationDefersTheOrder() async throws {
         let k = try await FlowKiosk()
         try await open(k)
         await k.tap("vitale.person.0")
@@ -127,9 +117,9 @@ import Testing
         // Not deactivated yet: the screen says it will be, not that it is.
         #expect(k.text.contains("La carte sera alors désactivée"))
         #expect(!k.text.contains("est désactivée"))
-        await k.tap("vitale.order")
-        await k.tap("modal.confirm")
-        #expect(k.services.submitted.last?.after == k.services.submitted.first?.id)
+        #expect(!k.ids.contains("vitale.order"))
+        #expect(k.text.contains("La commande d’une nouvelle carte sera possible une fois la déclaration transmise."))
+        #expect(k.services.submitted.count == 1)
     }
 
     /// Back in the service, the outbox says what waits: no second

@@ -84,11 +84,12 @@ import Testing
         // whether the order of a new card may follow.
         await #expect(throws: ServiceFailure.self) { try await k.services.foyer(card: try #require(k.c.session.identity)) }
         let refreshed = M.reduce(applied.state, .refreshed(nil), later).state
-        // The order follows the declaration, with its own id.
-        let order = M.reduce(reduce(refreshed, [.order], later), .confirm, later)
-        guard case .submit(let o)? = order.effects.first else { Issue.record("\(order.effects)"); return }
-        #expect(o.action == .vitaleOrder && o.after == command.id && o.id != command.id && o.id == applied.state.orderID)
-        #expect(o.confirmedAt == later.now)
+        // The order service takes over, after this declaration, for Jean as the receipt left him.
+        let order = M.reduce(refreshed, .order, later)
+        guard case .handOver(.vitaleOrder(_, let person, let after), to: .commandeCarteVitale)? = order.move else {
+            Issue.record("\(String(describing: order.move))"); return
+        }
+        #expect(person.index == 0 && after == command.id && order.effects.isEmpty)
     }
 
     @Test func aLoadThatFailedIsTriedAgainNotARequest() async throws {
@@ -117,7 +118,7 @@ import Testing
         let (k, context, foyer) = try await kiosk()
         let s = listed(foyer, context)
         // An answer to a request that is not on its way.
-        let stray = KioskCommand(serial: "x", personIndex: 0, action: .vitaleOrder, confirmedAt: context.now)
+        let stray = KioskCommand(serial: "x", personIndex: 0, action: .vitaleOrder(order: nil), confirmedAt: context.now)
         #expect(M.reduce(s, .submitted(stray, nil), context).state == s)
         let sent = M.reduce(confirming(s, context), .confirm, context)
         #expect(M.reduce(sent.state, .submitted(stray, .queued(message: "")), context).state == sent.state)
@@ -182,7 +183,7 @@ import Testing
     @Test func whatDidNotGoThroughEarlierIsSaidOnce() async throws {
         let (_, context, foyer) = try await kiosk()
         let loaded = M.reduce(M.start(context).state, .loaded(pending: [], foyer: foyer), context).state
-        let mine = UnsuccessfulRequest(id: UUID(), personIndex: 1, action: KioskCommand.Action.vitaleOrder.name, confirmedAt: context.now, parked: false)
+        let mine = UnsuccessfulRequest(id: UUID(), personIndex: 1, action: KioskCommand.Action.vitaleOrder(order: nil).name, confirmedAt: context.now, parked: false)
         let ceam = UnsuccessfulRequest(id: UUID(), personIndex: 0, action: "ceam.order", confirmedAt: context.now, parked: true)
         let said = M.reduce(loaded, .unsuccessful([ceam, mine]), context)
         #expect(said.state.later == [mine])
@@ -226,7 +227,7 @@ import Testing
         #expect(M.Event.nextPage.widgetID == "vitale.persons.next")
         #expect(M.Event.refreshed(nil).widgetID == nil && M.Event.unsuccessful([]).widgetID == nil)
         let catalogs = try AssetLocator.catalogs(assets)
-        #expect(M.steps.count == 4)
+        #expect(M.steps.count == 3)
         for key in M.steps { for (lang, c) in catalogs { #expect(c.has(key), "\(lang): \(key)") } }
         var s = M.State()
         #expect(M.step(s) == 0)
@@ -235,10 +236,7 @@ import Testing
         s.step = .submitting
         s.request = .declaration
         #expect(M.step(s) == 2)
-        s.step = .ordered(person: 0, transmitted: true)
-        #expect(M.step(s) == 3)
-        s.step = .unavailable
-        s.request = .order
-        #expect(M.step(s) == 3)
+        s.step = .declared(person: 0, transmitted: true)
+        #expect(M.step(s) == 2)
     }
 }

@@ -182,10 +182,15 @@ import VirtualCard
             }
         }
         // The attestation, « Mes informations », the relevé de remboursements,
-        // the IJ attestation and the récépissé printed, once each; nothing came
-        // out of the job given up when the paper ran out.
+        // the IJ attestation, the carte Vitale order's récapitulatif and the
+        // récépissé printed, once each; nothing came out of the job given up
+        // when the paper ran out.
         let printed = cups.printedFiles(queue: "kiosk")
-        #expect(printed.count == 5, "\(printed.map(\.lastPathComponent))")
+        #expect(printed.count == 6, "\(printed.map(\.lastPathComponent))")
+        #expect(try printed.contains {
+            let t = try PDFText.extract($0).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return t.contains("Récapitulatif de la commande de carte Vitale") && t.contains("numérisée à la borne")
+        })
         #expect(try printed.contains {
             // Lines wrap anywhere: the text as one line.
             let t = try PDFText.extract($0).split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -126,8 +126,10 @@ import Testing
         #expect(ar["attract.insert"].contains("Vitale") && ar["help.phone"].contains("36 46"))
         // Every screen text is Arabic (what stays French is the printed receipt's words).
         let french = ["_language.direction", "address.receipt.what", "address.receipt.next", "date.firstOfMonth"]
+        // A pattern of placeholders only (`money.pattern`, `time`) has no words to be Arabic.
         for (k, v) in ar.strings where !french.contains(k) && !k.hasPrefix("_") {
-            #expect(Bidi.containsRightToLeft(v) || v.allSatisfy { !$0.isLetter }, "\(k) is not in Arabic: \(v)")
+            let words = v.replacing(/\{[^}]*\}/, with: "")
+            #expect(Bidi.containsRightToLeft(v) || words.allSatisfy { !$0.isLetter }, "\(k) is not in Arabic: \(v)")
         }
         #expect(Catalog.availableLanguages(in: dir) == ["fr", "ar", "en"])
     }

@@ -103,7 +103,16 @@ struct SyncClientTests {
         let relay = OutboxRelay(store: kiosk, client: CentralClient(baseURL: server.baseURL, credentials: creds), backoff: Backoff(first: 0, maximum: 0))
         let declaration = KioskCommand(serial: sophieSerial, personIndex: 0,
                                        action: .vitaleDeclaration(reason: .perte, commitsToReturnFoundCard: true), confirmedAt: Date())
-        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder, confirmedAt: Date(), after: declaration.id)
+        var ids: [UUID] = []
+        for kind in [DocumentKind.photo, .identityDocument] {
+            let slot = try await server.service.createUpload(UploadSlotRequest(session: UUID(), kind: kind), kiosk: creds.kioskID, base: "http://x")
+            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x04, 0x01, 0x02] + [UInt8](repeating: 0x5A, count: 60_000) + [0xFF, 0xD9]
+            _ = try await server.service.putUpload(id: slot.id, kiosk: creds.kioskID, file: jpeg)
+            ids.append(slot.id)
+        }
+        let request = VitaleOrderRequest(useCase: .lossOrTheft, photo: ids[0], identityDocument: ids[1], swornStatement: true)
+        let order = KioskCommand(serial: sophieSerial, personIndex: 0, action: .vitaleOrder(order: request), confirmedAt: Date(),
+                                 after: declaration.id)
         try kiosk.enqueue(order)
         try kiosk.enqueue(declaration)
         let first = try await relay.drainOnce()

@@ -284,10 +284,9 @@ enum AddressMachine: ServiceMachine {
     static func screen(_ s: State, _ context: FlowContext, _ taps: TapTable<Event>) -> ScreenModel {
         let t = context.catalog
         let title = t["service.changementAdresse"]
-        let footer = [FlowText.finish(t), taps.button(FlowText.back(t), .back)]
+        let defaultFooter = [FlowText.finish(t), taps.button(FlowText.back(t), .back)]
         func model(_ body: Node, banner: Banner? = nil, footer: [Button]? = nil, focus: Event? = nil) -> ScreenModel {
-            ScreenModel(id: "flow.address", title: title, banner: banner, body: body, footer: footer ?? [FlowText.finish(t), taps.button(FlowText.back(t), .back)],
-                        focusID: focus?.widgetID)
+            ScreenModel(id: "flow.address", title: title, banner: banner, body: body, footer: footer ?? defaultFooter, focusID: focus?.widgetID)
         }
         switch s.step {
         case .loading:
@@ -295,9 +294,9 @@ enum AddressMachine: ServiceMachine {
         case .submitting:
             return model(context.wait("address.wait", t["address.sending"]))
         case .unavailable:
-            return model(.vstack([.text(Text(t[s.command == nil ? "address.unavailable.what" : "flow.unavailable.what"], id: "address.unavailable.what")),
-                                  .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible]),
-                         banner: Banner(kind: .error, text: t["flow.unavailable"]), focus: .retry)
+            return FlowText.unavailable(id: "flow.address", title: title, what: t[s.command == nil ? "address.unavailable.what" : "flow.unavailable.what"],
+                                        whatID: "address.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: defaultFooter, t)
         case .onFile:
             guard let f = s.foyer else { return model(.flexible) }
             let lines = f.address?.lines ?? [t["address.none"]]
@@ -316,7 +315,7 @@ enum AddressMachine: ServiceMachine {
             }
             nodes.append(.text(Text(t["address.forWhom"], style: .small, id: "address.forWhom")))
             nodes.append(.flexible)
-            let actions = may ? footer + [taps.button(Button(id: "", label: t["address.change"], style: .primary, width: .natural), .change)] : footer
+            let actions = may ? defaultFooter + [taps.button(Button(id: "", label: t["address.change"], style: .primary, width: .natural), .change)] : defaultFooter
             return model(.vstack(nodes), banner: banner, footer: actions, focus: may ? .change : nil)
         case .field(let f):
             return fieldScreen(f, s, context, taps)
@@ -333,9 +332,12 @@ enum AddressMachine: ServiceMachine {
                                                       speech: t["address.edit"] + ", " + t["address.field.\(f.rawValue)"]), .edit(f)))],
                           minChildWidthMM: 90, spacing: .tight)
             }
-            let nodes: [Node] = [.text(Text(t["address.summary.question"], id: "address.summary.question"))] + items + [.flexible]
+            // Irreversible once sent: what, for whom, what follows, before « Confirmer ».
+            let summary = FlowText.summary(what: t["summary.what.address"], who: t["summary.who.address"],
+                                           consequence: t["summary.consequence.address"], t)
+            let nodes: [Node] = [.text(Text(t["address.summary.question"], id: "address.summary.question"))] + items + [summary, .flexible]
             return model(.vstack(nodes, spacing: .related),
-                         footer: footer + [taps.button(Button(id: "", label: t["address.confirm"], style: .primary, width: .natural), .confirm)],
+                         footer: defaultFooter + [taps.button(Button(id: "", label: t["address.confirm"], style: .primary, width: .natural), .confirm)],
                          focus: .confirm)
         case .done(let transmitted):
             let banner = Banner(kind: .info, text: t[transmitted ? "address.done" : "address.done.queued"])

@@ -136,10 +136,9 @@ enum AttestationMachine: ServiceMachine {
         case .printing:
             return ScreenModel(id: "flow.attestation", title: title, body: context.wait("attestation.wait", t["attestation.printing"]), footer: footer)
         case .unavailable:
-            return ScreenModel(id: "flow.attestation", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                               body: .vstack([.text(Text(t["attestation.unavailable.what"], id: "attestation.unavailable.what")),
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacing: .block),
-                               footer: footer, focusID: Event.retry.widgetID)
+            return FlowText.unavailable(id: "flow.attestation", title: title, what: t["attestation.unavailable.what"],
+                                        whatID: "attestation.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         case .done(let printed, let unavailable):
             let banner = printed ? Banner(kind: .info, text: t["attestation.printed"])
                 : Banner(kind: .error, text: t[unavailable ? "attestation.printerUnavailable" : "attestation.printFailed"])

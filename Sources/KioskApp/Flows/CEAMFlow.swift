@@ -83,7 +83,6 @@ enum CEAMMachine: ServiceMachine {
         var caughtUpTrouble = false
         var fetching = false
         var firstRow = 0
-        var firstCountry = 0
     }
 
     /// A step of the date picker.
@@ -92,7 +91,7 @@ enum CEAMMachine: ServiceMachine {
     }
 
     enum Event: MachineEvent {
-        case back, countries, countriesClose, countriesNext, countriesPrevious, proceed, retry, listNext, listPrevious
+        case back, countries, countriesClose, proceed, retry, listNext, listPrevious
         case action(person: Int, CEAMAction)
         case cancel, close, departure(Bool), lossKind(LossKind), sworn, next, previous, date(DateMove), confirm, printCopy
         /// Answers.
@@ -109,8 +108,6 @@ enum CEAMMachine: ServiceMachine {
             case .back: "footer.back"
             case .countries: "ceam.countries"
             case .countriesClose: "ceam.countries.close"
-            case .countriesNext: "ceam.countries.next"
-            case .countriesPrevious: "ceam.countries.previous"
             case .proceed: "ceam.continue"
             case .retry: "ceam.retry"
             case .listNext: "ceam.list.next"
@@ -238,11 +235,9 @@ enum CEAMMachine: ServiceMachine {
             default: s.step = .intro; s.dialog = nil; s.notice = nil
             }
         case .countries:
-            guard s.countries.isEmpty else { s.firstCountry = 0; s.step = .countries; break }
+            guard s.countries.isEmpty else { s.step = .countries; break }
             return Transition(state: s, effects: [.loadCountries])
         case .countriesClose: s.step = .intro
-        case .countriesNext: s.firstCountry = context.nextPage("ceam.countries", from: s.firstCountry, count: s.countries.count, unknown: 3)
-        case .countriesPrevious: s.firstCountry = context.previousPage("ceam.countries", from: s.firstCountry, unknown: 3)
         case .proceed, .retry:
             s.step = .loading
             return fetch()
@@ -271,7 +266,6 @@ enum CEAMMachine: ServiceMachine {
         switch event {
         case .countriesLoaded(let list):
             s.countries = list
-            s.firstCountry = 0
             s.step = .countries
         case .submitted(let command, let outcome):
             guard s.dialog?.commandID == command.id, case .ceam(let request) = command.action else { break }
@@ -466,19 +460,18 @@ enum CEAMMachine: ServiceMachine {
                 ], minChildWidthMM: 80, spacing: .group),
             ], spacing: .block), footer: footer, focusID: Event.proceed.widgetID)
         case .countries:
-            let rows = s.countries.map { (code: $0.code, name: countryName($0, t)) }
+            // Information, not choices: a grid of names (no targets) in the
+            // language's alphabetical order, as many a row as fit; with large
+            // text its rows page with the body (« Page 1 sur 2 »).
+            let names = s.countries.map { (code: $0.code, name: countryName($0, t)) }
                 .sorted { $0.name.compare($1.name, locale: Locale(identifier: t.language)) == .orderedAscending }
-                .map { ListView.Row(id: "ceam.country.\($0.code)", title: $0.name) }
-            // The list's own pager (`<list id>.previous`, `.next`).
-            _ = taps.id(.countriesPrevious)
-            _ = taps.id(.countriesNext)
+                .map { Node.text(Text($0.name, id: "ceam.country.\($0.code)")) }
             return ScreenModel(id: "flow.ceam.countries", title: t["ceam.countries.title"], body: .vstack([
                 .text(Text(t["ceam.countries.about"], id: "ceam.countries.about")),
-                .list(ListView(id: "ceam.countries", rows: rows, firstVisible: s.firstCountry,
-                               previousLabel: t["list.previous"], nextLabel: t["list.next"])),
+                .adaptive(names, minChildWidthMM: 62, spacing: .related),
                 .flexible,
                 .button(Button(id: taps.id(.countriesClose), label: t["ceam.countries.close"], style: .primary)),
-            ], spacing: .related), footer: footer, focusID: Event.countriesClose.widgetID)
+            ], spacing: .block), footer: footer, focusID: Event.countriesClose.widgetID)
         case .loading:
             return ScreenModel(id: "flow.ceam.loading", title: title, body: context.wait("ceam.wait", t["ceam.loading"]), footer: footer)
         case .unavailable:
@@ -619,10 +612,13 @@ enum CEAMMachine: ServiceMachine {
         switch d.action {
         case .order, .earlyRenewal:
             let key = d.action == .order ? "order" : "renew"
+            // What will happen, for whom, and what follows, before « Confirmer ».
+            let summary = FlowText.summaryLines(what: t["summary.what.ceam.\(d.action.rawValue)"], who: name,
+                                                consequence: t["summary.consequence.ceam.\(d.action.rawValue)"], t)
             return Modal(id: "ceam.modal", title: t["ceam.dialog.\(key).title"],
-                         message: t.text("ceam.dialog.\(key).message", ["name": name]),
+                         message: t["summary.check"],
                          // After an error, the error takes the note's place: the modal stays on screen at large text.
-                         content: .vstack([departure] + (extra.isEmpty
+                         content: .vstack(summary + [departure] + (extra.isEmpty
                                               ? [.text(Text(t["ceam.dialog.certificate"], style: .small, muted: true, id: "ceam.modal.certificate"))]
                                               : extra), spacing: .related),
                          buttons: [cancel, confirm])
@@ -657,13 +653,16 @@ enum CEAMMachine: ServiceMachine {
                              ], spacing: .grid),
                              buttons: [previous, next], step: step)
             }
-            let what = t.text(d.lossKind == .vol ? "ceam.dialog.summary.vol" : "ceam.dialog.summary.perte", ["date": FlowText.date(d.lossDate, t), "name": name])
+            let what = t.text(d.lossKind == .vol ? "summary.what.ceam.vol" : "summary.what.ceam.perte", ["date": FlowText.date(d.lossDate, t)])
             // Irreversible: the card is cancelled. The button says so, in its own colour.
             var cancelCard = confirm
             cancelCard.style = .destructive
             if d.error == nil, !d.sending { cancelCard.label = t["ceam.dialog.loss.confirm"] }
-            return Modal(id: "ceam.modal", title: t["ceam.dialog.confirm.title"], message: what + " " + t["ceam.dialog.loss.consequence"],
-                         content: .vstack([
+            // The title asks to check; the message is what will happen (a
+            // page of its own at large text otherwise), then whom, the consequence.
+            let summary = FlowText.summaryLines(what: what, who: name, consequence: t["summary.consequence.ceam.loss"], t)
+            return Modal(id: "ceam.modal", title: t["ceam.dialog.confirm.title"], message: t.text("summary.what", ["value": what]),
+                         content: .vstack(Array(summary.dropFirst()) + [
                              departure,
                              locked
                                  ? .text(Text("☑ " + t["ceam.dialog.sworn"], id: "ceam.modal.sworn"))

@@ -1,3 +1,4 @@
+import CentralAPI
 import Domain
 import Foundation
 import KioskUI
@@ -24,12 +25,30 @@ public protocol Flow: AnyObject {
     var noticeOnRemoval: String? { get }
     /// The service's steps, as catalog keys (one or none: no step indicator).
     var stepKeys: [String] { get }
+    /// Time passes (every second while a session runs).
+    func tick(_ c: KioskController)
+    /// The assuré is busy on another device for this screen: no inactivity countdown meanwhile.
+    var keepsSessionAwake: Bool { get }
+    /// The flow is dropped (back to the menu, card pulled, inactivity):
+    /// close what it opened outside the kiosk. Its answers are not awaited.
+    func end(_ c: KioskController)
 }
 
 extension Flow {
     public var noticeOnRemoval: String? { nil }
     public var stepKeys: [String] { [] }
     public var stepCount: Int { max(1, stepKeys.count) }
+    public func tick(_ c: KioskController) {}
+    public var keepsSessionAwake: Bool { false }
+    public func end(_ c: KioskController) {}
+}
+
+/// What one service hands the next it leads to.
+enum ServiceHandOver: Equatable {
+    /// « Commander une nouvelle carte Vitale » after a declaration (or from
+    /// the loss service's list): the foyer as it was read, the person as
+    /// the declaration's receipt left them, the declaration to follow.
+    case vitaleOrder(foyer: FoyerResponse?, person: PersonView, after: UUID?)
 }
 
 extension KioskController {
@@ -51,6 +70,8 @@ extension KioskController {
         case .remboursements: PaymentsMachine.self
         case .attestationIJ: DailyAllowancesMachine.self
         case .changementAdresse: AddressMachine.self
+        case .commandeCarteVitale: VitaleOrderMachine.self
+        case .suiviCarteVitale: VitaleTrackingMachine.self
         }
     }
 
@@ -64,6 +85,15 @@ extension KioskController {
 /// Words shared by the flows.
 @MainActor
 enum FlowText {
+    /// The central store did not answer: what it means here, « Réessayer »
+    /// (the way on), the footer's ways out. One look for every service.
+    static func unavailable(id: String, title: String, what: String, whatID: String, retry: Button, footer: [Button],
+                            _ t: Catalog) -> ScreenModel {
+        ScreenModel(id: id, title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
+                    body: .vstack([.text(Text(what, id: whatID)), .button(retry), .flexible], spacing: .block),
+                    footer: footer, focusID: retry.id)
+    }
+
     /// "mercredi 25 novembre 2026 à 14 h 05" / "Wednesday 25 November 2026 at 14:05", in Paris time.
     static func dateTime(_ date: Date, _ t: Catalog) -> String {
         var cal = Calendar(identifier: .gregorian)
@@ -93,9 +123,36 @@ enum FlowText {
         return Self.date(date, t)
     }
 
+    /// "14 h 05" / "14:05", in Paris time.
+    static func time(_ date: Date, _ t: Catalog) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let c = cal.dateComponents([.hour, .minute], from: date)
+        return t.text("time", ["hour": String(c.hour ?? 0), "minute": String(format: "%02d", c.minute ?? 0)])
+    }
+
     /// Ending is harmless: neutral, never the red of an irreversible act.
     static func finish(_ t: Catalog) -> Button {
         Button(id: "footer.finish", label: t["footer.finish"], style: .neutral, width: .natural)
+    }
+
+    /// What an irreversible confirmation is about, before its button: what
+    /// will happen, to whom, and the consequence (« Démarche : … », « Pour : … »,
+    /// « Conséquence : … »). Ids `summary.what`, `summary.who`,
+    /// `summary.consequence`: `ScreenChromeTests` walks every irreversible
+    /// action and finds them on the screen or modal of its confirmation.
+    static func summary(what: String, who: String, consequence: String, _ t: Catalog) -> Node {
+        .vstack(summaryLines(what: what, who: who, consequence: consequence, t), spacing: .related)
+    }
+
+    /// The same three lines, to go straight into a modal's content: each
+    /// its own block, so that a modal paged at large text fills its pages.
+    static func summaryLines(what: String, who: String, consequence: String, _ t: Catalog) -> [Node] {
+        [
+            .text(Text(t.text("summary.what", ["value": what]), id: "summary.what")),
+            .text(Text(t.text("summary.who", ["value": who]), id: "summary.who")),
+            .text(Text(t.text("summary.consequence", ["value": consequence]), id: "summary.consequence")),
+        ]
     }
 
     static func back(_ t: Catalog) -> Button {

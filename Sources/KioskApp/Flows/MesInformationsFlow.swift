@@ -201,11 +201,9 @@ enum MesInformationsMachine: ServiceMachine {
             return ScreenModel(id: "flow.mesInformations.contact", title: t["informations.contact.title"],
                                body: context.wait("informations.wait", t["informations.printing"]), footer: footer)
         case .unavailable:
-            return ScreenModel(id: "flow.mesInformations.unavailable", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                               body: .vstack([.text(Text(t["informations.unavailable.what"], id: "informations.unavailable.what")),
-                                              .flexible,
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary))], spacing: .block),
-                               footer: footer, focusID: Event.retry.widgetID)
+            return FlowText.unavailable(id: "flow.mesInformations.unavailable", title: title, what: t["informations.unavailable.what"],
+                                        whatID: "informations.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         case .persons:
             let foyer = s.foyer
             let today = foyer?.today ?? context.today

@@ -237,10 +237,8 @@ enum PaymentsMachine: ServiceMachine {
         case .printing:
             return ScreenModel(id: "flow.payments", title: title, body: context.wait("payments.wait", t["payments.printing"]), footer: footer)
         case .unavailable:
-            return ScreenModel(id: "flow.payments", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                               body: .vstack([.text(Text(t["payments.unavailable.what"], id: "payments.unavailable.what")),
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible]),
-                               footer: footer, focusID: Event.retry.widgetID)
+            return FlowText.unavailable(id: "flow.payments", title: title, what: t["payments.unavailable.what"], whatID: "payments.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         case .list:
             guard let a = s.answer else { return ScreenModel(id: "flow.payments", title: title, body: .flexible, footer: footer) }
             let whom = a.person.flatMap { persons.indices.contains($0) ? persons[$0].displayName : nil } ?? t["payments.wholeFoyer.inSentence"]
@@ -319,9 +317,14 @@ enum PaymentsMachine: ServiceMachine {
 }
 
 /// An amount as the language writes it: « 23,50 € », "€23.50".
-/// English writes "€23.50"; every other language the kiosk shows keeps the
-/// French « 23,50 € » of the papers it prints (Arabic included).
-func money(_ m: Money, _ t: Catalog) -> String { t.language.hasPrefix("en") ? m.english : m.french }
+/// An amount as the screen's language writes it: its catalog's
+/// `money.grouping`, `money.decimal` and `money.pattern` (a language
+/// added later needs no code); French when a catalog lacks them.
+func money(_ m: Money, _ t: Catalog) -> String {
+    guard t.has("money.pattern") else { return m.french }
+    return m.formatted(grouping: t.has("money.grouping") ? t["money.grouping"] : "\u{202F}",
+                       decimal: t.has("money.decimal") ? t["money.decimal"] : ",", pattern: t["money.pattern"])
+}
 
 /// « Attestation de paiement des indemnités journalières » (seed 001 §4): the
 /// IJ paid to the assuré over the last year or a period chosen within the 8
@@ -426,10 +429,8 @@ enum DailyAllowancesMachine: ServiceMachine {
         case .printing:
             return ScreenModel(id: "flow.ij", title: title, body: context.wait("ij.wait", t["ij.printing"]), footer: footer)
         case .unavailable:
-            return ScreenModel(id: "flow.ij", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                               body: .vstack([.text(Text(t["ij.unavailable.what"], id: "ij.unavailable.what")),
-                                              .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible]),
-                               footer: footer, focusID: Event.retry.widgetID)
+            return FlowText.unavailable(id: "flow.ij", title: title, what: t["ij.unavailable.what"], whatID: "ij.unavailable.what",
+                                        retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         case .shown:
             guard let a = s.answer else { return ScreenModel(id: "flow.ij", title: title, body: .flexible, footer: footer) }
             let period = ["from": FlowText.date(a.from, t), "to": FlowText.date(a.to, t)]

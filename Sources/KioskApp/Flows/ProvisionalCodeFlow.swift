@@ -153,14 +153,20 @@ enum ProvisionalCodeMachine: ServiceMachine {
         case .sending:
             return ScreenModel(id: "flow.provisionalCode", title: title, body: context.wait("sms.wait", t["sms.sending"]), footer: footer)
         case .confirm(let masked):
+            // Irreversible (an SMS sent, one of the few allowed): what, to
+            // whom, what follows, before « Envoyer ».
+            let digits = String(context.rules.codes.provisionalCodeDigits)
             return ScreenModel(id: "flow.provisionalCode", title: title, body: .vstack([
-                .text(Text(t["sms.about"], id: "sms.about")),
+                .text(Text(t.text("summary.what", ["value": t.text("summary.what.sms", ["n": digits])]), id: "summary.what")),
                 // The label, the number and what to do if it is not theirs: one block, never split over two pages.
                 .vstack([
                     .text(Text(t["sms.to"], style: .small, muted: true, id: "sms.to")),
-                    .text(Text(masked, style: .display, alignment: .center, id: "sms.mobile")),
+                    .text(Text(masked, style: .display, alignment: .center, id: "summary.who")),
                     .text(Text(t["sms.notYours"], style: .small, muted: true, id: "sms.notYours")),
                 ], spacing: .related),
+                .text(Text(t.text("summary.consequence", ["value": t.text("summary.consequence.sms", [
+                    "max": String(context.rules.codes.maxProvisionalRequests), "hours": String(context.rules.codes.provisionalRequestWindowHours),
+                ])]), id: "summary.consequence")),
                 .flexible,
                 .button(Button(id: taps.id(.send), label: t["sms.send"], style: .primary)),
             ], spacing: .block), footer: footer, focusID: Event.send.widgetID)

@@ -43,12 +43,23 @@ protocol ServiceMachine {
     /// True for an effect that runs even when the assuré leaves before it
     /// starts: a request they confirmed is sent (once); its answer is dropped.
     static func outlivesSession(_ effect: Effect) -> Bool
+    /// Time passes (a second): what a waiting state does then (nil: nothing).
+    static func tick(_ state: State, _ context: FlowContext) -> Transition<State, Effect>?
+    /// The service is left (menu, card pulled, inactivity): effects that
+    /// close what it opened outside; run once, their answers dropped.
+    static func ended(_ state: State) -> [Effect]
+    /// The assuré is busy elsewhere for this screen (on their phone, with
+    /// the QR code's page): the inactivity countdown waits meanwhile.
+    static func keepsSessionAwake(_ state: State) -> Bool
 }
 
 extension ServiceMachine {
     static func isOffered(_ context: FlowContext) -> Bool { true }
     static func noticeOnRemoval(_ state: State) -> String? { nil }
     static func outlivesSession(_ effect: Effect) -> Bool { false }
+    static func tick(_ state: State, _ context: FlowContext) -> Transition<State, Effect>? { nil }
+    static func ended(_ state: State) -> [Effect] { [] }
+    static func keepsSessionAwake(_ state: State) -> Bool { false }
 }
 
 /// An event of a machine: a tap has the id of its widget; an answer (an
@@ -73,6 +84,8 @@ struct Transition<State, Effect> {
 enum FlowMove: Equatable {
     /// A move of the session (back, confirmed, finish…).
     case session(SessionEvent)
+    /// On to another service, handing it what it needs (the order after a declaration).
+    case handOver(ServiceHandOver, to: KioskService)
     /// A code was accepted for the card in the reader: the menu.
     case signIn
 }
@@ -106,6 +119,10 @@ struct FlowContext {
     /// The words of the documents the kiosk prints: a récépissé is an
     /// Assurance Maladie document, in French whatever the screen's language.
     var documentCatalog: Catalog
+    /// This kiosk has a document scanner (kiosk-config `scanner.device`).
+    var canScan = false
+    /// What the service before handed this one (read when it starts).
+    var handOver: ServiceHandOver?
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
          animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true, canPrint: Bool = true,
@@ -123,6 +140,7 @@ struct FlowContext {
         canWriteRights = c.rightsWriter != nil
         canPrint = !(c.printer is NoPrinter)
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
+        canScan = c.documentDesk.hasScanner; handOver = c.handOver
     }
 
     /// Rows `list` showed in the last frame (`unknown` before it was drawn).
@@ -156,6 +174,8 @@ struct EffectEnvironment: Sendable {
     var rightsWriter: (any CardRightsWriter)?
     /// The card of the session the effect was asked in.
     var card: CardIdentity?
+    /// The order's documents: scanner, previews, QR codes.
+    var documents: any DocumentDesk = NoDocumentDesk()
 }
 
 /// The widgets of one screen and the events they stand for: filled by
@@ -191,6 +211,7 @@ final class MachineFlow<M: ServiceMachine>: Flow {
     init(state: M.State) { self.state = state }
 
     var isWaiting: Bool { M.isWaiting(state) }
+    var keepsSessionAwake: Bool { M.keepsSessionAwake(state) }
     var stepKeys: [String] { M.steps }
     var noticeOnRemoval: String? { M.noticeOnRemoval(state) }
 
@@ -222,6 +243,20 @@ final class MachineFlow<M: ServiceMachine>: Flow {
         return s
     }
 
+    func tick(_ c: KioskController) {
+        guard let t = M.tick(state, FlowContext(c)) else { return }
+        perform(t, c)
+    }
+
+    func end(_ c: KioskController) {
+        let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter, card: nil,
+                                            documents: c.documentDesk)
+        for effect in M.ended(state) {
+            // The flow is gone: the effect runs, its answer goes nowhere.
+            c.background { _ = await M.run(effect, environment) }
+        }
+    }
+
     /// Sends an event as if it came from the machine's own effect (tests).
     func send(_ event: M.Event, _ c: KioskController) {
         perform(M.reduce(state, event, FlowContext(c)), c)
@@ -233,10 +268,11 @@ final class MachineFlow<M: ServiceMachine>: Flow {
         let card = c.session.identity
         for effect in t.effects {
             let confirmed = M.outlivesSession(effect)
+            // The real parts, telling the session's history what they did (SessionRecap.swift).
+            let environment = c.effectEnvironment(card: card)
             c.background { [weak self] in
                 // Nothing starts for an assuré who has left (but a request they confirmed)…
                 guard confirmed || self.map({ c.isCurrent($0) }) == true else { return }
-                let environment = EffectEnvironment(services: c.services, printer: c.printer, rightsWriter: c.rightsWriter, card: card)
                 let answer = await M.run(effect, environment)
                 // …and an answer that comes back after they left is dropped.
                 guard let self, c.isCurrent(self), let answer else { return }
@@ -245,6 +281,10 @@ final class MachineFlow<M: ServiceMachine>: Flow {
         }
         switch t.move {
         case .session(let e)?: c.send(e)
+        case .handOver(let h, let service)?:
+            c.handOver = h
+            c.send(.choose(service))
+            c.handOver = nil
         case .signIn?:
             guard let card = c.session.identity else { break }
             c.background { [weak self] in

@@ -6,19 +6,16 @@ import KioskUI
 /// "Carte Vitale perdue, volée ou qui ne fonctionne plus" (seeds 000, 004):
 /// the beneficiary (12 years and over, with a card in use), the reason, the
 /// commitment to return a found card, confirm; the card is invalidated. Then
-/// the order of a new card when the domain allows it, chained after the
-/// declaration, or why not.
+/// « Commander une nouvelle carte Vitale » when the domain allows it: the
+/// order service (`VitaleOrderMachine`) takes over, chained after the
+/// declaration; or why not.
 enum VitaleLossMachine: ServiceMachine {
     /// A request of this service.
-    enum Request: Equatable { case declaration, order }
+    enum Request: Equatable { case declaration }
 
     /// The modal before a request.
     enum Confirming: Equatable {
         case declare
-        /// The order of a new card after the declaration just made.
-        case order
-        /// The order straight from the list (declared earlier, or no card yet).
-        case orderFor(person: Int)
     }
 
     struct State: Equatable {
@@ -30,7 +27,6 @@ enum VitaleLossMachine: ServiceMachine {
             case submitting
             /// The declaration is taken: applied (`transmitted`) or in the outbox.
             case declared(person: Int, transmitted: Bool)
-            case ordered(person: Int, transmitted: Bool)
             /// Refused by the central store's rules (state changed meanwhile).
             case refused(reason: String?)
             /// Nothing was taken: try again (the same request, never two).
@@ -48,7 +44,6 @@ enum VitaleLossMachine: ServiceMachine {
         var confirming: Confirming?
         /// The confirmed requests: the same ids on a double tap or a retry.
         var declaration: KioskCommand?
-        var order: KioskCommand?
         /// The request sent last: « Réessayer » after « indisponible » sends it
         /// again (the same command); none yet: the foyer is read again.
         var request: Request?
@@ -65,7 +60,6 @@ enum VitaleLossMachine: ServiceMachine {
         /// The ids the requests take when the assuré confirms them, drawn
         /// when the service starts (`reduce` draws nothing).
         var declarationID = UUID()
-        var orderID = UUID()
 
         func person(_ i: Int) -> PersonView? { foyer?.persons.first { $0.index == i } }
 
@@ -85,18 +79,18 @@ enum VitaleLossMachine: ServiceMachine {
         var needsCommitment: Bool { reason?.requiresReturnCommitment == true }
         var readyToDeclare: Bool { reason != nil && (commits || !needsCommitment) }
 
-        /// The order is offered when the refreshed foyer allows it, or when the
-        /// declaration waits in the outbox (the order then follows it).
+        /// The order is offered when the person as the central store now holds
+        /// them allows it (a declaration still in the outbox: not yet, the
+        /// documents go with an order the central store can take).
         func orderOffered(_ p: PersonView) -> Bool {
-            if case .declared(_, let transmitted) = step, !transmitted { return order == nil }
-            return order == nil && canOrder(p)
+            if case .declared(_, let transmitted) = step, !transmitted { return false }
+            return canOrder(p)
         }
 
         /// The command of `request`.
         var sent: KioskCommand? {
             switch request {
             case .declaration?: declaration
-            case .order?: order
             case nil: nil
             }
         }
@@ -154,18 +148,16 @@ enum VitaleLossMachine: ServiceMachine {
     }
 
     static let service = KioskService.carteVitaleLoss
-    static let steps = ["vitale.step.person", "vitale.step.reason", "vitale.step.declare", "vitale.step.order"]
+    static let steps = ["vitale.step.person", "vitale.step.reason", "vitale.step.declare"]
     static func step(_ s: State) -> Int {
         switch s.step {
         case .loading, .choosePerson, .cardNoLongerValid: 0
         case .details: 1
         case .declared: 2
-        case .ordered: 3
         // Sending, refused or unavailable: the step of the request sent, if any.
         case .submitting, .refused, .unavailable:
             switch s.request {
             case .declaration?: 2
-            case .order?: 3
             case nil: 0
             }
         }
@@ -186,7 +178,7 @@ enum VitaleLossMachine: ServiceMachine {
     /// to pick its requests among those that did not go through.
     static let actionNames: Set<String> = Set(
         VitaleDeclarationReason.allCases.map { KioskCommand.Action.vitaleDeclaration(reason: $0, commitsToReturnFoundCard: true).name }
-            + [KioskCommand.Action.vitaleOrder.name])
+            + [KioskCommand.Action.vitaleOrder(order: nil).name])
 
     static func reduce(_ s: State, _ event: Event, _ context: FlowContext) -> Transition<State, Effect> {
         var s = s
@@ -216,8 +208,9 @@ enum VitaleLossMachine: ServiceMachine {
             s.commits = false
             s.step = .details(person: i)
         case .orderFor(let i):
+            // The order service takes over (documents, sworn statement): this person, no declaration to follow.
             guard s.step == .choosePerson, let p = s.person(i), s.canOrder(p) else { break }
-            s.confirming = .orderFor(person: i)
+            return Transition(state: s, move: .handOver(.vitaleOrder(foyer: s.foyer, person: p, after: nil), to: .commandeCarteVitale))
         case .reason(let r):
             guard case .details = s.step else { break }
             s.reason = r
@@ -228,8 +221,10 @@ enum VitaleLossMachine: ServiceMachine {
             guard case .details = s.step, s.readyToDeclare else { break }
             s.confirming = .declare
         case .order:
+            // After the declaration just made, which the central store applies first.
             guard case .declared(let i, _) = s.step, let p = s.person(i), s.orderOffered(p) else { break }
-            s.confirming = .order
+            return Transition(state: s, move: .handOver(.vitaleOrder(foyer: s.foyer, person: p, after: s.declaration?.id),
+                                                        to: .commandeCarteVitale))
         case .retry:
             guard s.step == .unavailable else { break }
             if let command = s.sent { return send(command, s) }
@@ -267,7 +262,7 @@ enum VitaleLossMachine: ServiceMachine {
             guard s.step == .submitting, s.sent?.id == command.id else { break }
             switch outcome {
             case .acknowledged(let r)? where r.status == .refused:
-                if command.action == .vitaleOrder { s.order = nil } else { s.declaration = nil }
+                s.declaration = nil
                 s.step = .refused(reason: r.reason)
                 // Said now: not again at the next visit.
                 return Transition(state: s, effects: [.markTold([command.id])])
@@ -320,22 +315,7 @@ enum VitaleLossMachine: ServiceMachine {
             s.declaration = command
             s.request = .declaration
             return send(command, s)
-        case .order:
-            // After the declaration just made, which the central store applies first.
-            guard case .declared(let i, _) = s.step, let d = s.declaration else { return Transition(state: s) }
-            return sendOrder(s, person: i, after: d.id, card, context)
-        case .orderFor(let i):
-            return sendOrder(s, person: i, after: nil, card, context)
         }
-    }
-
-    private static func sendOrder(_ s: State, person i: Int, after: UUID?, _ card: CardIdentity, _ context: FlowContext) -> Transition<State, Effect> {
-        var s = s
-        let command = s.order ?? KioskCommand(id: s.orderID, serial: card.serial, personIndex: i, action: .vitaleOrder,
-                                              confirmedAt: context.now, after: after)
-        s.order = command
-        s.request = .order
-        return send(command, s)
     }
 
     /// Submits once; on "unavailable" the retry sends the same command.
@@ -348,15 +328,13 @@ enum VitaleLossMachine: ServiceMachine {
 
     /// The step once `command` is taken: applied (`transmitted`) or in the outbox.
     private static func taken(_ command: KioskCommand, transmitted: Bool) -> State.Step {
-        command.action == .vitaleOrder ? .ordered(person: command.personIndex, transmitted: transmitted)
-            : .declared(person: command.personIndex, transmitted: transmitted)
+        .declared(person: command.personIndex, transmitted: transmitted)
     }
 
     /// The request the screen's récépissé is for, and whether it was transmitted.
     private static func receipt(_ s: State) -> (command: KioskCommand, transmitted: Bool)? {
         switch s.step {
         case .declared(_, let transmitted): s.declaration.map { (command: $0, transmitted: transmitted) }
-        case .ordered(_, let transmitted): s.order.map { (command: $0, transmitted: transmitted) }
         default: nil
         }
     }
@@ -366,10 +344,9 @@ enum VitaleLossMachine: ServiceMachine {
         let (command, transmitted) = r
         // The récépissé is an Assurance Maladie document: in French, whatever the screen's language.
         let paper = context.documentCatalog
-        let isOrder = command.action == .vitaleOrder
-        let what = isOrder ? paper["vitale.receipt.ordered"] : paper["vitale.receipt.declared.\(reasonKey(command))"]
-        // What is true on paper too: queued on the kiosk, and an order still needs the photo and the identity document.
-        let next = [transmitted ? nil : paper["vitale.receipt.queued"], isOrder ? paper["vitale.ordered.next"] : nil].compactMap { $0 }
+        let what = paper["vitale.receipt.declared.\(reasonKey(command))"]
+        // What is true on paper too: queued on the kiosk.
+        let next = [transmitted ? nil : paper["vitale.receipt.queued"]].compactMap { $0 }
         let document = KioskDocument.receipt(command: command, person: p.person, what: what, transmitted: transmitted,
                                              nextStep: next.isEmpty ? nil : next.joined(separator: " "))
         return Transition(state: s, effects: [.print(document, jobID: "receipt-\(command.id.uuidString)")])
@@ -429,6 +406,8 @@ enum VitaleLossMachine: ServiceMachine {
         case .orderInProgress: "orderInProgress"
         case .noActiveCard: "noActiveCard"
         case .demarcheEnCours: "demarcheEnCours"
+        case .noOwnNIR: "noOwnNIR"
+        case .noVisualChangeOnFile: "noVisualChangeOnFile"
         }
     }
 
@@ -438,6 +417,7 @@ enum VitaleLossMachine: ServiceMachine {
         case .orderPausedUntil(let d): t.text("vitale.why.orderPaused", ["when": FlowText.dateTime(d, t)])
         // One wording for NPAI in every service.
         case .npai: t["why.npai"]
+        case .noOwnNIR: t["order.why.noOwnNIR"]
         default: t["vitale.why.\(exclusionKey(e))"]
         }
     }
@@ -445,8 +425,8 @@ enum VitaleLossMachine: ServiceMachine {
     /// The confirmation before a request; an irreversible one (the card
     /// deactivated) in its own colour, its button naming the consequence.
     private static func confirmModal(_ title: String, _ message: String, _ t: Catalog, _ taps: TapTable<Event>,
-                                     destructive: String? = nil) -> Modal {
-        Modal(id: "modal", title: title, message: message,
+                                     summary: [Node], destructive: String? = nil) -> Modal {
+        Modal(id: "modal", title: title, message: message, content: .vstack(summary, spacing: .related),
               buttons: [Button(id: taps.id(.cancel), label: t["modal.cancel"], style: .secondary),
                         Button(id: taps.id(.confirm), label: destructive ?? t["modal.confirm"], style: destructive == nil ? .primary : .destructive)])
     }
@@ -472,7 +452,10 @@ enum VitaleLossMachine: ServiceMachine {
                 let orderWhy = availability(.order, p).flatMap { $0 }.flatMap { e -> VitaleExclusion? in
                     switch e { case .tooYoung, .declarationRequired: nil; default: e }
                 }
-                let why = s.waiting(p).map { t[$0.action == .vitaleOrder ? "vitale.why.queued.order" : "vitale.why.queued.declare"] }
+                let why = s.waiting(p).map { w -> String in
+                    if case .vitaleOrder = w.action { return t["vitale.why.queued.order"] }
+                    return t["vitale.why.queued.declare"]
+                }
                     ?? (orderWhy ?? availability(.declare, p).flatMap { $0 }).map { exclusionText($0, t) }
                 // A row's action is a choice among equals: none is the screen's primary.
                 let action: Button? = declarable
@@ -501,11 +484,6 @@ enum VitaleLossMachine: ServiceMachine {
                                                     previousLabel: t["list.previous"], nextLabel: t["list.next"])),
                                      .flexible,
                                  ], spacing: .block), footer: footer, focusID: rows.first { !$0.actions.isEmpty }?.actions.first?.id)
-            if case .orderFor(let i)? = s.confirming {
-                screen.modal = confirmModal(t["vitale.modal.order.title"],
-                                            t.text("vitale.modal.order", ["name": s.person(i)?.person.displayName ?? ""]), t, taps)
-                screen.focusID = Event.confirm.widgetID
-            }
         case .details(let i):
             let name = s.person(i)?.person.displayName ?? ""
             let reasons = VitaleDeclarationReason.allCases.map { r in
@@ -528,7 +506,9 @@ enum VitaleLossMachine: ServiceMachine {
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, body: .vstack(nodes, spacing: .block), footer: footer,
                                  focusID: s.readyToDeclare ? Event.declare.widgetID : nil)
             if s.confirming == .declare, let reason = s.reason {
-                screen.modal = confirmModal(t["vitale.modal.declare.title"], t.text("vitale.modal.declare.\(reason.rawValue)", ["name": name]), t, taps,
+                screen.modal = confirmModal(t["vitale.modal.declare.title"], t["vitale.modal.declare"], t, taps,
+                                            summary: FlowText.summaryLines(what: t["summary.what.vitale.\(reason.rawValue)"], who: name,
+                                                                      consequence: t["summary.consequence.vitale.declare"], t),
                                             destructive: t["vitale.modal.declare.confirm"])
                 screen.focusID = Event.confirm.widgetID
             }
@@ -546,7 +526,10 @@ enum VitaleLossMachine: ServiceMachine {
                 nodes.append(.text(Text(t.text("vitale.order.offer", ["name": name]), id: "vitale.order.offer")))
                 nodes.append(.button(Button(id: taps.id(.order), label: t["vitale.order"], style: .primary)))
                 focus = Event.order.widgetID
-            } else if let p, s.order == nil {
+            } else if !transmitted {
+                // The order's documents go with an order the central store can take: once the declaration reached it.
+                nodes.append(.text(Text(t["vitale.why.queued.declare"], id: "vitale.order.why")))
+            } else if let p {
                 let why = availability(.order, p).flatMap { $0 }.map { exclusionText($0, t) }
                 nodes.append(.text(Text([why, t["vitale.order.elsewhere"]].compactMap { $0 }.joined(separator: " "), id: "vitale.order.why")))
             }
@@ -554,18 +537,6 @@ enum VitaleLossMachine: ServiceMachine {
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
                                  banner: Banner(kind: .info, text: t.text("vitale.declared", ["name": name])),
                                  body: .vstack(nodes, spacing: .block), footer: menuFooter, focusID: focus)
-            if s.confirming == .order {
-                screen.modal = confirmModal(t["vitale.modal.order.title"], t.text("vitale.modal.order", ["name": name]), t, taps)
-                screen.focusID = Event.confirm.widgetID
-            }
-        case .ordered(let i, let transmitted):
-            let name = s.person(i)?.person.displayName ?? ""
-            var nodes: [Node] = [.text(Text(t["vitale.ordered.next"], id: "vitale.ordered.next"))]
-            if !transmitted { nodes.append(.text(Text(t["vitale.queued"], style: .small, muted: true, id: "vitale.queued"))) }
-            nodes += [.flexible, printRow(s, t, taps, main: true)]
-            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title,
-                                 banner: Banner(kind: .info, text: t.text(transmitted ? "vitale.ordered" : "vitale.ordered.queued", ["name": name])),
-                                 body: .vstack(nodes, spacing: .block), footer: menuFooter, focusID: Event.print.widgetID)
         case .refused:
             // The central store's reason (kept in the step) is for logs, not for the screen.
             screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["vitale.refused"]),
@@ -577,10 +548,8 @@ enum VitaleLossMachine: ServiceMachine {
                                                spacing: .block),
                                  footer: footer)
         case .unavailable:
-            screen = ScreenModel(id: "flow.carteVitaleLoss", title: title, banner: Banner(kind: .error, text: t["flow.unavailable"]),
-                                 body: .vstack([.text(Text(t["flow.unavailable.what"], id: "vitale.unavailable.what")),
-                                                .button(Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary)), .flexible], spacing: .block),
-                                 footer: footer, focusID: Event.retry.widgetID)
+            screen = FlowText.unavailable(id: "flow.carteVitaleLoss", title: title, what: t["flow.unavailable.what"], whatID: "vitale.unavailable.what",
+                                          retry: Button(id: taps.id(.retry), label: t["flow.retry"], style: .primary), footer: footer, t)
         }
         return screen
     }
