@@ -106,6 +106,8 @@ struct FlowContext {
     /// The words of the documents the kiosk prints: a récépissé is an
     /// Assurance Maladie document, in French whatever the screen's language.
     var documentCatalog: Catalog
+    /// Where the reader and the printer's tray stand: the pictograms point there.
+    var hardware = TerminalHardware()
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
          animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true, canPrint: Bool = true,
@@ -122,6 +124,7 @@ struct FlowContext {
         animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; listPageStarts = c.listPageStarts
         canWriteRights = c.rightsWriter != nil
         canPrint = !(c.printer is NoPrinter)
+        hardware = c.hardware
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
     }
 
