@@ -71,6 +71,10 @@ public final class KioskController {
     public var listPageSizes: [String: Int] = [:]
     /// The first row of each page of each list in the last frame.
     public var listPageStarts: [String: [Int]] = [:]
+    /// Where this terminal's card reader and printer tray stand beside the
+    /// screen (kiosk.yaml `hardware:`): the card's and the paper's
+    /// pictograms point there. Default: both under the screen.
+    public var hardware = TerminalHardware()
     /// Writes EF.RIGHTS for the "mise à jour"; nil: not available on this kiosk.
     public var rightsWriter: (any CardRightsWriter)?
     /// The carte Vitale order's documents: the scanner (if any), previews, QR codes.

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import KioskUI
 
@@ -23,6 +24,25 @@ public enum Pictograms {
         if let id { drawing.id = id }
         drawing.decorative = decorative
         return drawing
+    }
+
+    /// A pictogram that points at a part of the terminal (the card reader,
+    /// the printer's tray) on `side` of the screen: `<name>.json` for
+    /// `below` (the reader or tray under the screen), `<name>.right.json`
+    /// for `right`, and for `left` `<name>.left.json` when there is one,
+    /// else the right one mirrored. A side without its file falls back on
+    /// `<name>.json`: a pictogram, even pointing the wrong way, never
+    /// leaves the screen without its picture.
+    public static func named(_ name: String, toward side: TerminalHardware.Side, id: String? = nil, decorative: Bool = false) -> Drawing? {
+        switch side {
+        case .below:
+            return named(name, id: id, decorative: decorative)
+        case .right:
+            return named("\(name).right", id: id ?? name, decorative: decorative) ?? named(name, id: id, decorative: decorative)
+        case .left:
+            if let own = named("\(name).left", id: id ?? name, decorative: decorative) { return own }
+            return named("\(name).right", id: id ?? name, decorative: decorative)?.mirrored() ?? named(name, id: id, decorative: decorative)
+        }
     }
 
     /// Every pictogram file's name (tests).

@@ -85,7 +85,7 @@ extension KioskController {
             return ScreenModel(id: "attract", title: t["attract.title"], banner: attractNotice.map { Banner(kind: .error, text: t[$0]) },
                                body: .vstack([
                 .flexible,
-                .drawing(Pictograms.named("card.insert", id: "attract.pictogram", decorative: true) ?? Self.insertCardPictogram),
+                .drawing(Pictograms.named("card.insert", toward: hardware.cardReader, id: "attract.pictogram", decorative: true) ?? Self.insertCardPictogram),
                 .text(Text(t["attract.insert"], style: .display, alignment: .center, id: "attract.insert")),
                 .text(Text(t["attract.services"], style: .body, alignment: .center, muted: true, id: "attract.services")),
                 .flexible,
@@ -101,7 +101,7 @@ extension KioskController {
                                body: .vstack([
                                    .text(Text(t[refusalKey(verdict) + ".what"], id: "refused.what")),
                                    .flexible,
-                                   .drawing(Pictograms.named("card.take", id: "refused.pictogram", decorative: true) ?? Self.insertCardPictogram),
+                                   .drawing(Pictograms.named("card.take", toward: hardware.cardReader, id: "refused.pictogram", decorative: true) ?? Self.insertCardPictogram),
                                    // Not a carte Vitale: « this card » comes out, theirs goes in (one order, never both at once).
                                    .text(Text(t[verdict == .unknownCard ? "refused.unknownCard.takeCard" : "refused.takeCard"],
                                               style: .title, alignment: .center, id: "refused.takeCard")),
@@ -181,7 +181,7 @@ extension KioskController {
             return ScreenModel(id: "ended", title: t["ended.title"], body: .vstack([
                 .text(Text(t["ended.\(reason.rawValue)"], id: "ended.reason")),
                 .flexible,
-                .drawing(Pictograms.named("card.take", id: "ended.pictogram", decorative: true) ?? Self.insertCardPictogram),
+                .drawing(Pictograms.named("card.take", toward: hardware.cardReader, id: "ended.pictogram", decorative: true) ?? Self.insertCardPictogram),
                 .text(Text(t["ended.takeCard"], style: .display, alignment: .center, id: "ended.takeCard")),
                 .flexible,
             ], spacing: .group))

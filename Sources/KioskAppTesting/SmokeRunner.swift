@@ -142,7 +142,7 @@ public struct Scenario: Sendable {
             if t.count >= 5, t[3] == "tolerance", let v = Double(t[4].replacingOccurrences(of: "%", with: "")) { tol = v }
             return .compare(name: t[1], reference: t[2], tolerancePercent: tol)
         case "set":
-            guard t.count == 3 else { throw StepError(message: "set lang|contrast|scale|speech VALUE") }
+            guard t.count == 3 else { throw StepError(message: "set lang|contrast|scale|speech|reader|tray VALUE") }
             return .set(key: t[1], value: t[2])
         case "gallery": return .gallery
         case "out-of-service": return .outOfService(try rest(1))
@@ -579,10 +579,16 @@ public final class SmokeRunner {
                 guard let v = Double(value), (1...1.5).contains(v) else { throw StepFailure(description: "scale is 1 to 1.5") }
                 c.settings.fontScale = v
             case "speech": c.settings.autoSpeech = value == "on"
+            case "reader", "tray":
+                // Where the terminal's card reader or printer tray stands (kiosk.yaml `hardware:`).
+                guard let side = TerminalHardware.Side(rawValue: value) else {
+                    throw StepFailure(description: "set \(key) " + TerminalHardware.Side.allCases.map(\.rawValue).joined(separator: "|"))
+                }
+                if key == "reader" { c.hardware.cardReader = side } else { c.hardware.printerTray = side }
             case "printer", "cardwriter", "sms", "central", "submit", "scanner":
                 if let live = setting, try await live(key, value) { break }
                 try await setInProcess(key, value, c)
-            default: throw StepFailure(description: "set lang|contrast|scale|speech|printer|cardwriter|sms|central|submit|scanner")
+            default: throw StepFailure(description: "set lang|contrast|scale|speech|reader|tray|printer|cardwriter|sms|central|submit|scanner")
             }
             c.changed()
         case .gallery:

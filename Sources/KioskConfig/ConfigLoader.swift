@@ -78,7 +78,8 @@ extension KioskConfiguration {
         if !problems.contains(where: { !$0.isWarning }), let k = kioskPart, let c = centralPart, let parameters {
             configuration = KioskConfiguration(
                 terminal: k.terminal, screen: k.screen, languages: k.languages, services: k.services,
-                timeouts: k.timeouts, speech: k.speech, printer: k.printer, scanner: k.scanner, reader: k.reader, logging: k.logging,
+                timeouts: k.timeouts, speech: k.speech, printer: k.printer, scanner: k.scanner, reader: k.reader, hardware: k.hardware,
+                logging: k.logging,
                 central: c.central, trust: k.trust, rules: parameters, directory: directory)
         }
         return ConfigReport(configuration: configuration, problems: problems, files: files)
@@ -105,6 +106,7 @@ struct KioskFileReader {
         var printer: KioskConfiguration.Printer
         var scanner: KioskConfiguration.Scanner
         var reader: KioskConfiguration.ReaderChoice
+        var hardware: TerminalHardware
         var logging: KioskConfiguration.LogSettings
         var trust: TrustedKeys
     }
@@ -114,7 +116,7 @@ struct KioskFileReader {
     func read(_ root: Node) -> (part: Part?, terminalID: String?) {
         let before = checker.errors.filter { !$0.isWarning }.count
         let top = Section(root, path: "", allowed: ["terminal", "screen", "languages", "services", "timeouts",
-                                                    "speech", "printer", "scanner", "reader", "logging", "trust"], checker: checker)
+                                                    "speech", "printer", "scanner", "reader", "hardware", "logging", "trust"], checker: checker)
         // terminal
         let t = top.requiredSection("terminal", allowed: ["id", "site"], expected: "a mapping with id and site")
         var id: String?
@@ -276,6 +278,15 @@ struct KioskFileReader {
             }
         }
 
+        // hardware: where the reader and the tray stand, seen from the
+        // assuré facing the screen (the pictograms' arrows point there).
+        let hw = top.section("hardware", allowed: ["cardReader", "printerTray"])
+        let sides = TerminalHardware.Side.allCases.map(\.rawValue)
+        let standard = TerminalHardware()
+        let hardware = TerminalHardware(
+            cardReader: hw.choice("cardReader", sides).flatMap(TerminalHardware.Side.init(rawValue:)) ?? standard.cardReader,
+            printerTray: hw.choice("printerTray", sides).flatMap(TerminalHardware.Side.init(rawValue:)) ?? standard.printerTray)
+
         // logging
         let lg = top.section("logging", allowed: ["level", "redactionKeyFile"])
         let level = lg.choice("level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) ?? "info"
@@ -317,7 +328,7 @@ struct KioskFileReader {
             screen: .init(width: width, height: height, physicalWidthMM: mm, orientation: orientation, fullscreen: fullscreen),
             languages: .init(offered: offered, default: defaultLanguage),
             services: services, timeouts: timeouts, speech: speech, printer: .init(queue: queue), scanner: .init(device: scannerDevice), reader: reader,
-            logging: .init(level: level, redactionKey: redactionKey),
+            hardware: hardware, logging: .init(level: level, redactionKey: redactionKey),
             trust: TrustedKeys(issuers: issuers, central: centralKeys)), id)
     }
 

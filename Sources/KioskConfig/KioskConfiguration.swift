@@ -5,7 +5,7 @@ import Foundation
 /// Everything a terminal is told by its technician, read from the files of
 /// one directory (`kiosk-config/`):
 /// - `kiosk.yaml`: the terminal, its screen, languages, services, timeouts,
-///   speech, printer, reader, logs and where its trusted keys are;
+///   speech, printer, reader, where the reader and tray stand, logs and where its trusted keys are;
 /// - `central.yaml`: the central store's URL and this kiosk's key file;
 /// - `rules.yaml` (optional): the rule parameters a caisse may tune;
 /// - trusted public keys (PEM), by default under `trust/issuers/` and `trust/central/`.
@@ -21,6 +21,9 @@ public struct KioskConfiguration: Sendable {
     /// The document scanner of the carte Vitale order (optional).
     public var scanner: Scanner = Scanner(device: nil)
     public var reader: ReaderChoice
+    /// Where the card reader and the printer's tray stand beside the screen
+    /// (`hardware:`, optional): the pictograms' arrows point there.
+    public var hardware: TerminalHardware
     public var logging: LogSettings
     public var central: Central
     public var trust: TrustedKeys

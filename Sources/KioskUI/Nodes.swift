@@ -362,6 +362,36 @@ public struct Drawing: Sendable {
         }
         self.init(id: id, widthMM: f.width, heightMM: f.height, shapes: shapes)
     }
+
+    /// Left for right: every shape mirrored about the drawing's vertical
+    /// axis, and the arrows that point sideways turned round (a reader on
+    /// the left is the one on the right seen in a mirror). A code's modules
+    /// move but are not mirrored (it must still read).
+    public func mirrored() -> Drawing {
+        var d = self
+        d.shapes = shapes.map { shape in
+            switch shape {
+            case .rect(let x, let y, let w, let h, let r, let fill, let border):
+                .rect(x: widthMM - x - w, y: y, width: w, height: h, radius: r, fill: fill, border: border)
+            case .glyph(let g, let x, let y, let size, let paint):
+                .glyph(String(g.map { Self.mirroredGlyphs[$0] ?? $0 }), x: widthMM - x, y: y, size: size, paint: paint)
+            case .modules(let m, let x, let y, let side):
+                .modules(m, x: widthMM - x - side, y: y, side: side)
+            case .raster(let r, let x, let y, let w, let h):
+                // A document's preview moves, never mirrored (it shows the paper as it is).
+                .raster(r, x: widthMM - x - w, y: y, width: w, height: h)
+            }
+        }
+        return d
+    }
+
+    /// Glyphs and their mirror image (arrows, triangles, pointers).
+    static let mirroredGlyphs: [Character: Character] = {
+        let pairs: [(Character, Character)] = [("▶", "◀"), ("▷", "◁"), ("►", "◄"), ("▸", "◂"), ("→", "←"), ("⇒", "⇐"), ("➜", "⬅")]
+        var m: [Character: Character] = [:]
+        for (a, b) in pairs { m[a] = b; m[b] = a }
+        return m
+    }()
 }
 
 /// A dialog above the screen: title, message, buttons. Taps outside it

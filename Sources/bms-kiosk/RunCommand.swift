@@ -89,6 +89,7 @@ struct Run: AsyncParsableCommand {
                 options.wordsPerMinute = c.speech.wordsPerMinute
                 options.session = c.rules.session
                 options.rules = c.rules
+                options.hardware = c.hardware
                 options.virtualCard = virtualCard.map { ($0, vpcdPort) }
                 // Back from out of service: this run serves.
                 options.outOfService = nil
@@ -138,6 +139,8 @@ enum KioskMain {
         var session = SessionParameters()
         /// The rules in force (rules.yaml): what the screens offer, e.g. the loss-date window.
         var rules = RuleParameters.standard
+        /// Where the card reader and the printer's tray stand (kiosk.yaml `hardware:`).
+        var hardware = TerminalHardware()
         /// Out of service with this reason, until `recheck` says otherwise.
         var outOfService: String? = nil
         var recheck: (@MainActor () -> Bool)? = nil
@@ -172,6 +175,7 @@ enum KioskMain {
         let controller = KioskController(clock: SystemClock(), services: services, catalogs: catalogs,
                                          settings: .init(language: o.lang, autoSpeech: o.speech), sessionParameters: o.session, rules: o.rules)
         controller.animates = true
+        controller.hardware = o.hardware
         if let parts = o.runtime {
             controller.printer = parts.printer
             controller.documentDesk = parts.documentDesk

@@ -236,6 +236,21 @@ import Testing
         for id in action.steps {
             await k.tap(id)
         }
+        if action.handsOverToTheOrder {
+            // « Commander » opens the order service; its documents come from a
+            // phone or a scanner (the scenarios walk those): here the flow is
+            // put at its last step with both documents taken.
+            #expect(k.screenID.hasPrefix("flow.commandeCarteVitale"), "\(action): \(k.screenID)")
+            let flow = try #require(k.c.flow as? MachineFlow<VitaleOrderMachine>, "\(action): not in the order service")
+            var o = flow.state
+            o.step = .summary
+            o.useCase = o.useCase ?? .lossOrTheft
+            o.photo = .init(upload: UUID(), source: .phone, format: .jpeg, preview: nil)
+            o.identity = .init(upload: UUID(), source: .phone, format: .jpeg, preview: nil)
+            o.opened = [o.photo!.upload, o.identity!.upload]
+            o.sworn = true
+            flow.state = o
+        }
         let s = k.screen
         // The confirmation is on screen (in the modal when there is one, else the screen's primary).
         let buttons = s.modal.map(\.buttons) ?? (s.footer + ScreenText.buttons(s.body))
@@ -294,11 +309,15 @@ enum IrreversibleAction: String, CaseIterable, CustomStringConvertible {
     var confirm: String {
         switch self {
         case .ceamOrder, .ceamRenewal, .ceamLoss: "ceam.modal.confirm"
-        case .vitaleDeclaration, .vitaleOrderAfterDeclaration, .vitaleOrderFromList: "modal.confirm"
+        case .vitaleDeclaration: "modal.confirm"
+        case .vitaleOrderAfterDeclaration, .vitaleOrderFromList: "order.send"
         case .sms: "sms.send"
         case .addressChange: "address.confirm"
         }
     }
+
+    /// The carte Vitale's « Commander » hands over to the order service (issue 13).
+    var handsOverToTheOrder: Bool { self == .vitaleOrderAfterDeclaration || self == .vitaleOrderFromList }
 
     var steps: [String] {
         let declare = ["service.carteVitaleLoss", "vitale.person.0", "vitale.reason.perte", "vitale.commit", "vitale.declare"]

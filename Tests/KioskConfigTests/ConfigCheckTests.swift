@@ -24,6 +24,8 @@ import Testing
         #expect(c.languages.offered == ["fr", "en"] && c.languages.default == "fr")
         #expect(c.services == [.ceam, .provisionalCode])
         #expect(c.reader == .any)
+        // No hardware section: the reader and the tray under the screen.
+        #expect(c.hardware == TerminalHardware(cardReader: .below, printerTray: .below))
         #expect(c.printer.queue == nil)
         #expect(c.timeouts.cardReadSeconds == 10)
         #expect(c.trust.issuers.map(\.idHex) == ["2DE2803EC2B8CF33"])
@@ -89,6 +91,22 @@ import Testing
         #expect(messages("bad-reader") == [
             #"bad-reader/kiosk.yaml:12:9: reader.name: found "Gemalto\tReader\n", expected "any" or a PC/SC reader name (printable, at most 127 bytes; `bms-kiosk doctor` or pcsc_scan lists the readers)"#,
         ])
+    }
+
+    @Test func theReaderAndTraySidesAreRead() throws {
+        let report = check("hardware")
+        #expect(report.problems.isEmpty)
+        let c = try #require(report.configuration)
+        #expect(c.hardware == TerminalHardware(cardReader: .left, printerTray: .right))
+    }
+
+    @Test func aSideThatIsNotOneOfTheThreeListsThem() {
+        #expect(messages("bad-hardware") == [
+            "bad-hardware/kiosk.yaml:14:3: hardware.printer: unknown key; did you mean \"printerTray\"?",
+            #"bad-hardware/kiosk.yaml:12:15: hardware.cardReader: found "top", expected one of: right, left, below"#,
+            #"bad-hardware/kiosk.yaml:13:16: hardware.printerTray: found "rigth", expected one of: right, left, below; did you mean "right"?"#,
+        ])
+        #expect(check("bad-hardware").configuration == nil)
     }
 
     @Test func outOfRangeValuesGiveTheirBounds() {

@@ -145,7 +145,7 @@ enum AttestationMachine: ServiceMachine {
             return ScreenModel(id: "flow.attestation", title: title, banner: banner,
                                body: .vstack([.text(Text(t[printed ? "attestation.printed.what" : "attestation.notPrinted.what"], id: "attestation.done.what"))]
                                              // The paper out of the printer, pointed at.
-                                             + (printed ? Pictograms.named("paper.take", id: "attestation.pictogram", decorative: true).map { [.drawing($0)] } ?? [] : [])
+                                             + (printed ? Pictograms.named("paper.take", toward: context.hardware.printerTray, id: "attestation.pictogram", decorative: true).map { [.drawing($0)] } ?? [] : [])
                                              + [.flexible], spacing: .block),
                                footer: footer)
         case .choose:

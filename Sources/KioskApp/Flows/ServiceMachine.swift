@@ -123,6 +123,8 @@ struct FlowContext {
     var canScan = false
     /// What the service before handed this one (read when it starts).
     var handOver: ServiceHandOver?
+    /// Where the reader and the printer's tray stand: the pictograms point there.
+    var hardware = TerminalHardware()
 
     init(catalog: Catalog, rules: RuleParameters = .standard, identity: CardIdentity? = nil, isSignedIn: Bool = false,
          animationPhase: Double = 0.35, listPageSizes: [String: Int] = [:], canWriteRights: Bool = true, canPrint: Bool = true,
@@ -139,6 +141,7 @@ struct FlowContext {
         animationPhase = c.animationPhase; listPageSizes = c.listPageSizes; listPageStarts = c.listPageStarts
         canWriteRights = c.rightsWriter != nil
         canPrint = !(c.printer is NoPrinter)
+        hardware = c.hardware
         now = c.clock.now; today = c.clock.today; newID = { UUID() }; documentCatalog = c.catalogs["fr"] ?? c.catalog
         canScan = c.documentDesk.hasScanner; handOver = c.handOver
     }

@@ -664,8 +664,9 @@ enum VitaleOrderMachine: ServiceMachine {
             ]
             return model(.vstack(nodes, spacing: .block), focus: s.sworn ? Event.next.widgetID : Event.tickSworn.widgetID)
         case .summary:
-            var fields: [Node] = [
-                .text(Text(t.text("order.summary.person", ["name": name]), id: "order.summary.person")),
+            // What, for whom (as every irreversible act says it), then the order's own lines, then the consequence.
+            let lines = FlowText.summaryLines(what: t["summary.what.vitale.order"], who: name, consequence: t["summary.consequence.vitale.order"], t)
+            var fields: [Node] = Array(lines.prefix(2)) + [
                 .text(Text(t.text("order.summary.useCase", ["useCase": s.useCase.map { useCaseText($0, t) } ?? ""]), id: "order.summary.useCase")),
             ]
             if let a = s.foyer?.address {
@@ -676,7 +677,7 @@ enum VitaleOrderMachine: ServiceMachine {
                            id: "order.summary.documents")),
                 .text(Text(t["order.summary.sworn"], id: "order.summary.sworn")),
                 .text(Text(t.text("order.summary.delay", ["delay": delayText(context, t)]), id: "order.summary.delay")),
-                .text(Text(t["order.summary.final"], style: .small, muted: true, id: "order.summary.final")),
+                lines[2],
                 .flexible,
                 .button(Button(id: taps.id(.send), label: t["order.send"], style: .primary)),
             ]
