@@ -48,6 +48,7 @@ extension KioskController {
             s.focusID = session.canExtend ? "warning.extend" : "warning.finish"
         }
         s.showsFocus = focusVisible
+        s.direction = t.direction
         paging.apply(to: &s, settings: settings, catalog: t)
         return s
     }

@@ -63,6 +63,21 @@ public struct Catalog: Sendable {
 
     public var isFrench: Bool { language.hasPrefix("fr") }
 
+    /// The comma between two parts the code joins (« Assuré, 46 ans »):
+    /// Arabic writes « ، ».
+    public var comma: String { language.hasPrefix("ar") ? "، " : ", " }
+
+    /// Languages written right to left when their catalog does not say.
+    public static let rightToLeftLanguages: Set<String> = ["ar", "he", "fa", "ur"]
+
+    /// How the language writes: `_language.direction` (« rtl » or « ltr »)
+    /// when the catalog says, else by its code. Right to left, the screens
+    /// are mirrored and mixed lines ordered from the right.
+    public var direction: TextDirection {
+        if let d = strings["_language.direction"] { return d.lowercased() == "rtl" ? .rightToLeft : .leftToRight }
+        return Self.rightToLeftLanguages.contains(String(language.prefix(2))) ? .rightToLeft : .leftToRight
+    }
+
     /// The text for `key` with `{name}` replaced, French typography applied
     /// for French. An unknown key shows as `⟦key⟧`, never as an empty label.
     public func text(_ key: String, _ args: [String: String] = [:]) -> String {

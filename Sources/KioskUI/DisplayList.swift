@@ -54,6 +54,14 @@ public struct DisplayItem: Hashable, Sendable {
     public var emphasis: Button.Style?
     /// The step indicator's step.
     public var step: StepIndicator?
+    /// Items of one group keep their order left to right in a
+    /// right-to-left screen: the group's box is mirrored, its items move
+    /// with it unmirrored (a keypad's digits as on every phone, the code's
+    /// boxes, the AZERTY keyboard, a QR code).
+    public var keepsOrder: Int?
+    /// Drawn mirrored in a right-to-left screen: an arrow that means a
+    /// direction (« ➜ » from the old address to the new one).
+    public var flipsHorizontally = false
 
     public init(frame: Rect, kind: Kind, widgetID: String? = nil, role: Role, speech: String? = nil,
                 isTarget: Bool = false, isEnabled: Bool = true, isSelected: Bool = false) {
@@ -112,12 +120,59 @@ public struct DisplayList: Hashable, Sendable {
     public var textShrink: Double = 1
     /// What paging decided for this frame, kept apart from the drawing.
     public var paging = PagingResult()
+    /// The screen's direction (its language's): right to left, the list is
+    /// mirrored (`mirroredForRightToLeft`) and the backend orders each
+    /// line's runs from the right.
+    public var direction: TextDirection = .leftToRight
 
     public init(size: Size, background: Color, screenID: String, title: String) {
         self.size = size; self.background = background; self.screenID = screenID; self.title = title
     }
 
     public mutating func append(_ item: DisplayItem) { items.append(item) }
+
+    /// Marks the items from `first` on as one group that keeps its order
+    /// in a right-to-left screen (`mirroredForRightToLeft`).
+    public mutating func keepOrder(from first: Int) {
+        guard first < items.count else { return }
+        for i in first..<items.count where items[i].keepsOrder == nil { items[i].keepsOrder = first }
+    }
+
+    /// The list for a right-to-left language: every frame mirrored about
+    /// the screen's vertical axis (x → width − x − w), so what was leading
+    /// is trailing: text aligned right, the footer's ways out on the right
+    /// and the way on bottom-left, a list row's actions on its left, the
+    /// step indicator's first segment on the right, pictograms mirrored.
+    /// A group marked `keepsOrder` is mirrored as a whole, its items keep
+    /// their order inside it. Text is never mirrored glyph by glyph (the
+    /// backend shapes it), except an item marked `flipsHorizontally`.
+    public func mirroredForRightToLeft() -> DisplayList {
+        var out = self
+        out.direction = .rightToLeft
+        let w = size.width
+        var boxes: [Int: Rect] = [:]
+        for item in items {
+            guard let g = item.keepsOrder else { continue }
+            let f = item.frame
+            if let b = boxes[g] {
+                let x = min(b.x, f.x), y = min(b.y, f.y)
+                boxes[g] = Rect(x: x, y: y, width: max(b.maxX, f.maxX) - x, height: max(b.maxY, f.maxY) - y)
+            } else {
+                boxes[g] = f
+            }
+        }
+        for i in out.items.indices {
+            let f = out.items[i].frame
+            if let g = out.items[i].keepsOrder, let box = boxes[g] {
+                // The box moves to its mirrored place; the item keeps its place in it.
+                let dx = (w - box.x - box.width) - box.x
+                out.items[i].frame = f.offsetBy(dx: dx, dy: 0)
+            } else {
+                out.items[i].frame = Rect(x: w - f.x - f.width, y: f.y, width: f.width, height: f.height)
+            }
+        }
+        return out
+    }
 
     /// The widget a tap at `p` reaches: the topmost enabled target. A modal's
     /// scrim swallows taps outside the modal.

@@ -41,6 +41,8 @@ public struct LayoutEngine {
 
     public func layout(_ screen0: ScreenModel) -> DisplayList {
         var engine = self
+        // Mixed lines are measured run by run in the screen's direction (as drawn).
+        measurer.paragraphDirection = screen0.direction
         var screen = Self.hoistingPrimary(screen0)
         engine.labels = screen.pageLabels
         var result = engine.attempt(screen, paging: false)
@@ -82,7 +84,8 @@ public struct LayoutEngine {
         list.paging.listPageSizes = engine.log.pages
         list.paging.listPageStarts = engine.log.pageStarts
         list.paging.areas += engine.log.areas
-        return list
+        // Placed left to right; a right-to-left language sees it mirrored.
+        return screen.direction == .rightToLeft ? list.mirroredForRightToLeft() : list
     }
 
     /// The screen without its decorative drawings, nil when it has none.

@@ -156,6 +156,8 @@ protocol NodeLayout {
     func measure(width: Int, _ e: LayoutEngine) -> Int { e.target }
 
     func place(in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
+        let first = list.items.count
+        defer { list.keepOrder(from: first) }
         let box = e.target, sp = e.mm(4)
         let total = length * box + (length - 1) * sp
         var x = frame.x + (frame.width - total) / 2
@@ -183,6 +185,9 @@ protocol NodeLayout {
     func measure(width: Int, _ e: LayoutEngine) -> Int { 4 * e.keypadKeyHeight + 3 * e.gap }
 
     func place(in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
+        // 1 2 3 from the left in every language, as on a phone.
+        let first = list.items.count
+        defer { list.keepOrder(from: first) }
         let gap = e.gap
         let kw = min((frame.width - 2 * gap) / 3, e.mm(45)), kh = e.keypadKeyHeight
         let x0 = frame.x + (frame.width - (3 * kw + 2 * gap)) / 2
@@ -238,6 +243,9 @@ protocol NodeLayout {
     }
 
     func place(in frame: Rect, _ e: LayoutEngine, into list: inout DisplayList) {
+        // AZERTY as printed on every keyboard, whatever the language.
+        let first = list.items.count
+        defer { list.keepOrder(from: first) }
         let kh = e.target, gap = e.gap, pad = e.pad
         let (columns, kw, rows) = keyRows(width: frame.width, e)
         let rowWidth = columns * kw + (columns - 1) * gap
@@ -247,7 +255,9 @@ protocol NodeLayout {
         let field = Rect(x: x0, y: frame.y, width: rowWidth - okW - kw - 2 * gap, height: kh)
         list.append(DisplayItem(frame: field, kind: .rect(fill: e.theme.surface, border: e.theme.secondaryBorder, borderWidth: e.border, radius: e.radius),
                                 widgetID: "\(id).field", role: .textField, speech: text.isEmpty ? placeholder : text))
-        let shown = text.isEmpty ? placeholder : text + "|"
+        // The cursor after the typed (Latin) text, also in a right-to-left screen
+        // (a left-to-right mark after it holds it to the text's end).
+        let shown = text.isEmpty ? placeholder : text + "|" + (e.measurer.paragraphDirection == .rightToLeft ? "\u{200E}" : "")
         let fw = TextWrapper.fit(shown, font: e.font(.body), maxWidth: field.width - 2 * pad, maxHeight: kh, measurer: e.measurer)
         e.placeLines(fw, in: Rect(x: field.x + pad, y: field.y + (kh - fw.height) / 2, width: field.width - 2 * pad, height: fw.height),
                      color: text.isEmpty ? e.theme.mutedText : e.theme.text, alignment: .leading, id: "\(id).field", role: .textField, into: &list)
@@ -370,6 +380,10 @@ protocol NodeLayout {
     func badgeFont(_ e: LayoutEngine) -> FontSpec { FontSpec(pixels: e.font(.small).pixels, bold: true) }
     func badgeHeight(_ e: LayoutEngine) -> Int { e.measurer.lineHeight(badgeFont(e)) + 2 * e.mm(0.8) }
     func badgeText(_ b: Badge) -> String { b.tone.symbol + "\u{00A0}" + b.word }
+    /// The same, its arrow (« on its way ») pointing the way the screen reads.
+    func badgeText(_ b: Badge, _ e: LayoutEngine) -> String {
+        e.measurer.paragraphDirection == .rightToLeft && b.tone == .pending ? "⬅\u{00A0}" + b.word : badgeText(b)
+    }
 
     /// The height of badges of `widths` flowing in lines `width` wide.
     func badgesBlock(_ widths: [Int], width: Int, _ e: LayoutEngine) -> Int {
@@ -388,7 +402,7 @@ protocol NodeLayout {
     func textBlock(_ row: ListView.Row, nameWidth: Int, detailWidth: Int, _ e: LayoutEngine) -> TextBlock {
         let t = e.wrap(row.title, style: .button, width: nameWidth)
         // No badge wider than a column (its word shrinks inside).
-        let widths = row.badges.map { min(e.measurer.width(of: badgeText($0), font: badgeFont(e)) + 2 * e.mm(2.5), max(1, min(nameWidth, detailWidth))) }
+        let widths = row.badges.map { min(e.measurer.width(of: badgeText($0, e), font: badgeFont(e)) + 2 * e.mm(2.5), max(1, min(nameWidth, detailWidth))) }
         let bw = widths.reduce(0, +) + e.gap * max(0, widths.count - 1)
         let bh = badgeHeight(e)
         let last = t.lines.last.map { e.measurer.width(of: $0, font: t.font) } ?? 0
@@ -689,7 +703,7 @@ protocol NodeLayout {
         list.append(DisplayItem(frame: frame, kind: .rect(fill: c.fill, border: c.border, borderWidth: max(1, e.border * 2 / 3), radius: frame.height / 2),
                                 widgetID: "\(rowID).badge", role: .badge, speech: b.word))
         let f = badgeFont(e)
-        let w = TextWrapper.fit(badgeText(b), font: f, maxWidth: frame.width - 2 * e.mm(2), maxHeight: frame.height, measurer: e.measurer)
+        let w = TextWrapper.fit(badgeText(b, e), font: f, maxWidth: frame.width - 2 * e.mm(2), maxHeight: frame.height, measurer: e.measurer)
         e.placeLines(w, in: Rect(x: frame.x + e.mm(2), y: frame.y + (frame.height - w.height) / 2, width: frame.width - 2 * e.mm(2), height: w.height),
                      color: c.text, alignment: .center, id: "\(rowID).badge", role: .badge, into: &list)
     }
@@ -760,9 +774,15 @@ protocol NodeLayout {
             case .glyph(let g, let x, let y, let size, let p):
                 let f = FontSpec(pixels: px(size), bold: true)
                 let w = e.measurer.width(of: g, font: f), h = e.measurer.lineHeight(f)
-                list.append(DisplayItem(frame: Rect(x: x0 + px(x) - w / 2, y: y0 + px(y) - h / 2, width: w, height: h),
-                                        kind: .text(g, font: f, color: paint(p, e.theme)), widgetID: id, role: .image))
+                var glyph = DisplayItem(frame: Rect(x: x0 + px(x) - w / 2, y: y0 + px(y) - h / 2, width: w, height: h),
+                                        kind: .text(g, font: f, color: paint(p, e.theme)), widgetID: id, role: .image)
+                // Mirrored with the drawing in a right-to-left screen, an arrow points the other way.
+                glyph.flipsHorizontally = e.measurer.paragraphDirection == .rightToLeft && Drawing.directionalGlyphs.contains(g)
+                list.append(glyph)
             case .modules(let matrix, let x, let y, let side):
+                // A QR code is never mirrored.
+                let first = list.items.count
+                defer { list.keepOrder(from: first) }
                 let (background, dark) = matrix.rects(x0: x0 + px(x), y0: y0 + px(y), side: px(side))
                 list.append(DisplayItem(frame: background, kind: .rect(fill: Color(hex: 0xFFFFFF), border: nil, borderWidth: 0, radius: 0),
                                         widgetID: id, role: .image))

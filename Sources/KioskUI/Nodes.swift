@@ -302,6 +302,10 @@ public struct Image: Sendable {
 /// from the drawing's top-left, coloured by theme role, so high contrast
 /// recolours them too.
 public struct Drawing: Sendable {
+    /// Glyphs that point a way (« ➜ » from the old address to the new, « ↩ »
+    /// money coming back): drawn mirrored with their drawing in a
+    /// right-to-left screen. Others (« € », « ✓ », « ↻ », « ▼ ») are not.
+    public static let directionalGlyphs: Set<String> = ["➜", "→", "←", "↩", "↪", "➔"]
     public enum Paint: String, Sendable, Decodable { case primary, surface, text, muted, accent, background, track, danger }
     public enum Shape: Sendable {
         case rect(x: Double, y: Double, width: Double, height: Double, radius: Double, fill: Paint, border: Paint?)
@@ -455,6 +459,10 @@ public struct ScreenModel: Sendable {
     /// controller holds it, the layout clamps it).
     public var bodyPage = 0
     public var pageLabels = PageLabels.english
+    /// The language's direction: right to left, the layout is mirrored
+    /// (`DisplayList.mirroredForRightToLeft`) and mixed lines are ordered
+    /// from the right (`Bidi`).
+    public var direction: TextDirection = .leftToRight
     /// The screen's one way on, drawn in the footer's bottom-right slot, the
     /// same place on every screen. A body's own primary button (outside
     /// lists and keypads) goes there too (`LayoutEngine`).

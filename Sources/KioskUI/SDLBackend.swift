@@ -78,7 +78,16 @@ public final class FontLibrary: TextMeasurer {
     public let regularPath: String
     public let boldPath: String
     private var fonts: [FontSpec: OpaquePointer] = [:]
-    private struct WidthKey: Hashable { var text: String; var font: FontSpec }
+    /// The same faces opened again for right-to-left runs: HarfBuzz shapes
+    /// them right to left as Arabic (joined letters, mirrored brackets).
+    /// Separate handles, so a left-to-right run is shaped exactly as before.
+    private struct RTLKey: Hashable { var font: FontSpec; var script: String }
+    private var rtlFonts: [RTLKey: OpaquePointer] = [:]
+    private struct WidthKey: Hashable { var text: String; var font: FontSpec; var direction: TextDirection }
+    /// The direction of the paragraphs being measured or drawn: the
+    /// screen's (its catalog's). The layout sets it before measuring, the
+    /// renderer before drawing, so both cut a mixed line into the same runs.
+    public var paragraphDirection: TextDirection = .leftToRight
     private var widths: [WidthKey: Int] = [:]
 
     public init(fontsDirectory: URL) throws {
@@ -113,7 +122,7 @@ public final class FontLibrary: TextMeasurer {
     }
 
     isolated deinit {
-        for f in Set(fonts.values) { TTF_CloseFont(f) }
+        for f in Set(fonts.values).union(rtlFonts.values) { TTF_CloseFont(f) }
     }
 
     public func font(_ spec: FontSpec) -> OpaquePointer {
@@ -124,14 +133,68 @@ public final class FontLibrary: TextMeasurer {
         return f
     }
 
-    public func width(of text: String, font spec: FontSpec) -> Int {
-        let key = WidthKey(text: text, font: spec)
-        if let w = widths[key] { return w }
+    /// The face for a run: right-to-left runs get their own handle, set
+    /// to shape right to left in the Arabic script (Hebrew for Hebrew).
+    public func font(_ spec: FontSpec, for run: DirectionalRun) -> OpaquePointer {
+        guard run.direction == .rightToLeft else { return font(spec) }
+        let hebrew = run.text.unicodeScalars.contains { (0x0590...0x05FF).contains($0.value) || (0xFB1D...0xFB4F).contains($0.value) }
+        let key = RTLKey(font: spec, script: hebrew ? "Hebr" : "Arab")
+        if let f = rtlFonts[key] { return f }
+        guard let f = open(bold: spec.bold, pixels: spec.pixels) else { return font(spec) }
+        TTF_SetFontDirection(f, TTF_DIRECTION_RTL)
+        TTF_SetFontScriptName(f, key.script)
+        rtlFonts[key] = f
+        return f
+    }
+
+    /// One run's advance in pixels, shaped in its direction.
+    public func runWidth(_ run: DirectionalRun, font spec: FontSpec) -> Int {
         var w: Int32 = 0, h: Int32 = 0
-        _ = TTF_SizeUTF8(font(spec), text, &w, &h)
-        if widths.count > 50_000 { widths.removeAll(keepingCapacity: true) }
-        widths[key] = Int(w)
+        _ = TTF_SizeUTF8(font(spec, for: run), shaped(run), &w, &h)
         return Int(w)
+    }
+
+    /// The text handed to SDL_ttf for a run: a right-to-left run's brackets
+    /// and guillemets mirrored (UAX #9 L4) unless the shaper does it.
+    public func shaped(_ run: DirectionalRun) -> String {
+        run.direction == .rightToLeft && !shaperMirrors ? Bidi.mirroringBrackets(run.text) : run.text
+    }
+
+    /// Whether HarfBuzz, through this SDL_ttf, draws a right-to-left run's
+    /// « ( » as « ) » by itself: found once by drawing both (Debian's
+    /// SDL_ttf 2.20 does not), so brackets are mirrored exactly once.
+    public private(set) lazy var shaperMirrors: Bool = {
+        let spec = FontSpec(pixels: 40, bold: false)
+        let white = SDL_Color(r: 255, g: 255, b: 255, a: 255)
+        guard let a = TTF_RenderUTF8_Blended(font(spec, for: DirectionalRun("ب(", .rightToLeft)), "(", white),
+              let b = TTF_RenderUTF8_Blended(font(spec), ")", white) else { return false }
+        defer { SDL_FreeSurface(a); SDL_FreeSurface(b) }
+        return Self.sameAlpha(a, b)
+    }()
+
+    static func sameAlpha(_ a: UnsafeMutablePointer<SDL_Surface>, _ b: UnsafeMutablePointer<SDL_Surface>) -> Bool {
+        guard a.pointee.w == b.pointee.w, a.pointee.h == b.pointee.h else { return false }
+        SDL_LockSurface(a); SDL_LockSurface(b)
+        defer { SDL_UnlockSurface(a); SDL_UnlockSurface(b) }
+        let w = Int(a.pointee.w), h = Int(a.pointee.h)
+        let pa = a.pointee.pixels.assumingMemoryBound(to: UInt32.self), pb = b.pointee.pixels.assumingMemoryBound(to: UInt32.self)
+        let sa = Int(a.pointee.pitch) / 4, sb = Int(b.pointee.pitch) / 4
+        for y in 0..<h { for x in 0..<w where (pa[y * sa + x] >> 24) != (pb[y * sb + x] >> 24) { return false } }
+        return true
+    }
+
+    /// The width of one line as drawn: the sum of its runs (a line mixing
+    /// Arabic with a Latin name or a number is shaped run by run, in the
+    /// paragraph's direction; see `Bidi`). A French or English line is one
+    /// run, measured as it always was.
+    public func width(of text: String, font spec: FontSpec) -> Int {
+        let key = WidthKey(text: text, font: spec, direction: paragraphDirection)
+        if let w = widths[key] { return w }
+        let runs = Bidi.visualRuns(text, base: paragraphDirection)
+        let w = runs.reduce(0) { $0 + runWidth($1, font: spec) }
+        if widths.count > 50_000 { widths.removeAll(keepingCapacity: true) }
+        widths[key] = w
+        return w
     }
 
     public func lineHeight(_ spec: FontSpec) -> Int { Int(TTF_FontHeight(font(spec))) }
@@ -193,8 +256,10 @@ public final class SDLRenderer {
     private var window: OpaquePointer?
     private let renderer: OpaquePointer
     private var surface: UnsafeMutablePointer<SDL_Surface>?
-    private struct TextKey: Hashable { var text: String; var font: FontSpec; var color: Color }
-    private struct CachedTexture { var texture: OpaquePointer; var width: Int; var height: Int; var lastUsed: Int }
+    private struct TextKey: Hashable { var text: String; var font: FontSpec; var color: Color; var direction: TextDirection }
+    /// `top`: rows of the texture above the line's box (Arabic marks above
+    /// a tall letter that SDL_ttf drew by growing the surface upwards).
+    private struct CachedTexture { var texture: OpaquePointer; var width: Int; var height: Int; var lastUsed: Int; var top = 0 }
     private var textCache: [TextKey: CachedTexture] = [:]
     private var circles: [Int: OpaquePointer] = [:]
     private var images: [String: OpaquePointer] = [:]
@@ -257,6 +322,8 @@ public final class SDLRenderer {
 
     public func draw(_ list: DisplayList) {
         frame += 1
+        // Mixed lines are cut into runs in the screen's direction, as the layout measured them.
+        fonts.paragraphDirection = list.direction
         setColor(list.background)
         SDL_RenderClear(renderer)
         for item in list.items { draw(item) }
@@ -283,8 +350,13 @@ public final class SDLRenderer {
             }
         case .text(let s, let font, let color):
             guard !s.isEmpty, let t = textTexture(s, font: font, color: color) else { return }
-            var dst = SDL_Rect(x: Int32(f.x), y: Int32(f.y), w: Int32(t.width), h: Int32(t.height))
-            SDL_RenderCopy(renderer, t.texture, nil, &dst)
+            var dst = SDL_Rect(x: Int32(f.x), y: Int32(f.y - t.top), w: Int32(t.width), h: Int32(t.height))
+            if item.flipsHorizontally {
+                // An arrow that means a direction, in a right-to-left screen.
+                SDL_RenderCopyEx(renderer, t.texture, nil, &dst, 0, nil, SDL_FLIP_HORIZONTAL)
+            } else {
+                SDL_RenderCopy(renderer, t.texture, nil, &dst)
+            }
         case .image(let path):
             guard let tex = image(path) else { return }
             var dst = sdlRect(f)
@@ -365,7 +437,7 @@ public final class SDLRenderer {
     }
 
     private func textTexture(_ s: String, font: FontSpec, color: Color) -> CachedTexture? {
-        let key = TextKey(text: s, font: font, color: color)
+        let key = TextKey(text: s, font: font, color: color, direction: fonts.paragraphDirection)
         if var t = textCache[key] {
             t.lastUsed = frame
             textCache[key] = t
@@ -373,12 +445,111 @@ public final class SDLRenderer {
             return t
         }
         textCacheMisses += 1
-        guard let surf = TTF_RenderUTF8_Blended(fonts.font(font), s, SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)) else { return nil }
+        guard let (surf, top) = renderLine(s, font: font, color: color) else { return nil }
         defer { SDL_FreeSurface(surf) }
         guard let tex = SDL_CreateTextureFromSurface(renderer, surf) else { return nil }
-        let t = CachedTexture(texture: tex, width: Int(surf.pointee.w), height: Int(surf.pointee.h), lastUsed: frame)
+        let t = CachedTexture(texture: tex, width: Int(surf.pointee.w), height: Int(surf.pointee.h), lastUsed: frame, top: top)
         textCache[key] = t
         return t
+    }
+
+    /// One line of text onto a surface: a single run as SDL_ttf renders it;
+    /// a line of several directions (Arabic with a Latin name, a number)
+    /// run by run, each shaped in its direction, side by side in visual
+    /// order at the offsets the measurer gave (so layout and drawing agree).
+    ///
+    /// Returns the surface and its rows above the line's box: every run
+    /// sits on one baseline (SDL_ttf grows a run's surface upwards for the
+    /// marks above a tall Arabic letter, « طُ »).
+    private func renderLine(_ s: String, font: FontSpec, color: Color) -> (UnsafeMutablePointer<SDL_Surface>, Int)? {
+        let c = SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)
+        let runs = Bidi.visualRuns(s, base: fonts.paragraphDirection)
+        if runs.count == 1, let run = runs.first {
+            guard let surf = TTF_RenderUTF8_Blended(fonts.font(font, for: run), fonts.shaped(run), c) else { return nil }
+            return (surf, rowsAbove(surf, run: run, font: font, color: c))
+        }
+        var parts: [(surface: UnsafeMutablePointer<SDL_Surface>, width: Int, top: Int)] = []
+        defer { for p in parts { SDL_FreeSurface(p.surface) } }
+        for run in runs {
+            guard let p = TTF_RenderUTF8_Blended(fonts.font(font, for: run), fonts.shaped(run), c) else { continue }
+            parts.append((p, fonts.runWidth(run, font: font), rowsAbove(p, run: run, font: font, color: c)))
+        }
+        let top = parts.map(\.top).max() ?? 0
+        let width = max(1, parts.reduce(0) { $0 + $1.width })
+        let height = max(1, parts.map { top - $0.top + Int($0.surface.pointee.h) }.max() ?? fonts.lineHeight(font))
+        guard let line = SDL_CreateRGBSurfaceWithFormat(0, Int32(width), Int32(height), 32, bms_format_argb8888()) else { return nil }
+        SDL_FillRect(line, nil, 0)
+        var x = 0
+        for p in parts {
+            SDL_SetSurfaceBlendMode(p.surface, SDL_BLENDMODE_NONE)
+            var src = SDL_Rect(x: 0, y: 0, w: min(p.surface.pointee.w, Int32(p.width)), h: p.surface.pointee.h)
+            var dst = SDL_Rect(x: Int32(x), y: Int32(top - p.top), w: src.w, h: p.surface.pointee.h)
+            SDL_UpperBlit(p.surface, &src, line, &dst)
+            x += p.width
+        }
+        return (line, top)
+    }
+
+    /// The rows SDL_ttf added above the line's box for a right-to-left run
+    /// taller than the font's line (a mark over a tall letter, « طُ », a
+    /// hamza over an alef in a ligature, « لأ »). Arabic letters join on
+    /// the baseline: the row with the most ink. The shift is where that row
+    /// falls compared with a plain joining stroke (« ـــ ») drawn at the
+    /// line's height. 0 for any other run.
+    private func rowsAbove(_ surf: UnsafeMutablePointer<SDL_Surface>, run: DirectionalRun, font: FontSpec, color c: SDL_Color) -> Int {
+        let extra = Int(surf.pointee.h) - fonts.lineHeight(font)
+        guard run.direction == .rightToLeft, extra > 0, let reference = baselineRow(font: font, color: c) else { return 0 }
+        let byInk = min(extra, max(0, Self.inkiestRow(surf) - reference))
+        // With marks (harakat): exactly, against the run drawn without them,
+        // whose own rows above (a hamza's, if any) are found by ink.
+        let bareScalars = run.text.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
+        let bare = DirectionalRun(String(String.UnicodeScalarView(bareScalars)), .rightToLeft)
+        guard !bare.text.isEmpty, bare.text != run.text,
+              let b = TTF_RenderUTF8_Blended(fonts.font(font, for: bare), fonts.shaped(bare), c) else { return byInk }
+        defer { SDL_FreeSurface(b) }
+        let bareExtra = Int(b.pointee.h) - fonts.lineHeight(font)
+        let bareTop = bareExtra > 0 ? min(bareExtra, max(0, Self.inkiestRow(b) - reference)) : 0
+        guard extra >= bareTop else { return byInk }
+        SDL_LockSurface(surf); SDL_LockSurface(b)
+        defer { SDL_UnlockSurface(surf); SDL_UnlockSurface(b) }
+        let pa = surf.pointee.pixels.assumingMemoryBound(to: UInt32.self), pb = b.pointee.pixels.assumingMemoryBound(to: UInt32.self)
+        let sa = Int(surf.pointee.pitch) / 4, sb = Int(b.pointee.pitch) / 4
+        let w = min(Int(surf.pointee.w), Int(b.pointee.w))
+        var best = 0, bestScore = -1
+        for shift in 0...(extra - bareTop) {
+            var score = 0
+            for y in 0..<min(Int(b.pointee.h), Int(surf.pointee.h) - shift) {
+                for x in 0..<w { score += Int(min(pa[(y + shift) * sa + x] >> 24, pb[y * sb + x] >> 24)) }
+            }
+            if score > bestScore { bestScore = score; best = shift }
+        }
+        return bareTop + best
+    }
+
+    private var baselineRows: [FontSpec: Int] = [:]
+
+    /// The baseline's row in a line-high surface of this face: a joining stroke's inkiest row.
+    private func baselineRow(font: FontSpec, color c: SDL_Color) -> Int? {
+        if let r = baselineRows[font] { return r }
+        let stroke = DirectionalRun("ـــــ", .rightToLeft)
+        guard let s = TTF_RenderUTF8_Blended(fonts.font(font, for: stroke), stroke.text, c) else { return nil }
+        defer { SDL_FreeSurface(s) }
+        let r = Self.inkiestRow(s)
+        baselineRows[font] = r
+        return r
+    }
+
+    static func inkiestRow(_ surf: UnsafeMutablePointer<SDL_Surface>) -> Int {
+        SDL_LockSurface(surf)
+        defer { SDL_UnlockSurface(surf) }
+        let p = surf.pointee.pixels.assumingMemoryBound(to: UInt32.self), pitch = Int(surf.pointee.pitch) / 4
+        var best = 0, bestInk = -1
+        for y in 0..<Int(surf.pointee.h) {
+            var ink = 0
+            for x in 0..<Int(surf.pointee.w) { ink += Int(p[y * pitch + x] >> 24) }
+            if ink > bestInk { bestInk = ink; best = y }
+        }
+        return best
     }
 
     /// Drops text textures unused for 60 frames once the cache is large.

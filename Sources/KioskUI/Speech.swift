@@ -85,6 +85,9 @@ public final class EspeakSpeech: SpeechOutput {
         case "es": "es"
         case "it": "it"
         case "pt": "pt"
+        // espeak-ng's Arabic reads unvowelled text as best it can (no
+        // tashkeel in the catalog): understandable, not polished.
+        case "ar": "ar"
         default: String(language.prefix(2))
         }
     }

@@ -11,6 +11,9 @@ public struct FontSpec: Hashable, Sendable {
 public protocol TextMeasurer: AnyObject {
     func width(of text: String, font: FontSpec) -> Int
     func lineHeight(_ font: FontSpec) -> Int
+    /// The screen's direction: a line mixing directions is measured run
+    /// by run in it, as the backend draws it (`Bidi`).
+    var paragraphDirection: TextDirection { get set }
 }
 
 /// Text broken into lines at word boundaries.

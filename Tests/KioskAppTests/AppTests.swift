@@ -362,11 +362,11 @@ let shippedScenarios: [String] = ((try? FileManager.default.contentsOfDirectory(
         #expect(slow.spoken.count == 2 && slow.spoken[0] == slow.spoken[1])
     }
 
-    /// Every screen, FR and EN, normal and high contrast, ×1 and ×1.5: no
-    /// missing string, no text cut or off screen.
+    /// Every screen, FR, EN and AR, normal and high contrast, ×1 and ×1.5:
+    /// no missing string, no text cut or off screen.
     @Test(arguments: [Size(width: 1280, height: 800), Size(width: 800, height: 1280), Size(width: 1920, height: 1080)])
     func everyScreenFitsInEveryLanguageAndSize(_ size: Size) async throws {
-        for lang in ["fr", "en"] {
+        for lang in ["fr", "en", "ar"] {
             for contrast in Theme.Contrast.allCases {
                 for scale in [1.0, 1.5] {
                     let runner = try makeRunner("all") { o in

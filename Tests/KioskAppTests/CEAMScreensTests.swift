@@ -14,6 +14,8 @@ import Testing
         ("fr", "fr", .normal, 1, false), ("en", "en", .normal, 1, false), ("fr-high", "fr", .high, 1, false),
         ("en-high", "en", .high, 1, false), ("fr-150", "fr", .normal, 1.5, false), ("en-150", "en", .normal, 1.5, false),
         ("fr-portrait-150", "fr", .normal, 1.5, true),
+        // Right to left (issue 12): mirrored, shaped, the same screens.
+        ("ar", "ar", .normal, 1, false), ("ar-high-150", "ar", .high, 1.5, false), ("ar-portrait", "ar", .normal, 1, true),
     ]
 
     @Test func theCEAMScenariosAreShipped() {
@@ -46,6 +48,8 @@ import Testing
                 default: return true
                 }
             }.flatMap { line, step -> [(line: Int, step: ScenarioStep)] in
+                // Paging until a name shows: people's names read the same in
+                // every language (the countries are a grid without a pager).
                 if case .screenshot = step { return [(line, step), (line, .expectNoText("⟦"))] }
                 return [(line, step)]
             }

@@ -88,7 +88,7 @@ import Testing
                                                .sent(masked: "06 •• •• •• 12", validUntil: until), .noMobile, .tooMany(nextAllowedAt: nil),
                                                .tooMany(nextAllowedAt: until), .smsFailed, .unavailable]
         let update: [UpdateMachine.State] = [.notAvailable, .intro, .fetching, .writing, .updated, .pulled, .otherCard, .failed, .unavailable]
-        for lang in ["fr", "en"] {
+        for lang in ["fr", "en", "ar"] {
             for contrast in Theme.Contrast.allCases {
                 for scale in [1.0, 1.5] {
                     let runner = try makeRunner("steps") { o in

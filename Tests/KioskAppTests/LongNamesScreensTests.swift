@@ -13,6 +13,8 @@ import Testing
 @Suite @MainActor struct LongNamesScreensTests {
     nonisolated static let variants: [(lang: String, contrast: Theme.Contrast, scale: Double)] = [
         ("fr", .normal, 1.5), ("fr", .high, 1), ("en", .normal, 1), ("en", .high, 1.5),
+        // Latin names inside Arabic screens, right to left.
+        ("ar", .normal, 1), ("ar", .high, 1.5),
     ]
 
     @Test(arguments: [Size(width: 800, height: 1280), Size(width: 1280, height: 800), Size(width: 1920, height: 1080)])

@@ -108,6 +108,32 @@ import Testing
         for (k, v) in fr.strings { #expect(placeholders(v) == placeholders(en.strings[k] ?? ""), "placeholders differ for \(k)") }
     }
 
+    /// The third language, written right to left: every key of French,
+    /// the same placeholders, its own name, its direction.
+    @Test func arabicIsCompleteAndRightToLeft() throws {
+        let fr = try Catalog.load(directory: dir, language: "fr")
+        let ar = try Catalog.load(directory: dir, language: "ar")
+        #expect(ar.missingKeys(comparedTo: fr) == [])
+        #expect(Set(ar.strings.keys).subtracting(fr.strings.keys) == ["_language.direction"])
+        func placeholders(_ s: String) -> Set<String> {
+            Set(s.split(separator: "{", omittingEmptySubsequences: false).dropFirst().compactMap { $0.split(separator: "}").first.map(String.init) })
+        }
+        for (k, v) in fr.strings { #expect(placeholders(v) == placeholders(ar.strings[k] ?? ""), "placeholders differ for \(k)") }
+        #expect(ar["_language.name"] == "العربية")
+        #expect(ar.direction == .rightToLeft && fr.direction == .leftToRight)
+        #expect(try Catalog.load(directory: dir, language: "en").direction == .leftToRight)
+        // Proper names stay recognisable.
+        #expect(ar["attract.insert"].contains("Vitale") && ar["help.phone"].contains("36 46"))
+        // Every screen text is Arabic (what stays French is the printed receipt's words).
+        let french = ["_language.direction", "address.receipt.what", "address.receipt.next", "date.firstOfMonth"]
+        // A pattern of placeholders only (`money.pattern`, `time`) has no words to be Arabic.
+        for (k, v) in ar.strings where !french.contains(k) && !k.hasPrefix("_") {
+            let words = v.replacing(/\{[^}]*\}/, with: "")
+            #expect(Bidi.containsRightToLeft(v) || words.allSatisfy { !$0.isLetter }, "\(k) is not in Arabic: \(v)")
+        }
+        #expect(Catalog.availableLanguages(in: dir) == ["fr", "ar", "en"])
+    }
+
     @Test func frenchTextIsTypographicallyRight() throws {
         let fr = try Catalog.load(directory: dir, language: "fr")
         for k in fr.strings.keys {

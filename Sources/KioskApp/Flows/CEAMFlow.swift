@@ -530,7 +530,7 @@ enum CEAMMachine: ServiceMachine {
         let age = p.age(on: today)
         // "Assurée", "Conjointe": the only qualités written otherwise for a woman.
         let female = p.sex == .female && (p.qualite == .assure || p.qualite == .conjoint)
-        return t["ceam.qualite.\(p.qualite.rawValue)" + (female ? ".f" : "")] + ", "
+        return t["ceam.qualite.\(p.qualite.rawValue)" + (female ? ".f" : "")] + t.comma
             + (age == 0 ? t["ceam.age.baby"] : t.text(age == 1 ? "ceam.age.one" : "ceam.age", ["n": String(age)]))
     }
 
