@@ -181,6 +181,26 @@ struct EffectEnvironment: Sendable {
     var documents: any DocumentDesk = NoDocumentDesk()
 }
 
+/// What the carte Vitale services read first: the outbox, then the foyer
+/// (a request delivered between the two reads is then in the foyer, not
+/// in neither); the central store refusing the card is said as such.
+enum FoyerRead {
+    case read(pending: [PendingRequest], foyer: FoyerResponse?)
+    case cardRefused
+
+    static func load(_ environment: EffectEnvironment) async -> FoyerRead {
+        guard let card = environment.card else { return .read(pending: [], foyer: nil) }
+        let pending = await environment.services.pendingRequests(card: card)
+        do {
+            return .read(pending: pending, foyer: try await environment.services.foyer(card: card))
+        } catch let failure as ServiceFailure where failure.kind == .cardRefused {
+            return .cardRefused
+        } catch {
+            return .read(pending: pending, foyer: nil)
+        }
+    }
+}
+
 /// The widgets of one screen and the events they stand for: filled by
 /// `screen`, read by the runner when a tap comes.
 @MainActor

@@ -361,16 +361,9 @@ enum VitaleLossMachine: ServiceMachine {
         let services = environment.services
         switch effect {
         case .load:
-            guard let card = environment.card else { return .loaded(pending: [], foyer: nil) }
-            // The outbox before the foyer: a request delivered between the two
-            // reads is then in the foyer, not in neither.
-            let pending = await services.pendingRequests(card: card)
-            do {
-                return .loaded(pending: pending, foyer: try await services.foyer(card: card))
-            } catch let failure as ServiceFailure where failure.kind == .cardRefused {
-                return .cardRefused
-            } catch {
-                return .loaded(pending: pending, foyer: nil)
+            switch await FoyerRead.load(environment) {
+            case .read(let pending, let foyer): return .loaded(pending: pending, foyer: foyer)
+            case .cardRefused: return .cardRefused
             }
         case .fetchUnsuccessful:
             guard let card = environment.card else { return .unsuccessful([]) }
