@@ -266,8 +266,10 @@ struct DoctorTests {
         let (central, cups) = try await Fixtures.servers()
         let (terminal, _) = try await Terminal.make(central: central, cups: cups, queue: nil)
         let file = terminal.config.appendingPathComponent("kiosk.yaml")
-        try (try String(contentsOf: file, encoding: .utf8)).replacingOccurrences(of: "offered: [fr, en]", with: "offered: [fr, eng]")
-            .write(to: file, atomically: true, encoding: .utf8)
+        // The language menu's second code misspelt, whatever follows it (the demo's offers Arabic too).
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try #require(text.contains("offered: [fr, en"), "the fixture's kiosk.yaml no longer offers [fr, en…]")
+        try text.replacingOccurrences(of: "offered: [fr, en", with: "offered: [fr, eng").write(to: file, atomically: true, encoding: .utf8)
         let (lines, output, status) = try await terminal.doctor(["--json"])
         #expect(status == 1)
         _ = lines
