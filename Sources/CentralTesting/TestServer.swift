@@ -31,6 +31,19 @@ public final class CentralTestServer: @unchecked Sendable {
     }
 
     public func start(port wanted: Int? = nil) async throws {
+        // A restart on the same port (the central store coming back) may find
+        // it taken for a moment by another test's socket: wait for it, bounded.
+        var attempt = 0
+        while true {
+            do { return try await startOnce(port: wanted) } catch let e as HarnessError where wanted != nil && attempt < 40
+                && "\(e)".contains("Address already in use") {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
+    private func startOnce(port wanted: Int?) async throws {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "bms-central.test")
         logger.logLevel = .warning
