@@ -91,20 +91,12 @@ public struct LayoutEngine {
     /// The screen without its decorative drawings, nil when it has none.
     static func withoutDecorations(_ screen: ScreenModel) -> ScreenModel? {
         var dropped = false
-        func strip(_ node: Node) -> Node? {
-            switch node {
-            case .drawing(let d) where d.decorative:
-                dropped = true
-                return nil
-            case .stack(var st):
-                st.children = st.children.compactMap(strip)
-                return .stack(st)
-            default:
-                return node
-            }
-        }
         var s = screen
-        s.body = strip(s.body) ?? .vstack([])
+        s.body = s.body.pruned { node in
+            guard case .drawing(let d) = node, d.decorative else { return false }
+            dropped = true
+            return true
+        }
         return dropped ? s : nil
     }
 
@@ -116,19 +108,11 @@ public struct LayoutEngine {
         var s = screen
         guard s.primary == nil, !s.footer.contains(where: { $0.style.isMain }) else { return s }
         var found: Button?
-        func strip(_ node: Node) -> Node? {
-            switch node {
-            case .button(let b) where b.style.isMain && found == nil:
-                found = b
-                return nil
-            case .stack(var st):
-                st.children = st.children.compactMap(strip)
-                return .stack(st)
-            default:
-                return node
-            }
+        let body = s.body.pruned { node in
+            guard case .button(let b) = node, b.style.isMain, found == nil else { return false }
+            found = b
+            return true
         }
-        let body = strip(s.body) ?? .vstack([])
         if let b = found {
             s.body = body
             var p = b
@@ -866,4 +850,19 @@ final class ProblemLog {
     var pageStarts: [String: [Int]] = [:]
     /// Paged areas and how full each page is (the screen audit).
     var areas: [PageArea] = []
+}
+
+extension Node {
+    /// The tree without the nodes `drop` picks, looked at in reading order
+    /// (a stack's children one after the other, each whole before the next);
+    /// stacks are kept, a dropped root leaves an empty stack.
+    func pruned(_ drop: (Node) -> Bool) -> Node {
+        func keep(_ node: Node) -> Node? {
+            if drop(node) { return nil }
+            guard case .stack(var st) = node else { return node }
+            st.children = st.children.compactMap(keep)
+            return .stack(st)
+        }
+        return keep(self) ?? .vstack([])
+    }
 }
